@@ -1,0 +1,1 @@
+"""The attendance routine as plain data and functions: no I/O, no frameworks."""

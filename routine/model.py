@@ -1,0 +1,249 @@
+"""The routine's nouns: schools, people, absence reports and attendance marks.
+
+Identifiers are the school's own (pupil ids, guardian ids, staff ids from the school's register),
+scoped by the school's key, so that imports are idempotent and nobody needs our database ids.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+
+class Country(enum.StrEnum):
+    SE = "SE"
+    NO = "NO"
+    DK = "DK"
+
+
+class Language(enum.StrEnum):
+    SV = "sv"
+    NB = "nb"
+    DA = "da"
+
+    @classmethod
+    def parse(cls, value: str) -> Language:
+        """Accept the codes people and platforms actually send (``no``, ``nn``, ``sv-SE``)."""
+        code = value.strip().lower().replace("_", "-").split("-")[0]
+        code = {"no": "nb", "nn": "nb", "se": "sv", "dk": "da"}.get(code, code)
+        return cls(code)
+
+
+COUNTRY_LANGUAGE = {Country.SE: Language.SV, Country.NO: Language.NB, Country.DK: Language.DA}
+
+
+class Role(enum.StrEnum):
+    MENTOR = "mentor"
+    COORDINATOR = "coordinator"
+    PRINCIPAL = "principal"
+    PUPIL_HEALTH = "pupil_health"
+
+
+@dataclass(frozen=True)
+class SchoolTimes:
+    """Local times of day that drive the daily routine, in the school's timezone."""
+
+    roll_call: time = time(8, 15)
+    report_cutoff: time = time(8, 0)
+    unreported_prompt: time = time(9, 0)
+    end_of_day: time = time(16, 0)
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    start: date
+    end: date
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a span cannot end before it starts")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    terms: tuple[DateSpan, ...] = ()
+    breaks: tuple[DateSpan, ...] = ()
+    days_off: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """What staff see of a guardian's report. The sources leave this to the school.
+
+    Default: mentors see the reason category (illness, appointment, other) and the optional note,
+    because same-day follow-up needs them; nothing finer is ever collected.
+    """
+
+    mentor_sees_reason: bool = True
+    mentor_sees_note: bool = True
+    retention_days: int = 400
+
+
+@dataclass(frozen=True)
+class School:
+    key: str
+    name: str
+    country: Country
+    timezone: str
+    language: Language
+    times: SchoolTimes = field(default_factory=SchoolTimes)
+    calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    school_key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Pupil:
+    school_key: str
+    pupil_id: str
+    name: str
+    class_name: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Guardian:
+    school_key: str
+    guardian_id: str
+    name: str
+    language: Language
+    phone: str = ""
+    email: str = ""
+    pupil_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    school_key: str
+    staff_id: str
+    name: str
+    roles: frozenset[Role]
+    classes: tuple[str, ...] = ()
+    language: Language | None = None
+    slack_user_id: str = ""
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+
+class ReasonCategory(enum.StrEnum):
+    """What a guardian is asked: a category, never a diagnosis (domain guide §6)."""
+
+    ILLNESS = "illness"
+    APPOINTMENT = "appointment"
+    OTHER = "other"
+
+
+class DayPart(enum.StrEnum):
+    WHOLE_DAY = "whole_day"
+    ARRIVING_LATE = "arriving_late"
+    LEAVING_EARLY = "leaving_early"
+
+
+class ReportStatus(enum.StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class AbsenceReport:
+    school_key: str
+    pupil_id: str
+    guardian_id: str
+    reason: ReasonCategory
+    first_day: date
+    last_day: date
+    part: DayPart = DayPart.WHOLE_DAY
+    at_time: time | None = None
+    note: str = ""
+    reported_at: datetime | None = None
+    status: ReportStatus = ReportStatus.ACTIVE
+    id: int | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.status is ReportStatus.ACTIVE and self.first_day <= day <= self.last_day
+
+    def days(self) -> list[date]:
+        return DateSpan(self.first_day, self.last_day).days()
+
+
+class MarkKind(enum.StrEnum):
+    ABSENT = "absent"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+
+
+@dataclass(frozen=True)
+class AbsenceCode:
+    """A school's own code for a kind of absence. Rows with flags, not an enum: schools differ."""
+
+    school_key: str
+    code: str
+    label: str
+    counts_as_absence: bool = True
+    valid: bool = False
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class AttendanceMark:
+    """One observation by staff or the school's register: per day (lesson None) or per lesson."""
+
+    school_key: str
+    pupil_id: str
+    day: date
+    kind: MarkKind
+    lesson: str | None = None
+    explained: bool = False
+    valid: bool | None = None
+    code: str | None = None
+    marked_by: str = ""
+    minutes: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChatAccount:
+    """A chat identity (platform + user) linked to one person of one school."""
+
+    platform: str
+    account_id: str
+    school_key: str
+    person_kind: str  # "guardian" or "staff"
+    person_id: str
+
+
+@dataclass(frozen=True)
+class InviteCode:
+    school_key: str
+    guardian_id: str
+    code_hash: str
+    expires_at: datetime
+    used_at: datetime | None = None
+    id: int | None = None
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+@dataclass
+class Conversation:
+    """Where one chat stands in a flow. Stored, so that a restart continues it."""
+
+    key: str
+    flow: str | None = None
+    state: str | None = None
+    data: dict = field(default_factory=dict)

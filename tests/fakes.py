@@ -1,0 +1,270 @@
+"""In-memory fakes of the routine's ports, as in cosmicpython: dicts behind the same Protocols.
+
+`tests/storage/test_repository_contract.py` runs the same contract against these fakes and the
+SQLAlchemy repositories, so the fakes cannot drift from the real thing.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import itertools
+from datetime import date, datetime
+from typing import Self
+
+from routine.model import (
+    AbsenceCode,
+    AbsenceReport,
+    AttendanceMark,
+    ChatAccount,
+    Conversation,
+    Guardian,
+    InviteCode,
+    Pupil,
+    ReportStatus,
+    School,
+    SchoolClass,
+    StaffMember,
+)
+
+
+class FakeStore:
+    """The 'database': survives units of work; each unit of work works on a copy."""
+
+    def __init__(self) -> None:
+        self.schools: dict[str, School] = {}
+        self.classes: dict[tuple[str, str], SchoolClass] = {}
+        self.pupils: dict[tuple[str, str], Pupil] = {}
+        self.guardians: dict[tuple[str, str], Guardian] = {}
+        self.staff: dict[tuple[str, str], StaffMember] = {}
+        self.reports: dict[int, AbsenceReport] = {}
+        self.marks: dict[int, AttendanceMark] = {}
+        self.codes: dict[tuple[str, str], AbsenceCode] = {}
+        self.accounts: dict[tuple[str, str], ChatAccount] = {}
+        self.invites: dict[int, InviteCode] = {}
+        self.conversations: dict[str, Conversation] = {}
+        self.ids = itertools.count(1)
+
+    def snapshot(self) -> dict:
+        return {k: copy.deepcopy(v) for k, v in vars(self).items() if k != "ids"}
+
+    def restore(self, snapshot: dict) -> None:
+        vars(self).update(snapshot)
+
+
+class _Repo:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+
+class FakeSchools(_Repo):
+    async def get(self, key: str) -> School | None:
+        return self.store.schools.get(key)
+
+    async def list(self) -> list[School]:
+        return sorted(self.store.schools.values(), key=lambda s: s.key)
+
+    async def save(self, school: School) -> None:
+        self.store.schools[school.key] = school
+
+
+class FakeClasses(_Repo):
+    async def list_for(self, school_key: str) -> list[SchoolClass]:
+        found = [c for (k, _), c in self.store.classes.items() if k == school_key]
+        return sorted(found, key=lambda c: c.name)
+
+    async def save(self, school_class: SchoolClass) -> None:
+        self.store.classes[(school_class.school_key, school_class.name)] = school_class
+
+
+class FakePupils(_Repo):
+    async def get(self, school_key: str, pupil_id: str) -> Pupil | None:
+        return self.store.pupils.get((school_key, pupil_id))
+
+    async def list_for_school(self, school_key: str) -> list[Pupil]:
+        found = [p for (k, _), p in self.store.pupils.items() if k == school_key]
+        return sorted(found, key=lambda p: (p.class_name, p.name, p.pupil_id))
+
+    async def list_for_classes(self, school_key: str, class_names: list[str]) -> list[Pupil]:
+        pupils = await self.list_for_school(school_key)
+        return [p for p in pupils if p.class_name in class_names]
+
+    async def save(self, pupil: Pupil) -> None:
+        self.store.pupils[(pupil.school_key, pupil.pupil_id)] = pupil
+
+
+class FakeGuardians(_Repo):
+    async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
+        return self.store.guardians.get((school_key, guardian_id))
+
+    async def list_for_school(self, school_key: str) -> list[Guardian]:
+        found = [g for (k, _), g in self.store.guardians.items() if k == school_key]
+        return sorted(found, key=lambda g: g.guardian_id)
+
+    async def save(self, guardian: Guardian) -> None:
+        guardian = dataclasses.replace(guardian, pupil_ids=tuple(sorted(guardian.pupil_ids)))
+        self.store.guardians[(guardian.school_key, guardian.guardian_id)] = guardian
+
+
+class FakeStaff(_Repo):
+    async def get(self, school_key: str, staff_id: str) -> StaffMember | None:
+        return self.store.staff.get((school_key, staff_id))
+
+    async def list_for_school(self, school_key: str) -> list[StaffMember]:
+        found = [s for (k, _), s in self.store.staff.items() if k == school_key]
+        return sorted(found, key=lambda s: s.staff_id)
+
+    async def find_by_slack_user(self, slack_user_id: str) -> StaffMember | None:
+        return next(
+            (s for s in self.store.staff.values() if s.slack_user_id == slack_user_id), None
+        )
+
+    async def save(self, staff: StaffMember) -> None:
+        self.store.staff[(staff.school_key, staff.staff_id)] = staff
+
+
+class FakeReports(_Repo):
+    async def add(self, report: AbsenceReport) -> AbsenceReport:
+        stored = dataclasses.replace(report, id=next(self.store.ids))
+        self.store.reports[stored.id] = stored
+        return stored
+
+    async def get(self, report_id: int) -> AbsenceReport | None:
+        return self.store.reports.get(report_id)
+
+    async def update(self, report: AbsenceReport) -> None:
+        assert report.id in self.store.reports
+        self.store.reports[report.id] = report
+
+    async def list_covering(
+        self, school_key: str, pupil_ids: list[str], day: date
+    ) -> list[AbsenceReport]:
+        return sorted(
+            (
+                r
+                for r in self.store.reports.values()
+                if r.school_key == school_key and r.pupil_id in pupil_ids and r.covers(day)
+            ),
+            key=lambda r: r.id or 0,
+        )
+
+    async def list_current_for_pupils(
+        self, school_key: str, pupil_ids: list[str], from_day: date
+    ) -> list[AbsenceReport]:
+        return sorted(
+            (
+                r
+                for r in self.store.reports.values()
+                if r.school_key == school_key
+                and r.pupil_id in pupil_ids
+                and r.status is ReportStatus.ACTIVE
+                and r.last_day >= from_day
+            ),
+            key=lambda r: (r.first_day, r.id or 0),
+        )
+
+
+class FakeMarks(_Repo):
+    async def add(self, mark: AttendanceMark) -> AttendanceMark:
+        stored = dataclasses.replace(mark, id=next(self.store.ids))
+        self.store.marks[stored.id] = stored
+        return stored
+
+    async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
+        return [
+            m for m in self.store.marks.values() if m.school_key == school_key and m.day == day
+        ]
+
+
+class FakeCodes(_Repo):
+    async def list_for(self, school_key: str) -> list[AbsenceCode]:
+        found = [c for (k, _), c in self.store.codes.items() if k == school_key]
+        return sorted(found, key=lambda c: c.code)
+
+    async def save(self, code: AbsenceCode) -> None:
+        self.store.codes[(code.school_key, code.code)] = code
+
+
+class FakeAccounts(_Repo):
+    async def get(self, platform: str, account_id: str) -> ChatAccount | None:
+        return self.store.accounts.get((platform, account_id))
+
+    async def save(self, account: ChatAccount) -> None:
+        self.store.accounts[(account.platform, account.account_id)] = account
+
+    async def delete(self, platform: str, account_id: str) -> None:
+        self.store.accounts.pop((platform, account_id), None)
+
+
+class FakeInvites(_Repo):
+    async def add(self, invite: InviteCode) -> InviteCode:
+        stored = dataclasses.replace(invite, id=next(self.store.ids))
+        self.store.invites[stored.id] = stored
+        return stored
+
+    async def find_by_hash(self, code_hash: str) -> InviteCode | None:
+        return next((i for i in self.store.invites.values() if i.code_hash == code_hash), None)
+
+    async def mark_used(self, invite_id: int, used_at: datetime) -> None:
+        invite = self.store.invites[invite_id]
+        self.store.invites[invite_id] = dataclasses.replace(invite, used_at=used_at)
+
+    async def revoke_unused(self, school_key: str, guardian_id: str, now: datetime) -> int:
+        revoked = 0
+        for invite_id, invite in list(self.store.invites.items()):
+            mine = (invite.school_key, invite.guardian_id) == (school_key, guardian_id)
+            if mine and invite.usable(now):
+                self.store.invites[invite_id] = dataclasses.replace(invite, expires_at=now)
+                revoked += 1
+        return revoked
+
+
+class FakeConversations(_Repo):
+    async def get(self, key: str) -> Conversation | None:
+        found = self.store.conversations.get(key)
+        return copy.deepcopy(found)
+
+    async def save(self, conversation: Conversation) -> None:
+        self.store.conversations[conversation.key] = copy.deepcopy(conversation)
+
+    async def delete(self, key: str) -> None:
+        self.store.conversations.pop(key, None)
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.committed = False
+        self.schools = FakeSchools(store)
+        self.classes = FakeClasses(store)
+        self.pupils = FakePupils(store)
+        self.guardians = FakeGuardians(store)
+        self.staff = FakeStaff(store)
+        self.reports = FakeReports(store)
+        self.marks = FakeMarks(store)
+        self.codes = FakeCodes(store)
+        self.accounts = FakeAccounts(store)
+        self.invites = FakeInvites(store)
+        self.conversations = FakeConversations(store)
+
+    async def __aenter__(self) -> Self:
+        self._snapshot = self.store.snapshot()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self._snapshot = self.store.snapshot()
+        self.committed = True
+
+    async def rollback(self) -> None:
+        self.store.restore(copy.deepcopy(self._snapshot))
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self) -> None:
+        self.store = FakeStore()
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
