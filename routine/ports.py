@@ -130,3 +130,10 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class Clock(Protocol):
+    """Time is a port: only the edges read the real clock."""
+
+    def now(self) -> datetime:
+        """An aware datetime."""

@@ -1,0 +1,46 @@
+"""The composition root: the one place where settings become a running application.
+
+Nothing connects at import time; `build()` does, and `App.close()` lets go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from dialogs.engine import Engine
+from dialogs.flows import all_flows
+from routine.ports import Clock, UnitOfWorkFactory
+from storage.db import make_engine, make_session_factory
+from storage.schema import ensure_current
+from storage.uow import SqlAlchemyUnitOfWorkFactory
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now().astimezone()
+
+
+@dataclass
+class App:
+    settings: Settings
+    db_engine: AsyncEngine
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    dialogs: Engine
+
+    async def close(self) -> None:
+        await self.db_engine.dispose()
+
+
+async def build(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Refuses to start on an out-of-date schema: `storage.schema.SchemaOutOfDate` says why."""
+    await ensure_current(settings.database_url)
+    db_engine = make_engine(settings.database_url)
+    uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(db_engine))
+    clock = clock or SystemClock()
+    dialogs = Engine(uow_factory=uow_factory, flows=all_flows(), clock=clock)
+    return App(settings, db_engine, uow_factory, clock, dialogs)

@@ -1,0 +1,177 @@
+"""The `narvaro` command: operator tasks, the console and the demo.
+
+Operator-facing text is English; everything a guardian or staff member reads in a chat is
+translated. Every command checks its input and says what is wrong, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from bot import operator
+from bot.errors import OperatorError
+from bot.settings import Settings
+from routine.setup import InvalidInput
+from storage.schema import SchemaOutOfDate
+
+ROLES = ("guardian", "mentor", "coordinator", "principal", "pupil_health")
+
+
+def run_async(command: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async command, turning expected failures into clear messages and exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            asyncio.run(command(*args, **kwargs))
+        except SchemaOutOfDate as error:
+            raise click.ClickException(str(error)) from None
+        except OperatorError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"NARVARO_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise click.ClickException(f"invalid configuration: {problems}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="narvaro")
+def main() -> None:
+    """narvaro: the attendance assistant for schools and families.
+
+    Configuration comes from NARVARO_* environment variables (see the README);
+    the database is NARVARO_DATABASE_URL, by default ./narvaro.db (SQLite).
+    """
+    logging.basicConfig(level=load_settings().log_level.upper())
+
+
+@main.group()
+def db() -> None:
+    """Create or upgrade the database schema."""
+
+
+@db.command("upgrade")
+@run_async
+async def db_upgrade() -> None:
+    """Bring the database schema up to date (creates it if it is empty)."""
+    revision = await operator.upgrade_database(load_settings())
+    click.echo(f"Database is up to date (revision {revision}).")
+
+
+@db.command("status")
+@run_async
+async def db_status() -> None:
+    """Show the database's schema revision and the one this version expects."""
+    current, head = await operator.database_status(load_settings())
+    state = "up to date" if current == head else "OUT OF DATE: run `narvaro db upgrade`"
+    click.echo(f"Database revision: {current or 'none (empty database)'}")
+    click.echo(f"Expected revision: {head} ({state})")
+
+
+@main.group()
+def school() -> None:
+    """Set up schools from a school file (see docs/school-file.md)."""
+
+
+@school.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@run_async
+async def school_apply(file: Path) -> None:
+    """Create or update a school from FILE.toml. Applying the same file twice changes nothing."""
+    try:
+        key, summary = await operator.apply_school_file(load_settings(), file)
+    except InvalidInput as invalid:
+        fail_with_problems(file, invalid)
+    click.echo(f"School {key}: {operator.describe_summary(summary, noun='record')}")
+
+
+@main.group()
+def roster() -> None:
+    """Import pupils and guardians (see docs/roster.md)."""
+
+
+@roster.command("import")
+@click.option("--school", "school_key", required=True, help="The school's key.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@run_async
+async def roster_import(school_key: str, file: Path) -> None:
+    """Import FILE.csv: one row per pupil–guardian pair. Re-importing changes nothing."""
+    try:
+        summary = await operator.import_roster_file(load_settings(), school_key, file)
+    except InvalidInput as invalid:
+        fail_with_problems(file, invalid)
+    click.echo(f"Roster for {school_key}: {operator.describe_summary(summary, noun='record')}")
+    if summary.not_listed:
+        click.echo(
+            f"{len(summary.not_listed)} pupil(s) in the database are not in this file and were "
+            f"left unchanged: {', '.join(summary.not_listed)}"
+        )
+
+
+@main.command()
+@click.option("--school", "school_key", required=True, help="The school's key.")
+@click.option("--guardian-id", required=True, help="The guardian's id from the roster.")
+@run_async
+async def invite(school_key: str, guardian_id: str) -> None:
+    """Print a one-time code a guardian uses to link their chat account."""
+    settings = load_settings()
+    code, expires_at = await operator.issue_invite_code(
+        settings, school_key, guardian_id, timedelta(hours=settings.invite_ttl_hours)
+    )
+    click.echo(f"Invite code for {guardian_id} at {school_key}: {code}")
+    click.echo(f"Valid until {expires_at:%Y-%m-%d %H:%M %Z}; it works once.")
+    if settings.telegram_bot_username:
+        username = settings.telegram_bot_username.lstrip("@")
+        click.echo(f"Telegram link: https://t.me/{username}?start={code}")
+    else:
+        click.echo("Set NARVARO_TELEGRAM_BOT_USERNAME to also print a Telegram link.")
+
+
+@main.command()
+@click.option("--as", "role", type=click.Choice(ROLES), required=True, help="Who you are.")
+@click.option("--id", "person_id", required=True, help="Guardian id or staff id.")
+@click.option("--school", "school_key", help="The school's key (needed if the id is ambiguous).")
+@run_async
+async def console(role: str, person_id: str, school_key: str | None) -> None:
+    """Chat with the assistant in this terminal as a guardian or a staff member."""
+    await operator.run_console(load_settings(), role, person_id, school_key)
+
+
+@main.command()
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("narvaro-demo.db"),
+    show_default=True,
+    help="SQLite file for the demo data.",
+)
+@click.option("--fresh", is_flag=True, help="Start again from new demo data.")
+@run_async
+async def demo(database: Path, fresh: bool) -> None:
+    """Try it out: one school per country (SE, NO, DK) and a chat in this terminal."""
+    await operator.run_demo(database, fresh=fresh)
+
+
+def fail_with_problems(file: Path, invalid: InvalidInput) -> None:
+    for problem in invalid.problems:
+        location = f"{file}:{problem.line}" if problem.line else str(file)
+        click.echo(f"{location}: {problem.message}", err=True)
+    count = len(invalid.problems)
+    raise click.ClickException(f"{count} problem(s) found in {file}; nothing was changed.")

@@ -1,0 +1,103 @@
+"""The demo: pick a person at one of the three demo schools and chat as them.
+
+The persona menu is for whoever is trying the product, so it is in English; the chat itself
+speaks the person's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import bootstrap
+from bot.console import QUIT_COMMANDS, chat_as, link_console_account
+from routine.model import Role
+from routine.ports import UnitOfWork
+
+SWITCH = "/switch"
+COUNTRY_NAMES = {"SE": "Sweden", "NO": "Norway", "DK": "Denmark"}
+LANGUAGE_NAMES = {"sv": "Swedish", "nb": "Norwegian", "da": "Danish"}
+STAFF_ROLES = (Role.MENTOR, Role.COORDINATOR, Role.PRINCIPAL)
+
+
+@dataclass(frozen=True)
+class Persona:
+    school_key: str
+    role: str
+    person_id: str
+    label: str
+
+
+async def personas(uow: UnitOfWork) -> list[Persona]:
+    found = []
+    schools = sorted(await uow.schools.list(), key=lambda s: ["SE", "NO", "DK"].index(s.country))
+    for school in schools:
+        where = (
+            f"{school.name} ({COUNTRY_NAMES[school.country]}, {LANGUAGE_NAMES[school.language]})"
+        )
+        guardians = await uow.guardians.list_for_school(school.key)
+        if guardians:
+            guardian = max(guardians, key=lambda g: (len(g.pupil_ids), g.guardian_id))
+            label = f"{where}: guardian {guardian.name}, {len(guardian.pupil_ids)} children"
+            found.append(Persona(school.key, "guardian", guardian.guardian_id, label))
+        staff = await uow.staff.list_for_school(school.key)
+        for role in STAFF_ROLES:
+            member = next((s for s in staff if s.has_role(role)), None)
+            if member is not None:
+                label = f"{where}: {role.value} {member.name}"
+                found.append(Persona(school.key, role.value, member.staff_id, label))
+    return found
+
+
+def intro(database: Path) -> str:
+    return (
+        "narvaro demo: one school per country, fictitious people, stored in "
+        f"{database}.\nChoose who you are. In the chat, type the number of a choice, or text "
+        f"when asked. {SWITCH} changes person, /quit leaves."
+    )
+
+
+async def play(
+    app: bootstrap.App,
+    database: Path,
+    *,
+    read: Callable[[str], str],
+    write: Callable[[str], None],
+) -> None:
+    write(intro(database))
+    while True:
+        async with app.uow_factory() as uow:
+            people = await personas(uow)
+        persona = choose(people, read=read, write=write)
+        if persona is None:
+            return
+        async with app.uow_factory() as uow:
+            account = await link_console_account(
+                uow, persona.role, persona.person_id, persona.school_key
+            )
+            await uow.commit()
+        write(f"\n— You are now: {persona.label} —")
+        exit_command = await chat_as(
+            app.dialogs, account, read=read, write=write, extra_exits=(SWITCH,)
+        )
+        if exit_command != SWITCH:
+            return
+
+
+def choose(
+    people: list[Persona], *, read: Callable[[str], str], write: Callable[[str], None]
+) -> Persona | None:
+    write("")
+    for number, persona in enumerate(people, 1):
+        write(f"  {number:2}) {persona.label}")
+    while True:
+        try:
+            answer = read("who are you? › ").strip().lower()
+        except EOFError:
+            return None
+        if answer in QUIT_COMMANDS:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(people):
+            return people[int(answer) - 1]
+        write(f"Please type a number from 1 to {len(people)}, or /quit.")

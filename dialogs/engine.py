@@ -1,0 +1,253 @@
+"""The dialog engine: one incoming event in, translated replies out, state stored in between.
+
+Each event runs in one unit of work: find who is talking, load where their conversation
+stands, let the flow's step decide, save the new state and commit, and only then hand the
+replies back. A button press is honoured only if the engine offered that button to this
+conversation at its current step, so a forged or stale press can never act on anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from dialogs.events import Button, Incoming, Reply
+from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
+from dialogs.i18n import _, use_locale
+from routine.model import Conversation
+from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from routine.reporting import ReportingRules
+
+log = logging.getLogger(__name__)
+
+CANCEL = "__cancel"
+START_FLOW = "flow:"
+OFFERED = "_offered"
+SEQUENCE = "_seq"
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        flows: Iterable[Flow],
+        clock: Clock,
+        rules: ReportingRules | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.flows = {flow.name: flow for flow in flows}
+        self.clock = clock
+        self.rules = rules or ReportingRules()
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        try:
+            return await self._handle(incoming)
+        except Exception:
+            # The person gets an apology, never a stack trace; the operator gets the trace.
+            log.exception("failed to handle %s", incoming.key.id)
+            with use_locale(incoming.locale or ""):
+                return [Reply(_("Sorry, something went wrong on our side. Please try again."))]
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        async with self.uow_factory() as uow:
+            actor = await find_actor(uow, incoming)
+            if actor is None:
+                with use_locale(incoming.locale or ""):
+                    return [Reply(_("This chat is not linked to a school yet."))]
+            locale = actor.language or incoming.locale or actor.school.language.value
+            conversation = await uow.conversations.get(incoming.key.id)
+            conversation = conversation or Conversation(key=incoming.key.id)
+            ctx = self._context(uow, actor, conversation, locale)
+            with use_locale(locale):
+                await self._dispatch(ctx, conversation, incoming)
+            conversation.data = {**ctx.data, **_engine_keys(conversation.data)}
+            await uow.conversations.save(conversation)
+            await uow.commit()
+            return ctx.replies
+
+    def _context(
+        self, uow: UnitOfWork, actor: Actor, conversation: Conversation, locale: str
+    ) -> Context:
+        now = self.clock.now()
+        today = now.astimezone(ZoneInfo(actor.school.timezone)).date()
+        flow_data = {k: v for k, v in conversation.data.items() if not k.startswith("_")}
+        return Context(uow, actor, flow_data, now, today, self.rules, locale)
+
+    async def _dispatch(self, ctx: Context, conv: Conversation, incoming: Incoming) -> None:
+        text = (incoming.text or "").strip()
+        if text.startswith("/"):
+            await self._command(ctx, conv, text)
+        elif incoming.button is not None:
+            await self._press(ctx, conv, incoming.button)
+        elif conv.flow is None:
+            await self._show_menu(ctx, conv, greeting=True)
+        elif text:
+            await self._typed(ctx, conv, text)
+        else:
+            await self._reask(ctx, conv, _("Please answer with one of the choices."))
+
+    async def _command(self, ctx: Context, conv: Conversation, text: str) -> None:
+        command = text.split()[0][1:].split("@")[0].lower()
+        if command == "cancel":
+            await self._cancel(ctx, conv)
+        elif command in ("start", "menu"):
+            _leave_flow(ctx, conv)
+            await self._show_menu(ctx, conv, greeting=True)
+        elif command == "help":
+            ctx.say(help_text())
+            await self._resume(ctx, conv)
+        elif command == "language" and "language" in self.flows:
+            await self._start(ctx, conv, self.flows["language"])
+        else:
+            ctx.say(_("I don't know that command.") + "\n" + help_text())
+            await self._resume(ctx, conv)
+
+    async def _press(self, ctx: Context, conv: Conversation, button_id: str) -> None:
+        value = conv.data.get(OFFERED, {}).get(button_id)
+        if value is None:
+            ctx.say(_("This button has expired."))
+            await self._resume(ctx, conv)
+        elif value == CANCEL:
+            await self._cancel(ctx, conv)
+        elif value.startswith(START_FLOW):
+            await self._start(ctx, conv, self.flows[value.removeprefix(START_FLOW)])
+        else:
+            await self._answer(ctx, conv, Answer(choice=value))
+
+    async def _typed(self, ctx: Context, conv: Conversation, text: str) -> None:
+        """Typing a button's label counts as pressing it; other text goes to the step."""
+        for button_id, label in conv.data.get("_labels", {}).items():
+            if label.casefold() == text.casefold():
+                await self._press(ctx, conv, button_id)
+                return
+        await self._answer(ctx, conv, Answer(text=text))
+
+    async def _answer(self, ctx: Context, conv: Conversation, answer: Answer) -> None:
+        flow = self.flows[conv.flow] if conv.flow else None
+        if flow is None or conv.state is None:
+            await self._show_menu(ctx, conv, greeting=False)
+            return
+        step = flow.steps[conv.state]
+        accepts_text = conv.data.get("_accepts_text", False)
+        if answer.text is not None and not accepts_text:
+            await self._reask(ctx, conv, _("Please answer with one of the choices."))
+            return
+        result = await step.answer(ctx, answer)
+        if isinstance(result, Retry):
+            await self._reask(ctx, conv, result.message)
+        else:
+            await self._advance(ctx, conv, flow, result)
+
+    async def _start(self, ctx: Context, conv: Conversation, flow: Flow) -> None:
+        if ctx.actor.kind not in flow.audience:
+            ctx.say(_("This button has expired."))
+            await self._show_menu(ctx, conv, greeting=False)
+            return
+        ctx.data.clear()
+        conv.flow, conv.state = flow.name, flow.start
+        await self._ask(ctx, conv, flow)
+
+    async def _advance(self, ctx: Context, conv: Conversation, flow: Flow, go: Go) -> None:
+        assert conv.state is not None
+        next_state = flow.next_state(conv.state, go.outcome)
+        if next_state == END:
+            _leave_flow(ctx, conv)
+            await self._show_menu(ctx, conv, greeting=False)
+            return
+        conv.state = next_state
+        await self._ask(ctx, conv, flow)
+
+    async def _ask(self, ctx: Context, conv: Conversation, flow: Flow) -> None:
+        assert conv.state is not None
+        prompt = await flow.steps[conv.state].ask(ctx)
+        if isinstance(prompt, Go):
+            await self._advance(ctx, conv, flow, prompt)
+            return
+        choices = [(c.value, c.label) for c in prompt.choices]
+        if flow.cancellable:
+            choices.append((CANCEL, _("Cancel")))
+        self._offer(ctx, conv, prompt.text, choices, accepts_text=prompt.accepts_text)
+
+    async def _reask(self, ctx: Context, conv: Conversation, message: str) -> None:
+        ctx.say(message)
+        await self._resume(ctx, conv)
+
+    async def _resume(self, ctx: Context, conv: Conversation) -> None:
+        """Show again whatever the person was asked last, so they can carry on."""
+        flow = self.flows.get(conv.flow or "")
+        if flow is None or conv.state is None:
+            await self._show_menu(ctx, conv, greeting=False)
+        else:
+            await self._ask(ctx, conv, flow)
+
+    async def _cancel(self, ctx: Context, conv: Conversation) -> None:
+        if conv.flow is None:
+            ctx.say(_("There is nothing to cancel."))
+        else:
+            ctx.say(_("Cancelled. Nothing was sent."))
+        _leave_flow(ctx, conv)
+        await self._show_menu(ctx, conv, greeting=False)
+
+    async def _show_menu(self, ctx: Context, conv: Conversation, *, greeting: bool) -> None:
+        with use_locale(ctx.locale):
+            text = (
+                _("Hello {name}! What would you like to do?").format(name=ctx.actor.name)
+                if greeting
+                else _("What else can I help you with?")
+            )
+            choices = [
+                (START_FLOW + flow.name, str(flow.title))
+                for flow in self.flows.values()
+                if ctx.actor.kind in flow.audience
+            ]
+            self._offer(ctx, conv, text, choices, accepts_text=False)
+
+    def _offer(
+        self,
+        ctx: Context,
+        conv: Conversation,
+        text: str,
+        choices: list[tuple[str, str]],
+        *,
+        accepts_text: bool,
+    ) -> None:
+        """Render a prompt with fresh button ids; every earlier button stops working."""
+        sequence = conv.data.get(SEQUENCE, 0) + 1
+        buttons = tuple(Button(f"{sequence}.{i}", label) for i, (_v, label) in enumerate(choices))
+        conv.data[SEQUENCE] = sequence
+        conv.data[OFFERED] = {b.id: value for b, (value, _l) in zip(buttons, choices, strict=True)}
+        conv.data["_labels"] = {b.id: b.label for b in buttons}
+        conv.data["_accepts_text"] = accepts_text
+        ctx.replies.append(Reply(text=text, buttons=buttons))
+
+
+def _leave_flow(ctx: Context, conv: Conversation) -> None:
+    conv.flow = conv.state = None
+    ctx.data.clear()
+
+
+def _engine_keys(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k.startswith("_")}
+
+
+def help_text() -> str:
+    return _(
+        "Choose with the buttons. Type /menu to see the choices again, /cancel to stop what "
+        "you are doing, and /language to change language."
+    )
+
+
+async def find_actor(uow: UnitOfWork, incoming: Incoming) -> Actor | None:
+    account = await uow.accounts.get(incoming.key.platform, incoming.key.user)
+    if account is None:
+        return None
+    school = await uow.schools.get(account.school_key)
+    if school is None:
+        return None
+    if account.person_kind == "guardian":
+        guardian = await uow.guardians.get(account.school_key, account.person_id)
+        return Actor(school=school, guardian=guardian) if guardian else None
+    staff = await uow.staff.get(account.school_key, account.person_id)
+    return Actor(school=school, staff=staff) if staff else None

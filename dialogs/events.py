@@ -1,0 +1,72 @@
+"""Neutral messages: what adapters hand to the engine and what they get back.
+
+Only adapters know Telegram's inline keyboards or Slack's Block Kit; flows see these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ConversationKey:
+    """Who is talking, where: one conversation per platform, workspace, chat and user."""
+
+    platform: str
+    chat: str
+    user: str
+    workspace: str = ""
+
+    @property
+    def id(self) -> str:
+        return ":".join((self.platform, self.workspace, self.chat, self.user))
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did: typed text, pressed a button, or submitted a form.
+
+    `locale` is the platform's hint (a Telegram `language_code`, a Slack user locale); a
+    language the person chose themselves wins over it.
+    """
+
+    key: ConversationKey
+    text: str | None = None
+    button: str | None = None
+    form: Mapping[str, str] | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """`id` is an opaque token the engine checks against what it offered; it carries no trust."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    required: bool = True
+    multiline: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Already translated for its reader. Buttons are offered in this order."""
+
+    text: str
+    buttons: tuple[Button, ...] = field(default=())
+    form: Form | None = None

@@ -1,0 +1,137 @@
+"""How a flow is declared: states and transitions in one table, a step per state.
+
+A step *asks* (renders a prompt, or moves on by itself with `Go`) and *answers* (turns what the
+person did into an outcome, or a `Retry` with a translated explanation). The table maps each
+state's outcomes to the next state, so the whole shape of a flow is readable in one place and
+checked against the Mermaid diagram beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dialogs.events import Reply
+from dialogs.i18n import LazyString
+from routine.model import Guardian, Pupil, School, StaffMember
+from routine.ports import UnitOfWork
+from routine.reporting import ReportingRules, guardian_children
+
+END = "end"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    accepts_text: bool = False
+
+
+@dataclass(frozen=True)
+class Go:
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    message: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    choice: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a conversation, as the school's records know them."""
+
+    school: School
+    guardian: Guardian | None = None
+    staff: StaffMember | None = None
+
+    @property
+    def kind(self) -> str:
+        return "guardian" if self.guardian else "staff"
+
+    @property
+    def name(self) -> str:
+        person = self.guardian or self.staff
+        assert person is not None
+        return person.name
+
+    @property
+    def language(self) -> str | None:
+        person = self.guardian or self.staff
+        return person.language.value if person and person.language else None
+
+
+@dataclass
+class Context:
+    """What a step works with during one incoming event."""
+
+    uow: UnitOfWork
+    actor: Actor
+    data: dict
+    now: datetime
+    today: date
+    rules: ReportingRules
+    locale: str
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.replies.append(Reply(text=text))
+
+    async def children(self) -> list[Pupil]:
+        guardian = self.actor.guardian
+        if guardian is None:
+            return []
+        pupils = [await self.uow.pupils.get(guardian.school_key, i) for i in guardian.pupil_ids]
+        found = [pupil for pupil in pupils if pupil is not None]
+        return sorted(guardian_children(guardian, found), key=lambda p: p.name)
+
+
+Ask = Callable[[Context], Awaitable[Prompt | Go]]
+Respond = Callable[[Context, Answer], Awaitable[Go | Retry]]
+
+
+async def _never_answered(ctx: Context, answer: Answer) -> Go | Retry:
+    raise AssertionError("this step moves on by itself")
+
+
+@dataclass(frozen=True)
+class Step:
+    ask: Ask
+    answer: Respond = _never_answered
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    title: LazyString
+    audience: frozenset[str]
+    start: str
+    steps: dict[str, Step]
+    transitions: dict[str, dict[str, str]]
+    cancellable: bool = True
+
+    def __post_init__(self) -> None:
+        undeclared = set(self.steps) ^ set(self.transitions)
+        targets = {t for outcomes in self.transitions.values() for t in outcomes.values()}
+        unknown = targets - set(self.steps) - {END}
+        if undeclared or unknown or self.start not in self.steps:
+            raise ValueError(f"flow {self.name}: inconsistent states {undeclared | unknown}")
+
+    def next_state(self, state: str, outcome: str) -> str:
+        try:
+            return self.transitions[state][outcome]
+        except KeyError:
+            raise LookupError(f"flow {self.name}: no transition {state} --{outcome}-->") from None

@@ -1,0 +1,16 @@
+"""The flows, one module each, with a Mermaid diagram beside every flow of more than 3 states."""
+
+from __future__ import annotations
+
+from dialogs.flow import Flow
+from dialogs.flows import language, manage_reports, report_absence, todays_absences
+
+
+def all_flows() -> list[Flow]:
+    """In menu order."""
+    return [
+        report_absence.FLOW,
+        manage_reports.FLOW,
+        todays_absences.FLOW,
+        language.FLOW,
+    ]

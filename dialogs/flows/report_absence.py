@@ -1,0 +1,276 @@
+"""A guardian reports a child's absence: child, reason, days, part of day, note, confirm.
+
+Diagram: report_absence.md beside this file (checked against TRANSITIONS by the tests).
+Only a reason *category* is asked for, and the note warns against health details (§6).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
+from dialogs.i18n import N_, _, format_short_day
+from dialogs.labels import REASONS, describe_when
+from dialogs.messages import report_error_message
+from dialogs.parsing import parse_clock, parse_day
+from routine.model import AbsenceReport, DayPart, ReasonCategory
+from routine.reporting import (
+    ReportRejected,
+    check_first_day,
+    check_last_day,
+    check_note,
+    check_time,
+    submit_report,
+)
+
+TRANSITIONS = {
+    "child": {"picked": "reason", "none": END},
+    "reason": {"picked": "when"},
+    "when": {"single": "part", "several": "note", "other": "first_day"},
+    "first_day": {"picked": "last_day"},
+    "last_day": {"single": "part", "several": "note"},
+    "part": {"whole": "note", "partly": "at_time"},
+    "at_time": {"picked": "note"},
+    "note": {"done": "confirm"},
+    "confirm": {"sent": END, "restart": "reason"},
+}
+
+DAYS_OFFERED = 7
+
+
+async def ask_child(ctx: Context) -> Prompt | Go:
+    children = await ctx.children()
+    if not children:
+        ctx.say(_("No children are linked to you. Please contact the school."))
+        return Go("none")
+    if len(children) == 1:
+        ctx.data["pupil_id"] = children[0].pupil_id
+        return Go("picked")
+    choices = tuple(Choice(child.pupil_id, child.name) for child in children)
+    return Prompt(_("Which child is it about?"), choices)
+
+
+async def answer_child(ctx: Context, answer: Answer) -> Go | Retry:
+    if answer.choice not in {child.pupil_id for child in await ctx.children()}:
+        return Retry(_("Please answer with one of the choices."))
+    ctx.data["pupil_id"] = answer.choice
+    return Go("picked")
+
+
+async def ask_reason(ctx: Context) -> Prompt:
+    name = await _child_name(ctx)
+    choices = tuple(Choice(reason.value, str(label)) for reason, label in REASONS.items())
+    return Prompt(_("Why is {name} absent?").format(name=name), choices)
+
+
+async def answer_reason(ctx: Context, answer: Answer) -> Go:
+    ctx.data["reason"] = ReasonCategory(answer.choice).value
+    return Go("picked")
+
+
+async def ask_when(ctx: Context) -> Prompt:
+    choices = (
+        Choice("today", _("Today")),
+        Choice("today_tomorrow", _("Today and tomorrow")),
+        Choice("other", _("Other days")),
+    )
+    return Prompt(_("When?"), choices)
+
+
+async def answer_when(ctx: Context, answer: Answer) -> Go:
+    if answer.choice == "other":
+        return Go("other")
+    last = ctx.today + timedelta(days=1 if answer.choice == "today_tomorrow" else 0)
+    _set_days(ctx, ctx.today, last)
+    return Go("single" if last == ctx.today else "several")
+
+
+async def ask_first_day(ctx: Context) -> Prompt:
+    days = [ctx.today + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    text = _("What is the first day? Choose a day or type a date, for example {example}.")
+    return Prompt(text.format(example=_example_date(ctx)), _day_choices(days), accepts_text=True)
+
+
+async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
+    day = _chosen_day(ctx, answer)
+    if day is None:
+        return Retry(
+            _("I could not read that date. Please write it like {example}.").format(
+                example=_example_date(ctx)
+            )
+        )
+    if error := check_first_day(day, ctx.today, ctx.rules):
+        return Retry(report_error_message(error, ctx.rules))
+    ctx.data["first_day"] = day.isoformat()
+    return Go("picked")
+
+
+async def ask_last_day(ctx: Context) -> Prompt:
+    first = date.fromisoformat(ctx.data["first_day"])
+    days = [first + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    text = _("What is the last day of the absence? Choose a day or type a date.")
+    return Prompt(text, _day_choices(days), accepts_text=True)
+
+
+async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
+    last = _chosen_day(ctx, answer)
+    if last is None:
+        return Retry(
+            _("I could not read that date. Please write it like {example}.").format(
+                example=_example_date(ctx)
+            )
+        )
+    first = date.fromisoformat(ctx.data["first_day"])
+    if error := check_last_day(first, last, ctx.rules):
+        return Retry(report_error_message(error, ctx.rules))
+    _set_days(ctx, first, last)
+    return Go("single" if first == last else "several")
+
+
+async def ask_part(ctx: Context) -> Prompt:
+    choices = (
+        Choice(DayPart.WHOLE_DAY.value, _("The whole day")),
+        Choice(DayPart.ARRIVING_LATE.value, _("Arriving late")),
+        Choice(DayPart.LEAVING_EARLY.value, _("Leaving early")),
+    )
+    return Prompt(_("The whole day, or part of it?"), choices)
+
+
+async def answer_part(ctx: Context, answer: Answer) -> Go:
+    part = DayPart(answer.choice)
+    ctx.data["part"] = part.value
+    return Go("whole" if part is DayPart.WHOLE_DAY else "partly")
+
+
+async def ask_at_time(ctx: Context) -> Prompt:
+    name = await _child_name(ctx)
+    if ctx.data["part"] == DayPart.ARRIVING_LATE.value:
+        text = _("At what time will {name} arrive? Type a time, for example 10:30.")
+    else:
+        text = _("At what time will {name} leave? Type a time, for example 13:15.")
+    return Prompt(text.format(name=name), accepts_text=True)
+
+
+async def answer_at_time(ctx: Context, answer: Answer) -> Go | Retry:
+    moment = parse_clock(answer.text or "")
+    if moment is None:
+        return Retry(_("I could not read that time. Please write it like 10:30."))
+    if error := check_time(moment, ctx.rules):
+        return Retry(report_error_message(error, ctx.rules))
+    ctx.data["at_time"] = moment.isoformat(timespec="minutes")
+    return Go("picked")
+
+
+async def ask_note(ctx: Context) -> Prompt:
+    text = _(
+        "Would you like to add a short note for the school? Please do not write anything "
+        'about health or diagnoses. Type the note, or choose "No note".'
+    )
+    return Prompt(text, (Choice("none", _("No note")),), accepts_text=True)
+
+
+async def answer_note(ctx: Context, answer: Answer) -> Go | Retry:
+    note = (answer.text or "").strip()
+    if error := check_note(note, ctx.rules):
+        return Retry(report_error_message(error, ctx.rules))
+    ctx.data["note"] = note
+    return Go("done")
+
+
+async def ask_confirm(ctx: Context) -> Prompt:
+    summary = await summarise(ctx, _draft(ctx))
+    text = _("Please check your report:") + "\n" + summary
+    choices = (Choice("send", _("Send report")), Choice("restart", _("Start over")))
+    return Prompt(text, choices)
+
+
+async def answer_confirm(ctx: Context, answer: Answer) -> Go | Retry:
+    if answer.choice == "restart":
+        for key in ("reason", "first_day", "last_day", "part", "at_time", "note"):
+            ctx.data.pop(key, None)
+        return Go("restart")
+    try:
+        report = await submit_report(
+            ctx.uow, report=_draft(ctx), today=ctx.today, now=ctx.now, rules=ctx.rules
+        )
+    except ReportRejected as rejected:
+        message = "\n".join(report_error_message(e, ctx.rules) for e in rejected.errors)
+        return Retry(message + "\n" + _('Please choose "Start over".'))
+    receipt = _("Thank you. The school has received your report. Reference number: {ref}.")
+    ctx.say(receipt.format(ref=report.id) + "\n" + await summarise(ctx, report))
+    return Go("sent")
+
+
+async def summarise(ctx: Context, report: AbsenceReport) -> str:
+    lines = [
+        _("Child: {name}").format(name=await _child_name(ctx)),
+        _("Reason: {reason}").format(reason=REASONS[report.reason]),
+        _("When: {when}").format(when=describe_when(report)),
+    ]
+    if report.note:
+        lines.append(_("Note: {note}").format(note=report.note))
+    return "\n".join(lines)
+
+
+def _draft(ctx: Context) -> AbsenceReport:
+    guardian = ctx.actor.guardian
+    assert guardian is not None
+    at_time = ctx.data.get("at_time")
+    return AbsenceReport(
+        school_key=guardian.school_key,
+        pupil_id=ctx.data["pupil_id"],
+        guardian_id=guardian.guardian_id,
+        reason=ReasonCategory(ctx.data["reason"]),
+        first_day=date.fromisoformat(ctx.data["first_day"]),
+        last_day=date.fromisoformat(ctx.data["last_day"]),
+        part=DayPart(ctx.data.get("part", DayPart.WHOLE_DAY.value)),
+        at_time=time.fromisoformat(at_time) if at_time else None,
+        note=ctx.data.get("note", ""),
+    )
+
+
+def _set_days(ctx: Context, first: date, last: date) -> None:
+    ctx.data["first_day"], ctx.data["last_day"] = first.isoformat(), last.isoformat()
+    if first != last:
+        ctx.data["part"] = DayPart.WHOLE_DAY.value
+        ctx.data.pop("at_time", None)
+
+
+def _day_choices(days: list[date]) -> tuple[Choice, ...]:
+    return tuple(Choice(day.isoformat(), format_short_day(day)) for day in days)
+
+
+def _chosen_day(ctx: Context, answer: Answer) -> date | None:
+    if answer.choice is not None:
+        return date.fromisoformat(answer.choice)
+    return parse_day(answer.text or "", ctx.today)
+
+
+def _example_date(ctx: Context) -> str:
+    tomorrow = ctx.today + timedelta(days=1)
+    return f"{tomorrow.day}/{tomorrow.month}" if ctx.locale == "sv" else f"{tomorrow:%d.%m.}"
+
+
+async def _child_name(ctx: Context) -> str:
+    pupil = await ctx.uow.pupils.get(ctx.actor.school.key, ctx.data["pupil_id"])
+    return pupil.name if pupil else ""
+
+
+FLOW = Flow(
+    name="report_absence",
+    title=N_("Report an absence"),
+    audience=frozenset({"guardian"}),
+    start="child",
+    steps={
+        "child": Step(ask_child, answer_child),
+        "reason": Step(ask_reason, answer_reason),
+        "when": Step(ask_when, answer_when),
+        "first_day": Step(ask_first_day, answer_first_day),
+        "last_day": Step(ask_last_day, answer_last_day),
+        "part": Step(ask_part, answer_part),
+        "at_time": Step(ask_at_time, answer_at_time),
+        "note": Step(ask_note, answer_note),
+        "confirm": Step(ask_confirm, answer_confirm),
+    },
+    transitions=TRANSITIONS,
+)

@@ -1,0 +1,68 @@
+"""Staff see today's reported absences for the classes they may see (§6)."""
+
+from __future__ import annotations
+
+from dialogs.flow import END, Context, Flow, Go, Step
+from dialogs.i18n import N_, _, format_day
+from dialogs.labels import REASONS, describe_part
+from routine.access import visible_classes
+from routine.model import AbsenceReport, Pupil
+
+TRANSITIONS = {"show": {"shown": END}}
+
+
+async def show(ctx: Context) -> Go:
+    staff = ctx.actor.staff
+    assert staff is not None
+    school_classes = [c.name for c in await ctx.uow.classes.list_for(staff.school_key)]
+    classes = visible_classes(staff, school_classes)
+    if not classes:
+        ctx.say(
+            _("You have no classes in the school file. Please ask the school's administrator.")
+        )
+        return Go("shown")
+    pupils = await ctx.uow.pupils.list_for_classes(staff.school_key, classes)
+    reports = await ctx.uow.reports.list_covering(
+        staff.school_key, [p.pupil_id for p in pupils], ctx.today
+    )
+    lines = [_("Reported absences on {day}").format(day=format_day(ctx.today))]
+    for class_name in classes:
+        lines.append("")
+        lines.append(_("Class {name}").format(name=class_name))
+        lines.extend(_class_lines(ctx, class_name, pupils, reports))
+    ctx.say("\n".join(lines))
+    return Go("shown")
+
+
+def _class_lines(
+    ctx: Context, class_name: str, pupils: list[Pupil], reports: list[AbsenceReport]
+) -> list[str]:
+    by_pupil = {p.pupil_id: p for p in pupils if p.class_name == class_name}
+    mine = sorted(
+        (r for r in reports if r.pupil_id in by_pupil),
+        key=lambda r: (by_pupil[r.pupil_id].name, r.id or 0),
+    )
+    if not mine:
+        return [_("No reported absences.")]
+    return [_report_line(ctx, by_pupil[r.pupil_id], r) for r in mine]
+
+
+def _report_line(ctx: Context, pupil: Pupil, report: AbsenceReport) -> str:
+    privacy = ctx.actor.school.privacy
+    details = [str(REASONS[report.reason]) if privacy.mentor_sees_reason else _("reported")]
+    details.append(describe_part(report))
+    line = f"• {pupil.name}: {', '.join(details)}"
+    if privacy.mentor_sees_note and report.note:
+        line += " — " + _("note: {note}").format(note=report.note)
+    return line
+
+
+FLOW = Flow(
+    name="todays_absences",
+    title=N_("Today's reported absences"),
+    audience=frozenset({"staff"}),
+    start="show",
+    steps={"show": Step(show)},
+    transitions=TRANSITIONS,
+    cancellable=False,
+)

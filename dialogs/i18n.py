@@ -1,0 +1,121 @@
+"""Translation with a context-local locale, in the spirit of aiogram's `utils/i18n`.
+
+Text is translated when it is rendered, in the locale of the person it is for: the engine sets
+the locale for the duration of one event with `use_locale`, and `_()` looks it up then.
+Catalogs are read from the checked-in `.po` files (compiled in memory) unless a `.mo` file at
+least as new sits beside them, so a fresh clone needs no build step.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, time
+from gettext import GNUTranslations, NullTranslations
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+from babel.dates import format_time as babel_format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from locales import DOMAIN, LOCALES_DIR
+
+SUPPORTED_LOCALES = ("sv", "nb", "da")
+DEFAULT_LOCALE = "sv"
+
+_current_locale: ContextVar[str] = ContextVar("narvaro_locale", default=DEFAULT_LOCALE)
+
+
+def current_locale() -> str:
+    return _current_locale.get()
+
+
+@contextmanager
+def use_locale(code: str) -> Iterator[str]:
+    """Render everything inside the block for a person who reads `code`."""
+    chosen = code if code in SUPPORTED_LOCALES else DEFAULT_LOCALE
+    token = _current_locale.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _current_locale.reset(token)
+
+
+@functools.cache
+def translations(code: str) -> NullTranslations:
+    po_path = LOCALES_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo_path = po_path.with_suffix(".mo")
+    if _is_current(mo_path, po_path):
+        with mo_path.open("rb") as mo_file:
+            return GNUTranslations(mo_file)
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return GNUTranslations(compiled)
+
+
+def _is_current(mo_path: Path, po_path: Path) -> bool:
+    if not mo_path.exists():
+        return False
+    return not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+class LazyString:
+    """A msgid declared at import time and translated each time it is shown."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        return gettext(self.message)
+
+    def __repr__(self) -> str:
+        return f"N_({self.message!r})"
+
+
+def N_(message: str) -> LazyString:  # the conventional marker name
+    return LazyString(message)
+
+
+def babel_locale() -> Locale:
+    return Locale.parse(current_locale())
+
+
+def format_day(day: date) -> str:
+    """A date in full as people in that country write it: 'mandag den 23. november 2026'."""
+    return babel_format_date(day, format="full", locale=babel_locale())
+
+
+def format_short_day(day: date) -> str:
+    """A date short enough for a button: 'mån 23 nov.'."""
+    return format_skeleton("MMMEd", day, locale=babel_locale())
+
+
+def format_clock(moment: time) -> str:
+    return babel_format_time(moment, format="HH:mm", locale=babel_locale())
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, so a person always recognises their own."""
+    return Locale.parse(code).get_display_name(code).capitalize()

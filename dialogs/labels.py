@@ -1,0 +1,38 @@
+"""Words shown for the routine's values, translated when shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dialogs.i18n import N_, _, format_clock, format_day
+from routine.model import AbsenceReport, DayPart, ReasonCategory
+
+REASONS = {
+    ReasonCategory.ILLNESS: N_("Ill"),
+    ReasonCategory.APPOINTMENT: N_("Medical or dental appointment"),
+    ReasonCategory.OTHER: N_("Other reason"),
+}
+
+
+def describe_days(first: date, last: date) -> str:
+    if first == last:
+        return format_day(first)
+    return _("{first} to {last}").format(first=format_day(first), last=format_day(last))
+
+
+def describe_when(report: AbsenceReport) -> str:
+    """The days a report covers and, for part of a day, when the pupil comes or goes."""
+    days = describe_days(report.first_day, report.last_day)
+    if report.part is DayPart.ARRIVING_LATE and report.at_time:
+        return _("{day}, arriving at {time}").format(day=days, time=format_clock(report.at_time))
+    if report.part is DayPart.LEAVING_EARLY and report.at_time:
+        return _("{day}, leaving at {time}").format(day=days, time=format_clock(report.at_time))
+    return _("{days}, whole day").format(days=days)
+
+
+def describe_part(report: AbsenceReport) -> str:
+    if report.part is DayPart.ARRIVING_LATE and report.at_time:
+        return _("arriving at {time}").format(time=format_clock(report.at_time))
+    if report.part is DayPart.LEAVING_EARLY and report.at_time:
+        return _("leaving at {time}").format(time=format_clock(report.at_time))
+    return _("whole day")

@@ -1,0 +1,156 @@
+"""The engine's promises, independent of wording: trust, persistence, and never a crash."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from dialogs.engine import Engine
+from dialogs.events import ConversationKey, Incoming
+from dialogs.flow import Answer, Context, Go, Retry
+from dialogs.flows import all_flows, report_absence
+from dialogs.i18n import _, use_locale
+from routine.model import ReasonCategory, ReportStatus
+from tests.dialogs.conftest import FixedClock
+from tests.dialogs.transcript import Chat
+from tests.fakes import FakeUnitOfWorkFactory
+
+
+def sv(message: str) -> str:
+    with use_locale("sv"):
+        return _(message)
+
+
+async def start_report(chat: Chat) -> None:
+    await chat.send("hej")
+    await chat.send(f"[{sv('Report an absence')}]")
+
+
+async def test_an_unlinked_chat_is_told_so_and_nothing_else(engine: Engine) -> None:
+    key = ConversationKey(platform="test", chat="stranger", user="stranger")
+    replies = await engine.handle(Incoming(key=key, text="hello", locale="nb"))
+    with use_locale("nb"):
+        assert [(r.text, r.buttons) for r in replies] == [
+            (_("This chat is not linked to a school yet."), ())
+        ]
+
+
+async def test_a_button_that_was_never_offered_has_expired(chat_as, world) -> None:
+    chat = chat_as("se-G1")
+    await start_report(chat)
+    replies = await chat.engine.handle(Incoming(key=chat.key, button="99.0"))
+    assert replies[0].text == sv("This button has expired.")
+    assert replies[1].text == sv("Which child is it about?")
+
+
+async def test_an_old_button_no_longer_acts(chat_as, world: FakeUnitOfWorkFactory) -> None:
+    chat = chat_as("se-G1")
+    await start_report(chat)
+    olle = next(b for b in chat.buttons if b.label == "Olle Berg")
+    await chat.send("[Elsa Berg]")
+    replies = await chat.engine.handle(Incoming(key=chat.key, button=olle.id))
+    assert replies[0].text == sv("This button has expired.")
+    conversation = world.store.conversations[chat.key.id]
+    assert (conversation.state, conversation.data["pupil_id"]) == ("reason", "P1")
+
+
+async def test_typing_a_name_that_is_not_offered_picks_nobody(chat_as, world) -> None:
+    chat = chat_as("se-G2")  # Per Lind has one child; Elsa Berg is not his
+    await chat.send("hej")
+    await chat.send(f"[{sv('Report an absence')}]")
+    replies = await chat.send("Elsa Berg")
+    assert replies[0].text == sv("Please answer with one of the choices.")
+    assert world.store.conversations[chat.key.id].data["pupil_id"] == "P3"
+
+
+async def test_nonsense_at_every_step_re_asks_and_keeps_earlier_answers(chat_as, world) -> None:
+    chat = chat_as("se-G1")
+    await start_report(chat)
+    steps = ["[Olle Berg]", f"[{sv('Ill')}]", f"[{sv('Other days')}]", "25/11", "26/11"]
+    for step in steps:
+        before = dict(world.store.conversations[chat.key.id].data)
+        replies = await chat.send("qwerty ??")
+        assert replies[0].text in {
+            sv("Please answer with one of the choices."),
+            sv("I could not read that date. Please write it like {example}.").format(
+                example="24/11"
+            ),
+        }
+        assert replies[-1].buttons, "the question is asked again with its buttons"
+        after = world.store.conversations[chat.key.id].data
+        assert {k: v for k, v in after.items() if not k.startswith("_")} == {
+            k: v for k, v in before.items() if not k.startswith("_")
+        }
+        await chat.send(step)
+    assert world.store.conversations[chat.key.id].state == "note"
+
+
+async def test_the_conversation_continues_in_a_new_process(
+    chat_as, world: FakeUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    chat = chat_as("se-G1")
+    await start_report(chat)
+    await chat.send("[Elsa Berg]")
+    restarted = Engine(uow_factory=world, flows=all_flows(), clock=clock)
+    chat.engine = restarted
+    replies = await chat.send(f"[{sv('Ill')}]")
+    assert replies[0].text == sv("When?")
+
+
+async def test_the_report_is_stored_before_the_receipt_is_returned(chat_as, world) -> None:
+    chat = chat_as("se-G1")
+    await start_report(chat)
+    for step in ["[Elsa Berg]", f"[{sv('Ill')}]", f"[{sv('Today')}]", f"[{sv('The whole day')}]"]:
+        await chat.send(step)
+    await chat.send(f"[{sv('No note')}]")
+    assert world.store.reports == {}
+    await chat.send(f"[{sv('Send report')}]")
+    (report,) = world.store.reports.values()
+    expected = ("P1", "G1", ReasonCategory.ILLNESS, date(2026, 11, 23), date(2026, 11, 23))
+    assert (
+        report.pupil_id,
+        report.guardian_id,
+        report.reason,
+        report.first_day,
+        report.last_day,
+    ) == expected
+    assert report.status is ReportStatus.ACTIVE
+    assert world.store.conversations[chat.key.id].flow is None
+
+
+async def test_cancel_stores_nothing(chat_as, world) -> None:
+    chat = chat_as("se-G1")
+    await start_report(chat)
+    await chat.send("[Elsa Berg]")
+    replies = await chat.send(f"[{sv('Cancel')}]")
+    assert replies[0].text == sv("Cancelled. Nothing was sent.")
+    assert (world.store.reports, world.store.conversations[chat.key.id].flow) == ({}, None)
+
+
+async def test_a_failing_step_apologises_and_changes_nothing(
+    chat_as, world: FakeUnitOfWorkFactory, clock: FixedClock, monkeypatch
+) -> None:
+    async def broken(ctx: Context, answer: Answer) -> Go | Retry:
+        raise RuntimeError("database on fire")
+
+    steps = dict(report_absence.FLOW.steps)
+    steps["reason"] = dataclasses.replace(steps["reason"], answer=broken)
+    flow = dataclasses.replace(report_absence.FLOW, steps=steps)
+    chat = chat_as("se-G1")
+    chat.engine = Engine(uow_factory=world, flows=[flow], clock=clock)
+    await start_report(chat)
+    await chat.send("[Elsa Berg]")
+    replies = await chat.send(f"[{sv('Ill')}]")
+    assert [r.text for r in replies] == [
+        sv("Sorry, something went wrong on our side. Please try again.")
+    ]
+    assert world.store.conversations[chat.key.id].state == "reason"
+
+
+@pytest.mark.parametrize("command", ["/cancel", "/menu", "/help", "/nonsense"])
+async def test_commands_always_answer(chat_as, command: str) -> None:
+    chat = chat_as("se-G1")
+    replies = await chat.send(command)
+    assert replies and replies[-1].buttons
