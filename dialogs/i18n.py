@@ -116,6 +116,9 @@ def format_clock(moment: time) -> str:
     return babel_format_time(moment, format="HH:mm", locale=babel_locale())
 
 
-def language_name(code: str) -> str:
-    """A language's name in that language, so a person always recognises their own."""
-    return Locale.parse(code).get_display_name(code).capitalize()
+def language_name(code: str, *, capitalised: bool = True) -> str:
+    """A language's name in that language, so a person always recognises their own.
+
+    Nordic languages write language names in lower case mid-sentence ("på svenska")."""
+    name = Locale.parse(code).get_display_name(code)
+    return name.capitalize() if capitalised else name.lower()

@@ -28,7 +28,7 @@ async def answer_language(ctx: Context, answer: Answer) -> Go | Retry:
     with use_locale(ctx.locale):
         ctx.say(
             _("From now on I will write to you in {language}.").format(
-                language=language_name(language.value)
+                language=language_name(language.value, capitalised=False)
             )
         )
     return Go("picked")
