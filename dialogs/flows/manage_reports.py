@@ -12,6 +12,7 @@ from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, 
 from dialogs.i18n import N_, _, format_day, format_short_day
 from dialogs.labels import describe_days, describe_when
 from dialogs.parsing import parse_day
+from routine.calendar import is_school_day
 from routine.model import AbsenceReport
 from routine.reporting import back_at_school_days, can_withdraw, end_early, withdraw
 
@@ -72,7 +73,11 @@ async def answer_action(ctx: Context, answer: Answer) -> Go | Retry:
 
 async def ask_back_day(ctx: Context) -> Prompt:
     report = await _chosen_report(ctx)
-    days = back_at_school_days(report, ctx.today)
+    days = [
+        day
+        for day in back_at_school_days(report, ctx.today)
+        if is_school_day(ctx.actor.school.calendar, day)
+    ]
     choices = tuple(Choice(day.isoformat(), format_short_day(day)) for day in days)
     text = _("Which day is {name} back at school?").format(name=await _pupil_name(ctx, report))
     return Prompt(text, choices, accepts_text=True)

@@ -13,6 +13,7 @@ from dialogs.i18n import N_, _, format_short_day
 from dialogs.labels import REASONS, describe_when
 from dialogs.messages import report_error_message
 from dialogs.parsing import parse_clock, parse_day
+from routine.calendar import next_school_days
 from routine.model import AbsenceReport, DayPart, ReasonCategory
 from routine.reporting import (
     ReportRejected,
@@ -86,7 +87,7 @@ async def answer_when(ctx: Context, answer: Answer) -> Go:
 
 
 async def ask_first_day(ctx: Context) -> Prompt:
-    days = [ctx.today + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    days = next_school_days(ctx.actor.school.calendar, ctx.today, DAYS_OFFERED)
     text = _("What is the first day? Choose a day or type a date, for example {example}.")
     return Prompt(text.format(example=_example_date(ctx)), _day_choices(days), accepts_text=True)
 
@@ -107,7 +108,7 @@ async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
 
 async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
-    days = [first + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    days = next_school_days(ctx.actor.school.calendar, first, DAYS_OFFERED)
     text = _("What is the last day of the absence? Choose a day or type a date.")
     return Prompt(text, _day_choices(days), accepts_text=True)
 
@@ -248,7 +249,8 @@ def _chosen_day(ctx: Context, answer: Answer) -> date | None:
 
 def _example_date(ctx: Context) -> str:
     tomorrow = ctx.today + timedelta(days=1)
-    return f"{tomorrow.day}/{tomorrow.month}" if ctx.locale == "sv" else f"{tomorrow:%d.%m.}"
+    separator = "/" if ctx.locale == "sv" else "."
+    return f"{tomorrow.day}{separator}{tomorrow.month}"
 
 
 async def _child_name(ctx: Context) -> str:
