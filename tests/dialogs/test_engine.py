@@ -154,3 +154,22 @@ async def test_commands_always_answer(chat_as, command: str) -> None:
     chat = chat_as("se-G1")
     replies = await chat.send(command)
     assert replies and replies[-1].buttons
+
+
+async def test_mentors_see_neither_reason_nor_note_when_the_school_says_so(
+    chat_as, world: FakeUnitOfWorkFactory
+) -> None:
+    school = world.store.schools["se"]
+    private = dataclasses.replace(school.privacy, mentor_sees_reason=False, mentor_sees_note=False)
+    world.store.schools["se"] = dataclasses.replace(school, privacy=private)
+    guardian = chat_as("se-G2")
+    await guardian.send("hej")
+    for step in ["Report an absence", "Ill", "Today", "The whole day"]:
+        await guardian.send(f"[{sv(step)}]")
+    await guardian.send("Feber sedan i går")
+    await guardian.send(f"[{sv('Send report')}]")
+    mentor = chat_as("se-S1")
+    await mentor.send("hej")
+    (overview, _menu) = await mentor.send(f"[{sv("Today's reported absences")}]")
+    line = next(text for text in overview.text.splitlines() if "Maja Lind" in text)
+    assert line == f"• Maja Lind: {sv('reported')}, {sv('whole day')}"
