@@ -170,6 +170,7 @@ async def test_mentors_see_neither_reason_nor_note_when_the_school_says_so(
     await guardian.send(f"[{sv('Send report')}]")
     mentor = chat_as("se-S1")
     await mentor.send("hej")
-    (overview, _menu) = await mentor.send(f"[{sv("Today's reported absences")}]")
+    todays = sv("Today's reported absences")
+    (overview, _menu) = await mentor.send(f"[{todays}]")
     line = next(text for text in overview.text.splitlines() if "Maja Lind" in text)
     assert line == f"• Maja Lind: {sv('reported')}, {sv('whole day')}"
