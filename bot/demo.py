@@ -30,6 +30,8 @@ class Persona:
 
 
 async def personas(uow: UnitOfWork) -> list[Persona]:
+    """Per school: the guardian with the most children, then the mentor of that guardian's
+    first child, a coordinator and the principal, so a report can be followed across roles."""
     found = []
     schools = sorted(await uow.schools.list(), key=lambda s: ["SE", "NO", "DK"].index(s.country))
     for school in schools:
@@ -37,15 +39,22 @@ async def personas(uow: UnitOfWork) -> list[Persona]:
             f"{school.name} ({COUNTRY_NAMES[school.country]}, {LANGUAGE_NAMES[school.language]})"
         )
         guardians = await uow.guardians.list_for_school(school.key)
+        staff = await uow.staff.list_for_school(school.key)
+        class_of_child = ""
         if guardians:
             guardian = max(guardians, key=lambda g: (len(g.pupil_ids), g.guardian_id))
-            label = f"{where}: guardian {guardian.name}, {len(guardian.pupil_ids)} children"
+            children = [await uow.pupils.get(school.key, i) for i in guardian.pupil_ids]
+            names = sorted((c.name, c.class_name) for c in children if c is not None)
+            class_of_child = names[0][1] if names else ""
+            label = f"{where}: guardian {guardian.name} ({', '.join(n for n, _c in names)})"
             found.append(Persona(school.key, "guardian", guardian.guardian_id, label))
-        staff = await uow.staff.list_for_school(school.key)
         for role in STAFF_ROLES:
-            member = next((s for s in staff if s.has_role(role)), None)
+            candidates = [s for s in staff if s.has_role(role)]
+            preferred = [s for s in candidates if class_of_child in s.classes]
+            member = next(iter(preferred or candidates), None)
             if member is not None:
-                label = f"{where}: {role.value} {member.name}"
+                classes = f" (class {', '.join(member.classes)})" if member.classes else ""
+                label = f"{where}: {role.value} {member.name}{classes}"
                 found.append(Persona(school.key, role.value, member.staff_id, label))
     return found
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
+import json
 from datetime import date, datetime
 from typing import Self
 
@@ -133,7 +134,8 @@ class FakeReports(_Repo):
         return self.store.reports.get(report_id)
 
     async def update(self, report: AbsenceReport) -> None:
-        assert report.id in self.store.reports
+        if report.id not in self.store.reports:
+            raise KeyError(f"no absence report with id {report.id}")
         self.store.reports[report.id] = report
 
     async def list_covering(
@@ -225,7 +227,9 @@ class FakeConversations(_Repo):
         return copy.deepcopy(found)
 
     async def save(self, conversation: Conversation) -> None:
-        self.store.conversations[conversation.key] = copy.deepcopy(conversation)
+        # Stored as JSON, as the database does: tuples come back as lists, dates are refused.
+        data = json.loads(json.dumps(conversation.data))
+        self.store.conversations[conversation.key] = dataclasses.replace(conversation, data=data)
 
     async def delete(self, key: str) -> None:
         self.store.conversations.pop(key, None)

@@ -1,0 +1,782 @@
+"""Reading the operator's files: the school file (TOML) and the roster (CSV).
+
+Both readers collect every problem before giving up, each with the line it is on, so that the
+operator can fix a file in one go. The formats are documented in docs/school-file.md and
+docs/roster.md; applying the parsed values is `routine.roster`'s job.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import itertools
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from routine.model import (
+    COUNTRY_LANGUAGE,
+    Country,
+    DateSpan,
+    Language,
+    PrivacySettings,
+    Role,
+    School,
+    SchoolCalendar,
+    SchoolTimes,
+    StaffMember,
+)
+from routine.roster import roster_problems
+from routine.setup import InvalidInput, Problem, RosterRow, SchoolSpec
+
+KeyPath = tuple[str | int, ...]
+
+
+# --- Shared ----------------------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput([Problem(f"cannot read {path}: {error.strerror}")]) from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        message = (
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read);"
+            " save it as UTF-8, in Excel as 'CSV UTF-8'"
+        )
+        raise InvalidInput([Problem(message, line)]) from error
+    # Windows editors and Excel put a byte order mark first; it is not part of the content.
+    return text.removeprefix("\ufeff")
+
+
+def _raise_if_any(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidInput(sorted(problems, key=lambda p: p.line or 0))
+
+
+def _suggestion(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# --- The school file: where things are -------------------------------------------------------
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_ARRAY_HEADER = re.compile(rf"\s*\[\[\s*({_DOTTED_KEY})\s*\]\]\s*(?:#.*)?$")
+_TABLE_HEADER = re.compile(rf"\s*\[\s*({_DOTTED_KEY})\s*\]\s*(?:#.*)?$")
+_KEY_LINE = re.compile(rf"\s*({_DOTTED_KEY})\s*=")
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in re.findall(_KEY_PART, dotted))
+
+
+class _LineLocator:
+    """Maps a key path such as ``("staff", 2, "roles")`` to its line in the TOML text.
+
+    tomllib gives no positions for values, so this scans the text for table headers, ``key =``
+    lines and the elements of multi-line arrays. It only needs to understand valid TOML, since
+    syntax errors are reported by tomllib with their own line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[KeyPath, int] = {}
+        self._array_counts: dict[KeyPath, int] = {}
+        self._table: KeyPath = ()
+        self._value = _ValueScanner(self._remember)
+        for number, line in enumerate(text.splitlines(), start=1):
+            self._scan_line(line, number)
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of the path, else of its nearest enclosing key or table, else line 1."""
+        for length in range(len(path), 0, -1):
+            if path[:length] in self._lines:
+                return self._lines[path[:length]]
+        return 1
+
+    def _remember(self, path: KeyPath, line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def _scan_line(self, line: str, number: int) -> None:
+        if self._value.inside:
+            self._value.scan(line, number)
+        elif match := _ARRAY_HEADER.match(line):
+            self._table = self._header_path(_key_parts(match[1]), is_array=True)
+            self._remember(self._table, number)
+        elif match := _TABLE_HEADER.match(line):
+            self._table = self._header_path(_key_parts(match[1]), is_array=False)
+            self._remember(self._table, number)
+        elif match := _KEY_LINE.match(line):
+            path = self._table + _key_parts(match[1])
+            self._remember(path, number)
+            self._value.start(path, line[match.end() :], number)
+
+    def _header_path(self, parts: tuple[str, ...], *, is_array: bool) -> KeyPath:
+        # [[staff]] opens the next element of the staff array; a later [staff.x] belongs to it.
+        path: KeyPath = ()
+        for position, part in enumerate(parts):
+            path += (part,)
+            if is_array and position == len(parts) - 1:
+                index = self._array_counts.get(path, 0)
+                self._array_counts[path] = index + 1
+                path += (index,)
+            elif path in self._array_counts:
+                path += (self._array_counts[path] - 1,)
+        return path
+
+
+@dataclass
+class _ValueScanner:
+    """Follows a value over lines: strings, brackets, and where each array element starts."""
+
+    remember: Callable[[KeyPath, int], None]
+    path: KeyPath = ()
+    brackets: list[str] = field(default_factory=list)
+    index: int = 0
+    expect_element: bool = False
+    closing_quotes: str | None = None
+
+    @property
+    def inside(self) -> bool:
+        return bool(self.brackets) or self.closing_quotes is not None
+
+    def start(self, path: KeyPath, text: str, line: int) -> None:
+        self.path, self.brackets, self.index = path, [], 0
+        self.expect_element, self.closing_quotes = False, None
+        self.scan(text, line)
+
+    def scan(self, text: str, line: int) -> None:
+        at = 0
+        while at < len(text):
+            if self.closing_quotes:
+                end = text.find(self.closing_quotes, at)
+                if end < 0:
+                    return
+                at, self.closing_quotes = end + 3, None
+                continue
+            char = text[at]
+            if char == "#":
+                return
+            if not char.isspace() and char not in ",]}":
+                self._element_starts(line)
+            at = self._step(text, at, char)
+
+    def _step(self, text: str, at: int, char: str) -> int:
+        if text.startswith(('"""', "'''"), at):
+            self.closing_quotes = text[at : at + 3]
+            return at + 3
+        if char in "\"'":
+            return _end_of_string(text, at)
+        if char in "[{":
+            self.brackets.append(char)
+            self.expect_element = self.brackets == ["["]
+        elif char in "]}" and self.brackets:
+            self.brackets.pop()
+        elif char == "," and self.brackets == ["["]:
+            self.index += 1
+            self.expect_element = True
+        return at + 1
+
+    def _element_starts(self, line: int) -> None:
+        if self.expect_element and self.brackets == ["["]:
+            self.remember((*self.path, self.index), line)
+            self.expect_element = False
+
+
+def _end_of_string(text: str, at: int) -> int:
+    quote, at = text[at], at + 1
+    while at < len(text) and text[at] != quote:
+        at += 2 if quote == '"' and text[at] == "\\" else 1
+    return at + 1
+
+
+# --- The school file: what it says -----------------------------------------------------------
+
+_TOP_KEYS = ("key", "name", "country", "timezone", "language", "classes")
+_TOP_TABLES = ("times", "calendar", "privacy", "staff")
+_TIME_KEYS = ("roll_call", "report_cutoff", "unreported_prompt", "end_of_day")
+_CALENDAR_KEYS = ("terms", "breaks", "days_off")
+_SPAN_KEYS = ("name", "start", "end")
+_PRIVACY_KEYS = ("mentor_sees_reason", "mentor_sees_note", "retention_days")
+_STAFF_KEYS = ("id", "name", "slack_user_id", "roles", "classes", "language")
+
+_SCHOOL_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# The countries' own words for the roles (domain guide §1), so a file can say "tovholder".
+_ROLE_WORDS: dict[str, Role] = {
+    **{role.value: role for role in Role},
+    "pupil_health": Role.PUPIL_HEALTH,
+    "närvarosamordnare": Role.COORDINATOR,
+    "nærværskoordinator": Role.COORDINATOR,
+    "tovholder": Role.COORDINATOR,
+    "kontaktlærer": Role.MENTOR,
+    "rektor": Role.PRINCIPAL,
+    "skoleleder": Role.PRINCIPAL,
+    "elevhälsa": Role.PUPIL_HEALTH,
+    "eht": Role.PUPIL_HEALTH,
+    "ppt": Role.PUPIL_HEALTH,
+    "helsesykepleier": Role.PUPIL_HEALTH,
+    "ppr": Role.PUPIL_HEALTH,
+    "kom_i_skole_team": Role.PUPIL_HEALTH,
+}
+
+
+def parse_school_file(path: Path) -> SchoolSpec:
+    """Read a school file; raises `InvalidInput` with every problem and its line."""
+    text = _read_text(path)
+    return _SchoolFile(_load_toml(text), _LineLocator(text)).spec()
+
+
+def _load_toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput([_toml_problem(str(error), text)]) from error
+
+
+def _toml_problem(message: str, text: str) -> Problem:
+    # tomllib puts the position in the message: "Invalid value (at line 3, column 9)".
+    if match := re.search(r" \(at line (\d+), column \d+\)$", message):
+        return Problem(f"not valid TOML: {message[: match.start()]}", int(match[1]))
+    if message.endswith(" (at end of document)"):
+        last_line = max(1, len(text.splitlines()))
+        reason = message.removesuffix(" (at end of document)")
+        return Problem(f"not valid TOML: {reason}", last_line)
+    return Problem(f"not valid TOML: {message}", 1)
+
+
+class _SchoolFile:
+    """Checks the parsed TOML, noting every problem, and builds the spec if there is none."""
+
+    def __init__(self, data: dict[str, Any], locator: _LineLocator) -> None:
+        self.data = data
+        self.locator = locator
+        self.problems: list[Problem] = []
+
+    def spec(self) -> SchoolSpec:
+        self._unknown_keys(self.data, (), _TOP_KEYS + _TOP_TABLES)
+        key = self._school_key()
+        name = self._string(self.data, (), "name")
+        country = self._country()
+        timezone = self._timezone()
+        language = self._language(self.data, (), COUNTRY_LANGUAGE.get(country))
+        times = self._times()
+        calendar = self._calendar()
+        privacy = self._privacy()
+        classes = self._classes()
+        staff = self._staff(key, set(classes))
+        _raise_if_any(self.problems)
+        # Every None above came with a problem, so none is left here.
+        assert key and name and country and timezone and language
+        school = School(key, name, country, timezone, language, times, calendar, privacy)
+        return SchoolSpec(school=school, classes=tuple(classes), staff=tuple(staff))
+
+    # Reporting
+
+    def _report(self, path: KeyPath, message: str) -> None:
+        where = ".".join(str(part) for part in path if isinstance(part, str))
+        text = f"{where}: {message}" if where else message
+        self.problems.append(Problem(text, self.locator.line_of(path)))
+
+    def _unknown_keys(
+        self, table: dict[str, Any], path: KeyPath, allowed: tuple[str, ...]
+    ) -> None:
+        for key in table:
+            if key in allowed:
+                continue
+            hint = _suggestion(key, list(allowed))
+            if path and key in _TOP_KEYS:
+                hint = f"; {key!r} belongs at the top of the file, before the first [table]"
+            self._report((*path, key), f"unknown key {key!r}{hint}")
+
+    def _missing(self, path: KeyPath, key: str) -> None:
+        self._report(path, f"missing required key {key!r}")
+
+    # Typed values: each returns None after reporting a problem
+
+    def _value(self, table: dict[str, Any], path: KeyPath, key: str, required: bool) -> Any:
+        if key not in table and required:
+            self._missing(path, key)
+        return table.get(key)
+
+    def _string(
+        self, table: dict[str, Any], path: KeyPath, key: str, *, required: bool = True
+    ) -> str | None:
+        value = self._value(table, path, key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._wrong_type((*path, key), "a string", value)
+            return None
+        if not value.strip():
+            self._report((*path, key), "must not be empty")
+            return None
+        return value.strip()
+
+    def _strings(
+        self, table: dict[str, Any], path: KeyPath, key: str, required: bool
+    ) -> list[str] | None:
+        value = self._value(table, path, key, required)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self._wrong_type((*path, key), "a list of strings", value)
+            return None
+        found = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self._report((*path, key, index), f"must be a non-empty string, not {item!r}")
+            else:
+                found.append(item.strip())
+        return found if len(found) == len(value) else None
+
+    def _bool(self, table: dict[str, Any], path: KeyPath, key: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self._wrong_type((*path, key), "true or false", value)
+            return default
+        return value
+
+    def _table(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            self._wrong_type((key,), "a table", value)
+            return {}
+        return value
+
+    def _wrong_type(self, path: KeyPath, expected: str, value: object) -> None:
+        self._report(path, f"must be {expected}, not {_described(value)}")
+
+    def _date(self, value: object, path: KeyPath) -> date | None:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self._report(path, f"must be a date such as 2026-08-17, not {value!r}")
+        return None
+
+    # Sections
+
+    def _school_key(self) -> str | None:
+        key = self._string(self.data, (), "key")
+        if key is not None and not _SCHOOL_KEY.fullmatch(key):
+            self._report(
+                ("key",), f"{key!r} must be lowercase letters, digits, '-' or '_' (at most 64)"
+            )
+        return key
+
+    def _country(self) -> Country | None:
+        value = self._string(self.data, (), "country")
+        if value is None:
+            return None
+        try:
+            return Country(value.upper())
+        except ValueError:
+            choices = ", ".join(country.value for country in Country)
+            self._report(("country",), f"unknown country {value!r}; use one of {choices}")
+            return None
+
+    def _timezone(self) -> str | None:
+        value = self._string(self.data, (), "timezone")
+        if value is None:
+            return None
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            self._report(("timezone",), f"unknown timezone {value!r}; e.g. 'Europe/Stockholm'")
+            return None
+        return value
+
+    def _language(
+        self, table: dict[str, Any], path: KeyPath, default: Language | None
+    ) -> Language | None:
+        value = self._string(table, path, "language", required=False)
+        if value is None:
+            return default
+        try:
+            return Language.parse(value)
+        except ValueError:
+            choices = ", ".join(language.value for language in Language)
+            self._report((*path, "language"), f"unknown language {value!r}; use one of {choices}")
+            return default
+
+    def _times(self) -> SchoolTimes:
+        table = self._table("times")
+        self._unknown_keys(table, ("times",), _TIME_KEYS)
+        defaults = SchoolTimes()
+        found = {key: self._clock(table, key, getattr(defaults, key)) for key in _TIME_KEYS}
+        times = SchoolTimes(**found)
+        self._check_time_order(times, table)
+        return times
+
+    def _clock(self, table: dict[str, Any], key: str, default: time) -> time:
+        value = table.get(key)
+        if value is None:
+            return default
+        if isinstance(value, time) and value.tzinfo is None:
+            return value
+        if isinstance(value, str) and (match := _CLOCK.fullmatch(value.strip())):
+            hours, minutes = int(match[1]), int(match[2])
+            if hours < 24 and minutes < 60:
+                return time(hours, minutes)
+        self._report(("times", key), f'must be a time of day such as "08:15", not {value!r}')
+        return default
+
+    def _check_time_order(self, times: SchoolTimes, table: dict[str, Any]) -> None:
+        # The "not reported yet" prompt needs both the cut-off and the roll call behind it,
+        # and everything happens before the day ends.
+        for earlier, later in (
+            ("report_cutoff", "unreported_prompt"),
+            ("roll_call", "unreported_prompt"),
+            ("unreported_prompt", "end_of_day"),
+        ):
+            first, then = getattr(times, earlier), getattr(times, later)
+            if first < then:
+                continue
+            # Point at a key the operator wrote; the other one may be a default.
+            key = later if later in table else earlier
+            self._report(
+                ("times", key),
+                f"{later} ({then:%H:%M}) must be later than {earlier} ({first:%H:%M})",
+            )
+
+    def _calendar(self) -> SchoolCalendar:
+        table = self._table("calendar")
+        path: KeyPath = ("calendar",)
+        self._unknown_keys(table, path, _CALENDAR_KEYS)
+        terms = self._spans(table, "terms")
+        self._check_overlaps(terms, "terms")
+        breaks = self._spans(table, "breaks")
+        days_off = self._days_off(table)
+        return SchoolCalendar(
+            terms=tuple(span for span, _ in terms),
+            breaks=tuple(span for span, _ in breaks),
+            days_off=days_off,
+        )
+
+    def _spans(self, calendar: dict[str, Any], key: str) -> list[tuple[DateSpan, KeyPath]]:
+        path: KeyPath = ("calendar", key)
+        tables = self._array_of_tables(calendar, path)
+        spans = []
+        for index, table in enumerate(tables):
+            span_path = (*path, index)
+            self._unknown_keys(table, span_path, _SPAN_KEYS)
+            name = self._string(table, span_path, "name", required=False) or ""
+            start = self._span_date(table, span_path, "start")
+            end = self._span_date(table, span_path, "end")
+            if start is None or end is None:
+                continue
+            if end < start:
+                self._report((*span_path, "end"), f"{end} is before start {start}")
+                continue
+            spans.append((DateSpan(start, end, name), span_path))
+        return sorted(spans, key=lambda pair: pair[0].start)
+
+    def _span_date(self, table: dict[str, Any], path: KeyPath, key: str) -> date | None:
+        if key not in table:
+            self._missing(path, key)
+            return None
+        return self._date(table[key], (*path, key))
+
+    def _check_overlaps(self, spans: list[tuple[DateSpan, KeyPath]], what: str) -> None:
+        for (before, _), (after, path) in itertools.pairwise(spans):
+            if after.start <= before.end:
+                self._report(
+                    (*path, "start"),
+                    f"{what} overlap: {after.start} is before {before.end},"
+                    f" the end of {before.name or before.start}",
+                )
+
+    def _array_of_tables(self, table: dict[str, Any], path: KeyPath) -> list[dict[str, Any]]:
+        value = table.get(path[-1], [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self._wrong_type(path, f"tables written [[{'.'.join(map(str, path))}]]", value)
+            return []
+        return value
+
+    def _days_off(self, calendar: dict[str, Any]) -> tuple[date, ...]:
+        path: KeyPath = ("calendar", "days_off")
+        value = calendar.get("days_off", [])
+        if not isinstance(value, list):
+            self._wrong_type(path, "a list of dates", value)
+            return ()
+        found = (self._date(item, (*path, index)) for index, item in enumerate(value))
+        return tuple(sorted({day for day in found if day is not None}))
+
+    def _privacy(self) -> PrivacySettings:
+        table = self._table("privacy")
+        path: KeyPath = ("privacy",)
+        self._unknown_keys(table, path, _PRIVACY_KEYS)
+        defaults = PrivacySettings()
+        return PrivacySettings(
+            mentor_sees_reason=self._bool(
+                table, path, "mentor_sees_reason", defaults.mentor_sees_reason
+            ),
+            mentor_sees_note=self._bool(
+                table, path, "mentor_sees_note", defaults.mentor_sees_note
+            ),
+            retention_days=self._retention_days(table, defaults.retention_days),
+        )
+
+    def _retention_days(self, table: dict[str, Any], default: int) -> int:
+        value = table.get("retention_days", default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self._report(
+                ("privacy", "retention_days"), f"must be a whole number of days, not {value!r}"
+            )
+            return default
+        return value
+
+    def _classes(self) -> list[str]:
+        classes = self._strings(self.data, (), "classes", required=True)
+        if classes is None:
+            return []
+        if not classes:
+            self._report(("classes",), "list at least one class")
+        first: dict[str, int] = {}
+        for index, name in enumerate(classes):
+            if name.casefold() in first:
+                self._report(("classes", index), f"class {name!r} is listed twice")
+            first.setdefault(name.casefold(), index)
+        return classes
+
+    def _staff(self, school_key: str | None, classes: set[str]) -> list[StaffMember]:
+        tables = self._array_of_tables(self.data, ("staff",))
+        members = [
+            self._member(school_key or "", index, table, classes)
+            for index, table in enumerate(tables)
+        ]
+        self._check_unique(tables, "id", "staff id")
+        self._check_unique(tables, "slack_user_id", "Slack user")
+        return [member for member in members if member is not None]
+
+    def _member(
+        self, school_key: str, index: int, table: dict[str, Any], classes: set[str]
+    ) -> StaffMember | None:
+        path: KeyPath = ("staff", index)
+        self._unknown_keys(table, path, _STAFF_KEYS)
+        before = len(self.problems)
+        staff_id = self._string(table, path, "id")
+        name = self._string(table, path, "name")
+        slack_user_id = self._slack_user_id(table, path)
+        roles = self._roles(table, path)
+        member_classes = self._member_classes(table, path, classes)
+        language = self._language(table, path, None)
+        if roles and Role.MENTOR in roles and not member_classes:
+            self._report((*path, "roles"), "a mentor needs the classes they mentor in 'classes'")
+        if len(self.problems) > before:
+            return None
+        return StaffMember(
+            school_key=school_key,
+            staff_id=staff_id,
+            name=name,
+            roles=roles,
+            classes=tuple(sorted(set(member_classes))),
+            language=language,
+            slack_user_id=slack_user_id,
+        )
+
+    def _slack_user_id(self, table: dict[str, Any], path: KeyPath) -> str | None:
+        value = self._string(table, path, "slack_user_id")
+        if value is not None and not _SLACK_USER_ID.fullmatch(value):
+            self._report(
+                (*path, "slack_user_id"),
+                f"{value!r} is not a Slack user id; they look like U012AB3CD",
+            )
+        return value
+
+    def _roles(self, table: dict[str, Any], path: KeyPath) -> frozenset[Role] | None:
+        words = self._strings(table, path, "roles", required=True)
+        if words is None:
+            return None
+        if not words:
+            self._report((*path, "roles"), "list at least one role")
+        roles = set()
+        for index, word in enumerate(words):
+            role = _ROLE_WORDS.get(word.casefold().replace(" ", "_").replace("-", "_"))
+            if role is None:
+                choices = ", ".join(role.value for role in Role)
+                self._report(
+                    (*path, "roles", index),
+                    f"unknown role {word!r}; use {choices} or a word from docs/school-file.md",
+                )
+            else:
+                roles.add(role)
+        return frozenset(roles)
+
+    def _member_classes(
+        self, table: dict[str, Any], path: KeyPath, classes: set[str]
+    ) -> list[str] | None:
+        names = self._strings(table, path, "classes", required=False)
+        if names is None:
+            return [] if "classes" not in table else None
+        known = ", ".join(sorted(classes))
+        for index, name in enumerate(names):
+            if name not in classes and classes:
+                self._report(
+                    (*path, "classes", index),
+                    f"class {name!r} is not in the school's classes: {known}",
+                )
+        return names
+
+    def _check_unique(self, tables: list[dict[str, Any]], key: str, what: str) -> None:
+        # Checked on the raw tables, so a duplicate is found even next to other problems.
+        first: dict[str, int] = {}
+        for index, table in enumerate(tables):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            value = value.strip()
+            if value in first:
+                line = self.locator.line_of(("staff", first[value], key))
+                self._report(
+                    ("staff", index, key), f"{what} {value!r} is already used on line {line}"
+                )
+            first.setdefault(value, index)
+
+
+def _described(value: object) -> str:
+    # Scalars are shown so the operator sees what was read; tables and arrays would be noise.
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    names = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    names |= {date: "date", datetime: "date-time", time: "time"}
+    return f"{names.get(type(value), type(value).__name__)} {value!r}"
+
+
+# --- The roster ------------------------------------------------------------------------------
+
+REQUIRED_COLUMNS = (
+    "class",
+    "pupil_id",
+    "pupil_name",
+    "guardian_id",
+    "guardian_name",
+    "guardian_language",
+)
+OPTIONAL_COLUMNS = ("guardian_phone", "guardian_email")
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}")
+
+
+def parse_roster_csv(path: Path) -> list[RosterRow]:
+    """Read a roster; raises `InvalidInput` with every problem and its line."""
+    text = _read_text(path)
+    problems: list[Problem] = []
+    records = list(_records(text, problems))
+    if not records:
+        _raise_if_any(problems or [Problem("the file is empty", 1)])
+    header_line, header = records[0]
+    columns = _columns(header, header_line)
+    rows = [row for line, fields in records[1:] if (row := _row(line, fields, columns, problems))]
+    if not rows and len(records) == 1:
+        problems.append(Problem("the file has a header but no pupils", header_line))
+    _raise_if_any(problems + roster_problems(rows))
+    return rows
+
+
+def _records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record with the line it starts on; a quoted value may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    start = 1
+    try:
+        for fields in reader:
+            if any(value.strip() for value in fields):
+                yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
+
+
+def _delimiter(text: str) -> str:
+    # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _columns(header: list[str], line: int) -> list[str]:
+    names = [name.strip().lower() for name in header]
+    known = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+    problems = [
+        Problem(f"missing column {name!r}", line) for name in REQUIRED_COLUMNS if name not in names
+    ]
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.append(Problem(f"column {position} has no name", line))
+        elif name not in known:
+            hint = _suggestion(name, known)
+            problems.append(Problem(f"unknown column {name!r}{hint}", line))
+        elif names.index(name) != position - 1:
+            problems.append(Problem(f"column {name!r} appears twice", line))
+    # Rows cannot be read without knowing the columns, so stop here.
+    _raise_if_any(problems)
+    return names
+
+
+def _row(
+    line: int, fields: list[str], columns: list[str], problems: list[Problem]
+) -> RosterRow | None:
+    if len(fields) != len(columns):
+        problems.append(
+            Problem(f"expected {len(columns)} values as in the header, found {len(fields)}", line)
+        )
+        return None
+    values = {column: value.strip() for column, value in zip(columns, fields, strict=True)}
+    before = len(problems)
+    empty = [column for column in REQUIRED_COLUMNS if not values[column]]
+    if empty:
+        problems.append(Problem(f"empty value in {', '.join(empty)}", line))
+    # A quoted value may hold a line break, but a name or id with one is a broken export.
+    broken = [column for column, value in values.items() if "\n" in value or "\r" in value]
+    if broken:
+        problems.append(Problem(f"line break inside the value of {', '.join(broken)}", line))
+    language = _guardian_language(values["guardian_language"], line, problems)
+    phone, email = values.get("guardian_phone", ""), values.get("guardian_email", "")
+    if phone and not _PHONE.fullmatch(phone):
+        problems.append(Problem(f"guardian_phone {phone!r} is not a phone number", line))
+    if email and not _EMAIL.fullmatch(email):
+        problems.append(Problem(f"guardian_email {email!r} is not an e-mail address", line))
+    if len(problems) > before:
+        return None
+    return RosterRow(
+        line=line,
+        class_name=values["class"],
+        pupil_id=values["pupil_id"],
+        pupil_name=values["pupil_name"],
+        guardian_id=values["guardian_id"],
+        guardian_name=values["guardian_name"],
+        guardian_language=language,
+        guardian_phone=phone,
+        guardian_email=email,
+    )
+
+
+def _guardian_language(value: str, line: int, problems: list[Problem]) -> Language | None:
+    if not value:
+        return None  # reported as an empty value
+    try:
+        return Language.parse(value)
+    except ValueError:
+        choices = ", ".join(language.value for language in Language)
+        problems.append(Problem(f"guardian_language {value!r} is not one of {choices}", line))
+        return None

@@ -1,0 +1,74 @@
+"""Engines and session factories, built from a database URL by the composition root.
+
+Supported: SQLite (`sqlite+aiosqlite:///path/to/narvaro.db`) and PostgreSQL
+(`postgresql+asyncpg://user:password@host:5432/database`).
+
+A PostgreSQL URL may choose the schema to work in with libpq's `options` parameter, e.g.
+`...?options=-csearch_path%3Dnarvaro`, so that one URL names the whole target, migrations included.
+asyncpg has no `options`, so the `-c` settings are handed to it as server settings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+def make_engine(url: str) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    if parsed.get_backend_name() == "postgresql":
+        return _postgresql_engine(parsed)
+    raise ValueError(
+        f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+    )
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Repositories hand out domain objects, never rows, so nothing needs reloading after commit.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    engine = create_async_engine(url)
+    event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _connection_record: Any) -> None:
+    # SQLite ignores foreign keys unless each connection asks for them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _postgresql_engine(url: URL) -> AsyncEngine:
+    options = url.query.get("options")
+    if options is None:
+        return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url.difference_update_query(["options"]),
+        pool_pre_ping=True,
+        connect_args={"server_settings": server_settings_from_options(str(options))},
+    )
+
+
+def server_settings_from_options(options: str) -> dict[str, str]:
+    """libpq `options` (`-c name=value -cother=value`) as a dict of server settings."""
+    settings = {}
+    for assignment in re.findall(r"-c\s*(\S+)", options):
+        name, separator, value = assignment.partition("=")
+        if not separator:
+            raise ValueError(f"expected -c name=value in options, got {assignment!r}")
+        settings[name] = value
+    return settings

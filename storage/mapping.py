@@ -1,0 +1,337 @@
+"""Rows to domain objects and back. Repositories hand out domain objects only, never rows."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from routine.model import (
+    AbsenceCode,
+    AbsenceReport,
+    AttendanceMark,
+    ChatAccount,
+    Conversation,
+    Country,
+    DateSpan,
+    DayPart,
+    Guardian,
+    InviteCode,
+    Language,
+    MarkKind,
+    PrivacySettings,
+    Pupil,
+    ReasonCategory,
+    ReportStatus,
+    Role,
+    School,
+    SchoolCalendar,
+    SchoolClass,
+    SchoolTimes,
+    StaffMember,
+)
+from storage.orm import (
+    AbsenceCodeRow,
+    AbsenceReportRow,
+    AttendanceMarkRow,
+    ChatAccountRow,
+    ClassRow,
+    ConversationRow,
+    GuardianPupilRow,
+    GuardianRow,
+    InviteCodeRow,
+    PupilRow,
+    SchoolRow,
+    StaffClassRow,
+    StaffRoleRow,
+    StaffRow,
+    as_utc,
+)
+
+# Schools
+
+
+def school_from_row(row: SchoolRow) -> School:
+    return School(
+        key=row.key,
+        name=row.name,
+        country=Country(row.country),
+        timezone=row.timezone,
+        language=Language(row.language),
+        times=SchoolTimes(
+            roll_call=row.roll_call,
+            report_cutoff=row.report_cutoff,
+            unreported_prompt=row.unreported_prompt,
+            end_of_day=row.end_of_day,
+        ),
+        calendar=calendar_from_json(row.calendar),
+        privacy=PrivacySettings(
+            mentor_sees_reason=row.mentor_sees_reason,
+            mentor_sees_note=row.mentor_sees_note,
+            retention_days=row.retention_days,
+        ),
+    )
+
+
+def school_to_row(school: School, row: SchoolRow) -> None:
+    row.key = school.key
+    row.name = school.name
+    row.country = school.country.value
+    row.timezone = school.timezone
+    row.language = school.language.value
+    row.roll_call = school.times.roll_call
+    row.report_cutoff = school.times.report_cutoff
+    row.unreported_prompt = school.times.unreported_prompt
+    row.end_of_day = school.times.end_of_day
+    row.mentor_sees_reason = school.privacy.mentor_sees_reason
+    row.mentor_sees_note = school.privacy.mentor_sees_note
+    row.retention_days = school.privacy.retention_days
+    row.calendar = calendar_to_json(school.calendar)
+
+
+def calendar_to_json(calendar: SchoolCalendar) -> dict[str, Any]:
+    return {
+        "terms": [_span_to_json(span) for span in calendar.terms],
+        "breaks": [_span_to_json(span) for span in calendar.breaks],
+        "days_off": [day.isoformat() for day in calendar.days_off],
+    }
+
+
+def calendar_from_json(document: dict[str, Any]) -> SchoolCalendar:
+    return SchoolCalendar(
+        terms=tuple(_span_from_json(span) for span in document.get("terms", [])),
+        breaks=tuple(_span_from_json(span) for span in document.get("breaks", [])),
+        days_off=tuple(date.fromisoformat(day) for day in document.get("days_off", [])),
+    )
+
+
+def _span_to_json(span: DateSpan) -> dict[str, str]:
+    return {"start": span.start.isoformat(), "end": span.end.isoformat(), "name": span.name}
+
+
+def _span_from_json(document: dict[str, str]) -> DateSpan:
+    return DateSpan(
+        start=date.fromisoformat(document["start"]),
+        end=date.fromisoformat(document["end"]),
+        name=document.get("name", ""),
+    )
+
+
+# Classes and pupils
+
+
+def class_from_row(row: ClassRow) -> SchoolClass:
+    return SchoolClass(school_key=row.school_key, name=row.name)
+
+
+def pupil_from_row(row: PupilRow) -> Pupil:
+    return Pupil(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        name=row.name,
+        class_name=row.class_name,
+        active=row.active,
+    )
+
+
+def pupil_to_row(pupil: Pupil, row: PupilRow) -> None:
+    row.school_key = pupil.school_key
+    row.pupil_id = pupil.pupil_id
+    row.name = pupil.name
+    row.class_name = pupil.class_name
+    row.active = pupil.active
+
+
+# Guardians
+
+
+def guardian_from_row(row: GuardianRow) -> Guardian:
+    return Guardian(
+        school_key=row.school_key,
+        guardian_id=row.guardian_id,
+        name=row.name,
+        language=Language(row.language),
+        phone=row.phone,
+        email=row.email,
+        pupil_ids=tuple(sorted(link.pupil_id for link in row.links)),
+    )
+
+
+def guardian_to_row(guardian: Guardian, row: GuardianRow) -> None:
+    row.school_key = guardian.school_key
+    row.guardian_id = guardian.guardian_id
+    row.name = guardian.name
+    row.language = guardian.language.value
+    row.phone = guardian.phone
+    row.email = guardian.email
+    # Keep the link rows that stay: replacing them would delete and re-insert the same keys.
+    kept = {link.pupil_id: link for link in row.links}
+    row.links = [
+        kept.get(pupil_id) or GuardianPupilRow(pupil_id=pupil_id)
+        for pupil_id in sorted(set(guardian.pupil_ids))
+    ]
+
+
+# Staff
+
+
+def staff_from_row(row: StaffRow) -> StaffMember:
+    return StaffMember(
+        school_key=row.school_key,
+        staff_id=row.staff_id,
+        name=row.name,
+        roles=frozenset(Role(role.role) for role in row.roles),
+        classes=tuple(staff_class.class_name for staff_class in row.classes),
+        language=None if row.language is None else Language(row.language),
+        slack_user_id=row.slack_user_id,
+    )
+
+
+def staff_to_row(staff: StaffMember, row: StaffRow) -> None:
+    row.school_key = staff.school_key
+    row.staff_id = staff.staff_id
+    row.name = staff.name
+    row.language = None if staff.language is None else staff.language.value
+    row.slack_user_id = staff.slack_user_id
+    kept_roles = {role.role: role for role in row.roles}
+    row.roles = [
+        kept_roles.get(role.value) or StaffRoleRow(role=role.value) for role in sorted(staff.roles)
+    ]
+    kept_classes = {staff_class.class_name: staff_class for staff_class in row.classes}
+    row.classes = []
+    for position, class_name in enumerate(dict.fromkeys(staff.classes)):
+        staff_class = kept_classes.get(class_name) or StaffClassRow(class_name=class_name)
+        staff_class.position = position
+        row.classes.append(staff_class)
+
+
+# Reports and marks
+
+
+def report_from_row(row: AbsenceReportRow) -> AbsenceReport:
+    return AbsenceReport(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        guardian_id=row.guardian_id,
+        reason=ReasonCategory(row.reason),
+        first_day=row.first_day,
+        last_day=row.last_day,
+        part=DayPart(row.part),
+        at_time=row.at_time,
+        note=row.note,
+        reported_at=row.reported_at,
+        status=ReportStatus(row.status),
+        id=row.id,
+    )
+
+
+def report_to_row(report: AbsenceReport, row: AbsenceReportRow) -> None:
+    row.school_key = report.school_key
+    row.pupil_id = report.pupil_id
+    row.guardian_id = report.guardian_id
+    row.reason = report.reason.value
+    row.first_day = report.first_day
+    row.last_day = report.last_day
+    row.part = report.part.value
+    row.at_time = report.at_time
+    row.note = report.note
+    row.reported_at = None if report.reported_at is None else as_utc(report.reported_at)
+    row.status = report.status.value
+
+
+def mark_from_row(row: AttendanceMarkRow) -> AttendanceMark:
+    return AttendanceMark(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        day=row.day,
+        kind=MarkKind(row.kind),
+        lesson=row.lesson,
+        explained=row.explained,
+        valid=row.valid,
+        code=row.code,
+        marked_by=row.marked_by,
+        minutes=row.minutes,
+        id=row.id,
+    )
+
+
+def mark_to_row(mark: AttendanceMark) -> AttendanceMarkRow:
+    return AttendanceMarkRow(
+        school_key=mark.school_key,
+        pupil_id=mark.pupil_id,
+        day=mark.day,
+        kind=mark.kind.value,
+        lesson=mark.lesson,
+        explained=mark.explained,
+        valid=mark.valid,
+        code=mark.code,
+        marked_by=mark.marked_by,
+        minutes=mark.minutes,
+    )
+
+
+def code_from_row(row: AbsenceCodeRow) -> AbsenceCode:
+    return AbsenceCode(
+        school_key=row.school_key,
+        code=row.code,
+        label=row.label,
+        counts_as_absence=row.counts_as_absence,
+        valid=row.valid,
+        late=row.late,
+    )
+
+
+def code_to_row(code: AbsenceCode, row: AbsenceCodeRow) -> None:
+    row.school_key = code.school_key
+    row.code = code.code
+    row.label = code.label
+    row.counts_as_absence = code.counts_as_absence
+    row.valid = code.valid
+    row.late = code.late
+
+
+# Chat accounts, invites, conversations
+
+
+def account_from_row(row: ChatAccountRow) -> ChatAccount:
+    return ChatAccount(
+        platform=row.platform,
+        account_id=row.account_id,
+        school_key=row.school_key,
+        person_kind=row.person_kind,
+        person_id=row.person_id,
+    )
+
+
+def account_to_row(account: ChatAccount, row: ChatAccountRow) -> None:
+    row.platform = account.platform
+    row.account_id = account.account_id
+    row.school_key = account.school_key
+    row.person_kind = account.person_kind
+    row.person_id = account.person_id
+
+
+def invite_from_row(row: InviteCodeRow) -> InviteCode:
+    return InviteCode(
+        school_key=row.school_key,
+        guardian_id=row.guardian_id,
+        code_hash=row.code_hash,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+        id=row.id,
+    )
+
+
+def invite_to_row(invite: InviteCode) -> InviteCodeRow:
+    return InviteCodeRow(
+        school_key=invite.school_key,
+        guardian_id=invite.guardian_id,
+        code_hash=invite.code_hash,
+        expires_at=as_utc(invite.expires_at),
+        used_at=None if invite.used_at is None else as_utc(invite.used_at),
+    )
+
+
+def conversation_from_row(row: ConversationRow) -> Conversation:
+    # A copy: callers change a conversation's data in place, and the row must not follow.
+    return Conversation(key=row.key, flow=row.flow, state=row.state, data=copy.deepcopy(row.data))

@@ -1,0 +1,311 @@
+"""The tables, as SQLAlchemy declarative rows. `migrations/versions/` must match this file exactly.
+
+Rows are keyed by the school's own identifiers (school key + pupil id, …), as the domain is, so
+imports are idempotent and upserts need no lookups of surrogate ids. Only reports, marks and
+invites, which the school does not name, get generated integer ids.
+
+Enumerations are stored as their plain string values, so a new member needs no migration and
+PostgreSQL needs no ENUM types. The mapping to domain objects lives in `storage.mapping`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+# Fixed constraint names, so that migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware instant, stored as UTC and always read back tz-aware in UTC.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite drops it, so it is put back on read. Naive
+    datetimes are refused: their meaning depends on the server's clock setting.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"refusing a naive datetime ({value.isoformat()}): give it a timezone")
+    return value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL: compact, and comparable should we ever need to query inside it.
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, TypeEngine[Any]]] = {
+        str: String(),
+        bool: Boolean(),
+        int: Integer(),
+        date: Date(),
+        time: Time(),
+        datetime: UtcDateTime(),
+        dict[str, Any]: JsonDocument,
+    }
+
+
+def _school_key() -> Mapped[str]:
+    return mapped_column(ForeignKey("schools.key"), primary_key=True)
+
+
+class SchoolRow(Base):
+    __tablename__ = "schools"
+
+    key: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    country: Mapped[str]
+    timezone: Mapped[str]
+    language: Mapped[str]
+    roll_call: Mapped[time]
+    report_cutoff: Mapped[time]
+    unreported_prompt: Mapped[time]
+    end_of_day: Mapped[time]
+    mentor_sees_reason: Mapped[bool]
+    mentor_sees_note: Mapped[bool]
+    retention_days: Mapped[int]
+    # Terms, breaks and days off: read and written only as a whole, with the school.
+    calendar: Mapped[dict[str, Any]]
+
+
+class ClassRow(Base):
+    __tablename__ = "classes"
+
+    school_key: Mapped[str] = _school_key()
+    name: Mapped[str] = mapped_column(primary_key=True)
+
+
+class PupilRow(Base):
+    __tablename__ = "pupils"
+    __table_args__ = (Index("ix_pupils_school_key_class_name", "school_key", "class_name"),)
+
+    school_key: Mapped[str] = _school_key()
+    pupil_id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    # A name, not a foreign key: the roster may name a class before the school file does.
+    class_name: Mapped[str]
+    active: Mapped[bool]
+
+
+class GuardianRow(Base):
+    __tablename__ = "guardians"
+
+    school_key: Mapped[str] = _school_key()
+    guardian_id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    language: Mapped[str]
+    phone: Mapped[str]
+    email: Mapped[str]
+    links: Mapped[list[GuardianPupilRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="GuardianPupilRow.pupil_id"
+    )
+
+
+class GuardianPupilRow(Base):
+    """A guardian's link to one of their children."""
+
+    __tablename__ = "guardian_pupils"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["school_key", "guardian_id"],
+            ["guardians.school_key", "guardians.guardian_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(["school_key", "pupil_id"], ["pupils.school_key", "pupils.pupil_id"]),
+        Index("ix_guardian_pupils_school_key_pupil_id", "school_key", "pupil_id"),
+    )
+
+    school_key: Mapped[str] = mapped_column(primary_key=True)
+    guardian_id: Mapped[str] = mapped_column(primary_key=True)
+    pupil_id: Mapped[str] = mapped_column(primary_key=True)
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+    __table_args__ = (Index("ix_staff_slack_user_id", "slack_user_id"),)
+
+    school_key: Mapped[str] = _school_key()
+    staff_id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    language: Mapped[str | None]
+    slack_user_id: Mapped[str]
+    roles: Mapped[list[StaffRoleRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StaffRoleRow.role"
+    )
+    classes: Mapped[list[StaffClassRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StaffClassRow.position"
+    )
+
+
+def _staff_member_key() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["school_key", "staff_id"], ["staff.school_key", "staff.staff_id"], ondelete="CASCADE"
+    )
+
+
+class StaffRoleRow(Base):
+    __tablename__ = "staff_roles"
+    __table_args__ = (_staff_member_key(),)
+
+    school_key: Mapped[str] = mapped_column(primary_key=True)
+    staff_id: Mapped[str] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(primary_key=True)
+
+
+class StaffClassRow(Base):
+    """A class a staff member works with; `position` keeps the order the school gave."""
+
+    __tablename__ = "staff_classes"
+    __table_args__ = (
+        _staff_member_key(),
+        Index("ix_staff_classes_school_key_class_name", "school_key", "class_name"),
+    )
+
+    school_key: Mapped[str] = mapped_column(primary_key=True)
+    staff_id: Mapped[str] = mapped_column(primary_key=True)
+    class_name: Mapped[str] = mapped_column(primary_key=True)
+    position: Mapped[int]
+
+
+def _pupil_key() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["school_key", "pupil_id"], ["pupils.school_key", "pupils.pupil_id"]
+    )
+
+
+class AbsenceReportRow(Base):
+    __tablename__ = "absence_reports"
+    __table_args__ = (
+        _pupil_key(),
+        # Both report queries: one school, some pupils, reports ending on or after a day.
+        Index("ix_absence_reports_school_pupil_last_day", "school_key", "pupil_id", "last_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    # Who reported; not a foreign key, so a report outlives the guardian's removal.
+    guardian_id: Mapped[str]
+    reason: Mapped[str]
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    part: Mapped[str]
+    at_time: Mapped[time | None]
+    note: Mapped[str]
+    reported_at: Mapped[datetime | None]
+    status: Mapped[str]
+
+
+class AttendanceMarkRow(Base):
+    __tablename__ = "attendance_marks"
+    __table_args__ = (
+        _pupil_key(),
+        Index("ix_attendance_marks_school_key_day", "school_key", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    day: Mapped[date]
+    kind: Mapped[str]
+    lesson: Mapped[str | None]
+    explained: Mapped[bool]
+    valid: Mapped[bool | None]
+    code: Mapped[str | None]
+    marked_by: Mapped[str]
+    minutes: Mapped[int | None]
+
+
+class AbsenceCodeRow(Base):
+    __tablename__ = "absence_codes"
+
+    school_key: Mapped[str] = _school_key()
+    code: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    counts_as_absence: Mapped[bool]
+    valid: Mapped[bool]
+    late: Mapped[bool]
+
+
+class ChatAccountRow(Base):
+    __tablename__ = "chat_accounts"
+    __table_args__ = (Index("ix_chat_accounts_person", "school_key", "person_kind", "person_id"),)
+
+    platform: Mapped[str] = mapped_column(primary_key=True)
+    account_id: Mapped[str] = mapped_column(primary_key=True)
+    school_key: Mapped[str] = mapped_column(ForeignKey("schools.key"))
+    # "guardian" or "staff"; two kinds of person, so no foreign key to either table.
+    person_kind: Mapped[str]
+    person_id: Mapped[str]
+
+
+class InviteCodeRow(Base):
+    """An invite for a guardian. Only the code's hash is stored, never the code."""
+
+    __tablename__ = "invite_codes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["school_key", "guardian_id"], ["guardians.school_key", "guardians.guardian_id"]
+        ),
+        Index("ix_invite_codes_school_key_guardian_id", "school_key", "guardian_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    guardian_id: Mapped[str]
+    code_hash: Mapped[str] = mapped_column(unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_updated_at", "updated_at"),)
+
+    key: Mapped[str] = mapped_column(primary_key=True)
+    flow: Mapped[str | None]
+    state: Mapped[str | None]
+    data: Mapped[dict[str, Any]]
+    # Bookkeeping for clearing abandoned conversations; not part of the domain object.
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

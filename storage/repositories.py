@@ -1,0 +1,327 @@
+"""The routine's repositories (`routine.ports`) over an SQLAlchemy `AsyncSession`.
+
+Each takes the unit of work's session and neither commits nor rolls back: that is the unit of
+work's decision. `save` inserts or updates by the natural key.
+
+Lists ordered by text are sorted in Python, by code point, like the fakes: database collations
+differ (PostgreSQL's follows the server's locale, SQLite's compares bytes), and a reader's
+alphabetical order (Å after Z in Swedish) is the presentation's job, not storage's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routine.model import (
+    AbsenceCode,
+    AbsenceReport,
+    AttendanceMark,
+    ChatAccount,
+    Conversation,
+    Guardian,
+    InviteCode,
+    Pupil,
+    ReportStatus,
+    School,
+    SchoolClass,
+    StaffMember,
+)
+from storage import mapping
+from storage.orm import (
+    AbsenceCodeRow,
+    AbsenceReportRow,
+    AttendanceMarkRow,
+    ChatAccountRow,
+    ClassRow,
+    ConversationRow,
+    GuardianRow,
+    InviteCodeRow,
+    PupilRow,
+    SchoolRow,
+    StaffRow,
+    as_utc,
+)
+
+T = TypeVar("T")
+
+
+def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]:
+    return sorted(items, key=key)
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+class SqlSchoolRepository(_Repository):
+    async def get(self, key: str) -> School | None:
+        row = await self.session.get(SchoolRow, key)
+        return None if row is None else mapping.school_from_row(row)
+
+    async def list(self) -> list[School]:
+        rows = await self.session.scalars(select(SchoolRow))
+        return _in_code_point_order(map(mapping.school_from_row, rows), key=lambda s: s.key)
+
+    async def save(self, school: School) -> None:
+        row = await self.session.get(SchoolRow, school.key) or SchoolRow()
+        mapping.school_to_row(school, row)
+        self.session.add(row)
+
+
+class SqlClassRepository(_Repository):
+    async def list_for(self, school_key: str) -> list[SchoolClass]:
+        rows = await self.session.scalars(
+            select(ClassRow).where(ClassRow.school_key == school_key)
+        )
+        return _in_code_point_order(map(mapping.class_from_row, rows), key=lambda c: c.name)
+
+    async def save(self, school_class: SchoolClass) -> None:
+        # The key is the whole row: present means saved.
+        key = (school_class.school_key, school_class.name)
+        if await self.session.get(ClassRow, key) is None:
+            self.session.add(ClassRow(school_key=school_class.school_key, name=school_class.name))
+
+
+def _pupil_order(pupil: Pupil) -> tuple[str, str, str]:
+    return (pupil.class_name, pupil.name, pupil.pupil_id)
+
+
+class SqlPupilRepository(_Repository):
+    async def get(self, school_key: str, pupil_id: str) -> Pupil | None:
+        row = await self.session.get(PupilRow, (school_key, pupil_id))
+        return None if row is None else mapping.pupil_from_row(row)
+
+    async def list_for_school(self, school_key: str) -> list[Pupil]:
+        rows = await self.session.scalars(
+            select(PupilRow).where(PupilRow.school_key == school_key)
+        )
+        return _in_code_point_order(map(mapping.pupil_from_row, rows), key=_pupil_order)
+
+    async def list_for_classes(self, school_key: str, class_names: list[str]) -> list[Pupil]:
+        rows = await self.session.scalars(
+            select(PupilRow).where(
+                PupilRow.school_key == school_key, PupilRow.class_name.in_(class_names)
+            )
+        )
+        return _in_code_point_order(map(mapping.pupil_from_row, rows), key=_pupil_order)
+
+    async def save(self, pupil: Pupil) -> None:
+        row = await self.session.get(PupilRow, (pupil.school_key, pupil.pupil_id)) or PupilRow()
+        mapping.pupil_to_row(pupil, row)
+        self.session.add(row)
+
+
+class SqlGuardianRepository(_Repository):
+    async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
+        row = await self.session.get(GuardianRow, (school_key, guardian_id))
+        return None if row is None else mapping.guardian_from_row(row)
+
+    async def list_for_school(self, school_key: str) -> list[Guardian]:
+        rows = await self.session.scalars(
+            select(GuardianRow).where(GuardianRow.school_key == school_key)
+        )
+        return _in_code_point_order(
+            map(mapping.guardian_from_row, rows), key=lambda g: g.guardian_id
+        )
+
+    async def save(self, guardian: Guardian) -> None:
+        key = (guardian.school_key, guardian.guardian_id)
+        row = await self.session.get(GuardianRow, key) or GuardianRow(links=[])
+        mapping.guardian_to_row(guardian, row)
+        self.session.add(row)
+
+
+class SqlStaffRepository(_Repository):
+    async def get(self, school_key: str, staff_id: str) -> StaffMember | None:
+        row = await self.session.get(StaffRow, (school_key, staff_id))
+        return None if row is None else mapping.staff_from_row(row)
+
+    async def list_for_school(self, school_key: str) -> list[StaffMember]:
+        rows = await self.session.scalars(
+            select(StaffRow).where(StaffRow.school_key == school_key)
+        )
+        return _in_code_point_order(map(mapping.staff_from_row, rows), key=lambda s: s.staff_id)
+
+    async def find_by_slack_user(self, slack_user_id: str) -> StaffMember | None:
+        # One person may be staff at two schools of one workspace; pick one predictably.
+        row = await self.session.scalar(
+            select(StaffRow)
+            .where(StaffRow.slack_user_id == slack_user_id)
+            .order_by(StaffRow.school_key, StaffRow.staff_id)
+            .limit(1)
+        )
+        return None if row is None else mapping.staff_from_row(row)
+
+    async def save(self, staff: StaffMember) -> None:
+        key = (staff.school_key, staff.staff_id)
+        row = await self.session.get(StaffRow, key) or StaffRow(roles=[], classes=[])
+        mapping.staff_to_row(staff, row)
+        self.session.add(row)
+
+
+class SqlAbsenceReportRepository(_Repository):
+    async def add(self, report: AbsenceReport) -> AbsenceReport:
+        row = AbsenceReportRow()
+        mapping.report_to_row(report, row)
+        self.session.add(row)
+        await self.session.flush()
+        return mapping.report_from_row(row)
+
+    async def get(self, report_id: int) -> AbsenceReport | None:
+        row = await self.session.get(AbsenceReportRow, report_id)
+        return None if row is None else mapping.report_from_row(row)
+
+    async def update(self, report: AbsenceReport) -> None:
+        row = None if report.id is None else await self.session.get(AbsenceReportRow, report.id)
+        if row is None:
+            raise KeyError(f"no absence report with id {report.id}")
+        mapping.report_to_row(report, row)
+
+    async def list_covering(
+        self, school_key: str, pupil_ids: list[str], day: date
+    ) -> list[AbsenceReport]:
+        rows = await self.session.scalars(
+            self._active(school_key, pupil_ids)
+            .where(AbsenceReportRow.first_day <= day, AbsenceReportRow.last_day >= day)
+            .order_by(AbsenceReportRow.id)
+        )
+        return [mapping.report_from_row(row) for row in rows]
+
+    async def list_current_for_pupils(
+        self, school_key: str, pupil_ids: list[str], from_day: date
+    ) -> list[AbsenceReport]:
+        rows = await self.session.scalars(
+            self._active(school_key, pupil_ids)
+            .where(AbsenceReportRow.last_day >= from_day)
+            .order_by(AbsenceReportRow.first_day, AbsenceReportRow.id)
+        )
+        return [mapping.report_from_row(row) for row in rows]
+
+    @staticmethod
+    def _active(school_key: str, pupil_ids: list[str]) -> Select[Any]:
+        return select(AbsenceReportRow).where(
+            AbsenceReportRow.school_key == school_key,
+            AbsenceReportRow.pupil_id.in_(pupil_ids),
+            AbsenceReportRow.status == ReportStatus.ACTIVE.value,
+        )
+
+
+class SqlAttendanceMarkRepository(_Repository):
+    async def add(self, mark: AttendanceMark) -> AttendanceMark:
+        row = mapping.mark_to_row(mark)
+        self.session.add(row)
+        await self.session.flush()
+        return mapping.mark_from_row(row)
+
+    async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
+        rows = await self.session.scalars(
+            select(AttendanceMarkRow)
+            .where(AttendanceMarkRow.school_key == school_key, AttendanceMarkRow.day == day)
+            .order_by(AttendanceMarkRow.id)
+        )
+        return [mapping.mark_from_row(row) for row in rows]
+
+
+class SqlAbsenceCodeRepository(_Repository):
+    async def list_for(self, school_key: str) -> list[AbsenceCode]:
+        rows = await self.session.scalars(
+            select(AbsenceCodeRow).where(AbsenceCodeRow.school_key == school_key)
+        )
+        return _in_code_point_order(map(mapping.code_from_row, rows), key=lambda c: c.code)
+
+    async def save(self, code: AbsenceCode) -> None:
+        row = await self.session.get(AbsenceCodeRow, (code.school_key, code.code))
+        row = row or AbsenceCodeRow()
+        mapping.code_to_row(code, row)
+        self.session.add(row)
+
+
+class SqlChatAccountRepository(_Repository):
+    async def get(self, platform: str, account_id: str) -> ChatAccount | None:
+        row = await self.session.get(ChatAccountRow, (platform, account_id))
+        return None if row is None else mapping.account_from_row(row)
+
+    async def save(self, account: ChatAccount) -> None:
+        key = (account.platform, account.account_id)
+        row = await self.session.get(ChatAccountRow, key) or ChatAccountRow()
+        mapping.account_to_row(account, row)
+        self.session.add(row)
+
+    async def delete(self, platform: str, account_id: str) -> None:
+        row = await self.session.get(ChatAccountRow, (platform, account_id))
+        if row is not None:
+            await self.session.delete(row)
+
+
+class SqlInviteCodeRepository(_Repository):
+    async def add(self, invite: InviteCode) -> InviteCode:
+        row = mapping.invite_to_row(invite)
+        self.session.add(row)
+        await self.session.flush()
+        return mapping.invite_from_row(row)
+
+    async def find_by_hash(self, code_hash: str) -> InviteCode | None:
+        row = await self.session.scalar(
+            select(InviteCodeRow).where(InviteCodeRow.code_hash == code_hash)
+        )
+        return None if row is None else mapping.invite_from_row(row)
+
+    async def mark_used(self, invite_id: int, used_at: datetime) -> None:
+        row = await self.session.get(InviteCodeRow, invite_id)
+        if row is None:
+            raise KeyError(f"no invite code with id {invite_id}")
+        row.used_at = as_utc(used_at)
+
+    async def revoke_unused(self, school_key: str, guardian_id: str, now: datetime) -> int:
+        now = as_utc(now)
+        rows = await self.session.scalars(
+            select(InviteCodeRow).where(
+                InviteCodeRow.school_key == school_key,
+                InviteCodeRow.guardian_id == guardian_id,
+                InviteCodeRow.used_at.is_(None),
+                InviteCodeRow.expires_at > now,
+            )
+        )
+        revoked = 0
+        for row in rows:
+            row.expires_at = now
+            revoked += 1
+        return revoked
+
+
+class SqlConversationRepository(_Repository):
+    async def get(self, key: str) -> Conversation | None:
+        row = await self.session.get(ConversationRow, key)
+        return None if row is None else mapping.conversation_from_row(row)
+
+    async def save(self, conversation: Conversation) -> None:
+        data = as_stored_json(conversation.data)
+        row = await self.session.get(ConversationRow, conversation.key)
+        if row is None:
+            row = ConversationRow(key=conversation.key)
+            self.session.add(row)
+        row.flow = conversation.flow
+        row.state = conversation.state
+        row.data = data
+        row.updated_at = func.now()
+
+    async def delete(self, key: str) -> None:
+        row = await self.session.get(ConversationRow, key)
+        if row is not None:
+            await self.session.delete(row)
+
+
+def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The data as it will read back: JSON only, so tuples become lists and keys strings.
+
+    Converting here, at `save`, refuses what JSON cannot hold (dates, sets) at the caller's line
+    rather than at the commit, and hands the row its own copy of the data.
+    """
+    return json.loads(json.dumps(data))

@@ -1,0 +1,95 @@
+"""The unit of work over SQLAlchemy: one session, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import (
+    SqlAbsenceCodeRepository,
+    SqlAbsenceReportRepository,
+    SqlAttendanceMarkRepository,
+    SqlChatAccountRepository,
+    SqlClassRepository,
+    SqlConversationRepository,
+    SqlGuardianRepository,
+    SqlInviteCodeRepository,
+    SqlPupilRepository,
+    SqlSchoolRepository,
+    SqlStaffRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """`async with uow:` opens a session; leaving without `commit()` rolls back."""
+
+    schools: SqlSchoolRepository
+    classes: SqlClassRepository
+    pupils: SqlPupilRepository
+    guardians: SqlGuardianRepository
+    staff: SqlStaffRepository
+    reports: SqlAbsenceReportRepository
+    marks: SqlAttendanceMarkRepository
+    codes: SqlAbsenceCodeRepository
+    accounts: SqlChatAccountRepository
+    invites: SqlInviteCodeRepository
+    conversations: SqlConversationRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open; make a new one per use case")
+        self._session = session = self._session_factory()
+        self.schools = SqlSchoolRepository(session)
+        self.classes = SqlClassRepository(session)
+        self.pupils = SqlPupilRepository(session)
+        self.guardians = SqlGuardianRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.reports = SqlAbsenceReportRepository(session)
+        self.marks = SqlAttendanceMarkRepository(session)
+        self.codes = SqlAbsenceCodeRepository(session)
+        self.accounts = SqlChatAccountRepository(session)
+        self.invites = SqlInviteCodeRepository(session)
+        self.conversations = SqlConversationRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            # Whatever was not committed is dropped, on success as on error.
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self._open_session().commit()
+
+    async def rollback(self) -> None:
+        await self._open_session().rollback()
+
+    def _open_session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `async with`")
+        return self._session
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    """What the services are given: call it for a fresh unit of work per use case."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self._session_factory)
