@@ -14,7 +14,7 @@ import itertools
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -679,8 +679,11 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}")
 
 
-def parse_roster_csv(path: Path) -> list[RosterRow]:
-    """Read a roster; raises `InvalidInput` with every problem and its line."""
+def parse_roster_csv(path: Path, class_names: Iterable[str] | None = None) -> list[RosterRow]:
+    """Read a roster; raises `InvalidInput` with every problem and its line.
+
+    Given the school's classes, rows naming another class are problems too, reported together
+    with the rest so that the operator can fix everything in one go."""
     text = _read_text(path)
     problems: list[Problem] = []
     records = list(_records(text, problems))
@@ -691,7 +694,7 @@ def parse_roster_csv(path: Path) -> list[RosterRow]:
     rows = [row for line, fields in records[1:] if (row := _row(line, fields, columns, problems))]
     if not rows and len(records) == 1:
         problems.append(Problem("the file has a header but no pupils", header_line))
-    _raise_if_any(problems + roster_problems(rows))
+    _raise_if_any(problems + roster_problems(rows, class_names))
     return rows
 
 

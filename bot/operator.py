@@ -44,10 +44,13 @@ async def apply_school_file(settings: Settings, path: Path) -> tuple[str, Change
 
 
 async def import_roster_file(settings: Settings, school_key: str, path: Path) -> ChangeSummary:
-    rows = parse_roster_csv(path)
     app = await bootstrap.build(settings)
     try:
         async with app.uow_factory() as uow:
+            if await uow.schools.get(school_key) is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            classes = [c.name for c in await uow.classes.list_for(school_key)]
+            rows = parse_roster_csv(path, classes)
             return await import_roster(uow, school_key, rows)
     finally:
         await app.close()

@@ -1,0 +1,205 @@
+"""The `narvaro` command as an operator runs it: a real process, real files, a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.operator import demo_file
+
+NARVARO = str(Path(sys.executable).parent / "narvaro")
+SCHOOL_KEY = "se-bjorkangen"
+
+
+def narvaro(
+    *args: str, database_url: str, cwd: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
+    environment |= {"NARVARO_DATABASE_URL": database_url, **env}
+    return subprocess.run(
+        [NARVARO, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path):
+    def run(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+        return narvaro(*args, database_url=database_url, cwd=tmp_path, stdin=stdin, **env)
+
+    return run
+
+
+@pytest.fixture
+def school(run) -> str:
+    assert run("db", "upgrade").returncode == 0
+    assert run("school", "apply", str(demo_file("se.toml"))).returncode == 0
+    assert (
+        run("roster", "import", "--school", SCHOOL_KEY, str(demo_file("se.csv"))).returncode == 0
+    )
+    return SCHOOL_KEY
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    for text in expected:
+        assert text in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "status"],
+        ["school"],
+        ["school", "apply"],
+        ["roster"],
+        ["roster", "import"],
+        ["invite"],
+        ["console"],
+        ["demo"],
+    ],
+    ids=lambda c: " ".join(c) or "narvaro",
+)
+def test_every_command_has_help(run, command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert (result.returncode, result.stdout.startswith("Usage: narvaro")) == (0, True)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_help_lists_the_operator_commands(run) -> None:
+    listed = run("--help").stdout
+    assert [c for c in ("console", "db", "demo", "invite", "roster", "school") if c in listed] == [
+        "console",
+        "db",
+        "demo",
+        "invite",
+        "roster",
+        "school",
+    ]
+
+
+def test_commands_refuse_an_out_of_date_schema(run) -> None:
+    result = run("school", "apply", str(demo_file("se.toml")))
+    assert_clean_failure(result, "Run `narvaro db upgrade`")
+    assert run("db", "status").stdout.splitlines()[0] == "Database revision: none (empty database)"
+
+
+def test_applying_and_importing_twice_changes_nothing_the_second_time(run, school: str) -> None:
+    again = run("school", "apply", str(demo_file("se.toml")))
+    roster_again = run("roster", "import", "--school", school, str(demo_file("se.csv")))
+    assert again.stdout.startswith(f"School {school}: nothing changed")
+    assert roster_again.stdout.startswith(f"Roster for {school}: nothing changed")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_broken_school_file_is_reported_by_line_and_nothing_is_stored(
+    run, tmp_path: Path
+) -> None:
+    assert run("db", "upgrade").returncode == 0
+    broken = tmp_path / "broken.toml"
+    text = (
+        demo_file("se.toml")
+        .read_text(encoding="utf-8")
+        .replace('roles = ["mentor"]', 'roles = ["mentr"]', 1)
+    )
+    broken.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "mentr" in row)
+    result = run("school", "apply", str(broken))
+    assert_clean_failure(result, f"{broken}:{line}:", "nothing was changed")
+    assert run("roster", "import", "--school", SCHOOL_KEY, str(demo_file("se.csv"))).returncode
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_toml_syntax_errors_name_the_line(run, tmp_path: Path) -> None:
+    assert run("db", "upgrade").returncode == 0
+    broken = tmp_path / "syntax.toml"
+    broken.write_text('key = "x"\nname = "X\ncountry = "SE"\n', encoding="utf-8")
+    assert_clean_failure(run("school", "apply", str(broken)), f"{broken}:2:")
+
+
+def test_roster_problems_are_reported_by_line(run, school: str, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "class,pupil_id,pupil_name,guardian_id,guardian_name,guardian_language\n"
+        "7A,P1,Ada Ek,G1,Bo Ek,sv\n"
+        "9Z,P2,Cid Ek,G1,Bo Ek,sv\n"
+        "7A,P1,Ada Ekström,G2,Di Ek,sv\n",
+        encoding="utf-8",
+    )
+    result = run("roster", "import", "--school", school, str(roster))
+    assert_clean_failure(result, f"{roster}:3:", f"{roster}:4:", "nothing was changed")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_roster_in_the_wrong_encoding_is_reported_by_line(run, tmp_path: Path) -> None:
+    assert run("db", "upgrade").returncode == 0
+    assert run("school", "apply", str(demo_file("se.toml"))).returncode == 0
+    roster = tmp_path / "latin1.csv"
+    roster.write_bytes(
+        "class,pupil_id,pupil_name,guardian_id,guardian_name,guardian_language\n"
+        "7A,P1,Åsa Öberg,G1,Bo Öberg,sv\n".encode("latin-1")
+    )
+    result = run("roster", "import", "--school", SCHOOL_KEY, str(roster))
+    assert_clean_failure(result, f"{roster}:2:", "UTF-8")
+
+
+def test_invite_prints_a_code_and_a_deep_link(run, school: str) -> None:
+    result = run(
+        "invite",
+        "--school",
+        school,
+        "--guardian-id",
+        "G-SE-001",
+        NARVARO_TELEGRAM_BOT_USERNAME="@narvaro_test_bot",
+    )
+    code = result.stdout.split(": ", 1)[1].splitlines()[0]
+    assert result.returncode == 0
+    assert f"https://t.me/narvaro_test_bot?start={code}" in result.stdout
+
+
+def test_invite_for_an_unknown_guardian_fails_clearly(run, school: str) -> None:
+    result = run("invite", "--school", school, "--guardian-id", "G-NOPE")
+    assert_clean_failure(result, "no guardian with the id 'G-NOPE'")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_bad_configuration_is_explained(run) -> None:
+    result = run("db", "status", NARVARO_INVITE_TTL_HOURS="soon")
+    assert_clean_failure(result, "NARVARO_INVITE_TTL_HOURS")
+
+
+def test_a_report_in_the_console_reaches_the_mentor(run, school: str) -> None:
+    # Alva Nilsson (7A) is Karin Nilsson's (G-SE-001) only child; S-SE-01 mentors 7A.
+    guardian = run(
+        "console",
+        "--as",
+        "guardian",
+        "--id",
+        "G-SE-001",
+        stdin="1\n1\n1\n1\nHämtas kl 12\n1\n/quit\n",
+    )
+    assert "Tack! Skolan har fått din anmälan." in guardian.stdout, guardian.stdout
+    mentor = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="1\n")
+    assert "• Alva Nilsson: Sjuk, hela dagen — meddelande: Hämtas kl 12" in mentor.stdout
+    other = run("console", "--as", "mentor", "--id", "S-SE-02", stdin="1\n")
+    assert "Alva Nilsson" not in other.stdout
+
+
+def test_the_console_checks_who_you_say_you_are(run, school: str) -> None:
+    result = run("console", "--as", "principal", "--id", "S-SE-01")
+    assert_clean_failure(result, "does not have the role principal")
