@@ -8,11 +8,12 @@ conversation at its current step, so a forged or stale press can never act on an
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from dialogs.events import Button, Incoming, Reply
+from dialogs.events import Button, Form, Incoming, Reply
 from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.i18n import _, use_locale
 from routine.model import Conversation
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 CANCEL = "__cancel"
 START_FLOW = "flow:"
 OFFERED = "_offered"
+OFFERED_FORM = "_form"
 SEQUENCE = "_seq"
 
 
@@ -81,6 +83,8 @@ class Engine:
             await self._command(ctx, conv, text)
         elif incoming.button is not None:
             await self._press(ctx, conv, incoming.button)
+        elif incoming.form is not None:
+            await self._submit(ctx, conv, incoming.form_id, incoming.form)
         elif conv.flow is None:
             await self._show_menu(ctx, conv, greeting=True)
         elif text:
@@ -115,6 +119,23 @@ class Engine:
             await self._start(ctx, conv, self.flows[value.removeprefix(START_FLOW)])
         else:
             await self._answer(ctx, conv, Answer(choice=value))
+
+    async def _submit(
+        self, ctx: Context, conv: Conversation, form_id: str | None, values: Mapping[str, str]
+    ) -> None:
+        offered = conv.data.get(OFFERED_FORM)
+        if offered is None or form_id != offered["id"]:
+            ctx.say(_("This form has expired."))
+            await self._resume(ctx, conv)
+            return
+        cleaned = {name: (values.get(name) or "").strip() for name in offered["fields"]}
+        missing = [label for name, label in offered["required"].items() if not cleaned[name]]
+        if missing:
+            await self._reask(
+                ctx, conv, _("Please fill in: {fields}").format(fields=", ".join(missing))
+            )
+            return
+        await self._answer(ctx, conv, Answer(form=cleaned))
 
     async def _typed(self, ctx: Context, conv: Conversation, text: str) -> None:
         """Typing a button's label counts as pressing it; other text goes to the step."""
@@ -168,7 +189,9 @@ class Engine:
         choices = [(c.value, c.label) for c in prompt.choices]
         if flow.cancellable:
             choices.append((CANCEL, _("Cancel")))
-        self._offer(ctx, conv, prompt.text, choices, accepts_text=prompt.accepts_text)
+        self._offer(
+            ctx, conv, prompt.text, choices, accepts_text=prompt.accepts_text, form=prompt.form
+        )
 
     async def _reask(self, ctx: Context, conv: Conversation, message: str) -> None:
         ctx.say(message)
@@ -212,15 +235,27 @@ class Engine:
         choices: list[tuple[str, str]],
         *,
         accepts_text: bool,
+        form: Form | None = None,
     ) -> None:
-        """Render a prompt with fresh button ids; every earlier button stops working."""
+        """Render a prompt with fresh button ids; every earlier button and form stops working."""
         sequence = conv.data.get(SEQUENCE, 0) + 1
         buttons = tuple(Button(f"{sequence}.{i}", label) for i, (_v, label) in enumerate(choices))
         conv.data[SEQUENCE] = sequence
         conv.data[OFFERED] = {b.id: value for b, (value, _l) in zip(buttons, choices, strict=True)}
         conv.data["_labels"] = {b.id: b.label for b in buttons}
         conv.data["_accepts_text"] = accepts_text
-        ctx.replies.append(Reply(text=text, buttons=buttons))
+        conv.data[OFFERED_FORM] = _form_state(form, sequence) if form else None
+        if form is not None:
+            form = dataclasses.replace(form, id=f"{sequence}.{form.id}")
+        ctx.replies.append(Reply(text=text, buttons=buttons, form=form))
+
+
+def _form_state(form: Form, sequence: int) -> dict:
+    return {
+        "id": f"{sequence}.{form.id}",
+        "fields": [field.name for field in form.fields],
+        "required": {field.name: field.label for field in form.fields if field.required},
+    }
 
 
 def _leave_flow(ctx: Context, conv: Conversation) -> None:

@@ -25,7 +25,8 @@ class ConversationKey:
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a person did: typed text, pressed a button, or submitted a form.
+    """One thing a person did: typed text, pressed a button, or submitted a form
+    (`form` holds the values by field name, `form_id` the id of the form they filled in).
 
     `locale` is the platform's hint (a Telegram `language_code`, a Slack user locale); a
     language the person chose themselves wins over it.
@@ -35,6 +36,7 @@ class Incoming:
     text: str | None = None
     button: str | None = None
     form: Mapping[str, str] | None = None
+    form_id: str | None = None
     locale: str | None = None
 
 

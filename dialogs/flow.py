@@ -8,11 +8,11 @@ checked against the Mermaid diagram beside it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dialogs.events import Reply
+from dialogs.events import Form, Reply
 from dialogs.i18n import LazyString
 from routine.model import Guardian, Pupil, School, StaffMember
 from routine.ports import UnitOfWork
@@ -32,6 +32,7 @@ class Prompt:
     text: str
     choices: tuple[Choice, ...] = ()
     accepts_text: bool = False
+    form: Form | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Retry:
 class Answer:
     choice: str | None = None
     text: str | None = None
+    form: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

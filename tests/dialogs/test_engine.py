@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from dialogs.engine import Engine
-from dialogs.events import ConversationKey, Incoming
-from dialogs.flow import Answer, Context, Go, Retry
+from dialogs.events import ConversationKey, Form, FormField, Incoming
+from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows import all_flows, report_absence
-from dialogs.i18n import _, use_locale
+from dialogs.i18n import N_, _, use_locale
 from routine.model import ReasonCategory, ReportStatus
 from tests.dialogs.conftest import FixedClock
 from tests.dialogs.transcript import Chat
@@ -174,3 +174,61 @@ async def test_mentors_see_neither_reason_nor_note_when_the_school_says_so(
     (overview, _menu) = await mentor.send(f"[{todays}]")
     line = next(text for text in overview.text.splitlines() if "Maja Lind" in text)
     assert line == f"• Maja Lind: {sv('reported')}, {sv('whole day')}"
+
+
+def contact_form_flow() -> Flow:
+    """A flow that exists for this test: one step that asks with a form."""
+
+    async def ask(ctx: Context) -> Prompt:
+        fields = (FormField("when", "When"), FormField("note", "Note", required=False))
+        return Prompt("How can we reach you?", form=Form("contact", "Contact", fields, "Send"))
+
+    async def answer(ctx: Context, answer: Answer) -> Go | Retry:
+        assert answer.form is not None
+        ctx.say(f"Noted: {answer.form['when']} / {answer.form['note'] or '-'}")
+        return Go("done")
+
+    return Flow(
+        name="contact",
+        title=N_("Contact"),
+        audience=frozenset({"guardian"}),
+        start="ask",
+        steps={"ask": Step(ask, answer)},
+        transitions={"ask": {"done": END}},
+    )
+
+
+async def form_chat(world: FakeUnitOfWorkFactory, clock: FixedClock, chat_as) -> tuple:
+    chat = chat_as("se-G1")
+    chat.engine = Engine(uow_factory=world, flows=[contact_form_flow()], clock=clock)
+    await chat.send("hej")
+    (prompt,) = await chat.send("[Contact]")
+    return chat, prompt
+
+
+async def test_a_submitted_form_is_answered(world, clock, chat_as) -> None:
+    chat, prompt = await form_chat(world, clock, chat_as)
+    assert prompt.form is not None and [f.name for f in prompt.form.fields] == ["when", "note"]
+    replies = await chat.engine.handle(
+        Incoming(key=chat.key, form={"when": " after 15 ", "note": ""}, form_id=prompt.form.id)
+    )
+    assert replies[0].text == "Noted: after 15 / -"
+    assert world.store.conversations[chat.key.id].flow is None
+
+
+async def test_a_form_missing_a_required_field_is_asked_again(world, clock, chat_as) -> None:
+    chat, prompt = await form_chat(world, clock, chat_as)
+    replies = await chat.engine.handle(
+        Incoming(key=chat.key, form={"note": "hi"}, form_id=prompt.form.id)
+    )
+    assert replies[0].text == sv("Please fill in: {fields}").format(fields="When")
+    assert replies[1].form is not None and replies[1].form.id != prompt.form.id
+
+
+async def test_a_stale_form_changes_nothing(world, clock, chat_as) -> None:
+    chat, _prompt = await form_chat(world, clock, chat_as)
+    replies = await chat.engine.handle(
+        Incoming(key=chat.key, form={"when": "now"}, form_id="1.contact-forged")
+    )
+    assert replies[0].text == sv("This form has expired.")
+    assert world.store.conversations[chat.key.id].state == "ask"
