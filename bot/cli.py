@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import operator
 from bot.errors import OperatorError
@@ -37,6 +39,11 @@ def run_async(command: Callable[..., Coroutine[Any, Any, None]]) -> Callable[...
             raise click.ClickException(str(error)) from None
         except OperatorError as error:
             raise click.ClickException(str(error)) from None
+        except (OSError, SQLAlchemyError) as error:
+            # Unreachable server, unknown database, wrong password, unwritable file.
+            url = make_url(load_settings().database_url).render_as_string(hide_password=True)
+            message = str(error).splitlines()[0]
+            raise click.ClickException(f"cannot use the database at {url}: {message}") from None
 
     return wrapper
 
@@ -59,7 +66,28 @@ def main() -> None:
     Configuration comes from NARVARO_* environment variables (see the README);
     the database is NARVARO_DATABASE_URL, by default ./narvaro.db (SQLite).
     """
-    logging.basicConfig(level=load_settings().log_level.upper())
+    configure_logging(load_settings().log_level.upper())
+
+
+class BriefFormatter(logging.Formatter):
+    """One line per problem. The console shares the terminal with a person chatting, who must
+    never see a stack trace; an operator who wants them sets NARVARO_LOG_LEVEL=DEBUG."""
+
+    def formatException(self, ei) -> str:
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        return text.rstrip()
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    if level != "DEBUG":
+        handler.setFormatter(BriefFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @main.group()

@@ -23,6 +23,7 @@ from babel.dates import format_skeleton
 from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from locales import DOMAIN, LOCALES_DIR
 
@@ -113,7 +114,12 @@ def format_short_day(day: date) -> str:
 
 
 def format_clock(moment: time) -> str:
-    return babel_format_time(moment, format="HH:mm", locale=babel_locale())
+    return babel_format_time(moment, format="short", locale=babel_locale())
+
+
+def format_number(number: int) -> str:
+    """A count as the reader writes numbers ('1 000' in Swedish, '1.000' in Danish)."""
+    return format_decimal(number, locale=babel_locale())
 
 
 def language_name(code: str, *, capitalised: bool = True) -> str:

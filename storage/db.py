@@ -23,13 +23,17 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
+class UnsupportedDatabase(ValueError):
+    """The URL names a database other than SQLite or PostgreSQL."""
+
+
 def make_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     if parsed.get_backend_name() == "postgresql":
         return _postgresql_engine(parsed)
-    raise ValueError(
+    raise UnsupportedDatabase(
         f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )
 

@@ -203,3 +203,26 @@ def test_a_report_in_the_console_reaches_the_mentor(run, school: str) -> None:
 def test_the_console_checks_who_you_say_you_are(run, school: str) -> None:
     result = run("console", "--as", "principal", "--id", "S-SE-01")
     assert_clean_failure(result, "does not have the role principal")
+
+
+@pytest.mark.parametrize(
+    ("database_url", "expected"),
+    [
+        ("garbage", "NARVARO_DATABASE_URL: Value error, not a database URL"),
+        ("mysql://db/x", "unsupported database driver 'mysql'"),
+        ("postgresql://db/x", "unsupported database driver 'postgresql'"),
+        ("postgresql+asyncpg://postgres:s3cret@127.0.0.1:1/test", "cannot use the database at"),
+        ("sqlite+aiosqlite:////nonexistent/dir/x.db", "unable to open database file"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_explained(
+    database_url: str, expected: str, tmp_path: Path
+) -> None:
+    result = narvaro("db", "upgrade", database_url=database_url, cwd=tmp_path)
+    assert_clean_failure(result, expected)
+    assert "s3cret" not in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_unknown_log_levels_are_refused(run) -> None:
+    assert_clean_failure(run("db", "status", NARVARO_LOG_LEVEL="loud"), "NARVARO_LOG_LEVEL")

@@ -177,13 +177,13 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Tjek din fraværsmelding:
     < Barn: Emil Hansen
     < Årsag: Syg
-    < Hvornår: mandag den 23. november 2026, kommer kl. 10:30
+    < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
     [Send meldingen] [Start forfra] [Annuller]
     > [Send meldingen]
     < Tak! Skolen har modtaget din fraværsmelding. Referencenummer: 1.
     < Barn: Emil Hansen
     < Årsag: Syg
-    < Hvornår: mandag den 23. november 2026, kommer kl. 10:30
+    < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
     <<
     < Hvad kan jeg ellers hjælpe dig med?
     [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Sprog]
@@ -191,7 +191,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Hvilken fraværsmelding?
     [Emil Hansen: man. 23. nov.] [Annuller]
     > [Emil Hansen: man. 23. nov.]
-    < Emil Hansen, mandag den 23. november 2026, kommer kl. 10:30. Hvad vil du gerne gøre?
+    < Emil Hansen, mandag den 23. november 2026, kommer kl. 10.30. Hvad vil du gerne gøre?
     [Træk meldingen tilbage] [Behold meldingen] [Annuller]
     > [Træk meldingen tilbage]
     < Fraværsmeldingen for Emil Hansen (mandag den 23. november 2026) er trukket tilbage.
