@@ -95,11 +95,7 @@ async def ask_first_day(ctx: Context) -> Prompt:
 async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
     day = _chosen_day(ctx, answer)
     if day is None:
-        return Retry(
-            _("I could not read that date. Please write it like {example}.").format(
-                example=_example_date(ctx)
-            )
-        )
+        return _unreadable_date(ctx)
     if error := check_first_day(day, ctx.today, ctx.rules):
         return Retry(report_error_message(error, ctx.rules))
     ctx.data["first_day"] = day.isoformat()
@@ -116,11 +112,7 @@ async def ask_last_day(ctx: Context) -> Prompt:
 async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
     last = _chosen_day(ctx, answer)
     if last is None:
-        return Retry(
-            _("I could not read that date. Please write it like {example}.").format(
-                example=_example_date(ctx)
-            )
-        )
+        return _unreadable_date(ctx)
     first = date.fromisoformat(ctx.data["first_day"])
     if error := check_last_day(first, last, ctx.rules):
         return Retry(report_error_message(error, ctx.rules))
@@ -245,6 +237,11 @@ def _chosen_day(ctx: Context, answer: Answer) -> date | None:
     if answer.choice is not None:
         return date.fromisoformat(answer.choice)
     return parse_day(answer.text or "", ctx.today)
+
+
+def _unreadable_date(ctx: Context) -> Retry:
+    message = _("I could not read that date. Please write it like {example}.")
+    return Retry(message.format(example=_example_date(ctx)))
 
 
 def _example_date(ctx: Context) -> str:

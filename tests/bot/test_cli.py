@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.operator import demo_file
+from tests.bot.process import run_narvaro
 
-NARVARO = str(Path(sys.executable).parent / "narvaro")
 SCHOOL_KEY = "se-bjorkangen"
 
 
 def narvaro(
     *args: str, database_url: str, cwd: Path, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
-    environment |= {"NARVARO_DATABASE_URL": database_url, **env}
-    return subprocess.run(
-        [NARVARO, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+    return run_narvaro(*args, cwd=cwd, stdin=stdin, NARVARO_DATABASE_URL=database_url, **env)
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-NARVARO = str(Path(sys.executable).parent / "narvaro")
+from tests.bot.process import run_narvaro
 
 # Persona numbers in the demo's menu, and what the chat says in that language.
 COUNTRIES = {
@@ -19,18 +17,8 @@ COUNTRIES = {
 }
 
 
-def play(cwd: Path, keys: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
-    return subprocess.run(
-        [NARVARO, "demo"],
-        input=keys,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+def play(cwd: Path, keys: str, *options: str) -> subprocess.CompletedProcess[str]:
+    return run_narvaro("demo", *options, cwd=cwd, stdin=keys)
 
 
 @pytest.mark.parametrize("language", COUNTRIES)
@@ -50,15 +38,7 @@ def test_a_guardian_s_report_reaches_the_child_s_mentor(language: str, tmp_path:
 def test_the_demo_keeps_its_data_unless_asked_to_start_afresh(tmp_path: Path) -> None:
     play(tmp_path, "1\n1\n1\n1\n1\n1\n1\n1\n/switch\n/quit\n")
     kept = play(tmp_path, "2\n1\n/quit\n")
-    fresh = subprocess.run(
-        [NARVARO, "demo", "--fresh"],
-        input="2\n1\n/quit\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    fresh = play(tmp_path, "2\n1\n/quit\n", "--fresh")
     assert "Sjuk, hela dagen" in kept.stdout
     assert "Sjuk, hela dagen" not in fresh.stdout
 
