@@ -18,7 +18,6 @@ from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.i18n import _, use_locale
 from routine.model import Conversation
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from routine.reporting import ReportingRules
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +35,10 @@ class Engine:
         uow_factory: UnitOfWorkFactory,
         flows: Iterable[Flow],
         clock: Clock,
-        rules: ReportingRules | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.flows = {flow.name: flow for flow in flows}
         self.clock = clock
-        self.rules = rules or ReportingRules()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
@@ -75,7 +72,7 @@ class Engine:
         now = self.clock.now()
         today = now.astimezone(ZoneInfo(actor.school.timezone)).date()
         flow_data = {k: v for k, v in conversation.data.items() if not k.startswith("_")}
-        return Context(uow, actor, flow_data, now, today, self.rules, locale)
+        return Context(uow, actor, flow_data, now, today, actor.school.reporting, locale)
 
     async def _dispatch(self, ctx: Context, conv: Conversation, incoming: Incoming) -> None:
         text = (incoming.text or "").strip()

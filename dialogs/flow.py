@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from dialogs.events import Form, Reply
 from dialogs.i18n import LazyString
-from routine.model import Guardian, Pupil, School, StaffMember
+from routine.model import Guardian, Pupil, ReportingRules, School, StaffMember
 from routine.ports import UnitOfWork
-from routine.reporting import ReportingRules, guardian_children
+from routine.reporting import guardian_children
 
 END = "end"
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dialogs.i18n import _, format_clock, format_number
-from routine.reporting import ReportError, ReportingRules
+from routine.model import ReportingRules
+from routine.reporting import ReportError
 
 
 def report_error_message(error: ReportError, rules: ReportingRules) -> str:

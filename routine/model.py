@@ -88,6 +88,21 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True)
+class ReportingRules:
+    """What a guardian's report may be; the school file's `[reporting]` can change each.
+
+    Defaults: a report starts today or later (earlier days are explained to the school, not
+    reported), reaches at most 60 days ahead, spans at most 30 days, and its note is short
+    because it must not carry health details."""
+
+    max_days_ahead: int = 60
+    max_span_days: int = 30
+    max_note_length: int = 300
+    earliest_time: time = time(6, 0)
+    latest_time: time = time(18, 0)
+
+
+@dataclass(frozen=True)
 class School:
     key: str
     name: str
@@ -97,6 +112,7 @@ class School:
     times: SchoolTimes = field(default_factory=SchoolTimes)
     calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    reporting: ReportingRules = field(default_factory=ReportingRules)
 
 
 @dataclass(frozen=True)

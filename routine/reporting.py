@@ -1,31 +1,24 @@
 """Rules for a guardian's absence report, and the use cases that store and change one.
 
 The limits below are choices the sources leave to the school; `ReportingRules` holds them with
-documented defaults (see docs/reporting.md).
+documented defaults (the README lists them under "Choices the sources leave open").
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from routine.model import AbsenceReport, DayPart, Guardian, Pupil, ReportStatus
+from routine.model import (
+    AbsenceReport,
+    DayPart,
+    Guardian,
+    Pupil,
+    ReportingRules,
+    ReportStatus,
+)
 from routine.ports import UnitOfWork
-
-
-@dataclass(frozen=True)
-class ReportingRules:
-    """Defaults: a report starts today or later (earlier days are explained to the school,
-    not reported), reaches at most 60 days ahead, spans at most 30 days, and its note is short
-    because it must not carry health details."""
-
-    max_days_ahead: int = 60
-    max_span_days: int = 30
-    max_note_length: int = 300
-    earliest_time: time = time(6, 0)
-    latest_time: time = time(18, 0)
 
 
 class ReportError(enum.StrEnum):

@@ -1,6 +1,6 @@
 """Setting up a school from the operator's files: the school file and the roster.
 
-Parsing files is the edge's job (`bot/files.py`); these are the parsed values and the rules for
+Parsing files is the edge's job (`bot/files/`); these are the parsed values and the rules for
 applying them. Applying is idempotent: the same input twice changes nothing the second time.
 """
 

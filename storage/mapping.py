@@ -22,6 +22,7 @@ from routine.model import (
     PrivacySettings,
     Pupil,
     ReasonCategory,
+    ReportingRules,
     ReportStatus,
     Role,
     School,
@@ -70,6 +71,13 @@ def school_from_row(row: SchoolRow) -> School:
             mentor_sees_note=row.mentor_sees_note,
             retention_days=row.retention_days,
         ),
+        reporting=ReportingRules(
+            max_days_ahead=row.max_days_ahead,
+            max_span_days=row.max_span_days,
+            max_note_length=row.max_note_length,
+            earliest_time=row.earliest_report_time,
+            latest_time=row.latest_report_time,
+        ),
     )
 
 
@@ -86,6 +94,11 @@ def school_to_row(school: School, row: SchoolRow) -> None:
     row.mentor_sees_reason = school.privacy.mentor_sees_reason
     row.mentor_sees_note = school.privacy.mentor_sees_note
     row.retention_days = school.privacy.retention_days
+    row.max_days_ahead = school.reporting.max_days_ahead
+    row.max_span_days = school.reporting.max_span_days
+    row.max_note_length = school.reporting.max_note_length
+    row.earliest_report_time = school.reporting.earliest_time
+    row.latest_report_time = school.reporting.latest_time
     row.calendar = calendar_to_json(school.calendar)
 
 

@@ -105,6 +105,11 @@ class SchoolRow(Base):
     mentor_sees_reason: Mapped[bool]
     mentor_sees_note: Mapped[bool]
     retention_days: Mapped[int]
+    max_days_ahead: Mapped[int]
+    max_span_days: Mapped[int]
+    max_note_length: Mapped[int]
+    earliest_report_time: Mapped[time]
+    latest_report_time: Mapped[time]
     # Terms, breaks and days off: read and written only as a whole, with the school.
     calendar: Mapped[dict[str, Any]]
 

@@ -15,6 +15,7 @@ from routine.model import (
     DateSpan,
     Language,
     PrivacySettings,
+    ReportingRules,
     Role,
     SchoolCalendar,
     SchoolTimes,
@@ -299,8 +300,27 @@ def test_times_dates_as_strings_and_a_byte_order_mark_are_accepted(tmp_path: Pat
         pytest.param(
             "retention_days = 400",
             "retention_days = true",
-            ["line 19: privacy.retention_days: must be a whole number of days, not True"],
+            ["line 19: privacy.retention_days: must be a whole number of at least 1, not True"],
             id="retention",
+        ),
+        pytest.param(
+            "retention_days = 400",
+            'retention_days = 400\n\n[reporting]\nmax_span_days = 0\nearliest = "07:00"',
+            [
+                "line 22: reporting.max_span_days: must be a whole number of at least 1, not 0",
+                "line 23: reporting.earliest: unknown key 'earliest'; did you mean "
+                "'earliest_time'?",
+            ],
+            id="reporting-values",
+        ),
+        pytest.param(
+            "retention_days = 400",
+            'retention_days = 400\n\n[reporting]\nearliest_time = "18:00"\nlatest_time = "7"',
+            [
+                "line 23: reporting.latest_time: must be a time of day such as \"08:15\", not '7'",
+                "line 23: reporting.latest_time: must be later than earliest_time",
+            ],
+            id="reporting-times",
         ),
         pytest.param(
             'classes = ["7A"]',
@@ -754,3 +774,12 @@ async def apply_demo(
     async with factory() as uow:
         roster = await import_roster(uow, spec.school.key, rows)
     return school, roster
+
+
+def test_a_school_s_reporting_rules_are_read(tmp_path: Path) -> None:
+    text = SCHOOL.replace(
+        "retention_days = 400",
+        'retention_days = 400\n\n[reporting]\nmax_days_ahead = 14\nlatest_time = "16:30"',
+    )
+    spec = parse_school_file(write(tmp_path, text))
+    assert spec.school.reporting == ReportingRules(max_days_ahead=14, latest_time=time(16, 30))

@@ -2,10 +2,17 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from routine.model import AbsenceReport, DayPart, Guardian, Language, ReasonCategory, ReportStatus
+from routine.model import (
+    AbsenceReport,
+    DayPart,
+    Guardian,
+    Language,
+    ReasonCategory,
+    ReportingRules,
+    ReportStatus,
+)
 from routine.reporting import (
     ReportError,
-    ReportingRules,
     ReportRejected,
     back_at_school_days,
     can_withdraw,

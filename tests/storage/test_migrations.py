@@ -11,7 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from storage.db import make_engine
+from routine.model import ReportingRules
+from storage.db import make_engine, make_session_factory
 from storage.orm import Base
 from storage.schema import (
     SchemaOutOfDate,
@@ -21,6 +22,7 @@ from storage.schema import (
     head_revision,
     upgrade,
 )
+from storage.uow import SqlAlchemyUnitOfWorkFactory
 
 
 async def on_connection(url: str, work):
@@ -104,4 +106,42 @@ async def test_a_database_from_newer_code_is_out_of_date(database_url: str) -> N
 
 
 def test_there_is_one_head() -> None:
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
+
+
+async def test_a_database_behind_the_code_is_out_of_date(database_url: str) -> None:
+    await upgrade(database_url, "0001")
+
+    with pytest.raises(SchemaOutOfDate) as raised:
+        await ensure_current(database_url)
+
+    assert str(raised.value) == (
+        f"The database is at revision 0001; this code expects revision {head_revision()}. "
+        "Run `narvaro db upgrade`."
+    )
+
+
+async def test_upgrading_keeps_existing_schools_with_default_reporting_rules(
+    database_url: str,
+) -> None:
+    await upgrade(database_url, "0001")
+    await on_connection(
+        database_url,
+        lambda c: c.exec_driver_sql(
+            "INSERT INTO schools (key, name, country, timezone, language, roll_call, "
+            "report_cutoff, unreported_prompt, end_of_day, mentor_sees_reason, "
+            "mentor_sees_note, retention_days, calendar) VALUES ('s', 'S', 'SE', "
+            "'Europe/Stockholm', 'sv', '08:15:00', '08:00:00', '09:00:00', '16:00:00', "
+            "true, true, 400, '{}')"
+        ),
+    )
+
+    await upgrade(database_url)
+
+    engine = make_engine(database_url)
+    try:
+        async with SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))() as uow:
+            school = await uow.schools.get("s")
+    finally:
+        await engine.dispose()
+    assert school is not None and school.reporting == ReportingRules()

@@ -27,6 +27,7 @@ from routine.model import (
     PrivacySettings,
     Pupil,
     ReasonCategory,
+    ReportingRules,
     ReportStatus,
     Role,
     School,
@@ -79,6 +80,7 @@ async def test_saving_a_school_again_updates_it(store: UnitOfWorkFactory) -> Non
         times=dataclasses.replace(EKBACKA.times, report_cutoff=time(7, 30)),
         calendar=SchoolCalendar(days_off=(date(2026, 1, 5),)),
         privacy=PrivacySettings(),
+        reporting=ReportingRules(max_span_days=10, latest_time=time(17, 30)),
     )
     await committed(store, lambda u: u.schools.save(changed))
 

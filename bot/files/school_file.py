@@ -1,214 +1,40 @@
-"""Reading the operator's files: the school file (TOML) and the roster (CSV).
-
-Both readers collect every problem before giving up, each with the line it is on, so that the
-operator can fix a file in one go. The formats are documented in docs/school-file.md and
-docs/roster.md; applying the parsed values is `routine.roster`'s job.
-"""
+"""The school file (TOML): what it says, checked key by key, each problem on its line."""
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
 import itertools
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from bot.files.reading import did_you_mean, raise_if_any, read_text
+from bot.files.toml_lines import KeyPath, LineLocator
 from routine.model import (
     COUNTRY_LANGUAGE,
     Country,
     DateSpan,
     Language,
     PrivacySettings,
+    ReportingRules,
     Role,
     School,
     SchoolCalendar,
     SchoolTimes,
     StaffMember,
 )
-from routine.roster import roster_problems
-from routine.setup import InvalidInput, Problem, RosterRow, SchoolSpec
-
-KeyPath = tuple[str | int, ...]
-
-
-# --- Shared ----------------------------------------------------------------------------------
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InvalidInput([Problem(f"cannot read {path}: {error.strerror}")]) from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        message = (
-            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read);"
-            " save it as UTF-8, in Excel as 'CSV UTF-8'"
-        )
-        raise InvalidInput([Problem(message, line)]) from error
-    # Windows editors and Excel put a byte order mark first; it is not part of the content.
-    return text.removeprefix("\ufeff")
-
-
-def _raise_if_any(problems: list[Problem]) -> None:
-    if problems:
-        raise InvalidInput(sorted(problems, key=lambda p: p.line or 0))
-
-
-def _suggestion(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-# --- The school file: where things are -------------------------------------------------------
-
-_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
-_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
-_ARRAY_HEADER = re.compile(rf"\s*\[\[\s*({_DOTTED_KEY})\s*\]\]\s*(?:#.*)?$")
-_TABLE_HEADER = re.compile(rf"\s*\[\s*({_DOTTED_KEY})\s*\]\s*(?:#.*)?$")
-_KEY_LINE = re.compile(rf"\s*({_DOTTED_KEY})\s*=")
-
-
-def _key_parts(dotted: str) -> tuple[str, ...]:
-    return tuple(part.strip("\"'") for part in re.findall(_KEY_PART, dotted))
-
-
-class _LineLocator:
-    """Maps a key path such as ``("staff", 2, "roles")`` to its line in the TOML text.
-
-    tomllib gives no positions for values, so this scans the text for table headers, ``key =``
-    lines and the elements of multi-line arrays. It only needs to understand valid TOML, since
-    syntax errors are reported by tomllib with their own line.
-    """
-
-    def __init__(self, text: str) -> None:
-        self._lines: dict[KeyPath, int] = {}
-        self._array_counts: dict[KeyPath, int] = {}
-        self._table: KeyPath = ()
-        self._value = _ValueScanner(self._remember)
-        for number, line in enumerate(text.splitlines(), start=1):
-            self._scan_line(line, number)
-
-    def line_of(self, path: KeyPath) -> int:
-        """The line of the path, else of its nearest enclosing key or table, else line 1."""
-        for length in range(len(path), 0, -1):
-            if path[:length] in self._lines:
-                return self._lines[path[:length]]
-        return 1
-
-    def _remember(self, path: KeyPath, line: int) -> None:
-        self._lines.setdefault(path, line)
-
-    def _scan_line(self, line: str, number: int) -> None:
-        if self._value.inside:
-            self._value.scan(line, number)
-        elif match := _ARRAY_HEADER.match(line):
-            self._table = self._header_path(_key_parts(match[1]), is_array=True)
-            self._remember(self._table, number)
-        elif match := _TABLE_HEADER.match(line):
-            self._table = self._header_path(_key_parts(match[1]), is_array=False)
-            self._remember(self._table, number)
-        elif match := _KEY_LINE.match(line):
-            path = self._table + _key_parts(match[1])
-            self._remember(path, number)
-            self._value.start(path, line[match.end() :], number)
-
-    def _header_path(self, parts: tuple[str, ...], *, is_array: bool) -> KeyPath:
-        # [[staff]] opens the next element of the staff array; a later [staff.x] belongs to it.
-        path: KeyPath = ()
-        for position, part in enumerate(parts):
-            path += (part,)
-            if is_array and position == len(parts) - 1:
-                index = self._array_counts.get(path, 0)
-                self._array_counts[path] = index + 1
-                path += (index,)
-            elif path in self._array_counts:
-                path += (self._array_counts[path] - 1,)
-        return path
-
-
-@dataclass
-class _ValueScanner:
-    """Follows a value over lines: strings, brackets, and where each array element starts."""
-
-    remember: Callable[[KeyPath, int], None]
-    path: KeyPath = ()
-    brackets: list[str] = field(default_factory=list)
-    index: int = 0
-    expect_element: bool = False
-    closing_quotes: str | None = None
-
-    @property
-    def inside(self) -> bool:
-        return bool(self.brackets) or self.closing_quotes is not None
-
-    def start(self, path: KeyPath, text: str, line: int) -> None:
-        self.path, self.brackets, self.index = path, [], 0
-        self.expect_element, self.closing_quotes = False, None
-        self.scan(text, line)
-
-    def scan(self, text: str, line: int) -> None:
-        at = 0
-        while at < len(text):
-            if self.closing_quotes:
-                end = text.find(self.closing_quotes, at)
-                if end < 0:
-                    return
-                at, self.closing_quotes = end + 3, None
-                continue
-            char = text[at]
-            if char == "#":
-                return
-            if not char.isspace() and char not in ",]}":
-                self._element_starts(line)
-            at = self._step(text, at, char)
-
-    def _step(self, text: str, at: int, char: str) -> int:
-        if text.startswith(('"""', "'''"), at):
-            self.closing_quotes = text[at : at + 3]
-            return at + 3
-        if char in "\"'":
-            return _end_of_string(text, at)
-        if char in "[{":
-            self.brackets.append(char)
-            self.expect_element = self.brackets == ["["]
-        elif char in "]}" and self.brackets:
-            self.brackets.pop()
-        elif char == "," and self.brackets == ["["]:
-            self.index += 1
-            self.expect_element = True
-        return at + 1
-
-    def _element_starts(self, line: int) -> None:
-        if self.expect_element and self.brackets == ["["]:
-            self.remember((*self.path, self.index), line)
-            self.expect_element = False
-
-
-def _end_of_string(text: str, at: int) -> int:
-    quote, at = text[at], at + 1
-    while at < len(text) and text[at] != quote:
-        at += 2 if quote == '"' and text[at] == "\\" else 1
-    return at + 1
-
-
-# --- The school file: what it says -----------------------------------------------------------
+from routine.setup import InvalidInput, Problem, SchoolSpec
 
 _TOP_KEYS = ("key", "name", "country", "timezone", "language", "classes")
-_TOP_TABLES = ("times", "calendar", "privacy", "staff")
+_TOP_TABLES = ("times", "calendar", "privacy", "reporting", "staff")
 _TIME_KEYS = ("roll_call", "report_cutoff", "unreported_prompt", "end_of_day")
 _CALENDAR_KEYS = ("terms", "breaks", "days_off")
 _SPAN_KEYS = ("name", "start", "end")
 _PRIVACY_KEYS = ("mentor_sees_reason", "mentor_sees_note", "retention_days")
+_REPORTING_COUNTS = ("max_days_ahead", "max_span_days", "max_note_length")
+_REPORTING_TIMES = ("earliest_time", "latest_time")
 _STAFF_KEYS = ("id", "name", "slack_user_id", "roles", "classes", "language")
 
 _SCHOOL_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -237,8 +63,8 @@ _ROLE_WORDS: dict[str, Role] = {
 
 def parse_school_file(path: Path) -> SchoolSpec:
     """Read a school file; raises `InvalidInput` with every problem and its line."""
-    text = _read_text(path)
-    return _SchoolFile(_load_toml(text), _LineLocator(text)).spec()
+    text = read_text(path)
+    return _SchoolFile(_load_toml(text), LineLocator(text)).spec()
 
 
 def _load_toml(text: str) -> dict[str, Any]:
@@ -262,7 +88,7 @@ def _toml_problem(message: str, text: str) -> Problem:
 class _SchoolFile:
     """Checks the parsed TOML, noting every problem, and builds the spec if there is none."""
 
-    def __init__(self, data: dict[str, Any], locator: _LineLocator) -> None:
+    def __init__(self, data: dict[str, Any], locator: LineLocator) -> None:
         self.data = data
         self.locator = locator
         self.problems: list[Problem] = []
@@ -277,12 +103,15 @@ class _SchoolFile:
         times = self._times()
         calendar = self._calendar()
         privacy = self._privacy()
+        reporting = self._reporting()
         classes = self._classes()
         staff = self._staff(key, set(classes))
-        _raise_if_any(self.problems)
+        raise_if_any(self.problems)
         # Every None above came with a problem, so none is left here.
         assert key and name and country and timezone and language
-        school = School(key, name, country, timezone, language, times, calendar, privacy)
+        school = School(
+            key, name, country, timezone, language, times, calendar, privacy, reporting
+        )
         return SchoolSpec(school=school, classes=tuple(classes), staff=tuple(staff))
 
     # Reporting
@@ -298,7 +127,7 @@ class _SchoolFile:
         for key in table:
             if key in allowed:
                 continue
-            hint = _suggestion(key, list(allowed))
+            hint = did_you_mean(key, list(allowed))
             if path and key in _TOP_KEYS:
                 hint = f"; {key!r} belongs at the top of the file, before the first [table]"
             self._report((*path, key), f"unknown key {key!r}{hint}")
@@ -421,12 +250,14 @@ class _SchoolFile:
         table = self._table("times")
         self._unknown_keys(table, ("times",), _TIME_KEYS)
         defaults = SchoolTimes()
-        found = {key: self._clock(table, key, getattr(defaults, key)) for key in _TIME_KEYS}
+        found = {
+            key: self._clock(table, ("times",), key, getattr(defaults, key)) for key in _TIME_KEYS
+        }
         times = SchoolTimes(**found)
         self._check_time_order(times, table)
         return times
 
-    def _clock(self, table: dict[str, Any], key: str, default: time) -> time:
+    def _clock(self, table: dict[str, Any], path: KeyPath, key: str, default: time) -> time:
         value = table.get(key)
         if value is None:
             return default
@@ -436,7 +267,7 @@ class _SchoolFile:
             hours, minutes = int(match[1]), int(match[2])
             if hours < 24 and minutes < 60:
                 return time(hours, minutes)
-        self._report(("times", key), f'must be a time of day such as "08:15", not {value!r}')
+        self._report((*path, key), f'must be a time of day such as "08:15", not {value!r}')
         return default
 
     def _check_time_order(self, times: SchoolTimes, table: dict[str, Any]) -> None:
@@ -532,15 +363,29 @@ class _SchoolFile:
             mentor_sees_note=self._bool(
                 table, path, "mentor_sees_note", defaults.mentor_sees_note
             ),
-            retention_days=self._retention_days(table, defaults.retention_days),
+            retention_days=self._count(table, path, "retention_days", defaults.retention_days),
         )
 
-    def _retention_days(self, table: dict[str, Any], default: int) -> int:
-        value = table.get("retention_days", default)
+    def _reporting(self) -> ReportingRules:
+        table = self._table("reporting")
+        path: KeyPath = ("reporting",)
+        self._unknown_keys(table, path, _REPORTING_COUNTS + _REPORTING_TIMES)
+        defaults = ReportingRules()
+        counts = {
+            key: self._count(table, path, key, getattr(defaults, key)) for key in _REPORTING_COUNTS
+        }
+        times = {
+            key: self._clock(table, path, key, getattr(defaults, key)) for key in _REPORTING_TIMES
+        }
+        rules = ReportingRules(**counts, **times)
+        if rules.latest_time <= rules.earliest_time:
+            self._report((*path, "latest_time"), "must be later than earliest_time")
+        return rules
+
+    def _count(self, table: dict[str, Any], path: KeyPath, key: str, default: int) -> int:
+        value = table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self._report(
-                ("privacy", "retention_days"), f"must be a whole number of days, not {value!r}"
-            )
+            self._report((*path, key), f"must be a whole number of at least 1, not {value!r}")
             return default
         return value
 
@@ -661,125 +506,3 @@ def _described(value: object) -> str:
     names = {bool: "boolean", int: "integer", float: "number", str: "string"}
     names |= {date: "date", datetime: "date-time", time: "time"}
     return f"{names.get(type(value), type(value).__name__)} {value!r}"
-
-
-# --- The roster ------------------------------------------------------------------------------
-
-REQUIRED_COLUMNS = (
-    "class",
-    "pupil_id",
-    "pupil_name",
-    "guardian_id",
-    "guardian_name",
-    "guardian_language",
-)
-OPTIONAL_COLUMNS = ("guardian_phone", "guardian_email")
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}")
-
-
-def parse_roster_csv(path: Path, class_names: Iterable[str] | None = None) -> list[RosterRow]:
-    """Read a roster; raises `InvalidInput` with every problem and its line.
-
-    Given the school's classes, rows naming another class are problems too, reported together
-    with the rest so that the operator can fix everything in one go."""
-    text = _read_text(path)
-    problems: list[Problem] = []
-    records = list(_records(text, problems))
-    if not records:
-        _raise_if_any(problems or [Problem("the file is empty", 1)])
-    header_line, header = records[0]
-    columns = _columns(header, header_line)
-    rows = [row for line, fields in records[1:] if (row := _row(line, fields, columns, problems))]
-    if not rows and len(records) == 1:
-        problems.append(Problem("the file has a header but no pupils", header_line))
-    _raise_if_any(problems + roster_problems(rows, class_names))
-    return rows
-
-
-def _records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """Each non-blank record with the line it starts on; a quoted value may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    start = 1
-    try:
-        for fields in reader:
-            if any(value.strip() for value in fields):
-                yield start, fields
-            start = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
-
-
-def _delimiter(text: str) -> str:
-    # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _columns(header: list[str], line: int) -> list[str]:
-    names = [name.strip().lower() for name in header]
-    known = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
-    problems = [
-        Problem(f"missing column {name!r}", line) for name in REQUIRED_COLUMNS if name not in names
-    ]
-    for position, name in enumerate(names, start=1):
-        if not name:
-            problems.append(Problem(f"column {position} has no name", line))
-        elif name not in known:
-            hint = _suggestion(name, known)
-            problems.append(Problem(f"unknown column {name!r}{hint}", line))
-        elif names.index(name) != position - 1:
-            problems.append(Problem(f"column {name!r} appears twice", line))
-    # Rows cannot be read without knowing the columns, so stop here.
-    _raise_if_any(problems)
-    return names
-
-
-def _row(
-    line: int, fields: list[str], columns: list[str], problems: list[Problem]
-) -> RosterRow | None:
-    if len(fields) != len(columns):
-        problems.append(
-            Problem(f"expected {len(columns)} values as in the header, found {len(fields)}", line)
-        )
-        return None
-    values = {column: value.strip() for column, value in zip(columns, fields, strict=True)}
-    before = len(problems)
-    empty = [column for column in REQUIRED_COLUMNS if not values[column]]
-    if empty:
-        problems.append(Problem(f"empty value in {', '.join(empty)}", line))
-    # A quoted value may hold a line break, but a name or id with one is a broken export.
-    broken = [column for column, value in values.items() if "\n" in value or "\r" in value]
-    if broken:
-        problems.append(Problem(f"line break inside the value of {', '.join(broken)}", line))
-    language = _guardian_language(values["guardian_language"], line, problems)
-    phone, email = values.get("guardian_phone", ""), values.get("guardian_email", "")
-    if phone and not _PHONE.fullmatch(phone):
-        problems.append(Problem(f"guardian_phone {phone!r} is not a phone number", line))
-    if email and not _EMAIL.fullmatch(email):
-        problems.append(Problem(f"guardian_email {email!r} is not an e-mail address", line))
-    if len(problems) > before:
-        return None
-    return RosterRow(
-        line=line,
-        class_name=values["class"],
-        pupil_id=values["pupil_id"],
-        pupil_name=values["pupil_name"],
-        guardian_id=values["guardian_id"],
-        guardian_name=values["guardian_name"],
-        guardian_language=language,
-        guardian_phone=phone,
-        guardian_email=email,
-    )
-
-
-def _guardian_language(value: str, line: int, problems: list[Problem]) -> Language | None:
-    if not value:
-        return None  # reported as an empty value
-    try:
-        return Language.parse(value)
-    except ValueError:
-        choices = ", ".join(language.value for language in Language)
-        problems.append(Problem(f"guardian_language {value!r} is not one of {choices}", line))
-        return None

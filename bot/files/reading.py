@@ -1,0 +1,36 @@
+"""What both readers share: the file as UTF-8 text, its problems by line, "did you mean" hints."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from routine.setup import InvalidInput, Problem
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput([Problem(f"cannot read {path}: {error.strerror}")]) from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        message = (
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read);"
+            " save it as UTF-8, in Excel as 'CSV UTF-8'"
+        )
+        raise InvalidInput([Problem(message, line)]) from error
+    # Windows editors and Excel put a byte order mark first; it is not part of the content.
+    return text.removeprefix("\ufeff")
+
+
+def raise_if_any(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidInput(sorted(problems, key=lambda p: p.line or 0))
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -1,0 +1,133 @@
+"""The roster (CSV): one row per pupil and guardian, each problem on its line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from bot.files.reading import did_you_mean, raise_if_any, read_text
+from routine.model import Language
+from routine.roster import roster_problems
+from routine.setup import Problem, RosterRow
+
+REQUIRED_COLUMNS = (
+    "class",
+    "pupil_id",
+    "pupil_name",
+    "guardian_id",
+    "guardian_name",
+    "guardian_language",
+)
+OPTIONAL_COLUMNS = ("guardian_phone", "guardian_email")
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}")
+
+
+def parse_roster_csv(path: Path, class_names: Iterable[str] | None = None) -> list[RosterRow]:
+    """Read a roster; raises `InvalidInput` with every problem and its line.
+
+    Given the school's classes, rows naming another class are problems too, reported together
+    with the rest so that the operator can fix everything in one go."""
+    text = read_text(path)
+    problems: list[Problem] = []
+    records = list(_records(text, problems))
+    if not records:
+        raise_if_any(problems or [Problem("the file is empty", 1)])
+    header_line, header = records[0]
+    columns = _columns(header, header_line)
+    rows = [row for line, fields in records[1:] if (row := _row(line, fields, columns, problems))]
+    if not rows and len(records) == 1:
+        problems.append(Problem("the file has a header but no pupils", header_line))
+    raise_if_any(problems + roster_problems(rows, class_names))
+    return rows
+
+
+def _records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record with the line it starts on; a quoted value may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    start = 1
+    try:
+        for fields in reader:
+            if any(value.strip() for value in fields):
+                yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
+
+
+def _delimiter(text: str) -> str:
+    # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _columns(header: list[str], line: int) -> list[str]:
+    names = [name.strip().lower() for name in header]
+    known = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+    problems = [
+        Problem(f"missing column {name!r}", line) for name in REQUIRED_COLUMNS if name not in names
+    ]
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.append(Problem(f"column {position} has no name", line))
+        elif name not in known:
+            hint = did_you_mean(name, known)
+            problems.append(Problem(f"unknown column {name!r}{hint}", line))
+        elif names.index(name) != position - 1:
+            problems.append(Problem(f"column {name!r} appears twice", line))
+    # Rows cannot be read without knowing the columns, so stop here.
+    raise_if_any(problems)
+    return names
+
+
+def _row(
+    line: int, fields: list[str], columns: list[str], problems: list[Problem]
+) -> RosterRow | None:
+    if len(fields) != len(columns):
+        problems.append(
+            Problem(f"expected {len(columns)} values as in the header, found {len(fields)}", line)
+        )
+        return None
+    values = {column: value.strip() for column, value in zip(columns, fields, strict=True)}
+    before = len(problems)
+    empty = [column for column in REQUIRED_COLUMNS if not values[column]]
+    if empty:
+        problems.append(Problem(f"empty value in {', '.join(empty)}", line))
+    # A quoted value may hold a line break, but a name or id with one is a broken export.
+    broken = [column for column, value in values.items() if "\n" in value or "\r" in value]
+    if broken:
+        problems.append(Problem(f"line break inside the value of {', '.join(broken)}", line))
+    language = _guardian_language(values["guardian_language"], line, problems)
+    phone, email = values.get("guardian_phone", ""), values.get("guardian_email", "")
+    if phone and not _PHONE.fullmatch(phone):
+        problems.append(Problem(f"guardian_phone {phone!r} is not a phone number", line))
+    if email and not _EMAIL.fullmatch(email):
+        problems.append(Problem(f"guardian_email {email!r} is not an e-mail address", line))
+    if len(problems) > before:
+        return None
+    return RosterRow(
+        line=line,
+        class_name=values["class"],
+        pupil_id=values["pupil_id"],
+        pupil_name=values["pupil_name"],
+        guardian_id=values["guardian_id"],
+        guardian_name=values["guardian_name"],
+        guardian_language=language,
+        guardian_phone=phone,
+        guardian_email=email,
+    )
+
+
+def _guardian_language(value: str, line: int, problems: list[Problem]) -> Language | None:
+    if not value:
+        return None  # reported as an empty value
+    try:
+        return Language.parse(value)
+    except ValueError:
+        choices = ", ".join(language.value for language in Language)
+        problems.append(Problem(f"guardian_language {value!r} is not one of {choices}", line))
+        return None
