@@ -6,7 +6,7 @@ one unit of work: read, decide, write, commit. Leaving the block without `commit
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -23,6 +23,7 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
+from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage
 
 
 class SchoolRepository(Protocol):
@@ -73,10 +74,20 @@ class AbsenceReportRepository(Protocol):
     ) -> list[AbsenceReport]:
         """Active reports for these pupils whose last day is on or after `from_day`."""
 
+    async def delete_ended_before(self, school_key: str, day: date) -> int:
+        """Delete the school's reports (any status) whose last day is before `day`; how many."""
+
 
 class AttendanceMarkRepository(Protocol):
     async def add(self, mark: AttendanceMark) -> AttendanceMark: ...
-    async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]: ...
+    async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
+        """The school's marks on that day, in the order they were added."""
+
+    async def update(self, mark: AttendanceMark) -> None:
+        """Store a changed mark (by id): explained, valid, code."""
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        """Delete the school's marks from before `day`; how many."""
 
 
 class AbsenceCodeRepository(Protocol):
@@ -86,6 +97,11 @@ class AbsenceCodeRepository(Protocol):
 
 class ChatAccountRepository(Protocol):
     async def get(self, platform: str, account_id: str) -> ChatAccount | None: ...
+    async def list_for_person(
+        self, school_key: str, person_kind: str, person_id: str
+    ) -> list[ChatAccount]:
+        """Every chat account linked to this person, by platform and account id."""
+
     async def save(self, account: ChatAccount) -> None: ...
     async def delete(self, platform: str, account_id: str) -> None: ...
 
@@ -104,6 +120,29 @@ class ConversationRepository(Protocol):
     async def delete(self, key: str) -> None: ...
 
 
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> bool:
+        """Store a pending message; False (and nothing stored) if its key is already there."""
+
+    async def claim(
+        self, *, now: datetime, limit: int, lease: timedelta, worker: str
+    ) -> list[OutboxMessage]:
+        """Up to `limit` pending messages that are due and not leased, oldest first, leased to
+        `worker` until `now + lease`. Concurrent workers never get the same message; a crashed
+        worker's lease runs out, and its messages are claimed again."""
+
+    async def record(self, message: OutboxMessage) -> None:
+        """Store a delivery outcome (status, attempts, next attempt, error, sent_at) and
+        release the lease."""
+
+    async def list(
+        self, *, status: DeliveryStatus | None = None, school_key: str | None = None
+    ) -> list[OutboxMessage]: ...
+
+    async def delete_created_before(self, school_key: str, moment: datetime) -> int:
+        """Delete the school's messages (any status) created before `moment`; how many."""
+
+
 class UnitOfWork(Protocol):
     schools: SchoolRepository
     classes: ClassRepository
@@ -116,6 +155,7 @@ class UnitOfWork(Protocol):
     accounts: ChatAccountRepository
     invites: InviteCodeRepository
     conversations: ConversationRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -137,3 +177,10 @@ class Clock(Protocol):
 
     def now(self) -> datetime:
         """An aware datetime."""
+
+
+class Sender(Protocol):
+    """Delivers one outbox message on one platform (Telegram, Slack, ...)."""
+
+    async def send(self, message: OutboxMessage) -> DeliveryResult:
+        """Never raises for delivery problems: they come back as a DeliveryResult."""

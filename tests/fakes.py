@@ -10,7 +10,7 @@ import copy
 import dataclasses
 import itertools
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Self
 
 from routine.model import (
@@ -27,6 +27,7 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
+from routine.outbox import DeliveryStatus, OutboxMessage
 
 
 class FakeStore:
@@ -44,6 +45,8 @@ class FakeStore:
         self.accounts: dict[tuple[str, str], ChatAccount] = {}
         self.invites: dict[int, InviteCode] = {}
         self.conversations: dict[str, Conversation] = {}
+        self.outbox: dict[int, OutboxMessage] = {}
+        self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
     def snapshot(self) -> dict:
@@ -150,6 +153,16 @@ class FakeReports(_Repo):
             key=lambda r: r.id or 0,
         )
 
+    async def delete_ended_before(self, school_key: str, day: date) -> int:
+        old = [
+            i
+            for i, r in self.store.reports.items()
+            if r.school_key == school_key and r.last_day < day
+        ]
+        for report_id in old:
+            del self.store.reports[report_id]
+        return len(old)
+
     async def list_current_for_pupils(
         self, school_key: str, pupil_ids: list[str], from_day: date
     ) -> list[AbsenceReport]:
@@ -167,6 +180,19 @@ class FakeReports(_Repo):
 
 
 class FakeMarks(_Repo):
+    async def update(self, mark: AttendanceMark) -> None:
+        if mark.id not in self.store.marks:
+            raise KeyError(f"no attendance mark with id {mark.id}")
+        self.store.marks[mark.id] = mark
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = [
+            i for i, m in self.store.marks.items() if m.school_key == school_key and m.day < day
+        ]
+        for mark_id in old:
+            del self.store.marks[mark_id]
+        return len(old)
+
     async def add(self, mark: AttendanceMark) -> AttendanceMark:
         stored = dataclasses.replace(mark, id=next(self.store.ids))
         self.store.marks[stored.id] = stored
@@ -190,6 +216,19 @@ class FakeCodes(_Repo):
 class FakeAccounts(_Repo):
     async def get(self, platform: str, account_id: str) -> ChatAccount | None:
         return self.store.accounts.get((platform, account_id))
+
+    async def list_for_person(
+        self, school_key: str, person_kind: str, person_id: str
+    ) -> list[ChatAccount]:
+        person = (school_key, person_kind, person_id)
+        return sorted(
+            (
+                a
+                for a in self.store.accounts.values()
+                if (a.school_key, a.person_kind, a.person_id) == person
+            ),
+            key=lambda a: (a.platform, a.account_id),
+        )
 
     async def save(self, account: ChatAccount) -> None:
         self.store.accounts[(account.platform, account.account_id)] = account
@@ -235,6 +274,56 @@ class FakeConversations(_Repo):
         self.store.conversations.pop(key, None)
 
 
+class FakeOutbox(_Repo):
+    async def add(self, message: OutboxMessage) -> bool:
+        if any(m.key == message.key for m in self.store.outbox.values()):
+            return False
+        stored = dataclasses.replace(message, id=next(self.store.ids))
+        self.store.outbox[stored.id] = stored
+        return True
+
+    async def claim(
+        self, *, now: datetime, limit: int, lease: timedelta, worker: str
+    ) -> list[OutboxMessage]:
+        claimed = []
+        for message in sorted(self.store.outbox.values(), key=lambda m: m.id or 0):
+            due = message.next_attempt_at is None or message.next_attempt_at <= now
+            leased = message.id in self.store.leases and self.store.leases[message.id][1] > now
+            if message.status is DeliveryStatus.PENDING and due and not leased:
+                self.store.leases[message.id] = (worker, now + lease)
+                claimed.append(message)
+            if len(claimed) == limit:
+                break
+        return claimed
+
+    async def record(self, message: OutboxMessage) -> None:
+        if message.id not in self.store.outbox:
+            raise KeyError(f"no outbox message with id {message.id}")
+        self.store.outbox[message.id] = message
+        self.store.leases.pop(message.id, None)
+
+    async def list(
+        self, *, status: DeliveryStatus | None = None, school_key: str | None = None
+    ) -> list[OutboxMessage]:
+        return [
+            m
+            for m in sorted(self.store.outbox.values(), key=lambda m: m.id or 0)
+            if (status is None or m.status is status)
+            and (school_key is None or m.school_key == school_key)
+        ]
+
+    async def delete_created_before(self, school_key: str, moment: datetime) -> int:
+        old = [
+            i
+            for i, m in self.store.outbox.items()
+            if m.school_key == school_key and m.created_at is not None and m.created_at < moment
+        ]
+        for message_id in old:
+            del self.store.outbox[message_id]
+            self.store.leases.pop(message_id, None)
+        return len(old)
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -250,6 +339,7 @@ class FakeUnitOfWork:
         self.accounts = FakeAccounts(store)
         self.invites = FakeInvites(store)
         self.conversations = FakeConversations(store)
+        self.outbox = FakeOutbox(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -76,7 +76,7 @@ async def ask_back_day(ctx: Context) -> Prompt:
     days = [
         day
         for day in back_at_school_days(report, ctx.today)
-        if is_school_day(ctx.actor.school.calendar, day)
+        if is_school_day(ctx.actor.school, day)
     ]
     choices = tuple(Choice(day.isoformat(), format_short_day(day)) for day in days)
     text = _("Which day is {name} back at school?").format(name=await _pupil_name(ctx, report))

@@ -87,7 +87,7 @@ async def answer_when(ctx: Context, answer: Answer) -> Go:
 
 
 async def ask_first_day(ctx: Context) -> Prompt:
-    days = next_school_days(ctx.actor.school.calendar, ctx.today, DAYS_OFFERED)
+    days = next_school_days(ctx.actor.school, ctx.today, DAYS_OFFERED)
     text = _("What is the first day? Choose a day or type a date, for example {example}.")
     return Prompt(text.format(example=_example_date(ctx)), _day_choices(days), accepts_text=True)
 
@@ -104,7 +104,7 @@ async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
 
 async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
-    days = next_school_days(ctx.actor.school.calendar, first, DAYS_OFFERED)
+    days = next_school_days(ctx.actor.school, first, DAYS_OFFERED)
     text = _("What is the last day of the absence? Choose a day or type a date.")
     return Prompt(text, _day_choices(days), accepts_text=True)
 
