@@ -1,0 +1,91 @@
+"""The day's attendance: who is absent without a report, and what the end of the day makes of it.
+
+Marks come from the roll call or the school's register; reports from guardians. Absence not
+reported by the cut-off is *unexplained*; still unexplained at the end of the day it becomes
+invalid: *ogiltig* (sv), *ugyldig* (nb), *ulovligt* (da) (domain guide §2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from routine.model import (
+    AbsenceCode,
+    AbsenceReport,
+    AttendanceMark,
+    Guardian,
+    MarkKind,
+    Pupil,
+    Role,
+    StaffMember,
+)
+
+INVALID_CODE = "invalid"
+
+
+def is_covered(mark: AttendanceMark, reports: Iterable[AbsenceReport]) -> AbsenceReport | None:
+    """The guardian's report that explains this mark, if any."""
+    return next((r for r in reports if r.pupil_id == mark.pupil_id and r.covers(mark.day)), None)
+
+
+def unreported_absent_pupils(
+    marks: Iterable[AttendanceMark], reports: list[AbsenceReport]
+) -> list[str]:
+    """Pupils marked absent (for the day or for a lesson) with nothing explaining it, in the
+    order they were first marked."""
+    found: list[str] = []
+    for mark in marks:
+        if mark.kind is not MarkKind.ABSENT or mark.explained or mark.pupil_id in found:
+            continue
+        if is_covered(mark, reports) is None:
+            found.append(mark.pupil_id)
+    return found
+
+
+@dataclass(frozen=True)
+class EndOfDay:
+    explained: list[AttendanceMark]
+    invalid: list[AttendanceMark]
+
+
+def close_the_day(
+    marks: Iterable[AttendanceMark], reports: list[AbsenceReport], codes: list[AbsenceCode]
+) -> EndOfDay:
+    """Marks a report explains take the code of its reason; the rest that are still unexplained
+    become invalid. Marks already explained (by staff, or earlier) are left as they are."""
+    by_code = {code.code: code for code in codes}
+    explained, invalid = [], []
+    for mark in marks:
+        if mark.explained or mark.kind is not MarkKind.ABSENT:
+            continue
+        report = is_covered(mark, reports)
+        if report is not None:
+            code = by_code.get(report.reason.value)
+            valid = code.valid if code else True
+            explained.append(
+                dataclasses.replace(
+                    mark, explained=True, valid=valid, code=code.code if code else None
+                )
+            )
+        else:
+            code = by_code.get(INVALID_CODE)
+            invalid.append(
+                dataclasses.replace(mark, valid=False, code=code.code if code else INVALID_CODE)
+            )
+    return EndOfDay(explained, invalid)
+
+
+def guardians_of(pupil_id: str, guardians: Iterable[Guardian]) -> list[Guardian]:
+    return [g for g in guardians if pupil_id in g.pupil_ids]
+
+
+def mentors_of(pupil: Pupil, staff: Iterable[StaffMember]) -> list[StaffMember]:
+    return [s for s in staff if s.has_role(Role.MENTOR) and pupil.class_name in s.classes]
+
+
+def retention_cutoff(today: date, retention_days: int) -> date:
+    """Data about days before this is past the school's retention period."""
+    return date.fromordinal(today.toordinal() - retention_days)
