@@ -13,9 +13,12 @@ import logging
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from dialogs.events import Button, Form, Incoming, Reply
+from dialogs import linking
+from dialogs.events import Button, ConversationKey, Form, Incoming, Reply
 from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
-from dialogs.i18n import _, use_locale
+from dialogs.flows.welcome import privacy_notice
+from dialogs.i18n import N_, _, use_locale
+from routine.invites import LinkThrottle
 from routine.model import Conversation
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -35,10 +38,12 @@ class Engine:
         uow_factory: UnitOfWorkFactory,
         flows: Iterable[Flow],
         clock: Clock,
+        throttle: LinkThrottle | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.flows = {flow.name: flow for flow in flows}
         self.clock = clock
+        self.throttle = throttle or LinkThrottle()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
@@ -50,17 +55,31 @@ class Engine:
                 return [Reply(_("Sorry, something went wrong on our side. Please try again."))]
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
+        if not incoming.private:
+            return [linking.say(ONLY_PRIVATE, linking.locale_hint(incoming))]
         async with self.uow_factory() as uow:
-            actor = await find_actor(uow, incoming)
-            if actor is None:
-                with use_locale(incoming.locale or ""):
-                    return [Reply(_("This chat is not linked to a school yet."))]
-            locale = actor.language or incoming.locale or actor.school.language.value
             conversation = await uow.conversations.get(incoming.key.id)
             conversation = conversation or Conversation(key=incoming.key.id)
+            actor = await find_actor(uow, incoming)
+            just_linked = False
+            if actor is None:
+                account, replies = await linking.try_to_link(
+                    uow, incoming, conversation, now=self.clock.now(), throttle=self.throttle
+                )
+                actor = await find_actor(uow, incoming) if account else None
+                if actor is None:
+                    await uow.conversations.save(conversation)
+                    await uow.commit()
+                    return replies
+                just_linked = True
+            locale = actor.language or linking.locale_hint(incoming) or actor.school.language
             ctx = self._context(uow, actor, conversation, locale)
-            with use_locale(locale):
-                await self._dispatch(ctx, conversation, incoming)
+            with use_locale(ctx.locale):
+                if just_linked and "welcome" in self.flows:
+                    hint = linking.locale_hint(incoming)
+                    await self._start(ctx, conversation, self.flows["welcome"], {"hint": hint})
+                else:
+                    await self._dispatch(ctx, conversation, incoming)
             conversation.data = {**ctx.data, **_engine_keys(conversation.data)}
             await uow.conversations.save(conversation)
             await uow.commit()
@@ -101,9 +120,28 @@ class Engine:
             await self._resume(ctx, conv)
         elif command == "language" and "language" in self.flows:
             await self._start(ctx, conv, self.flows["language"])
+        elif command == "privacy":
+            ctx.say(privacy_notice() if ctx.actor.guardian else staff_privacy_notice())
+            await self._resume(ctx, conv)
+        elif command == "stop":
+            await self._unlink(ctx, conv)
         else:
             ctx.say(_("I don't know that command.") + "\n" + help_text())
             await self._resume(ctx, conv)
+
+    async def _unlink(self, ctx: Context, conv: Conversation) -> None:
+        """Nothing about the child stays reachable from this chat."""
+        key = ConversationKey.parse(conv.key)
+        await ctx.uow.accounts.delete(key.platform, key.user)
+        _leave_flow(ctx, conv)
+        for engine_key in list(_engine_keys(conv.data)):
+            conv.data.pop(engine_key)
+        ctx.say(
+            _(
+                "This chat is no longer linked: nothing about your children can be reached from "
+                "here. To link it again, ask the school for a new code."
+            )
+        )
 
     async def _press(self, ctx: Context, conv: Conversation, button_id: str) -> None:
         value = conv.data.get(OFFERED, {}).get(button_id)
@@ -158,12 +196,16 @@ class Engine:
         else:
             await self._advance(ctx, conv, flow, result)
 
-    async def _start(self, ctx: Context, conv: Conversation, flow: Flow) -> None:
-        if ctx.actor.kind not in flow.audience:
+    async def _start(
+        self, ctx: Context, conv: Conversation, flow: Flow, data: dict | None = None
+    ) -> None:
+        """Start a flow from the menu, or, with `data`, on the engine's own initiative."""
+        if data is None and ctx.actor.kind not in flow.audience:
             ctx.say(_("This button has expired."))
             await self._show_menu(ctx, conv, greeting=False)
             return
         ctx.data.clear()
+        ctx.data.update(data or {})
         conv.flow, conv.state = flow.name, flow.start
         await self._ask(ctx, conv, flow)
 
@@ -262,6 +304,16 @@ def _leave_flow(ctx: Context, conv: Conversation) -> None:
 
 def _engine_keys(data: dict) -> dict:
     return {k: v for k, v in data.items() if k.startswith("_")}
+
+
+ONLY_PRIVATE = N_("I only talk in private chats. Please write to me directly.")
+
+
+def staff_privacy_notice() -> str:
+    return _(
+        "You see only what your role needs: the pupils of your own classes. What guardians "
+        "report is kept for the school's retention period and then deleted."
+    )
 
 
 def help_text() -> str:

@@ -20,7 +20,12 @@ class ConversationKey:
 
     @property
     def id(self) -> str:
-        return ":".join((self.platform, self.workspace, self.chat, self.user))
+        return "|".join((self.platform, self.workspace, self.chat, self.user))
+
+    @classmethod
+    def parse(cls, key_id: str) -> ConversationKey:
+        platform, workspace, chat, user = key_id.split("|")
+        return cls(platform=platform, chat=chat, user=user, workspace=workspace)
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ class Incoming:
     (`form` holds the values by field name, `form_id` the id of the form they filled in).
 
     `locale` is the platform's hint (a Telegram `language_code`, a Slack user locale); a
-    language the person chose themselves wins over it.
+    language the person chose themselves wins over it. `private` is False in group chats,
+    where the assistant says only that it talks in private.
     """
 
     key: ConversationKey
@@ -38,6 +44,7 @@ class Incoming:
     form: Mapping[str, str] | None = None
     form_id: str | None = None
     locale: str | None = None
+    private: bool = True
 
 
 @dataclass(frozen=True)

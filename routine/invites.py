@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from routine.model import ChatAccount, InviteCode
@@ -74,3 +75,18 @@ async def redeem_invite(
     account = ChatAccount(platform, account_id, invite.school_key, "guardian", invite.guardian_id)
     await uow.accounts.save(account)
     return account
+
+
+@dataclass(frozen=True)
+class LinkThrottle:
+    """Guessing codes is slow on purpose: after `max_failures` wrong codes within `window`,
+    a chat must wait until the oldest of them leaves the window."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+    def recent(self, failures: list[datetime], now: datetime) -> list[datetime]:
+        return [moment for moment in failures if now - moment < self.window]
+
+    def blocked(self, failures: list[datetime], now: datetime) -> bool:
+        return len(self.recent(failures, now)) >= self.max_failures

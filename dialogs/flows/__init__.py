@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.flow import Flow
-from dialogs.flows import language, manage_reports, report_absence, todays_absences
+from dialogs.flows import language, manage_reports, report_absence, todays_absences, welcome
 
 
 def all_flows() -> list[Flow]:
@@ -13,4 +13,5 @@ def all_flows() -> list[Flow]:
         manage_reports.FLOW,
         todays_absences.FLOW,
         language.FLOW,
+        welcome.FLOW,
     ]

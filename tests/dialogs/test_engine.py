@@ -12,6 +12,7 @@ from dialogs.events import ConversationKey, Form, FormField, Incoming
 from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows import all_flows, report_absence
 from dialogs.i18n import N_, _, use_locale
+from dialogs.linking import NOT_LINKED
 from routine.model import ReasonCategory, ReportStatus
 from tests.dialogs.conftest import FixedClock
 from tests.dialogs.transcript import Chat
@@ -32,9 +33,7 @@ async def test_an_unlinked_chat_is_told_so_and_nothing_else(engine: Engine) -> N
     key = ConversationKey(platform="test", chat="stranger", user="stranger")
     replies = await engine.handle(Incoming(key=key, text="hello", locale="nb"))
     with use_locale("nb"):
-        assert [(r.text, r.buttons) for r in replies] == [
-            (_("This chat is not linked to a school yet."), ())
-        ]
+        assert [(r.text, r.buttons) for r in replies] == [(str(NOT_LINKED), ())]
 
 
 async def test_a_button_that_was_never_offered_has_expired(chat_as, world) -> None:
