@@ -14,6 +14,8 @@ from bot.settings import Settings
 from dialogs.engine import Engine
 from dialogs.flows import all_flows
 from routine.ports import Clock, UnitOfWorkFactory
+from scheduler.clock import SchoolClock, make_job_store
+from scheduler.jobs import JobContext
 from storage.db import make_engine, make_session_factory
 from storage.schema import ensure_current
 from storage.uow import SqlAlchemyUnitOfWorkFactory
@@ -31,6 +33,7 @@ class App:
     uow_factory: UnitOfWorkFactory
     clock: Clock
     dialogs: Engine
+    job_context: JobContext
 
     async def close(self) -> None:
         await self.db_engine.dispose()
@@ -43,4 +46,16 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> App:
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(db_engine))
     clock = clock or SystemClock()
     dialogs = Engine(uow_factory=uow_factory, flows=all_flows(), clock=clock)
-    return App(settings, db_engine, uow_factory, clock, dialogs)
+    job_context = JobContext(uow_factory=uow_factory, clock=clock)
+    return App(settings, db_engine, uow_factory, clock, dialogs, job_context)
+
+
+def school_clock(app: App) -> SchoolClock:
+    """The scheduler of a running app, with its job store in the app's database. Nothing
+    connects until `await clock.start()` (inside the running event loop, after `build`);
+    `await clock.stop()` before `app.close()`."""
+    return SchoolClock(
+        app.job_context,
+        job_store=make_job_store(app.settings.database_url),
+        misfire_grace_seconds=app.settings.misfire_grace_seconds,
+    )

@@ -10,7 +10,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,11 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import operator
+from bot import operator, runner
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.setup import InvalidInput
+from scheduler.jobs import JOBS, JobResult
 from storage.schema import SchemaOutOfDate
 
 ROLES = ("guardian", "mentor", "coordinator", "principal", "pupil_health")
@@ -170,6 +171,101 @@ async def invite(school_key: str, guardian_id: str) -> None:
         click.echo(f"Telegram link: https://t.me/{username}?start={code}")
     else:
         click.echo("Set NARVARO_TELEGRAM_BOT_USERNAME to also print a Telegram link.")
+
+
+@main.group()
+def jobs() -> None:
+    """The daily jobs the running bot schedules for each school, in its own timezone."""
+
+
+@jobs.command("list")
+@click.option("--school", "school_key", help="Only this school (by key).")
+@run_async
+async def jobs_list(school_key: str | None) -> None:
+    """Each school's jobs and when they next run, in the school's local time and in UTC."""
+    for schedule in await operator.list_jobs(load_settings(), school_key):
+        school = schedule.school
+        click.echo(f"{school.key} ({school.timezone})")
+        for planned in schedule.jobs:
+            job = planned.job
+            at = job.local_time(school)
+            days = "school days" if job.school_days_only else "every day"
+            click.echo(
+                f"  {job.name:<20} {at:%H:%M} {days:<11}  {describe_next(planned.next_run)}"
+            )
+
+
+def describe_next(moment: datetime | None) -> str:
+    if moment is None:
+        return "next: none (no school day within a year)"
+    utc = moment.astimezone(UTC)
+    return f"next: {moment:%Y-%m-%d %H:%M %Z} = {utc:%Y-%m-%d %H:%M} UTC"
+
+
+@jobs.command(
+    "run",
+    help=(
+        "Run job NAME now, as of a school day, for one school or every school.\n\n"
+        f"NAME is one of: {', '.join(JOBS)}. Running a job again for the same day queues no "
+        "message twice."
+    ),
+)
+@click.argument("name")
+@click.option("--school", "school_key", help="Only this school (by key); default: every school.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The school day to run it as of (YYYY-MM-DD); default: today at each school.",
+)
+@click.option("--force", is_flag=True, help="Run it even on a day that is not a school day.")
+@run_async
+async def jobs_run(name: str, school_key: str | None, day: datetime | None, force: bool) -> None:
+    def report(result: JobResult) -> None:
+        click.echo(f"{name} at {result.school_key} on {result.day:%Y-%m-%d}: {result.summary}")
+
+    await operator.run_jobs(
+        load_settings(),
+        name,
+        school_key,
+        day.date() if day is not None else None,
+        force=force,
+        report=report,
+    )
+
+
+@main.command()
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Run the school clock here. Exactly one process per database should.",
+)
+@run_async
+async def run(scheduler: bool) -> None:
+    """Run the assistant until SIGTERM: the school clock, the outbox dispatcher and the chat
+    channels that are configured. Extra workers on one PostgreSQL: --no-scheduler."""
+    await runner.run(load_settings(), scheduler=scheduler)
+
+
+@main.group()
+def outbox() -> None:
+    """What has been sent, what waits, and what failed."""
+
+
+@outbox.command("status")
+@click.option("--school", "school_key", help="Only this school's messages.")
+@run_async
+async def outbox_status(school_key: str | None) -> None:
+    """Count the outbox's messages by state, and list the ones that failed, with why."""
+    counts, failed = await operator.outbox_status(load_settings(), school_key)
+    for status, count in counts.items():
+        click.echo(f"{status}: {count}")
+    for message in failed:
+        click.echo(
+            f"failed #{message.id} {message.kind} to {message.platform}:{message.recipient} "
+            f"after {message.attempts} attempt(s): {message.last_error}"
+        )
 
 
 @main.command()

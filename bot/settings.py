@@ -23,6 +23,11 @@ class Settings(BaseSettings):
         default="", description="The bot's @username, for t.me deep links in invites."
     )
     invite_ttl_hours: int = Field(default=72, gt=0, description="How long an invite code works.")
+    misfire_grace_seconds: int = Field(
+        default=3600,
+        gt=0,
+        description="How late a scheduled job may still run (after downtime), in seconds.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="Python logging level."
     )

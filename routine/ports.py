@@ -6,6 +6,7 @@ one unit of work: read, decide, write, commit. Leaving the block without `commit
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -125,11 +126,18 @@ class OutboxRepository(Protocol):
         """Store a pending message; False (and nothing stored) if its key is already there."""
 
     async def claim(
-        self, *, now: datetime, limit: int, lease: timedelta, worker: str
+        self,
+        *,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        worker: str,
+        platforms: Collection[str] | None = None,
     ) -> list[OutboxMessage]:
         """Up to `limit` pending messages that are due and not leased, oldest first, leased to
         `worker` until `now + lease`. Concurrent workers never get the same message; a crashed
-        worker's lease runs out, and its messages are claimed again."""
+        worker's lease runs out, and its messages are claimed again. Only messages for
+        `platforms`, if given: a worker that cannot send Slack messages leaves them alone."""
 
     async def record(self, message: OutboxMessage) -> None:
         """Store a delivery outcome (status, attempts, next attempt, error, sent_at) and

@@ -11,6 +11,7 @@ asyncpg has no `options`, so the `-c` settings are handed to it as server settin
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -44,9 +45,25 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
+    _check_sqlite_folder(url)
     engine = create_async_engine(url)
     event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     return engine
+
+
+def _check_sqlite_folder(url: URL) -> None:
+    """Say plainly that the folder is missing, before aiosqlite's thread fails to open the file
+    (which, as the event loop closes, can only print a traceback)."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise DatabaseFolderMissing(f"the folder {folder} for the SQLite database does not exist")
+
+
+class DatabaseFolderMissing(FileNotFoundError):
+    pass
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _connection_record: Any) -> None:

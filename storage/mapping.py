@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from routine.model import (
@@ -31,6 +31,7 @@ from routine.model import (
     SchoolTimes,
     StaffMember,
 )
+from routine.outbox import DeliveryStatus, OutboxMessage, OutgoingButton
 from storage.orm import (
     AbsenceCodeRow,
     AbsenceReportRow,
@@ -41,6 +42,7 @@ from storage.orm import (
     GuardianPupilRow,
     GuardianRow,
     InviteCodeRow,
+    OutboxRow,
     PupilRow,
     SchoolRow,
     StaffClassRow,
@@ -268,19 +270,17 @@ def mark_from_row(row: AttendanceMarkRow) -> AttendanceMark:
     )
 
 
-def mark_to_row(mark: AttendanceMark) -> AttendanceMarkRow:
-    return AttendanceMarkRow(
-        school_key=mark.school_key,
-        pupil_id=mark.pupil_id,
-        day=mark.day,
-        kind=mark.kind.value,
-        lesson=mark.lesson,
-        explained=mark.explained,
-        valid=mark.valid,
-        code=mark.code,
-        marked_by=mark.marked_by,
-        minutes=mark.minutes,
-    )
+def mark_to_row(mark: AttendanceMark, row: AttendanceMarkRow) -> None:
+    row.school_key = mark.school_key
+    row.pupil_id = mark.pupil_id
+    row.day = mark.day
+    row.kind = mark.kind.value
+    row.lesson = mark.lesson
+    row.explained = mark.explained
+    row.valid = mark.valid
+    row.code = mark.code
+    row.marked_by = mark.marked_by
+    row.minutes = mark.minutes
 
 
 def code_from_row(row: AbsenceCodeRow) -> AbsenceCode:
@@ -348,3 +348,48 @@ def invite_to_row(invite: InviteCode) -> InviteCodeRow:
 def conversation_from_row(row: ConversationRow) -> Conversation:
     # A copy: callers change a conversation's data in place, and the row must not follow.
     return Conversation(key=row.key, flow=row.flow, state=row.state, data=copy.deepcopy(row.data))
+
+
+# The outbox
+
+
+def outbox_from_row(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        key=row.key,
+        platform=row.platform,
+        recipient=row.recipient,
+        text=row.text,
+        kind=row.kind,
+        school_key=row.school_key,
+        buttons=tuple(OutgoingButton(b["id"], b["label"]) for b in row.buttons),
+        created_at=row.created_at,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
+        id=row.id,
+    )
+
+
+def outbox_columns(message: OutboxMessage) -> dict[str, Any]:
+    """The message's columns, for INSERT and UPDATE statements (id and lease left out)."""
+    return {
+        "key": message.key,
+        "platform": message.platform,
+        "recipient": message.recipient,
+        "text": message.text,
+        "kind": message.kind,
+        "school_key": message.school_key,
+        "buttons": [{"id": b.id, "label": b.label} for b in message.buttons],
+        "created_at": _utc_or_none(message.created_at),
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "next_attempt_at": _utc_or_none(message.next_attempt_at),
+        "last_error": message.last_error,
+        "sent_at": _utc_or_none(message.sent_at),
+    }
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)

@@ -1,8 +1,8 @@
 """The tables, as SQLAlchemy declarative rows. `migrations/versions/` must match this file exactly.
 
 Rows are keyed by the school's own identifiers (school key + pupil id, …), as the domain is, so
-imports are idempotent and upserts need no lookups of surrogate ids. Only reports, marks and
-invites, which the school does not name, get generated integer ids.
+imports are idempotent and upserts need no lookups of surrogate ids. Only reports, marks,
+invites and outbox messages, which the school does not name, get generated integer ids.
 
 Enumerations are stored as their plain string values, so a new member needs no migration and
 PostgreSQL needs no ENUM types. The mapping to domain objects lives in `storage.mapping`.
@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Time,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -71,6 +72,16 @@ def as_utc(value: datetime) -> datetime:
 
 # JSONB on PostgreSQL: compact, and comparable should we ever need to query inside it.
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+# Tables in our database that other libraries own and create: APScheduler's job store.
+# Migrations neither create nor drop them.
+FOREIGN_TABLES = frozenset({"scheduler_jobs"})
+
+
+def is_ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's `include_name` hook: compare and migrate only our own tables."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 class Base(DeclarativeBase):
@@ -314,3 +325,46 @@ class ConversationRow(Base):
     data: Mapped[dict[str, Any]]
     # Bookkeeping for clearing abandoned conversations; not part of the domain object.
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+# Only pending messages are ever claimed; sent ones pile up until retention removes them, so the
+# claim index leaves them out (a partial index, on both backends).
+PENDING = text("status = 'pending'")
+
+
+class OutboxRow(Base):
+    """A message waiting to be sent, or the record of its delivery (`routine.outbox`)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The claim: pending messages of some platforms, oldest (lowest id) first.
+        Index(
+            "ix_outbox_pending_platform_id",
+            "platform",
+            "id",
+            postgresql_where=PENDING,
+            sqlite_where=PENDING,
+        ),
+        # Retention: one school's messages created before a moment.
+        Index("ix_outbox_school_key_created_at", "school_key", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    # The idempotency key: writing the same message twice keeps one.
+    key: Mapped[str] = mapped_column(unique=True)
+    platform: Mapped[str]
+    recipient: Mapped[str]
+    text: Mapped[str]
+    buttons: Mapped[list[dict[str, str]]] = mapped_column(JsonDocument)
+    kind: Mapped[str]
+    school_key: Mapped[str] = mapped_column(ForeignKey("schools.key"))
+    created_at: Mapped[datetime | None]
+    status: Mapped[str]
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str]
+    sent_at: Mapped[datetime | None]
+    # The lease: which dispatcher is sending the message, and until when. Not part of the
+    # domain object; a lease that has run out is as good as none.
+    claimed_by: Mapped[str | None]
+    claimed_until: Mapped[datetime | None]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -204,6 +204,14 @@ class SqlAbsenceReportRepository(_Repository):
         )
         return [mapping.report_from_row(row) for row in rows]
 
+    async def delete_ended_before(self, school_key: str, day: date) -> int:
+        return await delete_where(
+            self.session,
+            AbsenceReportRow,
+            AbsenceReportRow.school_key == school_key,
+            AbsenceReportRow.last_day < day,
+        )
+
     @staticmethod
     def _active(school_key: str, pupil_ids: list[str]) -> Select[Any]:
         return select(AbsenceReportRow).where(
@@ -215,10 +223,25 @@ class SqlAbsenceReportRepository(_Repository):
 
 class SqlAttendanceMarkRepository(_Repository):
     async def add(self, mark: AttendanceMark) -> AttendanceMark:
-        row = mapping.mark_to_row(mark)
+        row = AttendanceMarkRow()
+        mapping.mark_to_row(mark, row)
         self.session.add(row)
         await self.session.flush()
         return mapping.mark_from_row(row)
+
+    async def update(self, mark: AttendanceMark) -> None:
+        row = None if mark.id is None else await self.session.get(AttendanceMarkRow, mark.id)
+        if row is None:
+            raise KeyError(f"no attendance mark with id {mark.id}")
+        mapping.mark_to_row(mark, row)
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        return await delete_where(
+            self.session,
+            AttendanceMarkRow,
+            AttendanceMarkRow.school_key == school_key,
+            AttendanceMarkRow.day < day,
+        )
 
     async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
         rows = await self.session.scalars(
@@ -247,6 +270,20 @@ class SqlChatAccountRepository(_Repository):
     async def get(self, platform: str, account_id: str) -> ChatAccount | None:
         row = await self.session.get(ChatAccountRow, (platform, account_id))
         return None if row is None else mapping.account_from_row(row)
+
+    async def list_for_person(
+        self, school_key: str, person_kind: str, person_id: str
+    ) -> list[ChatAccount]:
+        rows = await self.session.scalars(
+            select(ChatAccountRow).where(
+                ChatAccountRow.school_key == school_key,
+                ChatAccountRow.person_kind == person_kind,
+                ChatAccountRow.person_id == person_id,
+            )
+        )
+        return _in_code_point_order(
+            map(mapping.account_from_row, rows), key=lambda a: (a.platform, a.account_id)
+        )
 
     async def save(self, account: ChatAccount) -> None:
         key = (account.platform, account.account_id)
@@ -325,3 +362,12 @@ def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
     rather than at the commit, and hands the row its own copy of the data.
     """
     return json.loads(json.dumps(data))
+
+
+async def delete_where(session: AsyncSession, row_type: type[Any], *conditions: Any) -> int:
+    """Delete the matching rows in one statement, without loading them; how many.
+
+    The session forgets the rows it had loaded, so a later `get` in the same unit of work does not
+    hand out a deleted row."""
+    result = await session.execute(delete(row_type).where(*conditions))
+    return result.rowcount

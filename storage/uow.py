@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.outbox import SqlOutboxRepository
 from storage.repositories import (
     SqlAbsenceCodeRepository,
     SqlAbsenceReportRepository,
@@ -36,6 +37,7 @@ class SqlAlchemyUnitOfWork:
     accounts: SqlChatAccountRepository
     invites: SqlInviteCodeRepository
     conversations: SqlConversationRepository
+    outbox: SqlOutboxRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -56,6 +58,7 @@ class SqlAlchemyUnitOfWork:
         self.accounts = SqlChatAccountRepository(session)
         self.invites = SqlInviteCodeRepository(session)
         self.conversations = SqlConversationRepository(session)
+        self.outbox = SqlOutboxRepository(session)
         return self
 
     async def __aexit__(

@@ -10,6 +10,7 @@ import copy
 import dataclasses
 import itertools
 import json
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Self
 
@@ -283,13 +284,20 @@ class FakeOutbox(_Repo):
         return True
 
     async def claim(
-        self, *, now: datetime, limit: int, lease: timedelta, worker: str
+        self,
+        *,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        worker: str,
+        platforms: Collection[str] | None = None,
     ) -> list[OutboxMessage]:
         claimed = []
         for message in sorted(self.store.outbox.values(), key=lambda m: m.id or 0):
             due = message.next_attempt_at is None or message.next_attempt_at <= now
             leased = message.id in self.store.leases and self.store.leases[message.id][1] > now
-            if message.status is DeliveryStatus.PENDING and due and not leased:
+            wanted = platforms is None or message.platform in platforms
+            if message.status is DeliveryStatus.PENDING and due and not leased and wanted:
                 self.store.leases[message.id] = (worker, now + lease)
                 claimed.append(message)
             if len(claimed) == limit:

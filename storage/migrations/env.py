@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import make_engine
-from storage.orm import Base
+from storage.orm import Base, is_ours
 
 config = context.config
 target_metadata = Base.metadata
@@ -36,6 +36,7 @@ def run_migrations(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=is_ours,
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -199,7 +199,10 @@ def test_the_console_checks_who_you_say_you_are(run, school: str) -> None:
         ("mysql://db/x", "unsupported database driver 'mysql'"),
         ("postgresql://db/x", "unsupported database driver 'postgresql'"),
         ("postgresql+asyncpg://postgres:s3cret@127.0.0.1:1/test", "cannot use the database at"),
-        ("sqlite+aiosqlite:////nonexistent/dir/x.db", "unable to open database file"),
+        (
+            "sqlite+aiosqlite:////nonexistent/dir/x.db",
+            "/nonexistent/dir for the SQLite database does not exist",
+        ),
     ],
 )
 def test_a_database_that_cannot_be_used_is_explained(

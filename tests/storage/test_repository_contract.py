@@ -398,6 +398,29 @@ async def test_current_reports_end_on_or_after_the_day_ordered_by_first_day(
     assert current == [added[1], added[2], added[7], added[0]]
 
 
+async def test_reports_that_ended_before_a_day_are_deleted_whatever_their_status(
+    store: UnitOfWorkFactory,
+) -> None:
+    added = await add_reports(
+        store,
+        report("p1", 3, 9),
+        report("p2", 5, 9, status=ReportStatus.WITHDRAWN),
+        report("p1", 9, 10),  # ends on the day: kept
+        report("p3", 20, 21),
+        report("p1", 3, 9, school_key=FJELL.key),  # the other school's: kept
+    )
+
+    deleted = await committed(
+        store, lambda u: u.reports.delete_ended_before(EKBACKA.key, date(2025, 11, 10))
+    )
+
+    async def stored(u):
+        return [await u.reports.get(r.id) for r in added]
+
+    assert deleted == 2
+    assert await read(store, stored) == [None, None, added[2], added[3], added[4]]
+
+
 # Attendance marks
 
 
@@ -431,6 +454,67 @@ async def test_marks_of_a_day_are_listed_in_the_order_added(store: UnitOfWorkFac
         await read(store, lambda u: u.marks.list_for_day(EKBACKA.key, date(2025, 11, 10)))
         == added[:2]
     )
+
+
+def mark(pupil_id: str, day: int, **changes: object) -> AttendanceMark:
+    """An absence at Ekbackaskolan; days are days of November 2025."""
+    values: dict = {
+        "school_key": EKBACKA.key,
+        "pupil_id": pupil_id,
+        "day": date(2025, 11, day),
+        "kind": MarkKind.ABSENT,
+    } | changes
+    return AttendanceMark(**values)
+
+
+async def add_marks(store: UnitOfWorkFactory, *marks: AttendanceMark) -> list[AttendanceMark]:
+    async def add(u):
+        return [await u.marks.add(m) for m in marks]
+
+    return await committed(store, add)
+
+
+async def test_an_updated_mark_reads_back_updated_in_its_place(store: UnitOfWorkFactory) -> None:
+    added = await add_marks(store, mark("p1", 10), mark("p2", 10), mark("p3", 10))
+    explained = dataclasses.replace(added[1], explained=True, valid=True, code="S")
+
+    await committed(store, lambda u: u.marks.update(explained))
+
+    assert await read(store, lambda u: u.marks.list_for_day(EKBACKA.key, date(2025, 11, 10))) == [
+        added[0],
+        explained,
+        added[2],
+    ]
+
+
+async def test_updating_an_unknown_mark_raises(store: UnitOfWorkFactory) -> None:
+    with pytest.raises(KeyError):
+        await committed(store, lambda u: u.marks.update(mark("p1", 10, id=999)))
+
+
+async def test_marks_from_before_a_day_are_deleted(store: UnitOfWorkFactory) -> None:
+    added = await add_marks(
+        store,
+        mark("p1", 8),
+        mark("p2", 9, kind=MarkKind.LATE, minutes=5),
+        mark("p1", 10),  # on the day: kept
+        mark("p1", 9, school_key=FJELL.key),  # the other school's: kept
+    )
+
+    deleted = await committed(
+        store, lambda u: u.marks.delete_before(EKBACKA.key, date(2025, 11, 10))
+    )
+
+    async def remaining(u):
+        return [
+            *await u.marks.list_for_day(EKBACKA.key, date(2025, 11, 8)),
+            *await u.marks.list_for_day(EKBACKA.key, date(2025, 11, 9)),
+            *await u.marks.list_for_day(EKBACKA.key, date(2025, 11, 10)),
+            *await u.marks.list_for_day(FJELL.key, date(2025, 11, 9)),
+        ]
+
+    assert deleted == 2
+    assert await read(store, remaining) == [added[2], added[3]]
 
 
 # Absence codes
@@ -469,6 +553,30 @@ async def test_a_chat_account_is_saved_updated_and_deleted(store: UnitOfWorkFact
 
     await committed(store, lambda u: u.accounts.delete("telegram", "4711"))
     assert await read(store, lambda u: u.accounts.get("telegram", "4711")) is None
+
+
+async def test_a_persons_chat_accounts_are_listed_by_platform_and_id(
+    store: UnitOfWorkFactory,
+) -> None:
+    accounts = [
+        ChatAccount("telegram", "4711", EKBACKA.key, "guardian", "g1"),
+        ChatAccount("slack", "U0KARIN", EKBACKA.key, "guardian", "g1"),
+        ChatAccount("telegram", "1234", EKBACKA.key, "guardian", "g1"),
+        ChatAccount("telegram", "999", EKBACKA.key, "guardian", "g2"),  # another guardian
+        ChatAccount("telegram", "888", EKBACKA.key, "staff", "g1"),  # staff with the same id
+        ChatAccount("telegram", "777", FJELL.key, "guardian", "g1"),  # the other school's g1
+    ]
+
+    async def save(u):
+        for account in accounts:
+            await u.accounts.save(account)
+
+    await committed(store, save)
+
+    listed = await read(store, lambda u: u.accounts.list_for_person(EKBACKA.key, "guardian", "g1"))
+
+    assert listed == [accounts[1], accounts[2], accounts[0]]
+    assert await read(store, lambda u: u.accounts.list_for_person(FJELL.key, "staff", "s9")) == []
 
 
 async def test_deleting_an_unknown_chat_account_does_nothing(store: UnitOfWorkFactory) -> None:

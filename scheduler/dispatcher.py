@@ -1,0 +1,146 @@
+"""The dispatcher: claims pending outbox messages, sends them within the platforms' limits, and
+records each outcome.
+
+Delivery is at least once. A batch is claimed (leased to this worker) in one unit of work; each
+message is then sent and its outcome recorded in a unit of work of its own. So a worker that dies
+loses at most the message it was sending: that one went out but was not recorded, and is sent
+again once its lease runs out. Everything else it had claimed is simply claimed again.
+
+Several dispatchers may work on one database: a claim never hands a leased message to another
+worker. To keep it that way, a batch starts no send after half its lease has passed, so the last
+send ends before another worker could take the message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+
+from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage, RetryPolicy
+from routine.ports import Clock, Sender, UnitOfWorkFactory
+from scheduler.outcomes import after_delivery
+from scheduler.rate_limits import DEFAULT_LIMITS, Monotonic, Pacer, RateLimit, Sleep
+
+__all__ = ["DEFAULT_LIMITS", "DEFAULT_RETRY", "Dispatcher", "RateLimit"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETRY = RetryPolicy()
+
+# The share of the lease in which a batch may start sends; the rest is for the last to finish.
+SENDING_SHARE_OF_LEASE = 0.5
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        *,
+        worker: str,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        limits: Mapping[str, RateLimit] | None = None,
+        batch: int = 50,
+        lease: timedelta = timedelta(minutes=2),
+        sleep: Sleep = asyncio.sleep,
+        monotonic: Monotonic = time.monotonic,
+    ) -> None:
+        """`senders` by platform: messages for other platforms are left alone, for a dispatcher
+        that has their sender. `limits` replace the `DEFAULT_LIMITS` of their platforms."""
+        limits = {**DEFAULT_LIMITS, **(limits or {})}
+        unlimited = sorted(set(senders) - set(limits))
+        if unlimited:
+            raise ValueError(f"no rate limit for platform(s) {', '.join(unlimited)}: give one")
+        self._uow_factory = uow_factory
+        self._senders = dict(senders)
+        self._clock = clock
+        self._worker = worker
+        self._retry = retry
+        self._batch = batch
+        self._lease = lease
+        self._sleep = sleep
+        self._pacers = {
+            platform: Pacer(limits[platform], monotonic=monotonic, sleep=sleep)
+            for platform in senders
+        }
+
+    async def run(self, stop: asyncio.Event, *, idle: float = 1.0) -> None:
+        """Dispatch until `stop` is set, resting `idle` seconds whenever nothing was pending."""
+        while not stop.is_set():
+            try:
+                claimed = await self.run_once()
+            except Exception:
+                # The database may be away for a moment; what was claimed is claimed again.
+                logger.exception("dispatching the outbox failed; trying again in %s s", idle)
+                claimed = 0
+            if claimed == 0 and not stop.is_set():
+                await self._sleep(idle)
+
+    async def run_once(self) -> int:
+        """Claim one batch and deliver it; how many messages were claimed."""
+        claimed_at = self._clock.now()
+        async with self._uow_factory() as uow:
+            messages = await uow.outbox.claim(
+                now=claimed_at,
+                limit=self._batch,
+                lease=self._lease,
+                worker=self._worker,
+                platforms=sorted(self._senders),
+            )
+            await uow.commit()
+        start_sends_before = claimed_at + self._lease * SENDING_SHARE_OF_LEASE
+        for message in interleave_recipients(messages):
+            await self._pacers[message.platform].wait_turn(message.recipient)
+            if self._clock.now() >= start_sends_before:
+                # The rest are claimed again when the lease runs out: by us, or by another.
+                break
+            await self._deliver(message)
+        return len(messages)
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        result = await self._send(message)
+        if result.retry_after is not None:
+            self._pacers[message.platform].pause(result.retry_after.total_seconds())
+        outcome = after_delivery(message, result, now=self._clock.now(), retry=self._retry)
+        async with self._uow_factory() as uow:
+            await uow.outbox.record(outcome)
+            await uow.commit()
+        if outcome.status is DeliveryStatus.FAILED:
+            # Ids and kinds only: the text and the recipient are personal data.
+            logger.warning(
+                "outbox message %s (%s on %s) failed after %d attempt(s): %s",
+                outcome.id,
+                outcome.kind,
+                outcome.platform,
+                outcome.attempts,
+                outcome.last_error,
+            )
+
+    async def _send(self, message: OutboxMessage) -> DeliveryResult:
+        try:
+            return await self._senders[message.platform].send(message)
+        except Exception as error:
+            # Senders report problems as results; one that raises anyway gets another try.
+            logger.warning("the %s sender raised", message.platform, exc_info=True)
+            return DeliveryResult.retry(f"{type(error).__name__}: {error}")
+
+
+def interleave_recipients(messages: Iterable[OutboxMessage]) -> list[OutboxMessage]:
+    """Each recipient's first message, then each one's second, and so on: a recipient with many
+    messages then waits out their own interval while others' messages go, instead of holding
+    everyone up. One recipient's messages keep their order."""
+    by_recipient: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+    for message in messages:
+        by_recipient[(message.platform, message.recipient)].append(message)
+    rounds = max(map(len, by_recipient.values()), default=0)
+    return [
+        queue[turn]
+        for turn in range(rounds)
+        for queue in by_recipient.values()
+        if turn < len(queue)
+    ]
