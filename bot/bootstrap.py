@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +20,20 @@ from scheduler.jobs import JobContext
 from storage.db import make_engine, make_session_factory
 from storage.schema import ensure_current
 from storage.uow import SqlAlchemyUnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.http import HttpServer
+    from bot.telegram.app import TelegramChannel
+
+
+class FixedClock:
+    """A clock that stands still: NARVARO_FIXED_TIME, for tests and rehearsals."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
 
 
 class SystemClock:
@@ -44,7 +59,7 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> App:
     await ensure_current(settings.database_url)
     db_engine = make_engine(settings.database_url)
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(db_engine))
-    clock = clock or SystemClock()
+    clock = clock or (FixedClock(settings.fixed_time) if settings.fixed_time else SystemClock())
     dialogs = Engine(uow_factory=uow_factory, flows=all_flows(), clock=clock)
     job_context = JobContext(uow_factory=uow_factory, clock=clock)
     return App(settings, db_engine, uow_factory, clock, dialogs, job_context)
@@ -59,3 +74,33 @@ def school_clock(app: App) -> SchoolClock:
         job_store=make_job_store(app.settings.database_url),
         misfire_grace_seconds=app.settings.misfire_grace_seconds,
     )
+
+
+def telegram_channel(app: App) -> TelegramChannel | None:
+    """The Telegram channel, if a token is configured. Nothing connects until
+    `await channel.start()`."""
+    settings = app.settings
+    if not settings.telegram_enabled:
+        return None
+    # Imported here, so that the other commands start without loading the Telegram library.
+    from bot.telegram.app import TelegramChannel, build_application
+
+    application = build_application(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram_api_url,
+        mode=settings.telegram_mode,
+    )
+    return TelegramChannel(
+        application,
+        app.dialogs,
+        mode=settings.telegram_mode,
+        api_url=settings.telegram_api_url,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=settings.telegram_webhook_secret.get_secret_value(),
+    )
+
+
+def http_server(settings: Settings) -> HttpServer:
+    from bot.http import HttpServer
+
+    return HttpServer(settings.http_host, settings.http_port)

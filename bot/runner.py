@@ -1,15 +1,21 @@
-"""`narvaro run`: the long-running process. The school clock, the outbox dispatcher and (with
-the Telegram and Slack issues) the chat channels, in one process, until SIGTERM or SIGINT.
+"""`narvaro run`: the long-running process. The school clock, the outbox dispatcher and the chat
+channels that are configured (Telegram now, Slack next), in one process, until SIGTERM or SIGINT.
+
+Telegram receives updates by long polling, or by webhook on the HTTP server (which also answers
+`/healthz`). Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
+send, finish the updates already received, then the clock, then the database.
 
 Scaling: any number of `narvaro run --no-scheduler` workers can share one PostgreSQL database;
 the outbox hands each message to one of them (SELECT ... FOR UPDATE SKIP LOCKED). Exactly one
 process runs the scheduler, because APScheduler 3 does not coordinate schedulers; should two
-run, the outbox's idempotency keys still keep every message single.
+run, the outbox's idempotency keys still keep every message single. Telegram allows one
+long-polling process per bot: several processes need webhook mode.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -18,6 +24,7 @@ from collections.abc import Mapping
 
 from bot import bootstrap
 from bot.settings import Settings
+from dialogs.reachability import chat_unreachable
 from routine.ports import Sender
 from scheduler.dispatcher import Dispatcher
 
@@ -42,20 +49,42 @@ async def run(
         loop.add_signal_handler(signum, stop.set)
     app = await bootstrap.build(settings)
     clock = bootstrap.school_clock(app) if scheduler else None
+    telegram = bootstrap.telegram_channel(app)
+    http = bootstrap.http_server(settings) if telegram and telegram.uses_webhook else None
     senders = dict(senders or {})
-    dispatcher = Dispatcher(app.uow_factory, senders, app.clock, worker=worker_name())
+    if telegram is not None:
+        senders.setdefault("telegram", telegram.sender)
+        if http is not None:
+            telegram.mount(http)
+    dispatcher = Dispatcher(
+        app.uow_factory,
+        senders,
+        app.clock,
+        worker=worker_name(),
+        on_unreachable=chat_unreachable,
+    )
     try:
-        if clock is not None:
-            changes = await clock.start()
-            log.info("school clock started: %s", changes)
-        if not senders:
-            log.warning("no chat channel is configured: messages wait in the outbox")
-        log.info("narvaro is running (%s)", worker_name())
-        await dispatcher.run(stop)
+        # Everything started is stopped in reverse order, even if a later start fails.
+        async with contextlib.AsyncExitStack() as running:
+            running.push_async_callback(app.close)
+            if clock is not None:
+                running.push_async_callback(clock.stop)
+                changes = await clock.start()
+                log.info("school clock started: %s", changes)
+            if telegram is not None:
+                running.push_async_callback(telegram.stop)
+                await telegram.start()
+            if http is not None:
+                running.push_async_callback(http.stop)
+                await http.start()
+            if telegram is not None:
+                running.push_async_callback(telegram.stop_receiving)
+                await telegram.receive()
+            if not senders:
+                log.warning("no chat channel is configured: messages wait in the outbox")
+            log.info("narvaro is running (%s)", worker_name())
+            await dispatcher.run(stop)
     finally:
-        if clock is not None:
-            await clock.stop()
-        await app.close()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
         log.info("narvaro stopped")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AwareDatetime, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -22,7 +25,38 @@ class Settings(BaseSettings):
     telegram_bot_username: str = Field(
         default="", description="The bot's @username, for t.me deep links in invites."
     )
+    telegram_token: SecretStr = Field(
+        default=SecretStr(""), description="The bot's token from @BotFather; empty: no Telegram."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description="The Bot API server; the bot calls {url}/bot<token>/METHOD.",
+    )
+    telegram_mode: Literal["polling", "webhook"] = Field(
+        default="polling", description="How updates arrive: long polling, or Telegram's webhook."
+    )
+    telegram_webhook_url: str = Field(
+        default="",
+        validate_default=True,
+        description="The public HTTPS URL Telegram posts updates to (webhook mode).",
+    )
+    telegram_webhook_secret: SecretStr = Field(
+        default=SecretStr(""),
+        validate_default=True,
+        description="Telegram sends it in X-Telegram-Bot-Api-Secret-Token (webhook mode).",
+    )
+    http_host: str = Field(default="127.0.0.1", description="Where the HTTP server listens.")
+    http_port: int = Field(
+        default=8080, ge=0, le=65535, description="The HTTP server's port (webhook, /healthz)."
+    )
     invite_ttl_hours: int = Field(default=72, gt=0, description="How long an invite code works.")
+    fixed_time: AwareDatetime | None = Field(
+        default=None,
+        description=(
+            "For tests and rehearsals only: the clock stands still at this moment "
+            "(ISO 8601 with a UTC offset, e.g. 2026-11-23T08:30:00+01:00)."
+        ),
+    )
     misfire_grace_seconds: int = Field(
         default=3600,
         gt=0,
@@ -46,7 +80,41 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url_in_webhook_mode(cls, value: str, info: ValidationInfo) -> str:
+        if _webhook_on(info) and not value:
+            raise ValueError("webhook mode needs the public URL Telegram should call")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret_in_webhook_mode(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        # Without a secret anyone who finds the URL could post updates as any guardian.
+        if _webhook_on(info) and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "webhook mode needs a secret of 1-256 characters: letters, digits, _ and -"
+            )
+        return value
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token.get_secret_value())
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+
+def _webhook_on(info: ValidationInfo) -> bool:
+    """Webhook settings matter only when Telegram is on and in webhook mode. (Fields are
+    validated in order, so the token and the mode are already in `info.data`.)"""
+    token = info.data.get("telegram_token")
+    has_token = token is not None and bool(token.get_secret_value())
+    return has_token and info.data.get("telegram_mode") == "webhook"

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from dialogs import linking
+from dialogs import linking, prompts
 from dialogs.events import Button, ConversationKey, Form, Incoming, Reply
 from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.flows.welcome import privacy_notice
@@ -144,6 +144,10 @@ class Engine:
         )
 
     async def _press(self, ctx: Context, conv: Conversation, button_id: str) -> None:
+        if (prompt_answer := prompts.parse(button_id)) is not None:
+            await prompts.press(ctx, *prompt_answer)
+            await self._resume(ctx, conv)
+            return
         value = conv.data.get(OFFERED, {}).get(button_id)
         if value is None:
             ctx.say(_("This button has expired."))
@@ -327,6 +331,9 @@ async def find_actor(uow: UnitOfWork, incoming: Incoming) -> Actor | None:
     account = await uow.accounts.get(incoming.key.platform, incoming.key.user)
     if account is None:
         return None
+    if not account.reachable:
+        # Whoever writes can be written to again (they unblocked the bot).
+        await uow.accounts.save(dataclasses.replace(account, reachable=True))
     school = await uow.schools.get(account.school_key)
     if school is None:
         return None

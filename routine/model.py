@@ -240,6 +240,9 @@ class ChatAccount:
     school_key: str
     person_kind: str  # "guardian" or "staff"
     person_id: str
+    # False once the platform said the person cannot be reached (e.g. they blocked the bot);
+    # True again as soon as they write.
+    reachable: bool = True
 
 
 @dataclass(frozen=True)

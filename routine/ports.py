@@ -25,6 +25,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage
+from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern
 
 
 class SchoolRepository(Protocol):
@@ -151,6 +152,34 @@ class OutboxRepository(Protocol):
         """Delete the school's messages (any status) created before `moment`; how many."""
 
 
+class PromptRepository(Protocol):
+    async def add(self, prompt: AbsencePrompt) -> AbsencePrompt: ...
+    async def find(
+        self, school_key: str, pupil_id: str, guardian_id: str, day: date
+    ) -> AbsencePrompt | None:
+        """The prompt already asked of this guardian about this pupil and day, if any."""
+
+    async def by_token(self, token: str) -> AbsencePrompt | None: ...
+    async def update(self, prompt: AbsencePrompt) -> None: ...
+    async def delete_created_before(self, school_key: str, moment: datetime) -> int: ...
+
+
+class ContactRequestRepository(Protocol):
+    async def add(self, request: ContactRequest) -> ContactRequest: ...
+    async def get(self, request_id: int) -> ContactRequest | None: ...
+    async def update(self, request: ContactRequest) -> None: ...
+    async def list_open(self, school_key: str, pupil_ids: list[str]) -> list[ContactRequest]:
+        """Requests about these pupils that are not done, oldest first."""
+
+    async def delete_created_before(self, school_key: str, moment: datetime) -> int: ...
+
+
+class ConcernRepository(Protocol):
+    async def add(self, concern: GuardianConcern) -> GuardianConcern: ...
+    async def list_for_pupil(self, school_key: str, pupil_id: str) -> list[GuardianConcern]: ...
+    async def delete_created_before(self, school_key: str, moment: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     schools: SchoolRepository
     classes: ClassRepository
@@ -164,6 +193,9 @@ class UnitOfWork(Protocol):
     invites: InviteCodeRepository
     conversations: ConversationRepository
     outbox: OutboxRepository
+    prompts: PromptRepository
+    contact_requests: ContactRequestRepository
+    concerns: ConcernRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -17,11 +17,11 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 
 from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage, RetryPolicy
-from routine.ports import Clock, Sender, UnitOfWorkFactory
+from routine.ports import Clock, Sender, UnitOfWork, UnitOfWorkFactory
 from scheduler.outcomes import after_delivery
 from scheduler.rate_limits import DEFAULT_LIMITS, Monotonic, Pacer, RateLimit, Sleep
 
@@ -33,6 +33,11 @@ DEFAULT_RETRY = RetryPolicy()
 
 # The share of the lease in which a batch may start sends; the rest is for the last to finish.
 SENDING_SHARE_OF_LEASE = 0.5
+
+
+# Called in the unit of work that records a message as undeliverable for good, so that what
+# follows from it (e.g. telling a mentor to phone instead) is stored with it.
+OnUnreachable = Callable[[UnitOfWork, OutboxMessage, datetime], Awaitable[object]]
 
 
 class Dispatcher:
@@ -49,6 +54,7 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=2),
         sleep: Sleep = asyncio.sleep,
         monotonic: Monotonic = time.monotonic,
+        on_unreachable: OnUnreachable | None = None,
     ) -> None:
         """`senders` by platform: messages for other platforms are left alone, for a dispatcher
         that has their sender. `limits` replace the `DEFAULT_LIMITS` of their platforms."""
@@ -64,6 +70,7 @@ class Dispatcher:
         self._batch = batch
         self._lease = lease
         self._sleep = sleep
+        self._on_unreachable = on_unreachable
         self._pacers = {
             platform: Pacer(limits[platform], monotonic=monotonic, sleep=sleep)
             for platform in senders
@@ -109,6 +116,8 @@ class Dispatcher:
         outcome = after_delivery(message, result, now=self._clock.now(), retry=self._retry)
         async with self._uow_factory() as uow:
             await uow.outbox.record(outcome)
+            if result.unreachable and self._on_unreachable is not None:
+                await self._on_unreachable(uow, outcome, self._clock.now())
             await uow.commit()
         if outcome.status is DeliveryStatus.FAILED:
             # Ids and kinds only: the text and the recipient are personal data.

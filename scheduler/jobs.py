@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from dialogs.notices import GUARDIAN_PLATFORM
 from routine.access import visible_classes
 from routine.attendance import (
     close_the_day,
@@ -20,6 +21,7 @@ from routine.attendance import (
     retention_cutoff,
     unreported_absent_pupils,
 )
+from routine.guardian_requests import ask_about_absence
 from routine.model import Pupil, Role, School
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -113,12 +115,22 @@ async def unreported_absences(ctx: JobContext, school_key: str, day: date) -> Jo
                 accounts = await uow.accounts.list_for_person(
                     school_key, "guardian", guardian.guardian_id
                 )
-                for account in accounts:
-                    if account.platform == messages.GUARDIAN_PLATFORM:
-                        await queue.add(
-                            messages.unreported_prompt(school, guardian, account, pupil, day, now)
-                        )
-                        reachable = True
+                chats = [a for a in accounts if a.platform == GUARDIAN_PLATFORM and a.reachable]
+                if not chats:
+                    continue
+                prompt = await ask_about_absence(
+                    uow,
+                    school_key=school_key,
+                    pupil_id=pupil_id,
+                    guardian_id=guardian.guardian_id,
+                    day=day,
+                    now=now,
+                )
+                for account in chats:
+                    await queue.add(
+                        messages.unreported_prompt(school, guardian, account, pupil, prompt, now)
+                    )
+                reachable = True
             asked.append((pupil, reachable))
         await _tell_mentors(uow, queue, school, asked, day, now)
         await uow.commit()
@@ -165,8 +177,18 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         reports = await uow.reports.delete_ended_before(school_key, cutoff)
         marks = await uow.marks.delete_before(school_key, cutoff)
         sent = await uow.outbox.delete_created_before(school_key, midnight)
+        requests = sum(
+            [
+                await uow.prompts.delete_created_before(school_key, midnight),
+                await uow.contact_requests.delete_created_before(school_key, midnight),
+                await uow.concerns.delete_created_before(school_key, midnight),
+            ]
+        )
         await uow.commit()
-    summary = f"deleted before {cutoff}: {reports} report(s), {marks} mark(s), {sent} message(s)"
+    summary = (
+        f"deleted before {cutoff}: {reports} report(s), {marks} mark(s), {sent} message(s), "
+        f"{requests} answer(s), request(s) and concern(s)"
+    )
     return JobResult(school_key, day, summary)
 
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from dialogs.i18n import _, format_day, use_locale
+from dialogs.notices import staff_language, to_staff
+from dialogs.prompts import prompt_buttons
 from routine.model import ChatAccount, Guardian, Pupil, School, StaffMember
 from routine.outbox import OutboxMessage, idempotency_key
-
-GUARDIAN_PLATFORM = "telegram"
-STAFF_PLATFORM = "slack"
-
-
-def staff_language(school: School, member: StaffMember) -> str:
-    return (member.language or school.language).value
+from routine.requests import AbsencePrompt
 
 
 def unreported_prompt(
@@ -25,27 +21,27 @@ def unreported_prompt(
     guardian: Guardian,
     account: ChatAccount,
     pupil: Pupil,
-    day: date,
+    prompt: AbsencePrompt,
     now: datetime,
 ) -> OutboxMessage:
+    """With the four answers as buttons; the prompt is stored, so a press can be checked."""
     with use_locale(guardian.language.value):
         text = _(
             "{name} is absent today, {day}, and the school has not received a report. "
             "Please let us know why, or ask us to call you."
-        ).format(name=pupil.name, day=format_day(day))
+        ).format(name=pupil.name, day=format_day(prompt.day))
+        buttons = prompt_buttons(prompt.token)
+    recipient = f"{account.platform}:{account.account_id}"
     return OutboxMessage(
         key=idempotency_key(
-            "unreported",
-            f"{account.platform}:{account.account_id}",
-            school.key,
-            pupil.pupil_id,
-            day.isoformat(),
+            "unreported", recipient, school.key, pupil.pupil_id, prompt.day.isoformat()
         ),
         platform=account.platform,
         recipient=account.account_id,
         text=text,
         kind="unreported-prompt",
         school_key=school.key,
+        buttons=buttons,
         created_at=now,
     )
 
@@ -66,7 +62,7 @@ def unreported_list(
                 line += " — " + _("no guardian can be reached in chat: please phone")
             lines.append(line)
         lines.append(_("Step 1 of the routine: contact the guardians today."))
-    return _to_staff(school, mentor, "unreported-list", "\n".join(lines), day, now)
+    return to_staff(school, mentor, "unreported-list", "\n".join(lines), day.isoformat(), now)
 
 
 def roll_call_reminder(
@@ -76,19 +72,4 @@ def roll_call_reminder(
         text = _("Good morning! Time for the roll call in {classes}.").format(
             classes=", ".join(classes)
         )
-    return _to_staff(school, mentor, "roll-call", text, day, now)
-
-
-def _to_staff(
-    school: School, member: StaffMember, kind: str, text: str, day: date, now: datetime
-) -> OutboxMessage:
-    recipient = member.slack_user_id
-    return OutboxMessage(
-        key=idempotency_key(kind, f"{STAFF_PLATFORM}:{recipient}", school.key, day.isoformat()),
-        platform=STAFF_PLATFORM,
-        recipient=recipient,
-        text=text,
-        kind=kind,
-        school_key=school.key,
-        created_at=now,
-    )
+    return to_staff(school, mentor, "roll-call", text, day.isoformat(), now)

@@ -32,13 +32,27 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import DeliveryStatus, OutboxMessage, OutgoingButton
+from routine.requests import (
+    AbsencePrompt,
+    ConcernKind,
+    ContactRequest,
+    ContactTime,
+    ContactTopic,
+    ContactWay,
+    GuardianConcern,
+    PromptAnswer,
+    RequestStatus,
+)
 from storage.orm import (
     AbsenceCodeRow,
+    AbsencePromptRow,
     AbsenceReportRow,
     AttendanceMarkRow,
     ChatAccountRow,
     ClassRow,
+    ContactRequestRow,
     ConversationRow,
+    GuardianConcernRow,
     GuardianPupilRow,
     GuardianRow,
     InviteCodeRow,
@@ -313,6 +327,7 @@ def account_from_row(row: ChatAccountRow) -> ChatAccount:
         school_key=row.school_key,
         person_kind=row.person_kind,
         person_id=row.person_id,
+        reachable=row.reachable,
     )
 
 
@@ -322,6 +337,7 @@ def account_to_row(account: ChatAccount, row: ChatAccountRow) -> None:
     row.school_key = account.school_key
     row.person_kind = account.person_kind
     row.person_id = account.person_id
+    row.reachable = account.reachable
 
 
 def invite_from_row(row: InviteCodeRow) -> InviteCode:
@@ -389,6 +405,86 @@ def outbox_columns(message: OutboxMessage) -> dict[str, Any]:
         "last_error": message.last_error,
         "sent_at": _utc_or_none(message.sent_at),
     }
+
+
+# Guardians' requests
+
+
+def prompt_from_row(row: AbsencePromptRow) -> AbsencePrompt:
+    return AbsencePrompt(
+        token=row.token,
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        guardian_id=row.guardian_id,
+        day=row.day,
+        created_at=row.created_at,
+        answer=None if row.answer is None else PromptAnswer(row.answer),
+        answered_at=row.answered_at,
+        id=row.id,
+    )
+
+
+def prompt_to_row(prompt: AbsencePrompt, row: AbsencePromptRow) -> None:
+    row.token = prompt.token
+    row.school_key = prompt.school_key
+    row.pupil_id = prompt.pupil_id
+    row.guardian_id = prompt.guardian_id
+    row.day = prompt.day
+    row.created_at = as_utc(prompt.created_at)
+    row.answer = None if prompt.answer is None else prompt.answer.value
+    row.answered_at = _utc_or_none(prompt.answered_at)
+
+
+def contact_request_from_row(row: ContactRequestRow) -> ContactRequest:
+    return ContactRequest(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        guardian_id=row.guardian_id,
+        topic=ContactTopic(row.topic),
+        way=ContactWay(row.way),
+        time=ContactTime(row.time),
+        created_at=row.created_at,
+        status=RequestStatus(row.status),
+        taken_by=row.taken_by,
+        taken_at=row.taken_at,
+        done_at=row.done_at,
+        id=row.id,
+    )
+
+
+def contact_request_to_row(request: ContactRequest, row: ContactRequestRow) -> None:
+    row.school_key = request.school_key
+    row.pupil_id = request.pupil_id
+    row.guardian_id = request.guardian_id
+    row.topic = request.topic.value
+    row.way = request.way.value
+    row.time = request.time.value
+    row.created_at = as_utc(request.created_at)
+    row.status = request.status.value
+    row.taken_by = request.taken_by
+    row.taken_at = _utc_or_none(request.taken_at)
+    row.done_at = _utc_or_none(request.done_at)
+
+
+def concern_from_row(row: GuardianConcernRow) -> GuardianConcern:
+    return GuardianConcern(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        guardian_id=row.guardian_id,
+        kind=ConcernKind(row.kind),
+        created_at=row.created_at,
+        id=row.id,
+    )
+
+
+def concern_to_row(concern: GuardianConcern) -> GuardianConcernRow:
+    return GuardianConcernRow(
+        school_key=concern.school_key,
+        pupil_id=concern.pupil_id,
+        guardian_id=concern.guardian_id,
+        kind=concern.kind.value,
+        created_at=as_utc(concern.created_at),
+    )
 
 
 def _utc_or_none(moment: datetime | None) -> datetime | None:

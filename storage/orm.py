@@ -2,7 +2,8 @@
 
 Rows are keyed by the school's own identifiers (school key + pupil id, …), as the domain is, so
 imports are idempotent and upserts need no lookups of surrogate ids. Only reports, marks,
-invites and outbox messages, which the school does not name, get generated integer ids.
+invites, outbox messages and guardians' requests, which the school does not name, get generated
+integer ids.
 
 Enumerations are stored as their plain string values, so a new member needs no migration and
 PostgreSQL needs no ENUM types. The mapping to domain objects lives in `storage.mapping`.
@@ -25,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Time,
+    UniqueConstraint,
     func,
     text,
 )
@@ -294,6 +296,7 @@ class ChatAccountRow(Base):
     # "guardian" or "staff"; two kinds of person, so no foreign key to either table.
     person_kind: Mapped[str]
     person_id: Mapped[str]
+    reachable: Mapped[bool]
 
 
 class InviteCodeRow(Base):
@@ -368,3 +371,68 @@ class OutboxRow(Base):
     # domain object; a lease that has run out is as good as none.
     claimed_by: Mapped[str | None]
     claimed_until: Mapped[datetime | None]
+
+
+# What guardians ask of the school (`routine.requests`). Like reports, each row names its pupil by
+# a foreign key and its guardian by id only, so it outlives the guardian's removal.
+
+
+class AbsencePromptRow(Base):
+    """'Is your child absent?', asked of one guardian about one pupil and day."""
+
+    __tablename__ = "absence_prompts"
+    __table_args__ = (
+        _pupil_key(),
+        # Asked once: a second prompt about the same pupil, guardian and day is refused. Also
+        # the index of `find`.
+        UniqueConstraint("school_key", "pupil_id", "guardian_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    # What the answer buttons carry; unique, and the index of `by_token`.
+    token: Mapped[str] = mapped_column(unique=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    guardian_id: Mapped[str]
+    day: Mapped[date]
+    created_at: Mapped[datetime]
+    answer: Mapped[str | None]
+    answered_at: Mapped[datetime | None]
+
+
+class ContactRequestRow(Base):
+    __tablename__ = "contact_requests"
+    __table_args__ = (
+        _pupil_key(),
+        # `list_open`: one school, some pupils.
+        Index("ix_contact_requests_school_key_pupil_id", "school_key", "pupil_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    guardian_id: Mapped[str]
+    topic: Mapped[str]
+    way: Mapped[str]
+    time: Mapped[str]
+    created_at: Mapped[datetime]
+    status: Mapped[str]
+    # The staff member who took it; not a foreign key, so the record outlives them.
+    taken_by: Mapped[str]
+    taken_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+
+class GuardianConcernRow(Base):
+    __tablename__ = "guardian_concerns"
+    __table_args__ = (
+        _pupil_key(),
+        Index("ix_guardian_concerns_school_key_pupil_id", "school_key", "pupil_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    guardian_id: Mapped[str]
+    kind: Mapped[str]
+    created_at: Mapped[datetime]

@@ -14,9 +14,12 @@ from storage.repositories import (
     SqlAttendanceMarkRepository,
     SqlChatAccountRepository,
     SqlClassRepository,
+    SqlConcernRepository,
+    SqlContactRequestRepository,
     SqlConversationRepository,
     SqlGuardianRepository,
     SqlInviteCodeRepository,
+    SqlPromptRepository,
     SqlPupilRepository,
     SqlSchoolRepository,
     SqlStaffRepository,
@@ -38,6 +41,9 @@ class SqlAlchemyUnitOfWork:
     invites: SqlInviteCodeRepository
     conversations: SqlConversationRepository
     outbox: SqlOutboxRepository
+    prompts: SqlPromptRepository
+    contact_requests: SqlContactRequestRepository
+    concerns: SqlConcernRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -59,6 +65,9 @@ class SqlAlchemyUnitOfWork:
         self.invites = SqlInviteCodeRepository(session)
         self.conversations = SqlConversationRepository(session)
         self.outbox = SqlOutboxRepository(session)
+        self.prompts = SqlPromptRepository(session)
+        self.contact_requests = SqlContactRequestRepository(session)
+        self.concerns = SqlConcernRepository(session)
         return self
 
     async def __aexit__(

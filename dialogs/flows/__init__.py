@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from dialogs.flow import Flow
-from dialogs.flows import language, manage_reports, report_absence, todays_absences, welcome
+from dialogs.flows import (
+    concern,
+    contact,
+    contact_requests,
+    language,
+    manage_reports,
+    report_absence,
+    todays_absences,
+    welcome,
+)
 
 
 def all_flows() -> list[Flow]:
@@ -11,7 +20,10 @@ def all_flows() -> list[Flow]:
     return [
         report_absence.FLOW,
         manage_reports.FLOW,
+        contact.FLOW,
+        concern.FLOW,
         todays_absences.FLOW,
+        contact_requests.FLOW,
         language.FLOW,
         welcome.FLOW,
     ]

@@ -7,13 +7,16 @@ Only a reason *category* is asked for, and the note warns against health details
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
-from dialogs.i18n import N_, _, format_short_day
+from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
+from dialogs.i18n import N_, _, format_clock, format_day, format_short_day
 from dialogs.labels import REASONS, describe_when
 from dialogs.messages import report_error_message
+from dialogs.notices import late_report
 from dialogs.parsing import parse_clock, parse_day
-from routine.calendar import next_school_days
+from routine.calendar import is_school_day, next_school_days
 from routine.model import AbsenceReport, DayPart, ReasonCategory
 from routine.reporting import (
     ReportRejected,
@@ -39,27 +42,8 @@ TRANSITIONS = {
 DAYS_OFFERED = 7
 
 
-async def ask_child(ctx: Context) -> Prompt | Go:
-    children = await ctx.children()
-    if not children:
-        ctx.say(_("No children are linked to you. Please contact the school."))
-        return Go("none")
-    if len(children) == 1:
-        ctx.data["pupil_id"] = children[0].pupil_id
-        return Go("picked")
-    choices = tuple(Choice(child.pupil_id, child.name) for child in children)
-    return Prompt(_("Which child is it about?"), choices)
-
-
-async def answer_child(ctx: Context, answer: Answer) -> Go | Retry:
-    if answer.choice not in {child.pupil_id for child in await ctx.children()}:
-        return Retry(_("Please answer with one of the choices."))
-    ctx.data["pupil_id"] = answer.choice
-    return Go("picked")
-
-
 async def ask_reason(ctx: Context) -> Prompt:
-    name = await _child_name(ctx)
+    name = await child_name(ctx)
     choices = tuple(Choice(reason.value, str(label)) for reason, label in REASONS.items())
     return Prompt(_("Why is {name} absent?").format(name=name), choices)
 
@@ -70,12 +54,14 @@ async def answer_reason(ctx: Context, answer: Answer) -> Go:
 
 
 async def ask_when(ctx: Context) -> Prompt:
-    choices = (
-        Choice("today", _("Today")),
-        Choice("today_tomorrow", _("Today and tomorrow")),
-        Choice("other", _("Other days")),
-    )
-    return Prompt(_("When?"), choices)
+    """Today is offered only when there is school today."""
+    choices = [Choice("other", _("Other days"))]
+    if is_school_day(ctx.actor.school, ctx.today):
+        choices[:0] = [
+            Choice("today", _("Today")),
+            Choice("today_tomorrow", _("Today and tomorrow")),
+        ]
+    return Prompt(_("When?"), tuple(choices))
 
 
 async def answer_when(ctx: Context, answer: Answer) -> Go:
@@ -98,6 +84,9 @@ async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
         return _unreadable_date(ctx)
     if error := check_first_day(day, ctx.today, ctx.rules):
         return Retry(report_error_message(error, ctx.rules))
+    if not is_school_day(ctx.actor.school, day):
+        message = _("There is no school on {day}. Please choose a school day.")
+        return Retry(message.format(day=format_day(day)))
     ctx.data["first_day"] = day.isoformat()
     return Go("picked")
 
@@ -136,7 +125,7 @@ async def answer_part(ctx: Context, answer: Answer) -> Go:
 
 
 async def ask_at_time(ctx: Context) -> Prompt:
-    name = await _child_name(ctx)
+    name = await child_name(ctx)
     if ctx.data["part"] == DayPart.ARRIVING_LATE.value:
         text = _("At what time will {name} arrive? Type a time, for example 10:30.")
     else:
@@ -191,12 +180,38 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go | Retry:
         return Retry(message + "\n" + _('Please choose "Start over".'))
     receipt = _("Thank you. The school has received your report. Reference number: {ref}.")
     ctx.say(receipt.format(ref=report.id) + "\n" + await summarise(ctx, report))
+    if _after_cutoff(ctx, report):
+        await _tell_mentors_of_late_report(ctx, report)
     return Go("sent")
+
+
+def _after_cutoff(ctx: Context, report: AbsenceReport) -> bool:
+    school = ctx.actor.school
+    local_now = ctx.now.astimezone(ZoneInfo(school.timezone))
+    return report.first_day == ctx.today and local_now.time() > school.times.report_cutoff
+
+
+async def _tell_mentors_of_late_report(ctx: Context, report: AbsenceReport) -> None:
+    """The school checks attendance at the cut-off; a report after it must reach the mentor
+    now, or the child counts as absent without a report."""
+    guardian = ctx.actor.guardian
+    assert guardian is not None
+    told = await tell_mentors(
+        ctx,
+        report.pupil_id,
+        lambda mentor, pupil: late_report(
+            ctx.actor.school, mentor, pupil, guardian, report, ctx.now
+        ),
+    )
+    if told:
+        late = _("Your report came after {time}, so we are also telling {name}'s mentor now.")
+        cutoff = format_clock(ctx.actor.school.times.report_cutoff)
+        ctx.say(late.format(time=cutoff, name=await child_name(ctx)))
 
 
 async def summarise(ctx: Context, report: AbsenceReport) -> str:
     lines = [
-        _("Child: {name}").format(name=await _child_name(ctx)),
+        _("Child: {name}").format(name=await child_name(ctx)),
         _("Reason: {reason}").format(reason=REASONS[report.reason]),
         _("When: {when}").format(when=describe_when(report)),
     ]
@@ -248,11 +263,6 @@ def _example_date(ctx: Context) -> str:
     tomorrow = ctx.today + timedelta(days=1)
     separator = "/" if ctx.locale == "sv" else "."
     return f"{tomorrow.day}{separator}{tomorrow.month}"
-
-
-async def _child_name(ctx: Context) -> str:
-    pupil = await ctx.uow.pupils.get(ctx.actor.school.key, ctx.data["pupil_id"])
-    return pupil.name if pupil else ""
 
 
 FLOW = Flow(

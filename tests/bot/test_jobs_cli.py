@@ -19,7 +19,7 @@ from bot.settings import Settings
 from routine.calendar import is_school_day
 from scheduler.clock import JOB_TABLE, sync_database_url
 from scheduler.jobs import JOBS
-from tests.bot.process import run_narvaro
+from tests.bot.process import MONDAY_MORNING, run_narvaro
 
 SE, NO = "se-bjorkangen", "no-furulund"
 SE_SCHOOL = parse_school_file(demo_file("se.toml")).school
@@ -88,7 +88,7 @@ def test_jobs_list_shows_each_jobs_next_run_in_local_time_and_utc(run, schools) 
         utc = datetime.strptime(row["utc"], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
         assert row["at"] == f"{job.local_time(SE_SCHOOL):%H:%M}" == f"{local:%H:%M}"
         assert (local == utc, row["zone"]) == (True, local.tzname())
-        assert local > datetime.now(UTC)
+        assert local > datetime.fromisoformat(MONDAY_MORNING)
         assert row["days"] == ("school days" if job.school_days_only else "every day")
         if job.school_days_only:
             assert is_school_day(SE_SCHOOL, local.date()), row["local"]
@@ -163,7 +163,7 @@ def test_an_every_day_job_runs_for_every_school_as_of_its_today(run, schools) ->
         f"retention at {NO}",
         f"retention at {SE}",
     ]
-    today = datetime.now(ZoneInfo("Europe/Oslo")).date()
+    today = datetime.fromisoformat(MONDAY_MORNING).astimezone(ZoneInfo("Europe/Oslo")).date()
     assert f"retention at {NO} on {today:%Y-%m-%d}: deleted before" in result.stdout
 
 

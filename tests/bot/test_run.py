@@ -16,7 +16,7 @@ from bot import operator
 from bot.operator import demo_file
 from bot.settings import Settings
 from scheduler.clock import JOB_TABLE, sync_database_url
-from tests.bot.process import NARVARO, run_narvaro
+from tests.bot.process import MONDAY_MORNING, NARVARO, run_narvaro
 
 SCHOOL = "se-bjorkangen"
 
@@ -31,7 +31,11 @@ async def database(migrated_database_url: str) -> str:
 
 def start(database: str, cwd: Path, *options: str) -> subprocess.Popen[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
-    environment |= {"NARVARO_DATABASE_URL": database, "NARVARO_LOG_LEVEL": "INFO"}
+    environment |= {
+        "NARVARO_DATABASE_URL": database,
+        "NARVARO_LOG_LEVEL": "INFO",
+        "NARVARO_FIXED_TIME": MONDAY_MORNING,
+    }
     return subprocess.Popen(
         [NARVARO, "run", *options],
         cwd=cwd,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -133,3 +134,16 @@ async def test_stop_unlinks_the_chat(
 async def test_privacy_says_what_is_stored(chat_as) -> None:
     replies = await chat_as("se-G1").send("/privacy")
     assert replies[0].text == in_locale("sv", privacy_notice)
+
+
+async def test_a_guardian_who_writes_again_is_reachable_again(
+    engine: Engine, world: FakeUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    code = await invite(world, clock)
+    await engine.handle(telegram(f"/start {code}"))
+    account = world.store.accounts[("telegram", TELEGRAM_USER)]
+    world.store.accounts[("telegram", TELEGRAM_USER)] = dataclasses.replace(
+        account, reachable=False
+    )
+    await engine.handle(telegram("/menu"))
+    assert world.store.accounts[("telegram", TELEGRAM_USER)].reachable is True

@@ -32,7 +32,7 @@ async def test_a_report_survives_a_restart_and_reaches_the_mentor(
     # A new process: nothing but the database carries the conversation on.
     guardian.engine = Engine(uow_factory=uow_factory, flows=all_flows(), clock=clock)
     await guardian.send("Bussen er forsinket")
-    (receipt, _menu) = await guardian.send(f"[{da('Send report')}]")
+    receipt, *_late_and_menu = await guardian.send(f"[{da('Send report')}]")
     assert receipt.text.startswith(
         da("Thank you. The school has received your report. Reference number: {ref}.").split("{")[
             0

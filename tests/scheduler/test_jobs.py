@@ -24,6 +24,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import OutboxMessage
+from routine.requests import AbsencePrompt, ConcernKind, GuardianConcern
 from routine.roster import default_absence_codes
 from scheduler.jobs import JOBS, JobContext, UnknownSchool
 from tests.fakes import FakeUnitOfWorkFactory
@@ -212,6 +213,20 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
         await uow.reports.add(
             AbsenceReport("se", "P1", "G1", ReasonCategory.ILLNESS, old_day, old_day)
         )
+        await uow.prompts.add(
+            AbsencePrompt(
+                "t-old", "se", "P1", "G1", old_day, created_at=datetime(2026, 10, 1, 9, tzinfo=UTC)
+            )
+        )
+        await uow.concerns.add(
+            GuardianConcern(
+                "se",
+                "P1",
+                "G1",
+                ConcernKind.HARD_TO_GET_TO_SCHOOL,
+                created_at=datetime(2026, 10, 1, 9, tzinfo=UTC),
+            )
+        )
         await uow.outbox.add(
             OutboxMessage(
                 "old",
@@ -225,7 +240,11 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
         )
         await uow.commit()
     summary = await run(factory, "retention")
-    assert summary == "deleted before 2026-10-24: 1 report(s), 1 mark(s), 1 message(s)"
+    assert summary == (
+        "deleted before 2026-10-24: 1 report(s), 1 mark(s), 1 message(s), "
+        "2 answer(s), request(s) and concern(s)"
+    )
+    assert (factory.store.prompts, factory.store.concerns) == ({}, {})
     assert {m.day for m in factory.store.marks.values()} == {MONDAY}
     assert [r.first_day for r in factory.store.reports.values()] == [MONDAY]
 
@@ -243,3 +262,18 @@ def test_jobs_run_at_the_school_s_times() -> None:
 async def test_an_unknown_school_is_refused(factory) -> None:
     with pytest.raises(UnknownSchool):
         await JOBS["end-of-day"].run(JobContext(factory, Clock()), "nowhere", MONDAY)
+
+
+async def test_each_prompt_carries_its_answers_as_buttons_and_is_stored_once(factory) -> None:
+    await run(factory, "unreported-absences")
+    await run(factory, "unreported-absences")
+    prompts = sorted(factory.store.prompts.values(), key=lambda p: p.pupil_id)
+    assert [(p.pupil_id, p.guardian_id, p.day) for p in prompts] == [
+        ("P1", "G1", MONDAY),
+        ("P2", "G3", MONDAY),
+    ]
+    elsa = next(m for m in queued(factory) if m.recipient == "1001")
+    assert [b.id for b in elsa.buttons] == [
+        f"p.{prompts[0].token}.{answer}" for answer in ("ill", "other", "call_me", "mistake")
+    ]
+    assert [b.label for b in elsa.buttons][:2] == ["Sjuk", "Annan orsak"]

@@ -547,7 +547,7 @@ async def test_a_chat_account_is_saved_updated_and_deleted(store: UnitOfWorkFact
     assert await read(store, lambda u: u.accounts.get("telegram", "4711")) == account
     assert await read(store, lambda u: u.accounts.get("slack", "4711")) is None
 
-    moved = ChatAccount("telegram", "4711", FJELL.key, "guardian", "g1")
+    moved = ChatAccount("telegram", "4711", FJELL.key, "guardian", "g1", reachable=False)
     await committed(store, lambda u: u.accounts.save(moved))
     assert await read(store, lambda u: u.accounts.get("telegram", "4711")) == moved
 

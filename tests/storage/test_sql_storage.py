@@ -1,4 +1,5 @@
-"""What only the SQL storage promises: UTC on read, foreign keys, refusing naive datetimes."""
+"""What only the SQL storage promises: UTC on read, foreign keys, unique prompts, refusing naive
+datetimes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from routine.model import AbsenceReport, Pupil, ReasonCategory
 from routine.ports import UnitOfWorkFactory
+from routine.requests import (
+    AbsencePrompt,
+    ConcernKind,
+    ContactRequest,
+    ContactTime,
+    ContactTopic,
+    ContactWay,
+    GuardianConcern,
+)
 from storage.db import make_engine, server_settings_from_options
 from storage.orm import as_utc
 from tests.storage.support import EKBACKA, committed, read, save_schools_and_people
@@ -54,6 +64,58 @@ async def test_a_report_needs_a_known_pupil(store: UnitOfWorkFactory) -> None:
     )
     with pytest.raises(IntegrityError):
         await committed(store, lambda u: u.reports.add(stranger))
+
+
+def asked(token: str, guardian_id: str = "g1") -> AbsencePrompt:
+    return AbsencePrompt(
+        token,
+        EKBACKA.key,
+        "p1",
+        guardian_id,
+        date(2025, 11, 10),
+        datetime(2025, 11, 10, tzinfo=UTC),
+    )
+
+
+async def test_a_guardian_is_prompted_once_about_a_pupil_and_day(
+    store: UnitOfWorkFactory,
+) -> None:
+    await committed(store, lambda u: u.prompts.add(asked("tok-1")))
+
+    with pytest.raises(IntegrityError):
+        await committed(store, lambda u: u.prompts.add(asked("tok-2")))
+    assert await read(store, lambda u: u.prompts.by_token("tok-2")) is None
+
+
+async def test_a_prompt_token_is_used_once(store: UnitOfWorkFactory) -> None:
+    await committed(store, lambda u: u.prompts.add(asked("tok-1")))
+
+    with pytest.raises(IntegrityError):
+        await committed(store, lambda u: u.prompts.add(asked("tok-1", guardian_id="g2")))
+
+
+async def test_guardians_requests_need_a_known_pupil(store: UnitOfWorkFactory) -> None:
+    created_at = datetime(2025, 11, 10, tzinfo=UTC)
+    prompt = AbsencePrompt("tok", EKBACKA.key, "p404", "g1", date(2025, 11, 10), created_at)
+    request = ContactRequest(
+        EKBACKA.key,
+        "p404",
+        "g1",
+        ContactTopic.OTHER,
+        ContactWay.MESSAGE,
+        ContactTime.MORNING,
+        created_at,
+    )
+    concern = GuardianConcern(
+        EKBACKA.key, "p404", "g1", ConcernKind.HARD_TO_GET_TO_SCHOOL, created_at
+    )
+
+    with pytest.raises(IntegrityError):
+        await committed(store, lambda u: u.prompts.add(prompt))
+    with pytest.raises(IntegrityError):
+        await committed(store, lambda u: u.contact_requests.add(request))
+    with pytest.raises(IntegrityError):
+        await committed(store, lambda u: u.concerns.add(concern))
 
 
 def test_as_utc_refuses_naive_and_converts_aware() -> None:

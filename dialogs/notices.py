@@ -1,0 +1,164 @@
+"""Messages that tell a person something happened, rendered for them and put in the outbox.
+
+Staff read on Slack, guardians on Telegram. The idempotency key names the event, so telling
+the same thing twice is impossible.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dialogs.i18n import N_, _, use_locale
+from dialogs.labels import REASONS, describe_part
+from routine.model import AbsenceReport, ChatAccount, Guardian, Pupil, School, StaffMember
+from routine.outbox import OutboxMessage, idempotency_key
+from routine.requests import (
+    ContactRequest,
+    ContactTime,
+    ContactTopic,
+    ContactWay,
+    PromptAnswer,
+)
+
+GUARDIAN_PLATFORM = "telegram"
+STAFF_PLATFORM = "slack"
+
+TOPICS = {
+    ContactTopic.ATTENDANCE: N_("Attendance"),
+    ContactTopic.WELLBEING: N_("Wellbeing"),
+    ContactTopic.OTHER: N_("Something else"),
+}
+WAYS = {
+    ContactWay.PHONE: N_("By phone"),
+    ContactWay.MESSAGE: N_("By message"),
+    ContactWay.MEETING: N_("In a meeting"),
+}
+TIMES = {
+    ContactTime.MORNING: N_("In the morning"),
+    ContactTime.AFTERNOON: N_("In the afternoon"),
+    ContactTime.ANY: N_("Any time"),
+}
+
+
+def staff_language(school: School, member: StaffMember) -> str:
+    return (member.language or school.language).value
+
+
+def to_staff(
+    school: School, member: StaffMember, kind: str, text: str, subject: str, now: datetime
+) -> OutboxMessage:
+    recipient = member.slack_user_id
+    return OutboxMessage(
+        key=idempotency_key(kind, f"{STAFF_PLATFORM}:{recipient}", school.key, subject),
+        platform=STAFF_PLATFORM,
+        recipient=recipient,
+        text=text,
+        kind=kind,
+        school_key=school.key,
+        created_at=now,
+    )
+
+
+def prompt_answered(
+    school: School,
+    mentor: StaffMember,
+    pupil: Pupil,
+    guardian: Guardian,
+    answer: PromptAnswer,
+    subject: str,
+    now: datetime,
+) -> OutboxMessage:
+    with use_locale(staff_language(school, mentor)):
+        names = {"guardian": guardian.name, "pupil": pupil.name}
+        text = {
+            PromptAnswer.ILL: _("{guardian} answered about {pupil}: ill today."),
+            PromptAnswer.OTHER: _(
+                "{guardian} answered about {pupil}: absent today for another reason."
+            ),
+            PromptAnswer.CALL_ME: _("{guardian} asks to be called today about {pupil}'s absence."),
+            PromptAnswer.MISTAKE: _(
+                "{guardian} says there must be a mistake: {pupil} should be at school today. "
+                "Please find out where {pupil} is now."
+            ),
+        }[answer].format(**names)
+    return to_staff(school, mentor, f"prompt-answer-{answer.value}", text, subject, now)
+
+
+def late_report(
+    school: School,
+    mentor: StaffMember,
+    pupil: Pupil,
+    guardian: Guardian,
+    report: AbsenceReport,
+    now: datetime,
+) -> OutboxMessage:
+    with use_locale(staff_language(school, mentor)):
+        text = _("{guardian} reported {pupil} absent today after the cut-off: {reason}, {when}.")
+        text = text.format(
+            guardian=guardian.name,
+            pupil=pupil.name,
+            reason=REASONS[report.reason],
+            when=describe_part(report),
+        )
+    return to_staff(school, mentor, "late-report", text, str(report.id), now)
+
+
+def contact_requested(
+    school: School,
+    mentor: StaffMember,
+    pupil: Pupil,
+    guardian: Guardian,
+    request: ContactRequest,
+    now: datetime,
+) -> OutboxMessage:
+    with use_locale(staff_language(school, mentor)):
+        text = _(
+            "{guardian} asks to be contacted about {pupil}. Topic: {topic}. How: {way}. "
+            "When: {time}."
+        ).format(
+            guardian=guardian.name,
+            pupil=pupil.name,
+            topic=TOPICS[request.topic],
+            way=WAYS[request.way],
+            time=TIMES[request.time],
+        )
+    return to_staff(school, mentor, "contact-request", text, str(request.id), now)
+
+
+def concern_reported(
+    school: School,
+    mentor: StaffMember,
+    pupil: Pupil,
+    guardian: Guardian,
+    subject: str,
+    now: datetime,
+) -> OutboxMessage:
+    with use_locale(staff_language(school, mentor)):
+        text = _(
+            "{guardian} says it is hard to get {pupil} to school. Please contact the "
+            "guardian soon."
+        ).format(guardian=guardian.name, pupil=pupil.name)
+    return to_staff(school, mentor, "concern", text, subject, now)
+
+
+def contact_taken(
+    guardian: Guardian,
+    account: ChatAccount,
+    staff: StaffMember,
+    pupil: Pupil,
+    request: ContactRequest,
+    now: datetime,
+) -> OutboxMessage:
+    with use_locale(guardian.language.value):
+        text = _("{staff} at the school has your request about {pupil} and will contact you.")
+        text = text.format(staff=staff.name, pupil=pupil.name)
+    recipient = f"{account.platform}:{account.account_id}"
+    return OutboxMessage(
+        key=idempotency_key("contact-taken", recipient, guardian.school_key, str(request.id)),
+        platform=account.platform,
+        recipient=account.account_id,
+        text=text,
+        kind="contact-taken",
+        school_key=guardian.school_key,
+        created_at=now,
+    )

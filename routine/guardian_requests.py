@@ -1,0 +1,178 @@
+"""Use cases for what guardians ask of the school. Each stores first; the caller commits, with
+the messages that tell staff, in the same unit of work."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from datetime import date, datetime
+
+from routine.model import (
+    AbsenceReport,
+    Guardian,
+    MarkKind,
+    ReasonCategory,
+    ReportingRules,
+    StaffMember,
+)
+from routine.ports import UnitOfWork
+from routine.reporting import submit_report
+from routine.requests import (
+    AbsencePrompt,
+    ConcernKind,
+    ContactRequest,
+    ContactTime,
+    ContactTopic,
+    ContactWay,
+    GuardianConcern,
+    PromptAnswer,
+    RequestStatus,
+    new_token,
+)
+
+REASON_OF_ANSWER = {
+    PromptAnswer.ILL: ReasonCategory.ILLNESS,
+    PromptAnswer.OTHER: ReasonCategory.OTHER,
+}
+
+
+async def ask_about_absence(
+    uow: UnitOfWork,
+    *,
+    school_key: str,
+    pupil_id: str,
+    guardian_id: str,
+    day: date,
+    now: datetime,
+) -> AbsencePrompt:
+    """One prompt per guardian, pupil and day, however often the job runs."""
+    existing = await uow.prompts.find(school_key, pupil_id, guardian_id, day)
+    if existing is not None:
+        return existing
+    prompt = AbsencePrompt(new_token(), school_key, pupil_id, guardian_id, day, created_at=now)
+    return await uow.prompts.add(prompt)
+
+
+class PromptOutcome(enum.StrEnum):
+    RECORDED = "recorded"
+    ALREADY_ANSWERED = "already_answered"
+    NOT_YOURS = "not_yours"
+    OUT_OF_DATE = "out_of_date"
+
+
+async def answer_prompt(
+    uow: UnitOfWork,
+    *,
+    token: str,
+    guardian: Guardian,
+    answer: PromptAnswer,
+    today: date,
+    now: datetime,
+    rules: ReportingRules,
+) -> tuple[PromptOutcome, AbsencePrompt | None]:
+    """Record a guardian's answer and update the day's attendance record accordingly."""
+    prompt = await uow.prompts.by_token(token)
+    mine = prompt is not None and (prompt.school_key, prompt.guardian_id) == (
+        guardian.school_key,
+        guardian.guardian_id,
+    )
+    if prompt is None or not mine:
+        return PromptOutcome.NOT_YOURS, None
+    if prompt.answer is not None:
+        return PromptOutcome.ALREADY_ANSWERED, prompt
+    if prompt.day != today:
+        return PromptOutcome.OUT_OF_DATE, prompt
+    if answer in REASON_OF_ANSWER:
+        await _explain(uow, prompt, REASON_OF_ANSWER[answer], today=today, now=now, rules=rules)
+    elif answer is PromptAnswer.CALL_ME:
+        await uow.contact_requests.add(
+            ContactRequest(
+                prompt.school_key,
+                prompt.pupil_id,
+                prompt.guardian_id,
+                ContactTopic.ATTENDANCE,
+                ContactWay.PHONE,
+                ContactTime.ANY,
+                created_at=now,
+            )
+        )
+    answered = dataclasses.replace(prompt, answer=answer, answered_at=now)
+    await uow.prompts.update(answered)
+    return PromptOutcome.RECORDED, answered
+
+
+async def _explain(
+    uow: UnitOfWork,
+    prompt: AbsencePrompt,
+    reason: ReasonCategory,
+    *,
+    today: date,
+    now: datetime,
+    rules: ReportingRules,
+) -> None:
+    """The answer is a report for the day, and the day's absence marks are explained by it."""
+    report = AbsenceReport(
+        prompt.school_key, prompt.pupil_id, prompt.guardian_id, reason, prompt.day, prompt.day
+    )
+    await submit_report(uow, report=report, today=today, now=now, rules=rules)
+    codes = {code.code: code for code in await uow.codes.list_for(prompt.school_key)}
+    code = codes.get(reason.value)
+    for mark in await uow.marks.list_for_day(prompt.school_key, prompt.day):
+        if mark.pupil_id == prompt.pupil_id and mark.kind is MarkKind.ABSENT:
+            await uow.marks.update(
+                dataclasses.replace(
+                    mark,
+                    explained=True,
+                    valid=code.valid if code else None,
+                    code=code.code if code else None,
+                )
+            )
+
+
+async def request_contact(
+    uow: UnitOfWork,
+    *,
+    guardian: Guardian,
+    pupil_id: str,
+    topic: ContactTopic,
+    way: ContactWay,
+    time: ContactTime,
+    now: datetime,
+) -> ContactRequest:
+    if pupil_id not in guardian.pupil_ids:
+        raise PermissionError("a guardian can only ask about their own child")
+    request = ContactRequest(
+        guardian.school_key, pupil_id, guardian.guardian_id, topic, way, time, created_at=now
+    )
+    return await uow.contact_requests.add(request)
+
+
+async def take_contact_request(
+    uow: UnitOfWork, *, request_id: int, staff: StaffMember, now: datetime
+) -> ContactRequest | None:
+    """The staff member takes it; None if it is gone or someone else has it already."""
+    request = await uow.contact_requests.get(request_id)
+    if request is None or request.school_key != staff.school_key:
+        return None
+    if request.status is not RequestStatus.OPEN:
+        return None
+    taken = dataclasses.replace(
+        request, status=RequestStatus.TAKEN, taken_by=staff.staff_id, taken_at=now
+    )
+    await uow.contact_requests.update(taken)
+    return taken
+
+
+async def report_concern(
+    uow: UnitOfWork, *, guardian: Guardian, pupil_id: str, now: datetime
+) -> GuardianConcern:
+    if pupil_id not in guardian.pupil_ids:
+        raise PermissionError("a guardian can only speak for their own child")
+    concern = GuardianConcern(
+        guardian.school_key,
+        pupil_id,
+        guardian.guardian_id,
+        ConcernKind.HARD_TO_GET_TO_SCHOOL,
+        created_at=now,
+    )
+    return await uow.concerns.add(concern)

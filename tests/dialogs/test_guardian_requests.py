@@ -1,0 +1,176 @@
+"""Prompts answered with one press, contact requests and concerns: stored, then told to staff."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+
+from dialogs.engine import Engine
+from dialogs.events import Incoming
+from dialogs.i18n import _, use_locale
+from dialogs.prompts import THANKS, prompt_buttons
+from routine.guardian_requests import ask_about_absence
+from routine.model import AttendanceMark, MarkKind, ReasonCategory
+from routine.requests import ContactTopic, PromptAnswer, RequestStatus
+from routine.roster import default_absence_codes
+from tests.dialogs.conftest import SCHOOLS, FixedClock
+from tests.fakes import FakeUnitOfWorkFactory
+
+MONDAY = date(2026, 11, 23)
+
+
+def sv(message: str) -> str:
+    with use_locale("sv"):
+        return _(message)
+
+
+@pytest.fixture
+async def prompted(world: FakeUnitOfWorkFactory, clock: FixedClock):
+    """Elsa (P1, 7A) is marked absent; her guardian Anna (G1) is asked; mentors are on Slack."""
+    async with world() as uow:
+        for member in await uow.staff.list_for_school("se"):
+            await uow.staff.save(dataclasses.replace(member, slack_user_id=f"U-{member.staff_id}"))
+        for code in default_absence_codes(SCHOOLS["se"]):
+            await uow.codes.save(code)
+        await uow.marks.add(AttendanceMark("se", "P1", MONDAY, MarkKind.ABSENT))
+        prompt = await ask_about_absence(
+            uow, school_key="se", pupil_id="P1", guardian_id="G1", day=MONDAY, now=clock.now()
+        )
+        await uow.commit()
+    with use_locale("sv"):
+        return {b.id.rsplit(".", 1)[1]: b.id for b in prompt_buttons(prompt.token)}
+
+
+async def press(chat, button_id: str):
+    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
+
+
+def staff_messages(world: FakeUnitOfWorkFactory) -> dict[str, str]:
+    return {m.recipient: m.text for m in world.store.outbox.values() if m.platform == "slack"}
+
+
+async def test_ill_reports_the_day_explains_the_mark_and_tells_the_mentor(
+    chat_as, world, prompted
+) -> None:
+    replies = await press(chat_as("se-G1"), prompted["ill"])
+    with use_locale("sv"):
+        thanks = str(THANKS[PromptAnswer.ILL]).format(name="Elsa Berg")
+    assert replies[0].text == thanks
+    (report,) = world.store.reports.values()
+    assert (report.pupil_id, report.reason, report.first_day) == (
+        "P1",
+        ReasonCategory.ILLNESS,
+        MONDAY,
+    )
+    (mark,) = world.store.marks.values()
+    assert (mark.explained, mark.valid, mark.code) == (True, True, "illness")
+    assert list(staff_messages(world)) == ["U-S1"]  # Karin mentors 7A; Jonas (7B) is not told
+
+
+async def test_a_second_press_changes_nothing(chat_as, world, prompted) -> None:
+    chat = chat_as("se-G1")
+    await press(chat, prompted["ill"])
+    replies = await press(chat, prompted["other"])
+    assert replies[0].text == sv("Thank you, we already have your answer.")
+    assert [r.reason for r in world.store.reports.values()] == [ReasonCategory.ILLNESS]
+
+
+@pytest.mark.parametrize("button", ["p.forged-token.ill", "p..ill", "p.x.nonsense"])
+async def test_a_forged_prompt_button_has_expired(chat_as, world, prompted, button) -> None:
+    replies = await press(chat_as("se-G1"), button)
+    assert replies[0].text == sv("This button has expired.")
+    assert world.store.reports == {} and staff_messages(world) == {}
+
+
+async def test_another_family_cannot_answer_for_the_child(chat_as, world, prompted) -> None:
+    replies = await press(chat_as("se-G2"), prompted["ill"])
+    assert replies[0].text == sv("This button has expired.")
+    assert world.store.reports == {}
+    assert all(p.answer is None for p in world.store.prompts.values())
+
+
+async def test_yesterday_s_question_cannot_be_answered_today(
+    chat_as, world, prompted, clock: FixedClock
+) -> None:
+    clock.moment += timedelta(days=1)
+    replies = await press(chat_as("se-G1"), prompted["ill"])
+    assert replies[0].text.startswith(
+        sv("That question was about {day}. Please contact the school about it.").split("{")[0]
+    )
+    assert world.store.reports == {}
+
+
+async def test_please_call_me_creates_a_contact_request(chat_as, world, prompted) -> None:
+    await press(chat_as("se-G1"), prompted["call_me"])
+    (request,) = world.store.contact_requests.values()
+    assert (request.pupil_id, request.topic, request.status) == (
+        "P1",
+        ContactTopic.ATTENDANCE,
+        RequestStatus.OPEN,
+    )
+    (mark,) = world.store.marks.values()
+    assert mark.explained is False
+
+
+async def test_there_must_be_a_mistake_alerts_the_mentor(chat_as, world, prompted) -> None:
+    await press(chat_as("se-G1"), prompted["mistake"])
+    expected = sv(
+        "{guardian} says there must be a mistake: {pupil} should be at school today. "
+        "Please find out where {pupil} is now."
+    ).format(guardian="Anna Berg", pupil="Elsa Berg")
+    assert staff_messages(world) == {"U-S1": expected}
+    assert world.store.reports == {}
+
+
+async def test_a_contact_request_reaches_the_mentor_and_the_guardian_hears_who_took_it(
+    chat_as, world, prompted, engine: Engine
+) -> None:
+    guardian = chat_as("se-G1")
+    await guardian.send("hej")
+    for label in ["Ask the school to contact me"]:
+        await guardian.send(f"[{sv(label)}]")
+    await guardian.send("[Elsa Berg]")
+    for label in ["Wellbeing", "By phone", "In the afternoon", "Send request"]:
+        await guardian.send(f"[{sv(label)}]")
+    (request,) = world.store.contact_requests.values()
+    assert (request.topic.value, request.way.value, request.time.value) == (
+        "wellbeing",
+        "phone",
+        "afternoon",
+    )
+    assert list(staff_messages(world)) == ["U-S1"]
+
+    other_mentor = chat_as("se-S2")
+    await other_mentor.send("hej")
+    (nothing, _menu) = await other_mentor.send(f"[{sv('Contact requests')}]")
+    assert nothing.text == sv("There are no open contact requests for your classes.")
+
+    mentor = chat_as("se-S1")
+    await mentor.send("hej")
+    (listing,) = await mentor.send(f"[{sv('Contact requests')}]")
+    assert "Elsa Berg: Anna Berg" in listing.text
+    take = sv("I'll take it: {name}").format(name="Elsa Berg")
+    (done, _menu) = await mentor.send(f"[{take}]")
+    assert done.text == sv(
+        "You have taken the request. The guardian is told that you will contact them."
+    )
+    assert world.store.contact_requests[request.id].taken_by == "S1"
+    # Anna's chat in these tests is not on Telegram, so nothing is queued to her there.
+    assert [m.kind for m in world.store.outbox.values()] == ["contact-request"]
+
+
+async def test_a_concern_is_recorded_and_reaches_the_mentor(chat_as, world, prompted) -> None:
+    guardian = chat_as("se-G2")  # Per Lind, one child: Maja (7A)
+    await guardian.send("hej")
+    await guardian.send(f"[{sv('It is hard to get my child to school')}]")
+    replies = await guardian.send(f"[{sv('Yes, please tell the school')}]")
+    assert replies[0].text == sv("Thank you. The school will contact you soon.")
+    (concern,) = world.store.concerns.values()
+    assert (concern.pupil_id, concern.guardian_id, concern.kind.value) == (
+        "P3",
+        "G2",
+        "hard_to_get_to_school",
+    )
+    assert list(staff_messages(world)) == ["U-S1"]

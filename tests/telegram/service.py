@@ -1,0 +1,157 @@
+"""`narvaro run` as a real process on a prepared database, talking to the fake Bot API.
+
+One process serves a whole test module (starting one takes seconds); each test then uses
+people of its own. The database holds the three demo schools with their rosters. The clock
+stands at MONDAY_MORNING, in the process and in what the tests do beside it (invites).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot import operator
+from bot.files import parse_school_file
+from bot.operator import demo_file
+from bot.settings import Settings
+from routine.model import AbsenceReport
+from routine.outbox import OutboxMessage
+from storage.schema import upgrade
+from tests.bot.process import MONDAY_MORNING, NARVARO
+from tests.conftest import in_schema, run_sql, sql_uow_factory, sqlite_url
+from tests.telegram.fake_bot_api import FakeBotApi
+
+COUNTRIES = ("se", "no", "dk")
+
+
+@dataclass
+class Service:
+    api: FakeBotApi
+    database: str
+    log: Path
+    process: subprocess.Popen[str]
+    folder: Path
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(database_url=self.database, fixed_time=MONDAY_MORNING)
+
+    def invite(self, school: str, guardian: str, *, valid: timedelta = timedelta(hours=1)) -> str:
+        code, _expires = asyncio.run(
+            operator.issue_invite_code(self.settings, school, guardian, valid)
+        )
+        return code
+
+    def reports(self, school: str, pupil: str) -> list[AbsenceReport]:
+        async def read() -> list[AbsenceReport]:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                return await uow.reports.list_current_for_pupils(school, [pupil], date.min)
+
+        return asyncio.run(read())
+
+    def queue(self, message: OutboxMessage) -> None:
+        """As a job would: the dispatcher in `narvaro run` takes it from here."""
+
+        async def add() -> None:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                assert await uow.outbox.add(message)
+                await uow.commit()
+
+        asyncio.run(add())
+
+    def outbox(self, key: str) -> OutboxMessage:
+        async def read() -> OutboxMessage:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                (message,) = [m for m in await uow.outbox.list() if m.key == key]
+                return message
+
+        return asyncio.run(read())
+
+    def log_text(self) -> str:
+        return self.log.read_text()
+
+
+@contextmanager
+def module_database(request: pytest.FixtureRequest, backend: str, folder: Path) -> Iterator[str]:
+    """A migrated database for one module: a copy of the migrated SQLite template, or a
+    PostgreSQL schema of its own, dropped afterwards."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("migrated_sqlite_template")
+        shutil.copyfile(template, folder / "narvaro.db")
+        yield sqlite_url(folder / "narvaro.db")
+        return
+    server = request.getfixturevalue("postgres_server")
+    schema = f"narvaro_telegram_{os.getpid()}_{secrets.token_hex(4)}"
+    asyncio.run(run_sql(server, f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = in_schema(server, schema)
+        asyncio.run(upgrade(url))
+        yield url
+    finally:
+        asyncio.run(run_sql(server, f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+async def load_demo_schools(database: str) -> None:
+    settings = Settings(database_url=database)
+    for country in COUNTRIES:
+        key = parse_school_file(demo_file(f"{country}.toml")).school.key
+        await operator.apply_school_file(settings, demo_file(f"{country}.toml"))
+        await operator.import_roster_file(settings, key, demo_file(f"{country}.csv"))
+
+
+@contextmanager
+def running_service(
+    database: str, api: FakeBotApi, folder: Path, **settings: str
+) -> Iterator[Service]:
+    """`narvaro run` until the block ends; then SIGTERM, and it must stop cleanly."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
+    environment |= {
+        "NARVARO_DATABASE_URL": database,
+        "NARVARO_TELEGRAM_TOKEN": api.token,
+        "NARVARO_TELEGRAM_API_URL": api.url,
+        "NARVARO_LOG_LEVEL": "INFO",
+        "NARVARO_FIXED_TIME": MONDAY_MORNING,
+        **settings,
+    }
+    log = folder / "narvaro-run.log"
+    with log.open("w") as output:
+        # A file, not a pipe: nobody reads a pipe while the tests run, and a full one blocks.
+        process = subprocess.Popen(
+            [NARVARO, "run"], cwd=folder, env=environment, text=True, stderr=output
+        )
+    service = Service(api, database, log, process, folder)
+    try:
+        wait_for_log(service, "narvaro is running")
+        yield service
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    written = service.log_text()
+    assert (code, "narvaro stopped" in written) == (0, True), written
+    assert "Traceback" not in written, written
+    assert api.token not in written, "the bot token must never reach the log"
+
+
+def wait_for_log(service: Service, line: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while line not in service.log_text():
+        if service.process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"never saw {line!r}; the log says:\n{service.log_text()}")
+        time.sleep(0.05)
