@@ -26,8 +26,9 @@ from bot import operator
 from bot.files import parse_school_file
 from bot.operator import demo_file
 from bot.settings import Settings
-from routine.model import AbsenceReport
+from routine.model import AbsenceReport, AttendanceMark, MarkKind
 from routine.outbox import OutboxMessage
+from routine.requests import ContactRequest, GuardianConcern
 from storage.schema import upgrade
 from tests.bot.process import MONDAY_MORNING, NARVARO
 from tests.conftest import in_schema, run_sql, sql_uow_factory, sqlite_url
@@ -76,6 +77,30 @@ class Service:
             async with sql_uow_factory(self.database) as factory, factory() as uow:
                 (message,) = [m for m in await uow.outbox.list() if m.key == key]
                 return message
+
+        return asyncio.run(read())
+
+    def mark_absent(self, school: str, pupil: str, day: date) -> None:
+        """As the roll call would."""
+
+        async def add() -> None:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                await uow.marks.add(AttendanceMark(school, pupil, day, MarkKind.ABSENT))
+                await uow.commit()
+
+        asyncio.run(add())
+
+    def contact_requests(self, school: str, pupil: str) -> list[ContactRequest]:
+        async def read() -> list[ContactRequest]:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                return await uow.contact_requests.list_open(school, [pupil])
+
+        return asyncio.run(read())
+
+    def concerns(self, school: str, pupil: str) -> list[GuardianConcern]:
+        async def read() -> list[GuardianConcern]:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                return await uow.concerns.list_for_pupil(school, pupil)
 
         return asyncio.run(read())
 

@@ -289,3 +289,108 @@ def _no_unexpected_errors(service: Service) -> Iterator[None]:
     yield
     logged = service.log_text()[before:]
     assert not re.search(r"^(ERROR|CRITICAL) ", logged, re.MULTILINE), logged
+
+
+@dataclass(frozen=True)
+class OneChild:
+    locale: str
+    school: str
+    guardian: str
+    pupil: str
+    pupil_name: str
+
+
+# Guardians of one child each, unused by the other tests here.
+PROMPTED = [
+    OneChild("sv", SE, "G-SE-012", "P-SE-011", "Alice Petersson"),
+    OneChild("nb", NO, "G-NO-012", "P-NO-011", "Ella Johnsen"),
+    OneChild("da", DK, "G-DK-012", "P-DK-011", "Karla Petersen"),
+]
+CONTACTING = [
+    OneChild("sv", SE, "G-SE-013", "P-SE-012", "Oscar Lindberg"),
+    OneChild("nb", NO, "G-NO-013", "P-NO-012", "Aksel Pettersen"),
+    OneChild("da", DK, "G-DK-013", "P-DK-012", "Elias Madsen"),
+]
+CONCERNED = [
+    OneChild("sv", SE, "G-SE-014", "P-SE-014", "Lucas Axelsson"),
+    OneChild("nb", NO, "G-NO-014", "P-NO-014", "Tiril Eriksen"),
+    OneChild("da", DK, "G-DK-014", "P-DK-014", "Sofie Kristensen"),
+]
+
+
+@pytest.mark.parametrize("family", PROMPTED, ids=lambda family: family.locale)
+def test_a_guardian_answers_the_unreported_absence_prompt_with_one_press(
+    service: Service, family: OneChild
+) -> None:
+    def t(msgid: str) -> str:
+        return say_in(family.locale, msgid)
+
+    guardian = linked(service, family.school, family.guardian, family.locale)
+    service.mark_absent(family.school, family.pupil, date(2026, 11, 23))
+    job = run_narvaro(
+        "jobs",
+        "run",
+        "unreported-absences",
+        "--school",
+        family.school,
+        cwd=service.folder,
+        NARVARO_DATABASE_URL=service.database,
+    )
+    assert job.returncode == 0, job.stderr
+    # The guardian's prompt and the mentor's list.
+    assert "1 unreported absence(s); 2 message(s) queued" in job.stdout, job.stdout
+    prompt = service.api.wait_until(
+        lambda: next((m for m in guardian.messages if m.text.startswith(family.pupil_name)), None)
+    )
+    expected_labels = [
+        t(label) for label in ("Ill", "Other reason", "Please call me", "There must be a mistake")
+    ]
+    assert prompt.labels == expected_labels
+    thanks, *_menu = guardian.press_data(prompt.data_of(t("Ill")), under=prompt)
+    assert thanks.text == t("Thank you. The school now knows that {name} is ill today.").format(
+        name=family.pupil_name
+    )
+    (report,) = service.reports(family.school, family.pupil)
+    assert (report.reason.value, report.first_day) == ("illness", date(2026, 11, 23))
+    again = guardian.press_data(prompt.data_of(t("Ill")), under=prompt)
+    assert again[0].text == t("Thank you, we already have your answer.")
+
+
+@pytest.mark.parametrize("family", CONTACTING, ids=lambda family: family.locale)
+def test_a_guardian_asks_the_school_to_contact_them(service: Service, family: OneChild) -> None:
+    def t(msgid: str) -> str:
+        return say_in(family.locale, msgid)
+
+    guardian = linked(service, family.school, family.guardian, family.locale)
+    (topic,) = guardian.press(t("Ask the school to contact me"))
+    assert topic.text == t("What is it about?")
+    guardian.press(t("Wellbeing"))
+    guardian.press(t("By phone"))
+    (confirm,) = guardian.press(t("In the afternoon"))
+    assert family.pupil_name in confirm.text
+    thanks, _menu = guardian.press(t("Send request"))
+    assert thanks.text == t(
+        "Thank you. We will tell you when someone at the school has taken your request."
+    )
+    (request,) = service.contact_requests(family.school, family.pupil)
+    assert (request.topic.value, request.way.value, request.time.value) == (
+        "wellbeing",
+        "phone",
+        "afternoon",
+    )
+
+
+@pytest.mark.parametrize("family", CONCERNED, ids=lambda family: family.locale)
+def test_a_guardian_says_it_is_hard_to_get_the_child_to_school(
+    service: Service, family: OneChild
+) -> None:
+    def t(msgid: str) -> str:
+        return say_in(family.locale, msgid)
+
+    guardian = linked(service, family.school, family.guardian, family.locale)
+    (question,) = guardian.press(t("It is hard to get my child to school"))
+    assert family.pupil_name in question.text
+    thanks, _menu = guardian.press(t("Yes, please tell the school"))
+    assert thanks.text == t("Thank you. The school will contact you soon.")
+    (concern,) = service.concerns(family.school, family.pupil)
+    assert concern.guardian_id == family.guardian
