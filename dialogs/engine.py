@@ -19,7 +19,7 @@ from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.flows.welcome import privacy_notice
 from dialogs.i18n import N_, _, use_locale
 from routine.invites import LinkThrottle
-from routine.model import Conversation
+from routine.model import ChatAccount, Conversation
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ class Engine:
             conversation = conversation or Conversation(key=incoming.key.id)
             actor = await find_actor(uow, incoming)
             just_linked = False
+            if actor is None and incoming.key.platform in STAFF_PLATFORMS:
+                return [linking.say(UNKNOWN_STAFF, linking.locale_hint(incoming))]
             if actor is None:
                 account, replies = await linking.try_to_link(
                     uow, incoming, conversation, now=self.clock.now(), throttle=self.throttle
@@ -310,6 +312,12 @@ def _engine_keys(data: dict) -> dict:
     return {k: v for k, v in data.items() if k.startswith("_")}
 
 
+# Staff are known from the school file by their Slack user id; nobody links there with a code.
+STAFF_PLATFORMS = frozenset({"slack"})
+UNKNOWN_STAFF = N_(
+    "I don't know you yet. Please ask the school's administrator to add your Slack account to "
+    "the school file."
+)
 ONLY_PRIVATE = N_("I only talk in private chats. Please write to me directly.")
 
 
@@ -318,6 +326,16 @@ def staff_privacy_notice() -> str:
         "You see only what your role needs: the pupils of your own classes. What guardians "
         "report is kept for the school's retention period and then deleted."
     )
+
+
+async def _staff_account(uow: UnitOfWork, slack_user_id: str) -> ChatAccount | None:
+    """Staff need no code: the school file names their Slack accounts."""
+    staff = await uow.staff.find_by_slack_user(slack_user_id)
+    if staff is None:
+        return None
+    account = ChatAccount("slack", slack_user_id, staff.school_key, "staff", staff.staff_id)
+    await uow.accounts.save(account)
+    return account
 
 
 def help_text() -> str:
@@ -329,6 +347,8 @@ def help_text() -> str:
 
 async def find_actor(uow: UnitOfWork, incoming: Incoming) -> Actor | None:
     account = await uow.accounts.get(incoming.key.platform, incoming.key.user)
+    if account is None and incoming.key.platform in STAFF_PLATFORMS:
+        account = await _staff_account(uow, incoming.key.user)
     if account is None:
         return None
     if not account.reachable:

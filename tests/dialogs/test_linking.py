@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from dialogs.engine import ONLY_PRIVATE, Engine
+from dialogs.engine import ONLY_PRIVATE, UNKNOWN_STAFF, Engine
 from dialogs.events import ConversationKey, Incoming
 from dialogs.flows.welcome import privacy_notice
-from dialogs.i18n import use_locale
+from dialogs.i18n import _, use_locale
 from dialogs.linking import NOT_LINKED, REFUSALS, TOO_MANY, WRONG_CODE
 from routine.invites import InviteError, issue_invite
 from routine.model import Language
@@ -147,3 +147,24 @@ async def test_a_guardian_who_writes_again_is_reachable_again(
     )
     await engine.handle(telegram("/menu"))
     assert world.store.accounts[("telegram", TELEGRAM_USER)].reachable is True
+
+
+async def test_staff_on_slack_are_known_from_the_school_file(
+    engine: Engine, world: FakeUnitOfWorkFactory
+) -> None:
+    async with world() as uow:
+        karin = await uow.staff.get("se", "S1")
+        await uow.staff.save(dataclasses.replace(karin, slack_user_id="U0KARIN"))
+        await uow.commit()
+    key = ConversationKey(platform="slack", chat="D1", user="U0KARIN", workspace="T1")
+    (menu,) = await engine.handle(Incoming(key=key, text="hej"))
+    assert menu.text == in_locale(
+        "sv", lambda: _("Hello {name}! What would you like to do?")
+    ).format(name="Karin Ek")
+    assert world.store.accounts[("slack", "U0KARIN")].person_id == "S1"
+
+
+async def test_an_unknown_slack_user_is_refused_politely(engine: Engine) -> None:
+    key = ConversationKey(platform="slack", chat="D2", user="U0STRANGER", workspace="T1")
+    replies = await engine.handle(Incoming(key=key, text="/start ABCDEFGHJK", locale="da-DK"))
+    assert [(r.text, r.buttons) for r in replies] == [(in_locale("da", UNKNOWN_STAFF), ())]
