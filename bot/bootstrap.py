@@ -23,6 +23,7 @@ from storage.uow import SqlAlchemyUnitOfWorkFactory
 
 if TYPE_CHECKING:
     from bot.http import HttpServer
+    from bot.slack.app import SlackChannel
     from bot.telegram.app import TelegramChannel
 
 
@@ -98,6 +99,23 @@ def telegram_channel(app: App) -> TelegramChannel | None:
         webhook_url=settings.telegram_webhook_url,
         webhook_secret=settings.telegram_webhook_secret.get_secret_value(),
     )
+
+
+def slack_channel(app: App) -> SlackChannel | None:
+    """The Slack channel, if a bot token is configured. Nothing connects until
+    `await channel.start()`; Slack's requests arrive once it is mounted on the HTTP server."""
+    settings = app.settings
+    if not settings.slack_enabled:
+        return None
+    # Imported here, so that the other commands start without loading the Slack libraries.
+    from bot.slack.app import SlackChannel, build_app
+
+    bolt = build_app(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_signing_secret.get_secret_value(),
+        settings.slack_api_url,
+    )
+    return SlackChannel(bolt, app.dialogs, api_url=settings.slack_api_url)
 
 
 def http_server(settings: Settings) -> HttpServer:

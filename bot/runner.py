@@ -1,8 +1,9 @@
 """`narvaro run`: the long-running process. The school clock, the outbox dispatcher and the chat
-channels that are configured (Telegram now, Slack next), in one process, until SIGTERM or SIGINT.
+channels that are configured (Telegram, Slack), in one process, until SIGTERM or SIGINT.
 
 Telegram receives updates by long polling, or by webhook on the HTTP server (which also answers
-`/healthz`). Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
+`/healthz`). Slack posts its events to the same HTTP server, so it runs whenever Slack is on.
+Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
 send, finish the updates already received, then the clock, then the database.
 
 Scaling: any number of `narvaro run --no-scheduler` workers can share one PostgreSQL database;
@@ -50,12 +51,18 @@ async def run(
     app = await bootstrap.build(settings)
     clock = bootstrap.school_clock(app) if scheduler else None
     telegram = bootstrap.telegram_channel(app)
-    http = bootstrap.http_server(settings) if telegram and telegram.uses_webhook else None
+    slack = bootstrap.slack_channel(app)
+    needs_http = (telegram is not None and telegram.uses_webhook) or slack is not None
+    http = bootstrap.http_server(settings) if needs_http else None
     senders = dict(senders or {})
     if telegram is not None:
         senders.setdefault("telegram", telegram.sender)
-        if http is not None:
+        if http is not None and telegram.uses_webhook:
             telegram.mount(http)
+    if slack is not None:
+        senders.setdefault("slack", slack.sender)
+        assert http is not None
+        slack.mount(http)
     dispatcher = Dispatcher(
         app.uow_factory,
         senders,
@@ -74,6 +81,9 @@ async def run(
             if telegram is not None:
                 running.push_async_callback(telegram.stop)
                 await telegram.start()
+            if slack is not None:
+                running.push_async_callback(slack.stop)
+                await slack.start()
             if http is not None:
                 running.push_async_callback(http.stop)
                 await http.start()

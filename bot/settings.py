@@ -45,6 +45,23 @@ class Settings(BaseSettings):
         validate_default=True,
         description="Telegram sends it in X-Telegram-Bot-Api-Secret-Token (webhook mode).",
     )
+    slack_bot_token: SecretStr = Field(
+        default=SecretStr(""), description="The Slack app's bot token (xoxb-...); empty: no Slack."
+    )
+    slack_signing_secret: SecretStr = Field(
+        default=SecretStr(""),
+        validate_default=True,
+        description="The Slack app's signing secret: every request from Slack is checked with it.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        description="Slack's Web API (or the tests' fake); methods are called at {url}METHOD.",
+    )
+    slack_app_token: SecretStr = Field(
+        default=SecretStr(""),
+        validate_default=True,
+        description="Socket Mode's app-level token (xapp-...): not supported yet.",
+    )
     http_host: str = Field(default="127.0.0.1", description="Where the HTTP server listens.")
     http_port: int = Field(
         default=8080, ge=0, le=65535, description="The HTTP server's port (webhook, /healthz)."
@@ -102,6 +119,35 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret_with_token(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        # Without it nobody could tell Slack's requests from anyone else's.
+        if _slack_on(info) and not value.get_secret_value():
+            raise ValueError("Slack needs its signing secret (NARVARO_SLACK_SIGNING_SECRET)")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack_sdk appends the method name to the base URL as it is.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _no_socket_mode(cls, value: SecretStr) -> SecretStr:
+        # Refused rather than ignored: an operator who sets it expects no public HTTP endpoint.
+        if value.get_secret_value():
+            raise ValueError(
+                "Slack's Socket Mode is not supported yet: unset NARVARO_SLACK_APP_TOKEN and let "
+                "Slack post to https://YOUR-HOST/slack/events"
+            )
+        return value
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token.get_secret_value())
+
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token.get_secret_value())
@@ -110,6 +156,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+
+def _slack_on(info: ValidationInfo) -> bool:
+    token = info.data.get("slack_bot_token")
+    return token is not None and bool(token.get_secret_value())
 
 
 def _webhook_on(info: ValidationInfo) -> bool:

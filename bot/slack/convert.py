@@ -1,0 +1,230 @@
+"""Slack's shapes to the engine's and back. Pure functions: no I/O, no decisions.
+
+In: a DM's text, a pressed button's value, a submitted modal's values, each with who did it in
+which workspace. Out: `chat.postMessage` keyword arguments with Block Kit blocks (a mrkdwn
+section for the text, `actions` blocks for the buttons), a modal view for a form, and the App
+Home view. Slack's limits are kept here: 3000 characters per section, 25 elements per actions
+block, 50 blocks per message (a longer reply becomes several messages), 24 characters in a
+modal's title and submit label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from dialogs.events import ConversationKey, Form, FormField, Incoming, Reply
+from routine.outbox import OutboxMessage
+
+PLATFORM = "slack"
+# The App Home tab is a conversation of its own: its replies replace the tab's view.
+HOME = "home"
+# A press on this prefix opens the form of the same id in a modal, rather than reaching the
+# engine: Slack opens modals only in answer to an interaction (a trigger_id).
+OPEN_FORM = "open-form:"
+
+MAX_SECTION_TEXT = 3000
+MAX_ACTIONS = 25
+MAX_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+MAX_BUTTON_TEXT = 75
+MAX_VIEW_TITLE = 24
+
+Blocks = list[dict[str, Any]]
+PostKwargs = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Slack reads &, < and > in mrkdwn as markup (links, mentions): shown as they are."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(text: str, limit: int | None = None) -> dict[str, Any]:
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def sections(text: str) -> Blocks:
+    """The text in mrkdwn sections of at most 3000 characters, cut after a line if one ends
+    in reach (escaping may lengthen it, so the limit is applied after escaping)."""
+    rest = escape(text)
+    blocks: Blocks = []
+    while len(rest) > MAX_SECTION_TEXT:
+        cut = rest.rfind("\n", 0, MAX_SECTION_TEXT)
+        if cut <= 0:
+            cut = MAX_SECTION_TEXT
+            # Never cut an entity such as &amp; in two.
+            amp = rest.rfind("&", cut - 5, cut)
+            cut = amp if amp > 0 and ";" not in rest[amp:cut] else cut
+        blocks.append(_section(rest[:cut]))
+        rest = rest[cut:].lstrip("\n")
+    if rest.strip():
+        blocks.append(_section(rest))
+    return blocks
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def actions(buttons: Sequence[tuple[str, str]]) -> Blocks:
+    """Buttons as the engine lists them, 25 to an actions block. The engine's opaque id is both
+    the action_id and the value: the press hands it back as it is."""
+    elements = [
+        {
+            "type": "button",
+            "action_id": button_id,
+            "value": button_id,
+            "text": _plain(label, MAX_BUTTON_TEXT),
+        }
+        for button_id, label in buttons
+    ]
+    return [
+        {"type": "actions", "elements": elements[start : start + MAX_ACTIONS]}
+        for start in range(0, len(elements), MAX_ACTIONS)
+    ]
+
+
+def reply_blocks(reply: Reply, *, form_button: bool = False) -> Blocks:
+    """A reply's blocks; with `form_button`, its form becomes a button that opens it."""
+    buttons = [(button.id, button.label) for button in reply.buttons]
+    if form_button and reply.form is not None:
+        buttons.insert(0, (OPEN_FORM + reply.form.id, reply.form.title))
+    return sections(reply.text) + actions(buttons)
+
+
+def messages(text: str, blocks: Blocks) -> list[PostKwargs]:
+    """`chat.postMessage` arguments (without `channel`): at most 50 blocks each. `text` is
+    the notification's fallback; it goes with the first message only."""
+    chunks = [blocks[start : start + MAX_BLOCKS] for start in range(0, len(blocks), MAX_BLOCKS)]
+    chunks = chunks or [[]]
+    return [
+        {"text": text if index == 0 else "…", "blocks": chunk}
+        for index, chunk in enumerate(chunks)
+    ]
+
+
+def reply_messages(reply: Reply, *, form_button: bool = False) -> list[PostKwargs]:
+    return messages(reply.text, reply_blocks(reply, form_button=form_button))
+
+
+def outbox_messages(message: OutboxMessage) -> list[PostKwargs]:
+    """A DM to the person: `channel` is the recipient's Slack user id."""
+    buttons = [(button.id, button.label) for button in message.buttons]
+    return [
+        {"channel": message.recipient, **kwargs}
+        for kwargs in messages(message.text, sections(message.text) + actions(buttons))
+    ]
+
+
+def home_view(replies: Iterable[Reply]) -> dict[str, Any]:
+    """The App Home tab showing `replies`; the last blocks go if there are more than 100."""
+    blocks: Blocks = []
+    for reply in replies:
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks.extend(reply_blocks(reply, form_button=True))
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def modal(form: Form, chat: str) -> dict[str, Any]:
+    """A form as a modal. `chat` rides along in private_metadata, so that the submission goes
+    to the conversation that offered the form."""
+    return {
+        "type": "modal",
+        "callback_id": form.id,
+        "private_metadata": chat,
+        "title": _plain(form.title, MAX_VIEW_TITLE),
+        "submit": _plain(form.submit_label, MAX_VIEW_TITLE),
+        "blocks": [_input(field) for field in form.fields],
+    }
+
+
+def _input(field: FormField) -> dict[str, Any]:
+    if field.choices:
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": field.name,
+            "options": [
+                {"text": _plain(label, MAX_BUTTON_TEXT), "value": value}
+                for value, label in field.choices
+            ],
+        }
+    else:
+        element = {"type": "plain_text_input", "action_id": field.name}
+        element["multiline"] = field.multiline
+    return {
+        "type": "input",
+        "block_id": field.name,
+        "optional": not field.required,
+        "label": _plain(field.label, 2000),
+        "element": element,
+    }
+
+
+# In
+
+
+def key(team: str, chat: str, user: str) -> ConversationKey:
+    """A person's DM with the app is named by their user id, not the DM's channel id:
+    chat.postMessage to a user id writes in that DM, and the slash command, which may be typed
+    in any channel, then continues the same conversation as the DM itself."""
+    return ConversationKey(platform=PLATFORM, workspace=team, chat=chat, user=user)
+
+
+def incoming_from_message(event: Mapping[str, Any], team: str) -> Incoming | None:
+    """A person's own DM to the app; None for anything else (bots, edits, joins, channels)."""
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    user = event.get("user")
+    if not user:
+        return None
+    return Incoming(key=key(team, user, user), text=event.get("text") or "")
+
+
+def incoming_from_action(body: Mapping[str, Any]) -> Incoming | None:
+    """A button pressed in a DM or on the App Home tab."""
+    pressed = (body.get("actions") or [None])[0]
+    user = (body.get("user") or {}).get("id")
+    if not pressed or not user:
+        return None
+    button = pressed.get("value") or pressed.get("action_id")
+    return Incoming(key=key(_team(body), chat_of_action(body), user), button=button)
+
+
+def chat_of_action(body: Mapping[str, Any]) -> str:
+    """HOME for a press on the App Home tab, else the person's DM (see `key`)."""
+    if (body.get("container") or {}).get("type") == "view":
+        return HOME
+    return (body.get("user") or {}).get("id") or HOME
+
+
+def incoming_from_submission(body: Mapping[str, Any]) -> Incoming | None:
+    view, user = body.get("view") or {}, (body.get("user") or {}).get("id")
+    if not user or not view.get("callback_id"):
+        return None
+    chat = view.get("private_metadata") or HOME
+    return Incoming(
+        key=key(_team(body), chat, user),
+        form=submitted_values(view.get("state", {}).get("values", {})),
+        form_id=view["callback_id"],
+    )
+
+
+def submitted_values(values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, str]:
+    """`view.state.values` (block id → action id → element state) as field name → text; an
+    empty optional field is left out."""
+    form: dict[str, str] = {}
+    for block in values.values():
+        for name, state in block.items():
+            value = state.get("value")
+            if value is None and state.get("selected_option"):
+                value = state["selected_option"].get("value")
+            if value:
+                form[name] = value
+    return form
+
+
+def _team(body: Mapping[str, Any]) -> str:
+    return (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""

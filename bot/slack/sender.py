@@ -1,0 +1,61 @@
+"""The outbox's sender for Slack: delivers one message as a DM, and says what became of it.
+
+The dispatcher decides when to try again and when to give up; this only tells it what Slack
+said: wait this long (429 with Retry-After), try again later, or this person cannot be reached.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import ClientError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.convert import outbox_messages
+from routine.outbox import DeliveryResult, OutboxMessage
+
+# Errors that sending again cannot mend: the person left, was deactivated, or never existed.
+UNREACHABLE = frozenset({"user_not_found", "account_inactive", "channel_not_found"})
+# When Slack says "ratelimited" without saying for how long.
+DEFAULT_WAIT = timedelta(seconds=30)
+
+
+class SlackSender:
+    """The `Sender` port for the platform "slack"; the recipient is the Slack user id."""
+
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def send(self, message: OutboxMessage) -> DeliveryResult:
+        try:
+            for kwargs in outbox_messages(message):
+                await self._client.chat_postMessage(**kwargs)
+        except SlackApiError as error:
+            return result_of(error)
+        except (ClientError, TimeoutError, OSError) as error:
+            return DeliveryResult.retry(f"{type(error).__name__}: {error}")
+        return DeliveryResult.ok()
+
+
+def result_of(error: SlackApiError) -> DeliveryResult:
+    code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
+    if error.response.status_code == 429 or code == "ratelimited":
+        return DeliveryResult.retry(code, after=retry_after(error.response.headers))
+    if code in UNREACHABLE:
+        return DeliveryResult.never(code)
+    return DeliveryResult.retry(code)
+
+
+def retry_after(headers: dict) -> timedelta:
+    """Slack's Retry-After is in seconds; header names may come in any case."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return timedelta(seconds=max(0, int(raw)))
+            except ValueError:
+                break
+    return DEFAULT_WAIT

@@ -1,0 +1,169 @@
+"""The Slack channel in-process: bolt receiving signed requests on the shared HTTP server, a
+recording stand-in for the engine, and the fake Web API for what it writes back. What the
+end-to-end tests leave out: the slash command, the App Home tab, forms and modals."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.errors import OperatorError
+from bot.http import HttpServer
+from bot.slack.app import SlackChannel, build_app
+from bot.slack.convert import HOME, OPEN_FORM
+from dialogs.events import Button, Form, FormField, Incoming, Reply
+from tests.slack.fake_slack_api import TEAM, FakeSlackApi
+from tests.slack.signing import SIGNING_SECRET, interaction_body, post
+
+FORM = Form("5.note", "Anteckning", (FormField("note", "Vad?"),), "Skicka")
+
+
+@dataclass
+class RecordingDialogs:
+    replies: list[Reply] = field(default_factory=lambda: [Reply("Meny", (Button("1.0", "A"),))])
+    seen: list[Incoming] = field(default_factory=list)
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        self.seen.append(incoming)
+        return list(self.replies)
+
+
+@dataclass
+class Running:
+    channel: SlackChannel
+    dialogs: RecordingDialogs
+    url: str
+
+    async def post(self, body: str, content_type: str) -> int:
+        status, _ = await asyncio.to_thread(post, self.url, body, content_type)
+        await asyncio.sleep(0)
+        await self.channel.stop()  # waits for the work after the acknowledgement
+        return status
+
+
+@pytest.fixture
+async def running(slack_api: FakeSlackApi) -> AsyncIterator[Running]:
+    dialogs = RecordingDialogs()
+    channel = SlackChannel(build_app(slack_api.token, SIGNING_SECRET, slack_api.url), dialogs)
+    http = HttpServer("127.0.0.1", 0)
+    channel.mount(http)
+    await channel.start()
+    await http.start()
+    try:
+        yield Running(channel, dialogs, f"http://127.0.0.1:{http.port}/slack/events")
+    finally:
+        await http.stop()
+        await channel.stop()
+
+
+async def test_the_slash_command_shows_the_menu_in_the_dm(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    body = f"command=%2Fnarvaro&text=&team_id={TEAM}&user_id=U1&channel_id=C9&trigger_id=1"
+    assert await running.post(body, "application/x-www-form-urlencoded") == 200
+    (incoming,) = running.dialogs.seen
+    assert (incoming.text, incoming.key.chat, incoming.key.user) == ("/menu", "U1", "U1")
+    assert [m.channel for m in slack_api.posted] == ["U1"]
+
+
+async def test_the_home_tab_shows_the_menu(running: Running, slack_api: FakeSlackApi) -> None:
+    event = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
+    envelope = {"type": "event_callback", "team_id": TEAM, "event": event, "event_id": "Ev1"}
+    assert await running.post(json.dumps(envelope), "application/json") == 200
+    (incoming,) = running.dialogs.seen
+    assert (incoming.key.chat, incoming.text) == (HOME, "/menu")
+    (call,) = slack_api.calls_of("views.publish")
+    assert call.params["user_id"] == "U1"
+    assert call.params["view"]["type"] == "home"
+    assert slack_api.posted == []
+
+
+async def test_a_reply_with_a_form_opens_it_as_a_modal(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Skriv en anteckning", form=FORM)]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1"},
+        "trigger_id": "7.7",
+        "container": {"type": "message"},
+        "actions": [{"action_id": "4.1", "value": "4.1"}],
+    }
+    assert await running.post(*interaction_body(payload)) == 200
+    (call,) = slack_api.calls_of("views.open")
+    assert (call.params["trigger_id"], call.params["view"]["callback_id"]) == ("7.7", "5.note")
+    (posted,) = slack_api.posted
+    assert posted.buttons == []  # the modal is open: no button needed to open it
+
+
+async def test_a_form_slack_would_not_open_gets_a_button_that_opens_it(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Skriv en anteckning", form=FORM)]
+    slack_api.fail_next("views.open", "expired_trigger_id")
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1"},
+        "trigger_id": "7.7",
+        "container": {"type": "message"},
+        "actions": [{"action_id": "4.1", "value": "4.1"}],
+    }
+    await running.post(*interaction_body(payload))
+    (posted,) = slack_api.posted
+    assert posted.buttons == [("Anteckning", OPEN_FORM + "5.note")]
+    # Pressing it opens the form, without troubling the engine.
+    press = payload | {"actions": [{"action_id": "x", "value": OPEN_FORM + "5.note"}]}
+    await running.post(*interaction_body(press))
+    assert len(running.dialogs.seen) == 1
+    assert slack_api.calls_of("views.open")[-1].status == 200
+
+
+async def test_a_submitted_modal_goes_to_its_conversation(running: Running) -> None:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "U1"},
+        "view": {
+            "type": "modal",
+            "callback_id": "5.note",
+            "private_metadata": "U1",
+            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": "Hej"}}}},
+        },
+    }
+    assert await running.post(*interaction_body(payload)) == 200
+    (incoming,) = running.dialogs.seen
+    assert (incoming.form, incoming.form_id, incoming.key.chat) == (
+        {"note": "Hej"},
+        "5.note",
+        "U1",
+    )
+
+
+async def test_the_persons_slack_locale_is_the_hint(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    slack_api.locales["U1"] = "nb-NO"
+    body = f"command=%2Fnarvaro&text=&team_id={TEAM}&user_id=U1&channel_id=C9"
+    await running.post(body, "application/x-www-form-urlencoded")
+    await running.post(body, "application/x-www-form-urlencoded")
+    assert [i.locale for i in running.dialogs.seen] == ["nb-NO", "nb-NO"]
+    assert len(slack_api.calls_of("users.info")) == 1  # asked once, then remembered
+
+
+async def test_a_refused_token_stops_the_start_with_a_clear_error(
+    slack_api: FakeSlackApi,
+) -> None:
+    channel = SlackChannel(
+        build_app("xoxb-wrong", SIGNING_SECRET, slack_api.url),
+        RecordingDialogs(),
+        api_url=slack_api.url,
+    )
+    with pytest.raises(OperatorError, match=r"NARVARO_SLACK_BOT_TOKEN.*invalid_auth"):
+        await channel.start()
+    await channel.stop()
