@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from dialogs import linking, prompts
+from dialogs import contact_actions, linking, prompts
 from dialogs.events import Button, ConversationKey, Form, Incoming, Reply
 from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.flows.welcome import privacy_notice
@@ -148,6 +148,10 @@ class Engine:
     async def _press(self, ctx: Context, conv: Conversation, button_id: str) -> None:
         if (prompt_answer := prompts.parse(button_id)) is not None:
             await prompts.press(ctx, *prompt_answer)
+            await self._resume(ctx, conv)
+            return
+        if (contact_action := contact_actions.parse(button_id)) is not None:
+            await contact_actions.press(ctx, *contact_action)
             await self._resume(ctx, conv)
             return
         value = conv.data.get(OFFERED, {}).get(button_id)

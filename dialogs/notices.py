@@ -6,12 +6,13 @@ the same thing twice is impossible.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from dialogs.i18n import N_, _, use_locale
 from dialogs.labels import REASONS, describe_part
 from routine.model import AbsenceReport, ChatAccount, Guardian, Pupil, School, StaffMember
-from routine.outbox import OutboxMessage, idempotency_key
+from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
 from routine.requests import (
     ContactRequest,
     ContactTime,
@@ -21,6 +22,9 @@ from routine.requests import (
 )
 
 GUARDIAN_PLATFORM = "telegram"
+# [I'll take it] and [Done] under a contact request; dialogs/contact_actions.py handles them.
+CONTACT_PREFIX = "c."
+CONTACT_ACTIONS = {"take": N_("I'll take it"), "done": N_("Done")}
 STAFF_PLATFORM = "slack"
 
 TOPICS = {
@@ -38,6 +42,14 @@ TIMES = {
     ContactTime.AFTERNOON: N_("In the afternoon"),
     ContactTime.ANY: N_("Any time"),
 }
+
+
+def request_buttons(request_id: int) -> tuple[OutgoingButton, ...]:
+    """In the current locale: render inside the reader's `use_locale`."""
+    return tuple(
+        OutgoingButton(f"{CONTACT_PREFIX}{request_id}.{action}", str(label))
+        for action, label in CONTACT_ACTIONS.items()
+    )
 
 
 def staff_language(school: School, member: StaffMember) -> str:
@@ -122,7 +134,9 @@ def contact_requested(
             way=WAYS[request.way],
             time=TIMES[request.time],
         )
-    return to_staff(school, mentor, "contact-request", text, str(request.id), now)
+        buttons = request_buttons(request.id or 0)
+    message = to_staff(school, mentor, "contact-request", text, str(request.id), now)
+    return dataclasses.replace(message, buttons=buttons)
 
 
 def concern_reported(

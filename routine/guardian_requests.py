@@ -176,3 +176,25 @@ async def report_concern(
         created_at=now,
     )
     return await uow.concerns.add(concern)
+
+
+async def complete_contact_request(
+    uow: UnitOfWork, *, request_id: int, staff: StaffMember, now: datetime
+) -> ContactRequest | None:
+    """Done by whoever took it, or by anyone of the school if nobody had; None otherwise."""
+    request = await uow.contact_requests.get(request_id)
+    if request is None or request.school_key != staff.school_key:
+        return None
+    if request.status is RequestStatus.DONE:
+        return None
+    if request.status is RequestStatus.TAKEN and request.taken_by != staff.staff_id:
+        return None
+    done = dataclasses.replace(
+        request,
+        status=RequestStatus.DONE,
+        taken_by=request.taken_by or staff.staff_id,
+        taken_at=request.taken_at or now,
+        done_at=now,
+    )
+    await uow.contact_requests.update(done)
+    return done

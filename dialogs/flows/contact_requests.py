@@ -5,9 +5,10 @@ The guardian is told who took it. (On Slack the same happens with [I'll take it]
 
 from __future__ import annotations
 
+from dialogs.contact_actions import tell_guardian_taken
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _
-from dialogs.notices import GUARDIAN_PLATFORM, TIMES, TOPICS, WAYS, contact_taken
+from dialogs.notices import TIMES, TOPICS, WAYS
 from routine.access import visible_classes
 from routine.guardian_requests import take_contact_request
 from routine.requests import ContactRequest, RequestStatus
@@ -55,17 +56,7 @@ async def answer_pick(ctx: Context, answer: Answer) -> Go | Retry:
     )
     if taken is None:
         return Retry(_("Someone else has already taken that request."))
-    guardian = await ctx.uow.guardians.get(taken.school_key, taken.guardian_id)
-    pupil = await ctx.uow.pupils.get(taken.school_key, taken.pupil_id)
-    if guardian is not None and pupil is not None:
-        accounts = await ctx.uow.accounts.list_for_person(
-            taken.school_key, "guardian", guardian.guardian_id
-        )
-        for account in accounts:
-            if account.platform == GUARDIAN_PLATFORM:
-                await ctx.uow.outbox.add(
-                    contact_taken(guardian, account, staff, pupil, taken, ctx.now)
-                )
+    await tell_guardian_taken(ctx, taken)
     ctx.say(_("You have taken the request. The guardian is told that you will contact them."))
     return Go("taken")
 

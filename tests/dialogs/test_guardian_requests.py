@@ -12,7 +12,7 @@ from dialogs.events import Incoming
 from dialogs.i18n import _, use_locale
 from dialogs.prompts import THANKS, prompt_buttons
 from routine.guardian_requests import ask_about_absence
-from routine.model import AttendanceMark, MarkKind, ReasonCategory
+from routine.model import AttendanceMark, ChatAccount, MarkKind, ReasonCategory
 from routine.requests import ContactTopic, PromptAnswer, RequestStatus
 from routine.roster import default_absence_codes
 from tests.dialogs.conftest import SCHOOLS, FixedClock
@@ -174,3 +174,45 @@ async def test_a_concern_is_recorded_and_reaches_the_mentor(chat_as, world, prom
         "hard_to_get_to_school",
     )
     assert list(staff_messages(world)) == ["U-S1"]
+
+
+async def ask_for_contact(chat) -> None:
+    await chat.send("hej")
+    await chat.send(f"[{sv('Ask the school to contact me')}]")
+    await chat.send("[Elsa Berg]")
+    for label in ["Attendance", "By phone", "Any time", "Send request"]:
+        await chat.send(f"[{sv(label)}]")
+
+
+async def test_the_mentor_takes_a_request_from_the_notice_and_the_guardian_is_told(
+    chat_as, world, prompted
+) -> None:
+    async with world() as uow:
+        await uow.accounts.save(ChatAccount("telegram", "555", "se", "guardian", "G1"))
+        await uow.commit()
+    await ask_for_contact(chat_as("se-G1"))
+    (notice,) = [m for m in world.store.outbox.values() if m.kind == "contact-request"]
+    (request,) = world.store.contact_requests.values()
+    assert [(b.id, b.label) for b in notice.buttons] == [
+        (f"c.{request.id}.take", sv("I'll take it")),
+        (f"c.{request.id}.done", sv("Done")),
+    ]
+    other_class = await press(chat_as("se-S2"), f"c.{request.id}.take")
+    assert other_class[0].text == sv("This button has expired.")
+    taken = await press(chat_as("se-S1"), f"c.{request.id}.take")
+    assert taken[0].text == sv(
+        "You have taken the request. The guardian is told that you will contact them."
+    )
+    (told,) = [m for m in world.store.outbox.values() if m.kind == "contact-taken"]
+    assert (told.platform, told.recipient) == ("telegram", "555") and "Karin Ek" in told.text
+    done = await press(chat_as("se-S1"), f"c.{request.id}.done")
+    assert done[0].text == sv("Marked as done.")
+    assert world.store.contact_requests[request.id].status is RequestStatus.DONE
+    again = await press(chat_as("se-S1"), f"c.{request.id}.take")
+    assert again[0].text == sv("Someone else has already taken that request.")
+
+
+@pytest.mark.parametrize("button", ["c.999.take", "c.x.take", "c.1.delete"])
+async def test_a_forged_request_button_does_nothing(chat_as, world, prompted, button) -> None:
+    replies = await press(chat_as("se-S1"), button)
+    assert replies[0].text == sv("This button has expired.")
