@@ -1,11 +1,13 @@
-"""Staff see today's reported absences for the classes they may see (§6)."""
+"""Staff see today for the classes they may see (§6): reported absences, who is absent without
+a report, and how many contact requests are open."""
 
 from __future__ import annotations
 
 from dialogs.flow import END, Context, Flow, Go, Step
-from dialogs.i18n import N_, _, format_day
+from dialogs.i18n import N_, _, format_day, format_number
 from dialogs.labels import REASONS, describe_part
 from routine.access import visible_classes
+from routine.attendance import unreported_absent_pupils
 from routine.model import AbsenceReport, Pupil
 
 TRANSITIONS = {"show": {"shown": END}}
@@ -25,11 +27,25 @@ async def show(ctx: Context) -> Go:
     reports = await ctx.uow.reports.list_covering(
         staff.school_key, [p.pupil_id for p in pupils], ctx.today
     )
+    marks = await ctx.uow.marks.list_for_day(staff.school_key, ctx.today)
+    unreported = set(unreported_absent_pupils(marks, reports))
     lines = [_("Reported absences on {day}").format(day=format_day(ctx.today))]
     for class_name in classes:
         lines.append("")
         lines.append(_("Class {name}").format(name=class_name))
         lines.extend(_class_lines(ctx, class_name, pupils, reports))
+        missing = sorted(
+            p.name for p in pupils if p.class_name == class_name and p.pupil_id in unreported
+        )
+        if missing:
+            lines.append(_("Absent without a report: {names}").format(names=", ".join(missing)))
+    requests = await ctx.uow.contact_requests.list_open(
+        staff.school_key, [p.pupil_id for p in pupils]
+    )
+    if requests:
+        lines.extend(
+            ["", _("Open contact requests: {count}").format(count=format_number(len(requests)))]
+        )
     ctx.say("\n".join(lines))
     return Go("shown")
 

@@ -19,6 +19,7 @@ from tests.dialogs.conftest import SCHOOLS, FixedClock
 from tests.fakes import FakeUnitOfWorkFactory
 
 MONDAY = date(2026, 11, 23)
+TODAY = "Today's reported absences"
 
 
 def sv(message: str) -> str:
@@ -216,3 +217,15 @@ async def test_the_mentor_takes_a_request_from_the_notice_and_the_guardian_is_to
 async def test_a_forged_request_button_does_nothing(chat_as, world, prompted, button) -> None:
     replies = await press(chat_as("se-S1"), button)
     assert replies[0].text == sv("This button has expired.")
+
+
+async def test_today_shows_the_mentor_who_is_absent_without_a_report_and_open_requests(
+    chat_as, world, prompted
+) -> None:
+    await ask_for_contact(chat_as("se-G1"))
+    mentor = chat_as("se-S1")
+    await mentor.send("hej")
+    (today, _menu) = await mentor.send(f"[{sv(TODAY)}]")
+    lines = today.text.splitlines()
+    assert sv("Absent without a report: {names}").format(names="Elsa Berg") in lines
+    assert lines[-1] == sv("Open contact requests: {count}").format(count=1)
