@@ -10,18 +10,18 @@ It runs in a thread of its own with its own event loop, so that a test can drive
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiohttp import web
+
+from tests.loopback import LoopbackServer
 
 TOKEN = "xoxb-fake-token-for-tests-only"
 TEAM = "T0NARVARO"
@@ -81,8 +81,11 @@ class _Failure:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeSlackApi:
+class FakeSlackApi(LoopbackServer):
+    name = "fake Slack API"
+
     def __init__(self, token: str = TOKEN) -> None:
+        super().__init__()
         self.token = token
         self.locales: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -90,46 +93,16 @@ class FakeSlackApi:
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
         self._ts = itertools.count(1)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     @property
     def url(self) -> str:
         """What NARVARO_SLACK_API_URL is."""
         return f"http://127.0.0.1:{self.port}/api/"
 
-    @contextmanager
-    def running(self) -> Iterator[FakeSlackApi]:
-        started = threading.Event()
-        self._thread = threading.Thread(target=self._serve, args=(started,), daemon=True)
-        self._thread.start()
-        if not started.wait(10):
-            raise RuntimeError("the fake Slack API did not start")
-        try:
-            yield self
-        finally:
-            if self._loop is not None and self._stopping is not None:
-                self._loop.call_soon_threadsafe(self._stopping.set)
-            self._thread.join(10)
-
-    def _serve(self, started: threading.Event) -> None:
-        asyncio.run(self._main(started))
-
-    async def _main(self, started: threading.Event) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
+    def make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = runner.addresses[0][1]
-        started.set()
-        await self._stopping.wait()
-        await runner.cleanup()
+        return app
 
     # What the app sent
 

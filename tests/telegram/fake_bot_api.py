@@ -23,14 +23,16 @@ import json
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
+
+from tests.loopback import LoopbackServer
 
 TOKEN = "4242424242:FAKE-token-for-tests_only"
 BOT_USER = {
@@ -111,8 +113,11 @@ class _Failure:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
-class FakeBotApi:
+class FakeBotApi(LoopbackServer):
+    name = "fake Bot API"
+
     def __init__(self, token: str = TOKEN) -> None:
+        super().__init__()
         self.token = token
         self._lock = threading.Lock()
         self._updates: list[dict[str, Any]] = []
@@ -124,11 +129,7 @@ class FakeBotApi:
         self._chats: dict[int, Chat] = {}
         self._webhook: tuple[str, str] | None = None
         self.webhook_posts: list[tuple[int, int | None]] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._arrived: asyncio.Event | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping: asyncio.Event | None = None
-        self.port = 0
 
     # Running
 
@@ -137,50 +138,20 @@ class FakeBotApi:
         """What the bot's NARVARO_TELEGRAM_API_URL is."""
         return f"http://127.0.0.1:{self.port}"
 
-    @contextmanager
-    def running(self) -> Iterator[FakeBotApi]:
-        self.start()
-        try:
-            yield self
-        finally:
-            self.stop()
-
-    def start(self) -> None:
-        started = threading.Event()
-        self._thread = threading.Thread(target=self._serve, args=(started,), daemon=True)
-        self._thread.start()
-        if not started.wait(10):
-            raise RuntimeError("the fake Bot API did not start")
-
-    def stop(self) -> None:
-        """Close the port (again is fine): the bot then finds no server there."""
-        if self._thread is None:
-            return
-        if self._loop is not None and self._stopping is not None:
-            self._loop.call_soon_threadsafe(self._stopping.set)
-        self._thread.join(10)
-        self._thread = self._loop = None
-
-    def _serve(self, started: threading.Event) -> None:
-        asyncio.run(self._main(started))
-
-    async def _main(self, started: threading.Event) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._arrived = asyncio.Event()
-        self._stopping = asyncio.Event()
+    def make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/{path:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = runner.addresses[0][1]
+        return app
+
+    async def prepare(self) -> None:
+        self._arrived = asyncio.Event()
+
+    async def serve_until(self, stopping: asyncio.Event) -> None:
+        assert self._arrived is not None
         delivering = asyncio.create_task(self._deliver_to_webhook())
-        started.set()
-        await self._stopping.wait()
+        await stopping.wait()
         self._arrived.set()  # wakes any long poll, so cleanup need not wait for it
         await delivering
-        await runner.cleanup()
 
     async def _deliver_to_webhook(self) -> None:
         """While a webhook is set: post each update to it, in order, until it answers 200."""
