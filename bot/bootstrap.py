@@ -103,19 +103,29 @@ def telegram_channel(app: App) -> TelegramChannel | None:
 
 def slack_channel(app: App) -> SlackChannel | None:
     """The Slack channel, if a bot token is configured. Nothing connects until
-    `await channel.start()`; Slack's requests arrive once it is mounted on the HTTP server."""
+    `await channel.start()`; Slack's requests arrive once it is mounted on the HTTP server, or
+    in Socket Mode once it has started."""
     settings = app.settings
     if not settings.slack_enabled:
         return None
     # Imported here, so that the other commands start without loading the Slack libraries.
     from bot.slack.app import SlackChannel, build_app
+    from bot.slack.dedupe import OncePerEvent
 
     bolt = build_app(
         settings.slack_bot_token.get_secret_value(),
         settings.slack_signing_secret.get_secret_value(),
         settings.slack_api_url,
+        socket_mode=settings.slack_socket_mode,
     )
-    return SlackChannel(bolt, app.dialogs, api_url=settings.slack_api_url)
+    return SlackChannel(
+        bolt,
+        app.dialogs,
+        api_url=settings.slack_api_url,
+        app_token=settings.slack_app_token.get_secret_value(),
+        # In the database, so that a retry reaching another process is not handled again.
+        once=OncePerEvent(app.uow_factory, app.clock),
+    )
 
 
 def http_server(settings: Settings) -> HttpServer:

@@ -22,8 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import operator, runner
 from bot.errors import OperatorError
 from bot.settings import Settings
+from routine.model import School
 from routine.setup import InvalidInput
-from scheduler.jobs import JOBS, JobResult
+from scheduler.jobs import JOBS, Job, JobResult
 from storage.schema import SchemaOutOfDate
 
 ROLES = ("guardian", "mentor", "coordinator", "principal", "pupil_health")
@@ -188,11 +189,17 @@ async def jobs_list(school_key: str | None) -> None:
         click.echo(f"{school.key} ({school.timezone})")
         for planned in schedule.jobs:
             job = planned.job
-            at = job.local_time(school)
             days = "school days" if job.school_days_only else "every day"
             click.echo(
-                f"  {job.name:<20} {at:%H:%M} {days:<11}  {describe_next(planned.next_run)}"
+                f"  {job.name:<20} {describe_when(job, school)} {days:<11}  "
+                f"{describe_next(planned.next_run)}"
             )
+
+
+def describe_when(job: Job, school: School) -> str:
+    if job.every is not None:
+        return f"every {int(job.every.total_seconds() // 60)} min"
+    return f"{job.local_time(school):%H:%M}"
 
 
 def describe_next(moment: datetime | None) -> str:
@@ -205,9 +212,10 @@ def describe_next(moment: datetime | None) -> str:
 @jobs.command(
     "run",
     help=(
-        "Run job NAME now, as of a school day, for one school or every school.\n\n"
-        f"NAME is one of: {', '.join(JOBS)}. Running a job again for the same day queues no "
-        "message twice."
+        "Run job NAME now, as of a school day, for one school or every school. Running a job "
+        "again for the same day queues no message twice.\n\n"
+        # \b keeps click from rewrapping the list (and cutting a name at its hyphen).
+        "\b\nNAME is one of:\n" + "\n".join(f"  {name}" for name in JOBS)
     ),
 )
 @click.argument("name")
@@ -257,7 +265,11 @@ def outbox() -> None:
 @click.option("--school", "school_key", help="Only this school's messages.")
 @run_async
 async def outbox_status(school_key: str | None) -> None:
-    """Count the outbox's messages by state, and list the ones that failed, with why."""
+    """Count the outbox's messages by state, and list the ones that failed, with why.
+
+    "superseded" (shown only if there are any) counts versions of a message that is edited in
+    place, such as a roll call's summary, that a newer version replaced before they were sent.
+    """
     counts, failed = await operator.outbox_status(load_settings(), school_key)
     for status, count in counts.items():
         click.echo(f"{status}: {count}")

@@ -200,6 +200,10 @@ async def outbox_status(
                 for status in DeliveryStatus
             }
             failed = await uow.outbox.list(status=DeliveryStatus.FAILED, school_key=school_key)
+        # Superseded versions never needed sending: nothing to act on, so no line unless some
+        # are there, and the usual three lines stay as they were.
+        if not counts[DeliveryStatus.SUPERSEDED.value]:
+            del counts[DeliveryStatus.SUPERSEDED.value]
         return counts, failed
     finally:
         await app.close()

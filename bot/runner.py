@@ -2,7 +2,9 @@
 channels that are configured (Telegram, Slack), in one process, until SIGTERM or SIGINT.
 
 Telegram receives updates by long polling, or by webhook on the HTTP server (which also answers
-`/healthz`). Slack posts its events to the same HTTP server, so it runs whenever Slack is on.
+`/healthz`). Slack posts its events to the same HTTP server, so it runs whenever Slack is on;
+in Socket Mode Slack's events come over a WebSocket the process opens instead, and the HTTP
+server is there for `/healthz`.
 Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
 send, finish the updates already received, then the clock, then the database.
 
@@ -10,7 +12,10 @@ Scaling: any number of `narvaro run --no-scheduler` workers can share one Postgr
 the outbox hands each message to one of them (SELECT ... FOR UPDATE SKIP LOCKED). Exactly one
 process runs the scheduler, because APScheduler 3 does not coordinate schedulers; should two
 run, the outbox's idempotency keys still keep every message single. Telegram allows one
-long-polling process per bot: several processes need webhook mode.
+long-polling process per bot: several processes need webhook mode. Slack spreads its events
+over every process (over HTTP through the load balancer, in Socket Mode over each process's
+connection); a retried event may reach another process, and the database's record of event ids
+has it handled once.
 """
 
 from __future__ import annotations
@@ -62,7 +67,8 @@ async def run(
     if slack is not None:
         senders.setdefault("slack", slack.sender)
         assert http is not None
-        slack.mount(http)
+        if not slack.uses_socket_mode:
+            slack.mount(http)
     dispatcher = Dispatcher(
         app.uow_factory,
         senders,

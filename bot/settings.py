@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr = Field(
         default=SecretStr(""), description="The Slack app's bot token (xoxb-...); empty: no Slack."
     )
+    # Before the signing secret, which only HTTP mode needs: fields are validated in order.
+    slack_app_token: SecretStr = Field(
+        default=SecretStr(""),
+        validate_default=True,
+        description=(
+            "Socket Mode's app-level token (xapp-...): Slack's events come over a WebSocket "
+            "the app opens, with no public URL; empty: over HTTP, at /slack/events."
+        ),
+    )
     slack_signing_secret: SecretStr = Field(
         default=SecretStr(""),
         validate_default=True,
@@ -56,11 +65,6 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/",
         description="Slack's Web API (or the tests' fake); methods are called at {url}METHOD.",
-    )
-    slack_app_token: SecretStr = Field(
-        default=SecretStr(""),
-        validate_default=True,
-        description="Socket Mode's app-level token (xapp-...): not supported yet.",
     )
     http_host: str = Field(default="127.0.0.1", description="Where the HTTP server listens.")
     http_port: int = Field(
@@ -119,12 +123,30 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_level_token(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        token = value.get_secret_value()
+        if token and not token.startswith("xapp-"):
+            # Most likely the bot token pasted twice.
+            raise ValueError(
+                "Socket Mode needs the app-level token, which starts with xapp- (Basic "
+                "Information → App-Level Tokens, with the connections:write scope)"
+            )
+        if token and not _slack_on(info):
+            raise ValueError("Socket Mode needs the bot token too (NARVARO_SLACK_BOT_TOKEN)")
+        return value
+
     @field_validator("slack_signing_secret")
     @classmethod
-    def _signing_secret_with_token(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        # Without it nobody could tell Slack's requests from anyone else's.
-        if _slack_on(info) and not value.get_secret_value():
-            raise ValueError("Slack needs its signing secret (NARVARO_SLACK_SIGNING_SECRET)")
+    def _signing_secret_over_http(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        # Over HTTP nobody could tell Slack's requests from anyone else's without it. Socket
+        # Mode needs none: its events come over the connection the app opened.
+        if _slack_over_http(info) and not value.get_secret_value():
+            raise ValueError(
+                "Slack over HTTP needs its signing secret (NARVARO_SLACK_SIGNING_SECRET); "
+                "or set NARVARO_SLACK_APP_TOKEN for Socket Mode"
+            )
         return value
 
     @field_validator("slack_api_url")
@@ -133,20 +155,13 @@ class Settings(BaseSettings):
         # slack_sdk appends the method name to the base URL as it is.
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("slack_app_token")
-    @classmethod
-    def _no_socket_mode(cls, value: SecretStr) -> SecretStr:
-        # Refused rather than ignored: an operator who sets it expects no public HTTP endpoint.
-        if value.get_secret_value():
-            raise ValueError(
-                "Slack's Socket Mode is not supported yet: unset NARVARO_SLACK_APP_TOKEN and let "
-                "Slack post to https://YOUR-HOST/slack/events"
-            )
-        return value
-
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token.get_secret_value())
+
+    @property
+    def slack_socket_mode(self) -> bool:
+        return self.slack_enabled and bool(self.slack_app_token.get_secret_value())
 
     @property
     def telegram_enabled(self) -> bool:
@@ -161,6 +176,14 @@ class Settings(BaseSettings):
 def _slack_on(info: ValidationInfo) -> bool:
     token = info.data.get("slack_bot_token")
     return token is not None and bool(token.get_secret_value())
+
+
+def _slack_over_http(info: ValidationInfo) -> bool:
+    """Slack is on without Socket Mode. (An app token that failed its own check is missing from
+    `info.data`: its error says enough.)"""
+    if "slack_app_token" not in info.data:
+        return False
+    return _slack_on(info) and not info.data["slack_app_token"].get_secret_value()
 
 
 def _webhook_on(info: ValidationInfo) -> bool:

@@ -16,6 +16,7 @@ from dialogs.notices import (
 )
 from routine.access import visible_classes
 from routine.guardian_requests import complete_contact_request, take_contact_request
+from routine.model import Role
 from routine.requests import ContactRequest
 
 
@@ -58,6 +59,9 @@ async def _may_see(ctx: Context, request: ContactRequest) -> bool:
     pupil = await ctx.uow.pupils.get(request.school_key, request.pupil_id)
     if pupil is None or request.school_key != staff.school_key:
         return False
+    if request.escalated_at is not None and staff.has_role(Role.COORDINATOR):
+        # Escalated requests went to the coordinators, whatever their classes.
+        return True
     school_classes = [c.name for c in await ctx.uow.classes.list_for(staff.school_key)]
     return pupil.class_name in visible_classes(staff, school_classes)
 

@@ -13,11 +13,12 @@ import logging
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from dialogs import contact_actions, linking, prompts
+from dialogs import contact_actions, linking, prompts, staff_actions
 from dialogs.events import Button, ConversationKey, Form, Incoming, Reply
 from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.flows.welcome import privacy_notice
 from dialogs.i18n import N_, _, use_locale
+from dialogs.today import staff_today
 from routine.invites import LinkThrottle
 from routine.model import ChatAccount, Conversation
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -117,6 +118,12 @@ class Engine:
         elif command in ("start", "menu"):
             _leave_flow(ctx, conv)
             await self._show_menu(ctx, conv, greeting=True)
+        elif command == "today":
+            # What the App Home tab and Slack's /narvaro show: the day, then the menu.
+            _leave_flow(ctx, conv)
+            if (summary := await staff_today(ctx)) is not None:
+                ctx.replies.append(summary)
+            await self._show_menu(ctx, conv, greeting=True)
         elif command == "help":
             ctx.say(help_text())
             await self._resume(ctx, conv)
@@ -154,6 +161,13 @@ class Engine:
             await contact_actions.press(ctx, *contact_action)
             await self._resume(ctx, conv)
             return
+        if (staff_action := staff_actions.parse(button_id)) is not None:
+            start = await staff_actions.press(ctx, *staff_action)
+            if start is not None and start.flow in self.flows:
+                await self._start(ctx, conv, self.flows[start.flow], start.data)
+            else:
+                await self._resume(ctx, conv)
+            return
         value = conv.data.get(OFFERED, {}).get(button_id)
         if value is None:
             ctx.say(_("This button has expired."))
@@ -173,7 +187,10 @@ class Engine:
             ctx.say(_("This form has expired."))
             await self._resume(ctx, conv)
             return
-        cleaned = {name: (values.get(name) or "").strip() for name in offered["fields"]}
+        cleaned = _clean_form(offered, values)
+        if cleaned is None:
+            await self._reask(ctx, conv, _("This form has changed. Please fill it in again."))
+            return
         missing = [label for name, label in offered["required"].items() if not cleaned[name]]
         if missing:
             await self._reask(
@@ -300,11 +317,38 @@ class Engine:
 
 
 def _form_state(form: Form, sequence: int) -> dict:
+    """What a submission is checked against. Of the choices only the values are kept: a class's
+    pupils would otherwise bring their names into every stored conversation."""
     return {
         "id": f"{sequence}.{form.id}",
         "fields": [field.name for field in form.fields],
         "required": {field.name: field.label for field in form.fields if field.required},
+        "choices": {f.name: [value for value, _l in f.choices] for f in form.fields if f.choices},
+        "multiple": [field.name for field in form.fields if field.multiple and field.choices],
     }
+
+
+def _clean_form(offered: dict, values: Mapping[str, str]) -> dict[str, str] | None:
+    """The values as the step gets them (see `FormField`), or None if a choice field holds a
+    value that was not offered: the person filled in some other version of the form, and
+    dropping the value silently could lose a mark they meant to make."""
+    choices: dict[str, list[str]] = offered.get("choices", {})
+    multiple = set(offered.get("multiple", ()))
+    cleaned = {}
+    for name in offered["fields"]:
+        text = (values.get(name) or "").strip()
+        if name not in choices:
+            cleaned[name] = text
+            continue
+        picked = _picked(text) if name in multiple else {text} - {""}
+        if not picked <= set(choices[name]):
+            return None
+        cleaned[name] = "\n".join(value for value in choices[name] if value in picked)
+    return cleaned
+
+
+def _picked(text: str) -> set[str]:
+    return {line.strip() for line in text.splitlines() if line.strip()}
 
 
 def _leave_flow(ctx: Context, conv: Conversation) -> None:

@@ -57,11 +57,25 @@ class Button:
 
 @dataclass(frozen=True)
 class FormField:
+    """One field of a form: free text, or a pick among `choices` (value, label pairs).
+
+    `multiple` (only with choices) lets the person pick any number of the choices. `initial` is
+    what the field starts with: the choice values selected beforehand, or for a text field a
+    single element, the text.
+
+    What comes back in `Incoming.form` is text by field name: a text field's text, a choice
+    field's chosen value, a multiple field's chosen values joined by "\n" (adapters may send
+    them in any order; the step gets them in the order of `choices`, each once). An empty
+    optional field may be absent or "".
+    """
+
     name: str
     label: str
     required: bool = True
     multiline: bool = False
     choices: tuple[tuple[str, str], ...] = ()
+    multiple: bool = False
+    initial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,32 @@ def contact_requested(
     return dataclasses.replace(message, buttons=buttons)
 
 
+def contact_escalated(
+    school: School,
+    coordinator: StaffMember,
+    pupil: Pupil,
+    guardian: Guardian,
+    request: ContactRequest,
+    now: datetime,
+) -> OutboxMessage:
+    """To a coordinator: a guardian has waited too long. They may take it themselves."""
+    with use_locale(staff_language(school, coordinator)):
+        text = _(
+            "Nobody has taken {guardian}'s request to be contacted about {pupil} (class "
+            "{class_name}) yet. Topic: {topic}. How: {way}. When: {time}."
+        ).format(
+            guardian=guardian.name,
+            pupil=pupil.name,
+            class_name=pupil.class_name,
+            topic=TOPICS[request.topic],
+            way=WAYS[request.way],
+            time=TIMES[request.time],
+        )
+        buttons = request_buttons(request.id or 0)
+    message = to_staff(school, coordinator, "contact-escalated", text, str(request.id), now)
+    return dataclasses.replace(message, buttons=buttons)
+
+
 def concern_reported(
     school: School,
     mentor: StaffMember,

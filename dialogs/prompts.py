@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dialogs.flow import Context
 from dialogs.i18n import N_, _, format_day
+from dialogs.live import refresh_follow_ups
 from dialogs.notices import prompt_answered
 from routine.attendance import mentors_of
 from routine.guardian_requests import PromptOutcome, answer_prompt
@@ -78,6 +79,9 @@ async def press(ctx: Context, token: str, answer: PromptAnswer) -> None:
         )
     else:
         ctx.say(str(THANKS[answer]).format(name=name))
+        await refresh_follow_ups(
+            ctx.uow, ctx.actor.school, prompt.day, ctx.now, pupil_id=prompt.pupil_id
+        )
         if pupil is not None:
             for mentor in mentors_of(pupil, await ctx.uow.staff.list_for_school(pupil.school_key)):
                 if mentor.slack_user_id:

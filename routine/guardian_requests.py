@@ -6,13 +6,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from routine.calendar import is_school_day
 from routine.model import (
     AbsenceReport,
     Guardian,
     MarkKind,
     ReasonCategory,
     ReportingRules,
+    School,
     StaffMember,
 )
 from routine.ports import UnitOfWork
@@ -198,3 +201,26 @@ async def complete_contact_request(
     )
     await uow.contact_requests.update(done)
     return done
+
+
+async def escalate_untaken_requests(
+    uow: UnitOfWork, *, school: School, now: datetime
+) -> list[ContactRequest]:
+    """Requests nobody has taken within the school's `escalate_after` are marked as escalated
+    (once each) and returned, for the coordinators to be told. Only during the school day
+    (from the roll call to its end, on a school day): a request made in the evening reaches
+    the coordinators the next school morning if nobody has taken it by then."""
+    local = now.astimezone(ZoneInfo(school.timezone))
+    in_school_hours = school.times.roll_call <= local.time() < school.times.end_of_day
+    if not in_school_hours or not is_school_day(school, local.date()):
+        return []
+    pupils = await uow.pupils.list_for_school(school.key)
+    escalated = []
+    for request in await uow.contact_requests.list_open(school.key, [p.pupil_id for p in pupils]):
+        if request.status is not RequestStatus.OPEN or request.escalated_at is not None:
+            continue
+        if now - request.created_at < school.times.escalate_after:
+            continue
+        escalated.append(dataclasses.replace(request, escalated_at=now))
+        await uow.contact_requests.update(escalated[-1])
+    return escalated

@@ -45,9 +45,13 @@ class SchoolTimes:
     """Local times of day that drive the daily routine, in the school's timezone."""
 
     roll_call: time = time(8, 15)
+    # Mentors whose roll call is not in by then are reminded; it is due by `unreported_prompt`.
+    roll_call_reminder: time = time(8, 45)
     report_cutoff: time = time(8, 0)
     unreported_prompt: time = time(9, 0)
     end_of_day: time = time(16, 0)
+    # A guardian's contact request nobody has taken this long goes to the coordinators.
+    escalate_after: timedelta = timedelta(minutes=120)
 
 
 @dataclass(frozen=True)

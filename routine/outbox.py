@@ -5,6 +5,9 @@ is said about data that was not stored, and nothing stored is left unsaid. Each 
 idempotency key (kind + recipient + subject + school day): writing the same message twice keeps
 one, which is what makes re-running a job safe. A dispatcher then claims pending messages, sends
 them within the platforms' limits, and records what happened.
+
+Some messages are versions of one message on screen (a `slot`), such as a roll call's live
+summary: only the newest pending version is sent, and it edits the one already delivered.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    # A newer version in the same slot was added before this one went out: never sent.
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,14 @@ class OutboxMessage:
     last_error: str = ""
     sent_at: datetime | None = None
     id: int | None = None
+    # Messages to one recipient with the same non-empty slot are versions of one message on
+    # screen: a later version edits the delivered one in place instead of adding a new one.
+    slot: str = ""
+    # The platform's id of this message once delivered (Slack: "channel:ts").
+    ref: str = ""
+    # The `ref` of the delivered version this one edits in place. Not stored: the dispatcher
+    # looks it up just before sending, as an earlier version may have been sent meanwhile.
+    replaces: str = ""
 
 
 def idempotency_key(kind: str, recipient: str, *subject: str) -> str:
@@ -70,17 +83,19 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    """What a sender reports back: sent; try again (after `retry_after` if the platform said
-    so); or never, because the recipient cannot be reached (blocked the bot, left Slack)."""
+    """What a sender reports back: sent (with the platform's id of the message, if it has one
+    that a later version could edit); try again (after `retry_after` if the platform said so);
+    or never, because the recipient cannot be reached (blocked the bot, left Slack)."""
 
     sent: bool
     error: str = ""
     retry_after: timedelta | None = None
     unreachable: bool = False
+    ref: str = ""
 
     @classmethod
-    def ok(cls) -> DeliveryResult:
-        return cls(sent=True)
+    def ok(cls, *, ref: str = "") -> DeliveryResult:
+        return cls(sent=True, ref=ref)
 
     @classmethod
     def retry(cls, error: str, *, after: timedelta | None = None) -> DeliveryResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from routine.model import (
     AbsenceCode,
@@ -26,6 +26,11 @@ from routine.model import (
 )
 from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern
+
+if TYPE_CHECKING:
+    # The use cases' modules import these ports; their nouns are only named here.
+    from routine.follow_up import FollowUp, GuardianContact
+    from routine.roll_call import RollCall
 
 
 class SchoolRepository(Protocol):
@@ -91,6 +96,9 @@ class AttendanceMarkRepository(Protocol):
     async def delete_before(self, school_key: str, day: date) -> int:
         """Delete the school's marks from before `day`; how many."""
 
+    async def delete(self, mark_id: int) -> None:
+        """Delete one mark (a roll call changed its mind)."""
+
 
 class AbsenceCodeRepository(Protocol):
     async def list_for(self, school_key: str) -> list[AbsenceCode]: ...
@@ -124,7 +132,11 @@ class ConversationRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def add(self, message: OutboxMessage) -> bool:
-        """Store a pending message; False (and nothing stored) if its key is already there."""
+        """Store a pending message; False (and nothing stored) if its key is already there.
+
+        With a slot, also False if the newest version in the slot that is pending or sent says
+        exactly the same (text and buttons): re-running a job edits nothing. Once stored, the
+        earlier versions still pending and not leased are superseded: only the newest is sent."""
 
     async def claim(
         self,
@@ -141,8 +153,13 @@ class OutboxRepository(Protocol):
         `platforms`, if given: a worker that cannot send Slack messages leaves them alone."""
 
     async def record(self, message: OutboxMessage) -> None:
-        """Store a delivery outcome (status, attempts, next attempt, error, sent_at) and
-        release the lease."""
+        """Store a delivery outcome (status, attempts, next attempt, error, sent_at, ref) and
+        release the lease. A version to be tried again is superseded instead if a newer one in
+        its slot is pending or sent: it was leased when that one was added."""
+
+    async def slot_ref(self, platform: str, recipient: str, slot: str) -> str:
+        """The `ref` of the newest sent version in the slot, which the next one edits; "" if
+        none was sent."""
 
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
@@ -180,6 +197,43 @@ class ConcernRepository(Protocol):
     async def delete_created_before(self, school_key: str, moment: datetime) -> int: ...
 
 
+class RollCallRepository(Protocol):
+    async def add(self, roll_call: RollCall) -> RollCall:
+        """Store a new roll call; the returned copy has its id."""
+
+    async def get(self, roll_call_id: int) -> RollCall | None: ...
+    async def find(self, school_key: str, class_name: str, day: date) -> RollCall | None: ...
+    async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
+        """The school's roll calls of the day, by class name."""
+
+    async def update(self, roll_call: RollCall) -> None: ...
+    async def delete_before(self, school_key: str, day: date) -> int: ...
+
+
+class FollowUpRepository(Protocol):
+    async def add(self, follow_up: FollowUp) -> FollowUp: ...
+    async def get(self, follow_up_id: int) -> FollowUp | None: ...
+    async def find(self, school_key: str, pupil_id: str, day: date) -> FollowUp | None: ...
+    async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:
+        """The school's follow-ups of the day, in the order they were opened."""
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        """Delete follow-ups (with their contacts) from before `day`; how many."""
+
+
+class GuardianContactRepository(Protocol):
+    async def add(self, contact: GuardianContact) -> GuardianContact: ...
+    async def list_for(self, follow_up_ids: list[int]) -> list[GuardianContact]:
+        """The contacts recorded for these follow-ups, oldest first."""
+
+
+class SlackEventRepository(Protocol):
+    async def first_time(self, event_id: str, now: datetime) -> bool:
+        """Record the event id; False if it was recorded before (by any process)."""
+
+    async def delete_seen_before(self, moment: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     schools: SchoolRepository
     classes: ClassRepository
@@ -196,6 +250,10 @@ class UnitOfWork(Protocol):
     prompts: PromptRepository
     contact_requests: ContactRequestRepository
     concerns: ConcernRepository
+    roll_calls: RollCallRepository
+    follow_ups: FollowUpRepository
+    guardian_contacts: GuardianContactRepository
+    slack_events: SlackEventRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -79,6 +79,7 @@ class ContactRequest:
     taken_by: str = ""
     taken_at: datetime | None = None
     done_at: datetime | None = None
+    escalated_at: datetime | None = None
     id: int | None = None
 
 

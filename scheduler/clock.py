@@ -68,6 +68,8 @@ DEFAULT_MISFIRE_GRACE_SECONDS = 3600
 STOP_TIMEOUT_SECONDS = 30.0
 # How far `next_run` looks for a day a school-days-only job runs on (a summer break is shorter).
 LOOK_AHEAD_DAYS = 400
+# Where interval jobs count from (in each school's timezone).
+INTERVAL_EPOCH = datetime(2026, 1, 1)
 
 
 # The synchronous database URL
@@ -213,10 +215,16 @@ def job_id(job_name: str, school_key: str) -> str:
 def trigger_for(job: Job, school: School) -> CronTrigger:
     """Every day at the job's local time in the school's timezone. Whether a day is a school
     day is decided when it fires, from the calendar as it is then."""
+    zone = ZoneInfo(school.timezone)
+    if job.every is not None:
+        # A fixed start keeps the trigger the same from one sync to the next.
+        return IntervalTrigger(
+            seconds=job.every.total_seconds(),
+            start_date=INTERVAL_EPOCH.replace(tzinfo=zone),
+            timezone=zone,
+        )
     at = job.local_time(school)
-    return CronTrigger(
-        hour=at.hour, minute=at.minute, second=at.second, timezone=ZoneInfo(school.timezone)
-    )
+    return CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=zone)
 
 
 def next_run(job: Job, school: School, now: datetime) -> datetime | None:

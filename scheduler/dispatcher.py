@@ -9,11 +9,16 @@ again once its lease runs out. Everything else it had claimed is simply claimed 
 Several dispatchers may work on one database: a claim never hands a leased message to another
 worker. To keep it that way, a batch starts no send after half its lease has passed, so the last
 send ends before another worker could take the message.
+
+A message in a slot edits the version of it last delivered: the sender is told which one
+(`OutboxMessage.replaces`), and reports the platform's id of what it delivered, which is kept for
+the next version.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections import defaultdict
@@ -110,7 +115,7 @@ class Dispatcher:
         return len(messages)
 
     async def _deliver(self, message: OutboxMessage) -> None:
-        result = await self._send(message)
+        result = await self._send(await self._with_replaced_ref(message))
         if result.retry_after is not None:
             self._pacers[message.platform].pause(result.retry_after.total_seconds())
         outcome = after_delivery(message, result, now=self._clock.now(), retry=self._retry)
@@ -129,6 +134,15 @@ class Dispatcher:
                 outcome.attempts,
                 outcome.last_error,
             )
+
+    async def _with_replaced_ref(self, message: OutboxMessage) -> OutboxMessage:
+        """The message, told which delivered version of it to edit, if any. Looked up just
+        before sending: the version before may have gone out since the batch was claimed."""
+        if not message.slot:
+            return message
+        async with self._uow_factory() as uow:
+            ref = await uow.outbox.slot_ref(message.platform, message.recipient, message.slot)
+        return dataclasses.replace(message, replaces=ref)
 
     async def _send(self, message: OutboxMessage) -> DeliveryResult:
         try:

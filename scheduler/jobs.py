@@ -9,24 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.notices import GUARDIAN_PLATFORM
-from routine.access import visible_classes
-from routine.attendance import (
-    close_the_day,
-    guardians_of,
-    mentors_of,
-    retention_cutoff,
-    unreported_absent_pupils,
-)
-from routine.guardian_requests import ask_about_absence
-from routine.model import Pupil, Role, School
+from dialogs.live import Tally, refresh_roll_call
+from dialogs.notices import contact_escalated
+from dialogs.unreported import follow_up_unreported
+from routine.attendance import close_the_day, retention_cutoff
+from routine.guardian_requests import escalate_untaken_requests
+from routine.model import Role, School, StaffMember
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
 from scheduler import messages
 
+# How often untaken contact requests are looked for; the school sets how long is too long.
+ESCALATION_CHECK = timedelta(minutes=5)
 # Retention runs at night, at a time that exists exactly once on both DST change days.
 RETENTION_TIME = time(3, 30)
 
@@ -46,10 +44,13 @@ class JobResult:
 
 @dataclass(frozen=True)
 class Job:
+    """Runs daily at `local_time`, or, with `every`, at that interval all day."""
+
     name: str
     local_time: Callable[[School], time]
     school_days_only: bool
     run: Callable[[JobContext, str, date], Awaitable[JobResult]]
+    every: timedelta | None = None
 
 
 class UnknownSchool(LookupError):
@@ -77,79 +78,97 @@ class Queue:
         else:
             self.already += 1
 
+    def count(self, tally: Tally) -> None:
+        """A live message's versions: one showing nothing new counts as already queued."""
+        self.queued += tally.queued
+        self.already += tally.unchanged
+
     def summary(self) -> str:
         return f"{self.queued} message(s) queued, {self.already} already queued"
 
 
 async def roll_call(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """Each class's roll call opens; its mentors get it with what guardians reported."""
     async with ctx.uow_factory() as uow:
         school = await _school(uow, school_key)
-        school_classes = [c.name for c in await uow.classes.list_for(school_key)]
         queue, now = Queue(uow), ctx.clock.now()
-        for member in await uow.staff.list_for_school(school_key):
-            classes = visible_classes(member, school_classes)
-            if member.has_role(Role.MENTOR) and member.slack_user_id and classes:
-                await queue.add(messages.roll_call_reminder(school, member, classes, day, now))
+        roll_calls = await open_roll_calls(uow, school, day, now)
+        for roll_call in roll_calls:
+            queue.count(await refresh_roll_call(uow, school, roll_call, now))
         await uow.commit()
-    return JobResult(school_key, day, queue.summary())
+    return JobResult(school_key, day, f"{len(roll_calls)} roll call(s) open; {queue.summary()}")
+
+
+async def roll_call_reminder(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """Mentors whose roll call is not in yet are reminded before it is due."""
+    async with ctx.uow_factory() as uow:
+        school = await _school(uow, school_key)
+        queue, now = Queue(uow), ctx.clock.now()
+        staff = await uow.staff.list_for_school(school_key)
+        waiting = [
+            r
+            for r in await uow.roll_calls.list_for_day(school_key, day)
+            if r.status is RollCallStatus.OPEN
+        ]
+        for roll_call in waiting:
+            for mentor in mentors_of_class(staff, roll_call.class_name):
+                await queue.add(messages.roll_call_reminder(school, mentor, roll_call, now))
+        await uow.commit()
+    return JobResult(school_key, day, f"{len(waiting)} roll call(s) not in; {queue.summary()}")
+
+
+def mentors_of_class(staff: list[StaffMember], class_name: str) -> list[StaffMember]:
+    """Those who can be told on Slack."""
+    return [
+        s for s in staff if s.has_role(Role.MENTOR) and class_name in s.classes and s.slack_user_id
+    ]
 
 
 async def unreported_absences(ctx: JobContext, school_key: str, day: date) -> JobResult:
-    """Step 1: every guardian of a pupil absent without a report is asked, the same day, and
-    each mentor gets the list for their classes, with who cannot be reached in chat."""
+    """When the roll call is due: roll calls still open are recorded as not answered and the
+    coordinators told; then step 1 for every pupil absent without a report."""
     async with ctx.uow_factory() as uow:
         school = await _school(uow, school_key)
-        marks = await uow.marks.list_for_day(school_key, day)
-        absent_ids = sorted({m.pupil_id for m in marks})
-        reports = await uow.reports.list_covering(school_key, absent_ids, day)
-        unreported = unreported_absent_pupils(marks, reports)
         queue, now = Queue(uow), ctx.clock.now()
-        guardians = await uow.guardians.list_for_school(school_key)
-        asked: list[tuple[Pupil, bool]] = []
-        for pupil_id in unreported:
-            pupil = await uow.pupils.get(school_key, pupil_id)
-            if pupil is None:
-                continue
-            reachable = False
-            for guardian in guardians_of(pupil_id, guardians):
-                accounts = await uow.accounts.list_for_person(
-                    school_key, "guardian", guardian.guardian_id
-                )
-                chats = [a for a in accounts if a.platform == GUARDIAN_PLATFORM and a.reachable]
-                if not chats:
-                    continue
-                prompt = await ask_about_absence(
-                    uow,
-                    school_key=school_key,
-                    pupil_id=pupil_id,
-                    guardian_id=guardian.guardian_id,
-                    day=day,
-                    now=now,
-                )
-                for account in chats:
+        missing = await close_unanswered(uow, school_key, day)
+        for roll_call in missing:
+            queue.count(await refresh_roll_call(uow, school, roll_call, now))
+        if missing:
+            for coordinator in await uow.staff.list_for_school(school_key):
+                if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id:
                     await queue.add(
-                        messages.unreported_prompt(school, guardian, account, pupil, prompt, now)
+                        messages.missing_roll_calls(school, coordinator, missing, day, now)
                     )
-                reachable = True
-            asked.append((pupil, reachable))
-        await _tell_mentors(uow, queue, school, asked, day, now)
+        followed = await follow_up_unreported(uow, school, day, now)
+        queue.queued += followed.queued
+        queue.already += followed.already
         await uow.commit()
-    return JobResult(school_key, day, f"{len(asked)} unreported absence(s); {queue.summary()}")
+    summary = (
+        f"{len(missing)} roll call(s) not answered, {followed.pupils} unreported absence(s); "
+        f"{queue.summary()}"
+    )
+    return JobResult(school_key, day, summary)
 
 
-async def _tell_mentors(
-    uow: UnitOfWork,
-    queue: Queue,
-    school: School,
-    asked: list[tuple[Pupil, bool]],
-    day: date,
-    now: datetime,
-) -> None:
-    staff = await uow.staff.list_for_school(school.key)
-    for mentor in staff:
-        mine = [(p, ok) for p, ok in asked if mentor in mentors_of(p, staff)]
-        if mine and mentor.slack_user_id:
-            await queue.add(messages.unreported_list(school, mentor, mine, day, now))
+async def contact_escalation(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """Contact requests nobody has taken in time go to the coordinators."""
+    async with ctx.uow_factory() as uow:
+        school = await _school(uow, school_key)
+        queue, now = Queue(uow), ctx.clock.now()
+        escalated = await escalate_untaken_requests(uow, school=school, now=now)
+        staff = await uow.staff.list_for_school(school_key)
+        coordinators = [s for s in staff if s.has_role(Role.COORDINATOR) and s.slack_user_id]
+        for request in escalated:
+            pupil = await uow.pupils.get(school_key, request.pupil_id)
+            guardian = await uow.guardians.get(school_key, request.guardian_id)
+            if pupil is None or guardian is None:
+                continue
+            for coordinator in coordinators:
+                await queue.add(
+                    contact_escalated(school, coordinator, pupil, guardian, request, now)
+                )
+        await uow.commit()
+    return JobResult(school_key, day, f"{len(escalated)} request(s) escalated; {queue.summary()}")
 
 
 async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
@@ -176,6 +195,8 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         midnight = datetime.combine(cutoff, time(0), tzinfo=ZoneInfo(school.timezone))
         reports = await uow.reports.delete_ended_before(school_key, cutoff)
         marks = await uow.marks.delete_before(school_key, cutoff)
+        days = await uow.roll_calls.delete_before(school_key, cutoff)
+        days += await uow.follow_ups.delete_before(school_key, cutoff)
         sent = await uow.outbox.delete_created_before(school_key, midnight)
         requests = sum(
             [
@@ -186,7 +207,8 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         )
         await uow.commit()
     summary = (
-        f"deleted before {cutoff}: {reports} report(s), {marks} mark(s), {sent} message(s), "
+        f"deleted before {cutoff}: {reports} report(s), {marks} mark(s), {days} roll call(s) "
+        f"and follow-up(s), {sent} message(s), "
         f"{requests} answer(s), request(s) and concern(s)"
     )
     return JobResult(school_key, day, summary)
@@ -196,8 +218,16 @@ JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("roll-call", lambda s: s.times.roll_call, True, roll_call),
+        Job("roll-call-reminder", lambda s: s.times.roll_call_reminder, True, roll_call_reminder),
         Job("unreported-absences", lambda s: s.times.unreported_prompt, True, unreported_absences),
         Job("end-of-day", lambda s: s.times.end_of_day, True, end_of_day),
         Job("retention", lambda _school: RETENTION_TIME, False, retention),
+        Job(
+            "contact-escalation",
+            lambda s: s.times.roll_call,
+            True,
+            contact_escalation,
+            every=ESCALATION_CHECK,
+        ),
     )
 }

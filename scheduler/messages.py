@@ -1,75 +1,51 @@
-"""What the daily jobs say, rendered for each reader in their own language.
+"""What the daily jobs say to staff, rendered for each reader in their own language.
 
-Guardians read on Telegram, staff on Slack. Guardian-facing text never shows internal labels
-(domain guide §5): it says what the school knows and invites an answer, without blame.
+Guardians' messages and the live roll-call and follow-up messages are rendered in `dialogs`,
+which re-renders them when they change; these are the jobs' own one-off notices.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from dialogs.i18n import _, format_day, use_locale
+from dialogs.i18n import _, format_clock, format_day, use_locale
+from dialogs.live import roll_call_button
 from dialogs.notices import staff_language, to_staff
-from dialogs.prompts import prompt_buttons
-from routine.model import ChatAccount, Guardian, Pupil, School, StaffMember
-from routine.outbox import OutboxMessage, idempotency_key
-from routine.requests import AbsencePrompt
-
-
-def unreported_prompt(
-    school: School,
-    guardian: Guardian,
-    account: ChatAccount,
-    pupil: Pupil,
-    prompt: AbsencePrompt,
-    now: datetime,
-) -> OutboxMessage:
-    """With the four answers as buttons; the prompt is stored, so a press can be checked."""
-    with use_locale(guardian.language.value):
-        text = _(
-            "{name} is absent today, {day}, and the school has not received a report. "
-            "Please let us know why, or ask us to call you."
-        ).format(name=pupil.name, day=format_day(prompt.day))
-        buttons = prompt_buttons(prompt.token)
-    recipient = f"{account.platform}:{account.account_id}"
-    return OutboxMessage(
-        key=idempotency_key(
-            "unreported", recipient, school.key, pupil.pupil_id, prompt.day.isoformat()
-        ),
-        platform=account.platform,
-        recipient=account.account_id,
-        text=text,
-        kind="unreported-prompt",
-        school_key=school.key,
-        buttons=buttons,
-        created_at=now,
-    )
-
-
-def unreported_list(
-    school: School,
-    mentor: StaffMember,
-    pupils: list[tuple[Pupil, bool]],
-    day: date,
-    now: datetime,
-) -> OutboxMessage:
-    """`pupils` pairs each pupil with whether any guardian could be asked in chat."""
-    with use_locale(staff_language(school, mentor)):
-        lines = [_("Absent without a report today, {day}:").format(day=format_day(day))]
-        for pupil, reachable in pupils:
-            line = f"• {pupil.name} ({pupil.class_name})"
-            if not reachable:
-                line += " — " + _("no guardian can be reached in chat: please phone")
-            lines.append(line)
-        lines.append(_("Step 1 of the routine: contact the guardians today."))
-    return to_staff(school, mentor, "unreported-list", "\n".join(lines), day.isoformat(), now)
+from routine.model import School, StaffMember
+from routine.outbox import OutboxMessage
+from routine.roll_call import RollCall
 
 
 def roll_call_reminder(
-    school: School, mentor: StaffMember, classes: list[str], day: date, now: datetime
+    school: School, mentor: StaffMember, roll_call: RollCall, now: datetime
 ) -> OutboxMessage:
+    assert roll_call.id is not None
     with use_locale(staff_language(school, mentor)):
-        text = _("Good morning! Time for the roll call in {classes}.").format(
-            classes=", ".join(classes)
+        text = _(
+            "Reminder: the roll call for class {name} is not in yet. It is due at {time}."
+        ).format(name=roll_call.class_name, time=format_clock(school.times.unreported_prompt))
+        buttons = (
+            roll_call_button(roll_call.id, "open"),
+            roll_call_button(roll_call.id, "confirm"),
         )
-    return to_staff(school, mentor, "roll-call", text, day.isoformat(), now)
+    subject = f"{roll_call.class_name}:{roll_call.day.isoformat()}"
+    message = to_staff(school, mentor, "roll-call-reminder", text, subject, now)
+    return OutboxMessage(**{**vars(message), "buttons": buttons})
+
+
+def missing_roll_calls(
+    school: School,
+    coordinator: StaffMember,
+    missing: list[RollCall],
+    day: date,
+    now: datetime,
+) -> OutboxMessage:
+    """'Not answered' is said as such: nobody has said these classes are all present."""
+    with use_locale(staff_language(school, coordinator)):
+        text = _("Roll calls not answered by {time} on {day}: {classes}.").format(
+            time=format_clock(school.times.unreported_prompt),
+            day=format_day(day),
+            classes=", ".join(sorted(r.class_name for r in missing)),
+        )
+        text += "\n" + _("Absences in these classes are not known yet.")
+    return to_staff(school, coordinator, "missing-roll-calls", text, day.isoformat(), now)

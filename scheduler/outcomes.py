@@ -26,6 +26,7 @@ def after_delivery(
             attempts=attempts,
             sent_at=now,
             next_attempt_at=None,
+            ref=result.ref,
         )
     next_attempt = None if result.unreachable else retry.next_attempt(attempts, now)
     if next_attempt is None:

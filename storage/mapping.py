@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from routine.model import (
@@ -77,6 +77,8 @@ def school_from_row(row: SchoolRow) -> School:
         language=Language(row.language),
         times=SchoolTimes(
             roll_call=row.roll_call,
+            roll_call_reminder=row.roll_call_reminder,
+            escalate_after=timedelta(minutes=row.escalate_after_minutes),
             report_cutoff=row.report_cutoff,
             unreported_prompt=row.unreported_prompt,
             end_of_day=row.end_of_day,
@@ -104,6 +106,8 @@ def school_to_row(school: School, row: SchoolRow) -> None:
     row.timezone = school.timezone
     row.language = school.language.value
     row.roll_call = school.times.roll_call
+    row.roll_call_reminder = school.times.roll_call_reminder
+    row.escalate_after_minutes = int(school.times.escalate_after.total_seconds() // 60)
     row.report_cutoff = school.times.report_cutoff
     row.unreported_prompt = school.times.unreported_prompt
     row.end_of_day = school.times.end_of_day
@@ -384,6 +388,8 @@ def outbox_from_row(row: OutboxRow) -> OutboxMessage:
         next_attempt_at=row.next_attempt_at,
         last_error=row.last_error,
         sent_at=row.sent_at,
+        slot=row.slot,
+        ref=row.ref,
         id=row.id,
     )
 
@@ -404,6 +410,8 @@ def outbox_columns(message: OutboxMessage) -> dict[str, Any]:
         "next_attempt_at": _utc_or_none(message.next_attempt_at),
         "last_error": message.last_error,
         "sent_at": _utc_or_none(message.sent_at),
+        "slot": message.slot,
+        "ref": message.ref,
     }
 
 
@@ -448,6 +456,7 @@ def contact_request_from_row(row: ContactRequestRow) -> ContactRequest:
         taken_by=row.taken_by,
         taken_at=row.taken_at,
         done_at=row.done_at,
+        escalated_at=row.escalated_at,
         id=row.id,
     )
 
@@ -464,6 +473,7 @@ def contact_request_to_row(request: ContactRequest, row: ContactRequestRow) -> N
     row.taken_by = request.taken_by
     row.taken_at = _utc_or_none(request.taken_at)
     row.done_at = _utc_or_none(request.done_at)
+    row.escalated_at = _utc_or_none(request.escalated_at)
 
 
 def concern_from_row(row: GuardianConcernRow) -> GuardianConcern:

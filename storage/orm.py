@@ -112,9 +112,11 @@ class SchoolRow(Base):
     timezone: Mapped[str]
     language: Mapped[str]
     roll_call: Mapped[time]
+    roll_call_reminder: Mapped[time]
     report_cutoff: Mapped[time]
     unreported_prompt: Mapped[time]
     end_of_day: Mapped[time]
+    escalate_after_minutes: Mapped[int]
     mentor_sees_reason: Mapped[bool]
     mentor_sees_note: Mapped[bool]
     retention_days: Mapped[int]
@@ -350,6 +352,8 @@ class OutboxRow(Base):
         ),
         # Retention: one school's messages created before a moment.
         Index("ix_outbox_school_key_created_at", "school_key", "created_at"),
+        # The versions of one message on screen (its slot), for edits in place.
+        Index("ix_outbox_platform_recipient_slot", "platform", "recipient", "slot"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -371,6 +375,10 @@ class OutboxRow(Base):
     # domain object; a lease that has run out is as good as none.
     claimed_by: Mapped[str | None]
     claimed_until: Mapped[datetime | None]
+    # Versions of one message on screen share a slot ("" for none); `ref` is the platform's id
+    # of the delivered message (Slack: channel and ts), which a later version edits.
+    slot: Mapped[str]
+    ref: Mapped[str]
 
 
 # What guardians ask of the school (`routine.requests`). Like reports, each row names its pupil by
@@ -421,6 +429,8 @@ class ContactRequestRow(Base):
     taken_by: Mapped[str]
     taken_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
+    # When the coordinators were told that nobody had taken it.
+    escalated_at: Mapped[datetime | None]
 
 
 class GuardianConcernRow(Base):
@@ -436,3 +446,73 @@ class GuardianConcernRow(Base):
     guardian_id: Mapped[str]
     kind: Mapped[str]
     created_at: Mapped[datetime]
+
+
+# The staff side of the day (`routine.roll_call`, `routine.follow_up`).
+
+
+class RollCallRow(Base):
+    """One class's morning roll call on one day: open, submitted, or not answered. The marks
+    it produced are attendance marks; this row records whether it was taken at all."""
+
+    __tablename__ = "roll_calls"
+    __table_args__ = (
+        ForeignKeyConstraint(["school_key", "class_name"], ["classes.school_key", "classes.name"]),
+        UniqueConstraint("school_key", "day", "class_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    class_name: Mapped[str]
+    day: Mapped[date]
+    status: Mapped[str]
+    opened_at: Mapped[datetime]
+    # Who submitted it last; not a foreign key, so the record outlives them.
+    submitted_by: Mapped[str]
+    submitted_at: Mapped[datetime | None]
+
+
+class FollowUpRow(Base):
+    """A pupil absent without a report on one day, whom the school follows up the same day."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (_pupil_key(), UniqueConstraint("school_key", "day", "pupil_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    day: Mapped[date]
+    opened_at: Mapped[datetime]
+    # Whether a guardian could be asked in chat; if not, staff must phone.
+    reachable: Mapped[bool]
+
+
+class GuardianContactRow(Base):
+    """Staff's record of contacting a guardian in a same-day follow-up."""
+
+    __tablename__ = "guardian_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    follow_up_id: Mapped[int] = mapped_column(
+        ForeignKey("follow_ups.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[str]
+    # Whom: a guardian's id from the roster, or "" for someone else.
+    guardian_id: Mapped[str]
+    contacted_at: Mapped[datetime]
+    means: Mapped[str]
+    outcome: Mapped[str]
+    valid: Mapped[bool | None]
+    # The conversation topics covered, as their plain values.
+    topics: Mapped[list[str]] = mapped_column(JsonDocument)
+    note: Mapped[str]
+    recorded_at: Mapped[datetime]
+
+
+class SlackEventRow(Base):
+    """Slack event ids already handled, so that a retry reaching any process is handled once."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)

@@ -10,6 +10,10 @@ dispatchers (processes, hosts) working on one database:
   `SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent claims pass each other by instead of waiting
   or taking the same rows. SQLite has one writer at a time; there the choice and the lease are one
   `UPDATE ... WHERE id IN (SELECT ...)`, so the write lock covers the choice too.
+
+Versions of one message (a slot) are kept to one pending at a time by `add`, which supersedes the
+earlier ones, but not one that is leased: its dispatcher is sending it and will record what
+became of it. A leased version that is then to be tried again is superseded by `record`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import ColumnElement, Select, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +33,8 @@ from storage.repositories import delete_where
 
 INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 RELEASED = {"claimed_by": None, "claimed_until": None}
+# The versions that are, or are to be, on screen.
+LIVE = (DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value)
 
 
 class SqlOutboxRepository:
@@ -36,6 +42,8 @@ class SqlOutboxRepository:
         self.session = session
 
     async def add(self, message: OutboxMessage) -> bool:
+        if message.slot and await self._says_the_same(message):
+            return False
         insert = INSERTS_BY_DIALECT[self._dialect()]
         statement = (
             insert(OutboxRow)
@@ -43,8 +51,44 @@ class SqlOutboxRepository:
             .on_conflict_do_nothing(index_elements=[OutboxRow.key])
             .returning(OutboxRow.id)
         )
-        inserted = (await self.session.execute(statement)).first()
-        return inserted is not None
+        inserted = (await self.session.execute(statement)).scalar()
+        if inserted is None:
+            return False
+        if message.slot:
+            await self._supersede_before(message, inserted)
+        return True
+
+    async def _says_the_same(self, message: OutboxMessage) -> bool:
+        """Whether the newest live version in the message's slot has its text and buttons."""
+        columns = mapping.outbox_columns(message)
+        newest = (
+            await self.session.execute(
+                select(OutboxRow.text, OutboxRow.buttons)
+                .where(
+                    *_in_slot(message.platform, message.recipient, message.slot),
+                    OutboxRow.status.in_(LIVE),
+                )
+                .order_by(OutboxRow.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return newest is not None and tuple(newest) == (columns["text"], columns["buttons"])
+
+    async def _supersede_before(self, message: OutboxMessage, newest_id: int) -> None:
+        # A lease that ran out by the time the new version was made is as good as none.
+        not_leased: ColumnElement[bool] = OutboxRow.claimed_until.is_(None)
+        if message.created_at is not None:
+            not_leased = or_(not_leased, OutboxRow.claimed_until <= as_utc(message.created_at))
+        await self.session.execute(
+            update(OutboxRow)
+            .where(
+                *_in_slot(message.platform, message.recipient, message.slot),
+                OutboxRow.id < newest_id,
+                OutboxRow.status == DeliveryStatus.PENDING.value,
+                not_leased,
+            )
+            .values(status=DeliveryStatus.SUPERSEDED.value)
+        )
 
     async def claim(
         self,
@@ -76,13 +120,37 @@ class SqlOutboxRepository:
         return sorted(map(mapping.outbox_from_row, rows), key=lambda m: m.id or 0)
 
     async def record(self, message: OutboxMessage) -> None:
+        values = mapping.outbox_columns(message) | RELEASED
+        if await self._outdated(message):
+            values["status"] = DeliveryStatus.SUPERSEDED.value
         result = await self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == message.id)
-            .values(mapping.outbox_columns(message) | RELEASED)
+            update(OutboxRow).where(OutboxRow.id == message.id).values(values)
         )
         if result.rowcount != 1:
             raise KeyError(f"no outbox message with id {message.id}")
+
+    async def _outdated(self, message: OutboxMessage) -> bool:
+        """Whether a version to be tried again has a newer live version in its slot."""
+        if not message.slot or message.status is not DeliveryStatus.PENDING:
+            return False
+        newer = exists().where(
+            *_in_slot(message.platform, message.recipient, message.slot),
+            OutboxRow.id > message.id,
+            OutboxRow.status.in_(LIVE),
+        )
+        return bool(await self.session.scalar(select(newer)))
+
+    async def slot_ref(self, platform: str, recipient: str, slot: str) -> str:
+        ref = await self.session.scalar(
+            select(OutboxRow.ref)
+            .where(
+                *_in_slot(platform, recipient, slot),
+                OutboxRow.status == DeliveryStatus.SENT.value,
+            )
+            .order_by(OutboxRow.id.desc())
+            .limit(1)
+        )
+        return ref or ""
 
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
@@ -104,6 +172,15 @@ class SqlOutboxRepository:
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
+
+
+def _in_slot(platform: str, recipient: str, slot: str) -> tuple[ColumnElement[bool], ...]:
+    """The versions of one message on screen: one recipient's messages in one slot."""
+    return (
+        OutboxRow.platform == platform,
+        OutboxRow.recipient == recipient,
+        OutboxRow.slot == slot,
+    )
 
 
 def _claimable(now: datetime, limit: int, platforms: Collection[str] | None) -> Select[Any]:

@@ -247,6 +247,9 @@ class SqlAttendanceMarkRepository(_Repository):
             AttendanceMarkRow.day < day,
         )
 
+    async def delete(self, mark_id: int) -> None:
+        await delete_where(self.session, AttendanceMarkRow, AttendanceMarkRow.id == mark_id)
+
     async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
         rows = await self.session.scalars(
             select(AttendanceMarkRow)

@@ -24,6 +24,12 @@ from storage.repositories import (
     SqlSchoolRepository,
     SqlStaffRepository,
 )
+from storage.staff_day import (
+    SqlFollowUpRepository,
+    SqlGuardianContactRepository,
+    SqlRollCallRepository,
+    SqlSlackEventRepository,
+)
 
 
 class SqlAlchemyUnitOfWork:
@@ -44,6 +50,10 @@ class SqlAlchemyUnitOfWork:
     prompts: SqlPromptRepository
     contact_requests: SqlContactRequestRepository
     concerns: SqlConcernRepository
+    roll_calls: SqlRollCallRepository
+    follow_ups: SqlFollowUpRepository
+    guardian_contacts: SqlGuardianContactRepository
+    slack_events: SqlSlackEventRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -68,6 +78,10 @@ class SqlAlchemyUnitOfWork:
         self.prompts = SqlPromptRepository(session)
         self.contact_requests = SqlContactRequestRepository(session)
         self.concerns = SqlConcernRepository(session)
+        self.roll_calls = SqlRollCallRepository(session)
+        self.follow_ups = SqlFollowUpRepository(session)
+        self.guardian_contacts = SqlGuardianContactRepository(session)
+        self.slack_events = SqlSlackEventRepository(session)
         return self
 
     async def __aexit__(

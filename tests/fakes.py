@@ -14,6 +14,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Self
 
+from routine.follow_up import FollowUp, GuardianContact
 from routine.model import (
     AbsenceCode,
     AbsenceReport,
@@ -35,6 +36,10 @@ from routine.requests import (
     GuardianConcern,
     RequestStatus,
 )
+from routine.roll_call import RollCall
+
+# The outbox's versions that are, or are to be, on screen.
+LIVE_OUTBOX = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
 
 
 class FakeStore:
@@ -56,6 +61,10 @@ class FakeStore:
         self.prompts: dict[int, AbsencePrompt] = {}
         self.contact_requests: dict[int, ContactRequest] = {}
         self.concerns: dict[int, GuardianConcern] = {}
+        self.roll_calls: dict[int, RollCall] = {}
+        self.follow_ups: dict[int, FollowUp] = {}
+        self.guardian_contacts: dict[int, GuardianContact] = {}
+        self.slack_events: dict[str, datetime] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -203,6 +212,9 @@ class FakeMarks(_Repo):
             del self.store.marks[mark_id]
         return len(old)
 
+    async def delete(self, mark_id: int) -> None:
+        self.store.marks.pop(mark_id, None)
+
     async def add(self, mark: AttendanceMark) -> AttendanceMark:
         stored = dataclasses.replace(mark, id=next(self.store.ids))
         self.store.marks[stored.id] = stored
@@ -288,9 +300,37 @@ class FakeOutbox(_Repo):
     async def add(self, message: OutboxMessage) -> bool:
         if any(m.key == message.key for m in self.store.outbox.values()):
             return False
+        versions = self._versions(message.platform, message.recipient, message.slot)
+        live = [m for m in versions if m.status in LIVE_OUTBOX]
+        if live and (live[-1].text, live[-1].buttons) == (message.text, message.buttons):
+            return False
+        for earlier in versions:
+            if earlier.status is DeliveryStatus.PENDING and not self._leased(earlier, message):
+                superseded = dataclasses.replace(earlier, status=DeliveryStatus.SUPERSEDED)
+                self.store.outbox[earlier.id] = superseded
         stored = dataclasses.replace(message, id=next(self.store.ids))
         self.store.outbox[stored.id] = stored
         return True
+
+    def _versions(self, platform: str, recipient: str, slot: str) -> list[OutboxMessage]:
+        """The messages in one recipient's slot, oldest first; none without a slot."""
+        return [
+            m
+            for m in sorted(self.store.outbox.values(), key=lambda m: m.id or 0)
+            if slot and (m.platform, m.recipient, m.slot) == (platform, recipient, slot)
+        ]
+
+    def _leased(self, message: OutboxMessage, newer: OutboxMessage) -> bool:
+        """Whether `message` was leased when `newer` was made (always, if it has no date)."""
+        if message.id not in self.store.leases:
+            return False
+        return newer.created_at is None or self.store.leases[message.id][1] > newer.created_at
+
+    async def slot_ref(self, platform: str, recipient: str, slot: str) -> str:
+        sent = [
+            m for m in self._versions(platform, recipient, slot) if m.status is DeliveryStatus.SENT
+        ]
+        return sent[-1].ref if sent else ""
 
     async def claim(
         self,
@@ -316,7 +356,15 @@ class FakeOutbox(_Repo):
     async def record(self, message: OutboxMessage) -> None:
         if message.id not in self.store.outbox:
             raise KeyError(f"no outbox message with id {message.id}")
-        self.store.outbox[message.id] = message
+        newer = [
+            m
+            for m in self._versions(message.platform, message.recipient, message.slot)
+            if (m.id or 0) > (message.id or 0) and m.status in LIVE_OUTBOX
+        ]
+        if message.status is DeliveryStatus.PENDING and newer:
+            message = dataclasses.replace(message, status=DeliveryStatus.SUPERSEDED)
+        # Only the stored columns: what the dispatcher adds for sending is not kept.
+        self.store.outbox[message.id] = dataclasses.replace(message, replaces="")
         self.store.leases.pop(message.id, None)
 
     async def list(
@@ -429,6 +477,128 @@ class FakeConcerns(_Repo):
         )
 
 
+class FakeRollCalls(_Repo):
+    async def add(self, roll_call: RollCall) -> RollCall:
+        key = (roll_call.school_key, roll_call.class_name, roll_call.day)
+        if any((r.school_key, r.class_name, r.day) == key for r in self.store.roll_calls.values()):
+            raise ValueError(f"a roll call for {key} exists")
+        stored = dataclasses.replace(roll_call, id=next(self.store.ids))
+        self.store.roll_calls[stored.id] = stored
+        return stored
+
+    async def get(self, roll_call_id: int) -> RollCall | None:
+        return self.store.roll_calls.get(roll_call_id)
+
+    async def find(self, school_key: str, class_name: str, day: date) -> RollCall | None:
+        return next(
+            (
+                r
+                for r in self.store.roll_calls.values()
+                if (r.school_key, r.class_name, r.day) == (school_key, class_name, day)
+            ),
+            None,
+        )
+
+    async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
+        return sorted(
+            (
+                r
+                for r in self.store.roll_calls.values()
+                if (r.school_key, r.day) == (school_key, day)
+            ),
+            key=lambda r: r.class_name,
+        )
+
+    async def update(self, roll_call: RollCall) -> None:
+        if roll_call.id not in self.store.roll_calls:
+            raise KeyError(f"no roll call with id {roll_call.id}")
+        self.store.roll_calls[roll_call.id] = roll_call
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = [
+            i
+            for i, r in self.store.roll_calls.items()
+            if r.school_key == school_key and r.day < day
+        ]
+        for roll_call_id in old:
+            del self.store.roll_calls[roll_call_id]
+        return len(old)
+
+
+class FakeFollowUps(_Repo):
+    async def add(self, follow_up: FollowUp) -> FollowUp:
+        if await self.find(follow_up.school_key, follow_up.pupil_id, follow_up.day):
+            raise ValueError("a follow-up for that pupil and day exists")
+        stored = dataclasses.replace(follow_up, id=next(self.store.ids))
+        self.store.follow_ups[stored.id] = stored
+        return stored
+
+    async def get(self, follow_up_id: int) -> FollowUp | None:
+        return self.store.follow_ups.get(follow_up_id)
+
+    async def find(self, school_key: str, pupil_id: str, day: date) -> FollowUp | None:
+        return next(
+            (
+                f
+                for f in self.store.follow_ups.values()
+                if (f.school_key, f.pupil_id, f.day) == (school_key, pupil_id, day)
+            ),
+            None,
+        )
+
+    async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:
+        return sorted(
+            (
+                f
+                for f in self.store.follow_ups.values()
+                if (f.school_key, f.day) == (school_key, day)
+            ),
+            key=lambda f: f.id or 0,
+        )
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = {
+            i
+            for i, f in self.store.follow_ups.items()
+            if f.school_key == school_key and f.day < day
+        }
+        for contact_id, contact in list(self.store.guardian_contacts.items()):
+            if contact.follow_up_id in old:
+                del self.store.guardian_contacts[contact_id]
+        for follow_up_id in old:
+            del self.store.follow_ups[follow_up_id]
+        return len(old)
+
+
+class FakeGuardianContacts(_Repo):
+    async def add(self, contact: GuardianContact) -> GuardianContact:
+        if contact.follow_up_id not in self.store.follow_ups:
+            raise KeyError(f"no follow-up with id {contact.follow_up_id}")
+        stored = dataclasses.replace(contact, id=next(self.store.ids))
+        self.store.guardian_contacts[stored.id] = stored
+        return stored
+
+    async def list_for(self, follow_up_ids: list[int]) -> list[GuardianContact]:
+        return sorted(
+            (c for c in self.store.guardian_contacts.values() if c.follow_up_id in follow_up_ids),
+            key=lambda c: c.id or 0,
+        )
+
+
+class FakeSlackEvents(_Repo):
+    async def first_time(self, event_id: str, now: datetime) -> bool:
+        if event_id in self.store.slack_events:
+            return False
+        self.store.slack_events[event_id] = now
+        return True
+
+    async def delete_seen_before(self, moment: datetime) -> int:
+        old = [i for i, seen in self.store.slack_events.items() if seen < moment]
+        for event_id in old:
+            del self.store.slack_events[event_id]
+        return len(old)
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -448,6 +618,10 @@ class FakeUnitOfWork:
         self.prompts = FakePrompts(store)
         self.contact_requests = FakeContactRequests(store)
         self.concerns = FakeConcerns(store)
+        self.roll_calls = FakeRollCalls(store)
+        self.follow_ups = FakeFollowUps(store)
+        self.guardian_contacts = FakeGuardianContacts(store)
+        self.slack_events = FakeSlackEvents(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

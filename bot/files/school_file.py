@@ -6,7 +6,7 @@ import itertools
 import re
 import tomllib
 import zoneinfo
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,10 @@ from routine.setup import InvalidInput, Problem, SchoolSpec
 _TOP_KEYS = ("key", "name", "country", "timezone", "language", "classes")
 _TOP_TABLES = ("times", "calendar", "privacy", "reporting", "staff")
 _TIME_KEYS = ("roll_call", "report_cutoff", "unreported_prompt", "end_of_day")
+# Optional: by default shortly before the roll call is due (see _reminder_time).
+_REMINDER_KEY = "roll_call_reminder"
+_ESCALATION_KEY = "escalate_after_minutes"
+_LONGEST_ESCALATION = 24 * 60
 _CALENDAR_KEYS = ("terms", "breaks", "days_off")
 _SPAN_KEYS = ("name", "start", "end")
 _PRIVACY_KEYS = ("mentor_sees_reason", "mentor_sees_note", "retention_days")
@@ -248,14 +252,30 @@ class _SchoolFile:
 
     def _times(self) -> SchoolTimes:
         table = self._table("times")
-        self._unknown_keys(table, ("times",), _TIME_KEYS)
+        self._unknown_keys(table, ("times",), (*_TIME_KEYS, _REMINDER_KEY, _ESCALATION_KEY))
         defaults = SchoolTimes()
-        found = {
+        found: dict[str, Any] = {
             key: self._clock(table, ("times",), key, getattr(defaults, key)) for key in _TIME_KEYS
         }
+        reminder = _reminder_time(found["roll_call"], found["unreported_prompt"])
+        found[_REMINDER_KEY] = self._clock(table, ("times",), _REMINDER_KEY, reminder)
+        found["escalate_after"] = self._escalation(table, defaults.escalate_after)
         times = SchoolTimes(**found)
         self._check_time_order(times, table)
         return times
+
+    def _escalation(self, table: dict[str, Any], default: timedelta) -> timedelta:
+        value = table.get(_ESCALATION_KEY)
+        if value is None:
+            return default
+        whole_minutes = isinstance(value, int) and not isinstance(value, bool)
+        if whole_minutes and 1 <= value <= _LONGEST_ESCALATION:
+            return timedelta(minutes=value)
+        self._report(
+            ("times", _ESCALATION_KEY),
+            f"must be a number of minutes from 1 to {_LONGEST_ESCALATION}, not {value!r}",
+        )
+        return default
 
     def _clock(self, table: dict[str, Any], path: KeyPath, key: str, default: time) -> time:
         value = table.get(key)
@@ -273,11 +293,15 @@ class _SchoolFile:
     def _check_time_order(self, times: SchoolTimes, table: dict[str, Any]) -> None:
         # The "not reported yet" prompt needs both the cut-off and the roll call behind it,
         # and everything happens before the day ends.
-        for earlier, later in (
+        pairs = [
             ("report_cutoff", "unreported_prompt"),
             ("roll_call", "unreported_prompt"),
             ("unreported_prompt", "end_of_day"),
-        ):
+        ]
+        if _REMINDER_KEY in table and times.roll_call < times.unreported_prompt:
+            # Otherwise it lies between them by construction, or the pair above is wrong.
+            pairs += [("roll_call", _REMINDER_KEY), (_REMINDER_KEY, "unreported_prompt")]
+        for earlier, later in pairs:
             first, then = getattr(times, earlier), getattr(times, later)
             if first < then:
                 continue
@@ -506,3 +530,10 @@ def _described(value: object) -> str:
     names = {bool: "boolean", int: "integer", float: "number", str: "string"}
     names |= {date: "date", datetime: "date-time", time: "time"}
     return f"{names.get(type(value), type(value).__name__)} {value!r}"
+
+
+def _reminder_time(roll_call: time, due: time) -> time:
+    """15 minutes before the roll call is due; halfway, if the roll call opens later than that."""
+    opens, closes = roll_call.hour * 60 + roll_call.minute, due.hour * 60 + due.minute
+    minutes = closes - 15 if closes - 15 > opens else (opens + closes) // 2
+    return time(minutes // 60, minutes % 60)

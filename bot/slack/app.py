@@ -1,11 +1,15 @@
-"""The Slack channel inside `narvaro run`: slack-bolt's AsyncApp, receiving Slack's requests at
-`POST /slack/events` on the shared HTTP server, handing each to the dialog engine, and its
-replies back as Block Kit.
+"""The Slack channel inside `narvaro run`: slack-bolt's AsyncApp, handing each of Slack's
+requests to the dialog engine, and its replies back as Block Kit.
 
-Bolt checks every request's signature and timestamp (a bad or old one gets 401 and is not
-read). Every listener acknowledges first, within Slack's 3 seconds, and works afterwards in a
-task of its own; `stop()` waits for those. Work for one conversation runs one at a time, so
-that two quick presses see each other's state.
+Requests arrive one of two ways. Over HTTP (the default), Slack posts them to `POST
+/slack/events` on the shared HTTP server, and bolt checks every request's signature and
+timestamp (a bad or old one gets 401 and is not read). In Socket Mode (an app-level token),
+the app opens a WebSocket to Slack and the requests come as envelopes over it: no public URL,
+and nothing to sign, since only Slack can write to a connection the app opened with its token.
+
+The same listeners serve both: each acknowledges first, within Slack's 3 seconds, and works
+afterwards in a task of its own; `stop()` waits for those. Work for one conversation runs one
+at a time, so that two quick presses see each other's state.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -26,7 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import OperatorError
 from bot.http import HttpServer
 from bot.slack import listeners
-from bot.slack.dedupe import SeenEvents
+from bot.slack.dedupe import OncePerEvent
 from bot.slack.locales import LocaleCache
 from bot.slack.replies import ReplyWriter
 from bot.slack.sender import SlackSender
@@ -35,24 +40,41 @@ from dialogs.events import Incoming, Reply
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# How long the first Socket Mode connection may take before `narvaro run` gives up starting.
+CONNECT_SECONDS = 30
 
 
 class Dialogs(Protocol):
     async def handle(self, incoming: Incoming) -> list[Reply]: ...
 
 
-def build_app(token: str, signing_secret: str, api_url: str) -> AsyncApp:
+def build_app(
+    token: str, signing_secret: str, api_url: str, *, socket_mode: bool = False
+) -> AsyncApp:
+    """Over HTTP the signing secret is required (bolt refuses an empty one); in Socket Mode
+    there is no signature to check, and no HTTP route either."""
     client = AsyncWebClient(token=token, base_url=api_url)
     # The token goes with the client only: bolt takes it from there (and warns if given twice).
     return AsyncApp(
         signing_secret=signing_secret,
         client=client,
         process_before_response=False,
+        request_verification_enabled=not socket_mode,
     )
 
 
 class SlackChannel:
-    def __init__(self, app: AsyncApp, dialogs: Dialogs, *, api_url: str = "") -> None:
+    def __init__(
+        self,
+        app: AsyncApp,
+        dialogs: Dialogs,
+        *,
+        api_url: str = "",
+        app_token: str = "",
+        once: OncePerEvent | None = None,
+    ) -> None:
+        """`app_token` (xapp-...) turns Socket Mode on. `once` tells which events are new; by
+        default only this process remembers them."""
         self.app = app
         self.client: AsyncWebClient = app.client
         self.sender = SlackSender(self.client)
@@ -60,18 +82,30 @@ class SlackChannel:
         self.replies = ReplyWriter(self.client)
         self._dialogs = dialogs
         self._api_url = api_url
-        self._seen = SeenEvents()
+        self._app_token = app_token
+        self._socket: AsyncSocketModeHandler | None = None
+        self._once = once or OncePerEvent()
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         app.middleware(self._once_per_event)
         listeners.register_all(app, self)
 
+    @property
+    def uses_socket_mode(self) -> bool:
+        return bool(self._app_token)
+
     def mount(self, http: HttpServer) -> None:
-        """Serve Slack's requests on `http` (before it starts)."""
+        """Serve Slack's requests on `http` (before it starts): HTTP mode."""
         http.add_route("POST", EVENTS_PATH, self.events)
 
     async def start(self) -> None:
-        """Check the token (auth.test), as Telegram's start checks its own."""
+        """Check the token (auth.test), as Telegram's start checks its own; in Socket Mode,
+        connect, after which Slack's requests arrive."""
+        await self._check_bot_token()
+        if self.uses_socket_mode:
+            await self._connect()
+
+    async def _check_bot_token(self) -> None:
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
@@ -83,13 +117,54 @@ class SlackChannel:
             raise OperatorError(f"cannot reach Slack at {self._api_url}: {error}") from None
         log.info("Slack app %s started in %s", identity.get("user"), identity.get("team"))
 
+    async def _connect(self) -> None:
+        url = await self._connection_url()
+        # Built here, inside the running loop: the client starts its tasks as it is made.
+        self._socket = AsyncSocketModeHandler(self.app, self._app_token, web_client=self.client)
+        # The URL just issued serves the first connection; reconnections ask for new ones.
+        self._socket.client.wss_uri = url
+        try:
+            async with asyncio.timeout(CONNECT_SECONDS):
+                await self._socket.connect_async()
+        except TimeoutError:
+            raise OperatorError(
+                f"cannot open Slack's Socket Mode connection (from {self._api_url})"
+            ) from None
+        log.info("Slack's Socket Mode connection is open")
+
+    async def _connection_url(self) -> str:
+        # Asked here rather than by the socket client, which would retry a refused token
+        # forever instead of saying which setting is wrong.
+        try:
+            opened = await self.client.apps_connections_open(app_token=self._app_token)
+        except SlackApiError as error:
+            raise OperatorError(
+                "Slack refused the app-level token (NARVARO_SLACK_APP_TOKEN) at "
+                f"{self._api_url}: {error.response.get('error')}"
+            ) from None
+        except OSError as error:
+            raise OperatorError(f"cannot reach Slack at {self._api_url}: {error}") from None
+        return str(opened["url"])
+
     async def stop(self) -> None:
-        """Finish the work already acknowledged, then let go of the connections."""
+        """Stop receiving, finish the work already acknowledged, then let go of the
+        connections."""
+        await self._disconnect()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         session = getattr(self.client, "session", None)
         if session is not None:
             await session.close()
+
+    async def _disconnect(self) -> None:
+        if self._socket is None:
+            return
+        client, self._socket = self._socket.client, None
+        await client.close()
+        # close() cancels the client's tasks without waiting: waited for here, so that none is
+        # still pending when the event loop closes.
+        tasks = (client.message_processor, client.current_session_monitor, client.message_receiver)
+        await asyncio.gather(*(t for t in tasks if t is not None), return_exceptions=True)
 
     async def events(self, request: web.Request) -> web.Response:
         response = await self.app.async_dispatch(await to_bolt_request(request))
@@ -125,7 +200,7 @@ class SlackChannel:
         self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not self._seen.first_time(event_id):
+        if isinstance(event_id, str) and not await self._once.first_time(event_id):
             log.info("Slack delivered event %s again: handled once", event_id)
             return BoltResponse(status=200, body="")
         return await next()

@@ -5,7 +5,8 @@ which workspace. Out: `chat.postMessage` keyword arguments with Block Kit blocks
 section for the text, `actions` blocks for the buttons), a modal view for a form, and the App
 Home view. Slack's limits are kept here: 3000 characters per section, 25 elements per actions
 block, 50 blocks per message (a longer reply becomes several messages), 24 characters in a
-modal's title and submit label.
+modal's title and submit label, 100 options per select (a field with more becomes several
+selects) and 100 blocks per modal.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ MAX_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_BUTTON_TEXT = 75
 MAX_VIEW_TITLE = 24
+MAX_VIEW_BLOCKS = 100
+MAX_OPTIONS = 100
+MAX_LABEL = 2000
+# Joins a field's name and the number of one of its parts, when its choices fill several selects.
+PART = "~"
 
 Blocks = list[dict[str, Any]]
 PostKwargs = dict[str, Any]
@@ -130,37 +136,87 @@ def home_view(replies: Iterable[Reply]) -> dict[str, Any]:
 
 def modal(form: Form, chat: str) -> dict[str, Any]:
     """A form as a modal. `chat` rides along in private_metadata, so that the submission goes
-    to the conversation that offered the form."""
+    to the conversation that offered the form. A form too big for one modal is a ValueError:
+    it is the flow that must ask for less."""
+    blocks = [block for field in form.fields for block in _inputs(field)]
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        raise ValueError(f"form {form.id} needs {len(blocks)} blocks of {MAX_VIEW_BLOCKS}")
     return {
         "type": "modal",
         "callback_id": form.id,
         "private_metadata": chat,
         "title": _plain(form.title, MAX_VIEW_TITLE),
         "submit": _plain(form.submit_label, MAX_VIEW_TITLE),
-        "blocks": [_input(field) for field in form.fields],
+        "blocks": blocks,
     }
 
 
-def _input(field: FormField) -> dict[str, Any]:
-    if field.choices:
-        element: dict[str, Any] = {
-            "type": "static_select",
-            "action_id": field.name,
-            "options": [
-                {"text": _plain(label, MAX_BUTTON_TEXT), "value": value}
-                for value, label in field.choices
-            ],
-        }
-    else:
-        element = {"type": "plain_text_input", "action_id": field.name}
-        element["multiline"] = field.multiline
+def _inputs(field: FormField) -> Blocks:
+    """A field's input blocks: one, unless its choices fill several selects. Those are named
+    `name`, `name~2`, … and labelled "Label", "Label (2)", …; `submitted_values` joins them."""
+    if not field.choices:
+        return [_input(field.name, field.label, field.required, _text_input(field))]
+    parts = [
+        field.choices[start : start + MAX_OPTIONS]
+        for start in range(0, len(field.choices), MAX_OPTIONS)
+    ]
+    # Slack would demand a pick in every part of a required field; the engine asks for it.
+    required = field.required and len(parts) == 1
+    return [
+        _input(
+            field.name if number == 1 else f"{field.name}{PART}{number}",
+            field.label if number == 1 else f"{field.label} ({number})",
+            required,
+            _select(field, part),
+        )
+        for number, part in enumerate(parts, 1)
+    ]
+
+
+def _input(block_id: str, label: str, required: bool, element: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "input",
-        "block_id": field.name,
-        "optional": not field.required,
-        "label": _plain(field.label, 2000),
+        "block_id": block_id,
+        "optional": not required,
+        "label": _plain(label, MAX_LABEL),
         "element": element,
     }
+
+
+def _text_input(field: FormField) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": field.name,
+        "multiline": field.multiline,
+    }
+    if field.initial and field.initial[0]:
+        element["initial_value"] = field.initial[0]
+    return element
+
+
+def _select(field: FormField, choices: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    options = [
+        {"text": _plain(label, MAX_BUTTON_TEXT), "value": value} for value, label in choices
+    ]
+    element: dict[str, Any] = {
+        "type": "multi_static_select" if field.multiple else "static_select",
+        "action_id": field.name,
+        "options": options,
+    }
+    selected = _initially_selected(field)
+    initial = [option for option in options if option["value"] in selected]
+    if initial and field.multiple:
+        element["initial_options"] = initial
+    elif initial:
+        element["initial_option"] = initial[0]
+    return element
+
+
+def _initially_selected(field: FormField) -> set[str]:
+    """The offered values among `initial`; of a single select's, the first choice only, so
+    that a field split into parts starts with one selected in one part."""
+    offered = [value for value, _label in field.choices if value in field.initial]
+    return set(offered if field.multiple else offered[:1])
 
 
 # In
@@ -213,17 +269,23 @@ def incoming_from_submission(body: Mapping[str, Any]) -> Incoming | None:
 
 
 def submitted_values(values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, str]:
-    """`view.state.values` (block id → action id → element state) as field name → text; an
-    empty optional field is left out."""
-    form: dict[str, str] = {}
+    """`view.state.values` (block id → action id → element state) as field name → text; the
+    action id is the field's name. Several selected values, from a multi select or from the
+    parts of a field (see `_inputs`), are joined by "\n" in the order of the blocks. An empty
+    optional field is left out."""
+    picked: dict[str, list[str]] = {}
     for block in values.values():
         for name, state in block.items():
-            value = state.get("value")
-            if value is None and state.get("selected_option"):
-                value = state["selected_option"].get("value")
-            if value:
-                form[name] = value
-    return form
+            picked.setdefault(name, []).extend(_picked(state))
+    return {name: "\n".join(found) for name, found in picked.items() if found}
+
+
+def _picked(state: Mapping[str, Any]) -> list[str]:
+    if state.get("selected_options"):
+        return [option["value"] for option in state["selected_options"]]
+    if state.get("selected_option"):
+        return [state["selected_option"]["value"]]
+    return [state["value"]] if state.get("value") else []
 
 
 def _team(body: Mapping[str, Any]) -> str:

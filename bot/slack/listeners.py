@@ -83,7 +83,7 @@ def register_command(app: AsyncApp, channel: SlackChannel) -> None:
         await ack()
         user, team = command.get("user_id", ""), command.get("team_id", "")
         if user:
-            _later(channel, Incoming(key=key(team, user, user), text="/menu"))
+            _later(channel, Incoming(key=key(team, user, user), text="/today"))
 
 
 def register_home(app: AsyncApp, channel: SlackChannel) -> None:
@@ -94,7 +94,7 @@ def register_home(app: AsyncApp, channel: SlackChannel) -> None:
         if event.get("tab") != "home" or not user:
             return
         home = key(body.get("team_id", ""), HOME, user)
-        _later(channel, Incoming(key=home, text="/menu"))
+        _later(channel, Incoming(key=home, text="/today"))
 
 
 def _later(channel: SlackChannel, incoming: Incoming, *, trigger_id: str | None = None) -> None:

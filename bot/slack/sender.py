@@ -2,6 +2,10 @@
 
 The dispatcher decides when to try again and when to give up; this only tells it what Slack
 said: wait this long (429 with Retry-After), try again later, or this person cannot be reached.
+
+A message that replaces an earlier version (`OutboxMessage.replaces`, "channel:ts") edits it with
+`chat.update`; should that message be gone, the new version is posted instead. What was posted
+is reported by its "channel:ts", for the next version to edit.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from routine.outbox import DeliveryResult, OutboxMessage
 
 # Errors that sending again cannot mend: the person left, was deactivated, or never existed.
 UNREACHABLE = frozenset({"user_not_found", "account_inactive", "channel_not_found"})
+# Errors of chat.update after which posting anew is the way to show the message.
+NOT_EDITABLE = frozenset({"message_not_found", "cant_update_message"})
 # When Slack says "ratelimited" without saying for how long.
 DEFAULT_WAIT = timedelta(seconds=30)
 
@@ -31,13 +37,37 @@ class SlackSender:
 
     async def send(self, message: OutboxMessage) -> DeliveryResult:
         try:
-            for kwargs in outbox_messages(message):
-                await self._client.chat_postMessage(**kwargs)
+            if message.replaces and await self._edited(message):
+                return DeliveryResult.ok(ref=message.replaces)
+            return DeliveryResult.ok(ref=await self._post(message))
         except SlackApiError as error:
             return result_of(error)
         except (ClientError, TimeoutError, OSError) as error:
             return DeliveryResult.retry(f"{type(error).__name__}: {error}")
-        return DeliveryResult.ok()
+
+    async def _post(self, message: OutboxMessage) -> str:
+        """Post the message (in as many parts as it takes); the first part's ref, as the part
+        a later version edits."""
+        ref = ""
+        for kwargs in outbox_messages(message):
+            response = await self._client.chat_postMessage(**kwargs)
+            ref = ref or f"{response['channel']}:{response['ts']}"
+        return ref
+
+    async def _edited(self, message: OutboxMessage) -> bool:
+        """Edit the replaced message; False if it cannot be edited (any more)."""
+        channel, _, ts = message.replaces.partition(":")
+        # One message on screen stays one: a version too long for it loses its last blocks.
+        first, *_rest = outbox_messages(message)
+        try:
+            await self._client.chat_update(
+                channel=channel, ts=ts, text=first["text"], blocks=first["blocks"]
+            )
+        except SlackApiError as error:
+            if error.response.get("error") in NOT_EDITABLE:
+                return False
+            raise
+        return True
 
 
 def result_of(error: SlackApiError) -> DeliveryResult:

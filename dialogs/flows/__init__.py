@@ -7,9 +7,11 @@ from dialogs.flows import (
     concern,
     contact,
     contact_requests,
+    guardian_contact,
     language,
     manage_reports,
     report_absence,
+    roll_call,
     todays_absences,
     welcome,
 )
@@ -22,8 +24,10 @@ def all_flows() -> list[Flow]:
         manage_reports.FLOW,
         contact.FLOW,
         concern.FLOW,
+        roll_call.FLOW,
         todays_absences.FLOW,
         contact_requests.FLOW,
         language.FLOW,
         welcome.FLOW,
+        guardian_contact.FLOW,
     ]

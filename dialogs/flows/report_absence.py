@@ -13,6 +13,7 @@ from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, 
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
 from dialogs.i18n import N_, _, format_clock, format_day, format_short_day
 from dialogs.labels import REASONS, describe_when
+from dialogs.live import refresh_today
 from dialogs.messages import report_error_message
 from dialogs.notices import late_report
 from dialogs.parsing import parse_clock, parse_day
@@ -182,6 +183,8 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go | Retry:
     ctx.say(receipt.format(ref=report.id) + "\n" + await summarise(ctx, report))
     if _after_cutoff(ctx, report):
         await _tell_mentors_of_late_report(ctx, report)
+    if report.covers(ctx.today):
+        await refresh_today(ctx.uow, ctx.actor.school, report.pupil_id, ctx.today, ctx.now)
     return Go("sent")
 
 

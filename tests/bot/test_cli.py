@@ -181,10 +181,19 @@ def test_a_report_in_the_console_reaches_the_mentor(run, school: str) -> None:
         stdin="1\n1\n1\n1\nHämtas kl 12\n1\n/quit\n",
     )
     assert "Tack! Skolan har fått din anmälan." in guardian.stdout, guardian.stdout
-    mentor = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="1\n")
+    mentor = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="2\n")
     assert "• Alva Nilsson: Sjuk, hela dagen — meddelande: Hämtas kl 12" in mentor.stdout
-    other = run("console", "--as", "mentor", "--id", "S-SE-02", stdin="1\n")
+    other = run("console", "--as", "mentor", "--id", "S-SE-02", stdin="2\n")
     assert "Alva Nilsson" not in other.stdout
+
+
+def test_a_mentor_takes_the_roll_call_in_the_console_and_can_change_it(run, school: str) -> None:
+    # S-SE-01 mentors 7A; Alva Nilsson is the first of the class. Absent: 1; late: none.
+    taken = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="1\n1\n\n/quit\n")
+    assert "Uppropet för klass 7A är sparat: 1 frånvarande, 0 sena." in taken.stdout
+    # Opened again, the form shows what was submitted.
+    again = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="1\n/quit\n")
+    assert "[x] 1) Alva Nilsson" in again.stdout, again.stdout
 
 
 def test_the_console_checks_who_you_say_you_are(run, school: str) -> None:

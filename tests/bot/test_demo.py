@@ -24,8 +24,9 @@ def play(cwd: Path, keys: str, *options: str) -> subprocess.CompletedProcess[str
 @pytest.mark.parametrize("language", COUNTRIES)
 def test_a_guardian_s_report_reaches_the_child_s_mentor(language: str, tmp_path: Path) -> None:
     guardian, mentor, receipt, seen_by_mentor = COUNTRIES[language]
-    # Report for the first child: ill, today, the whole day, no note; send; then the mentor.
-    keys = f"{guardian}\n1\n1\n1\n1\n1\n1\n1\n/switch\n{mentor}\n1\n/quit\n"
+    # Report for the first child: ill, today, the whole day, no note; send; then the mentor
+    # looks at today's reported absences (the second choice, after the roll call).
+    keys = f"{guardian}\n1\n1\n1\n1\n1\n1\n1\n/switch\n{mentor}\n2\n/quit\n"
     result = play(tmp_path, keys)
     assert (result.returncode, result.stderr) == (0, "")
     assert receipt in result.stdout
@@ -37,8 +38,8 @@ def test_a_guardian_s_report_reaches_the_child_s_mentor(language: str, tmp_path:
 
 def test_the_demo_keeps_its_data_unless_asked_to_start_afresh(tmp_path: Path) -> None:
     play(tmp_path, "1\n1\n1\n1\n1\n1\n1\n1\n/switch\n/quit\n")
-    kept = play(tmp_path, "2\n1\n/quit\n")
-    fresh = play(tmp_path, "2\n1\n/quit\n", "--fresh")
+    kept = play(tmp_path, "2\n2\n/quit\n")
+    fresh = play(tmp_path, "2\n2\n/quit\n", "--fresh")
     assert "Sjuk, hela dagen" in kept.stdout
     assert "Sjuk, hela dagen" not in fresh.stdout
 

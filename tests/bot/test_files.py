@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -165,6 +165,30 @@ def test_times_dates_as_strings_and_a_byte_order_mark_are_accepted(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
+    ("times", "reminder"),
+    [
+        ('roll_call = "08:15"', time(8, 45)),
+        ('roll_call = "08:50"', time(8, 55)),
+        ('roll_call = "08:15"\nroll_call_reminder = "08:30"', time(8, 30)),
+    ],
+    ids=["default", "halfway-when-close", "given"],
+)
+def test_the_roll_call_reminder_comes_before_the_roll_call_is_due(
+    tmp_path: Path, times: str, reminder: time
+) -> None:
+    spec = parse_school_file(write(tmp_path, changed(SCHOOL, 'roll_call = "08:15"', times)))
+    assert spec.school.times.roll_call_reminder == reminder
+
+
+def test_the_escalation_time_of_contact_requests_is_read_in_minutes(tmp_path: Path) -> None:
+    text = changed(
+        SCHOOL, 'roll_call = "08:15"', 'roll_call = "08:15"\nescalate_after_minutes = 45'
+    )
+    spec = parse_school_file(write(tmp_path, text))
+    assert spec.school.times.escalate_after == timedelta(minutes=45)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
         pytest.param(
@@ -256,6 +280,33 @@ def test_times_dates_as_strings_and_a_byte_order_mark_are_accepted(tmp_path: Pat
                 " roll_call (09:30)"
             ],
             id="time-order",
+        ),
+        pytest.param(
+            'roll_call = "08:15"',
+            'roll_call = "08:15"\nroll_call_reminder = "09:10"',
+            [
+                "line 9: times.roll_call_reminder: unreported_prompt (09:00) must be later than"
+                " roll_call_reminder (09:10)"
+            ],
+            id="reminder-after-due",
+        ),
+        pytest.param(
+            'roll_call = "08:15"',
+            'roll_call = "08:15"\nescalate_after_minutes = 0',
+            [
+                "line 9: times.escalate_after_minutes: must be a number of minutes from 1 to 1440,"
+                " not 0"
+            ],
+            id="escalation-range",
+        ),
+        pytest.param(
+            'roll_call = "08:15"',
+            'roll_call = "08:15"\nescalate_after_minutes = "2h"',
+            [
+                "line 9: times.escalate_after_minutes: must be a number of minutes from 1 to 1440,"
+                " not '2h'"
+            ],
+            id="escalation-type",
         ),
         pytest.param(
             "days_off = [2026-11-02]",

@@ -16,6 +16,7 @@ from bot import operator
 from bot.operator import demo_file
 from bot.settings import Settings
 from scheduler.clock import JOB_TABLE, sync_database_url
+from scheduler.jobs import JOBS
 from tests.bot.process import MONDAY_MORNING, NARVARO, run_narvaro
 
 SCHOOL = "se-bjorkangen"
@@ -85,10 +86,7 @@ def test_run_schedules_the_school_s_jobs_and_stops_cleanly_on_sigterm(
     wait_for(process, "narvaro is running")
     code, rest = stop(process, signal.SIGTERM)
     assert (code, "narvaro stopped" in rest, "Traceback" in rest) == (0, True, False)
-    assert stored_job_ids(database) == {
-        f"{name}:{SCHOOL}"
-        for name in ("roll-call", "unreported-absences", "end-of-day", "retention")
-    }
+    assert stored_job_ids(database) == {f"{name}:{SCHOOL}" for name in JOBS}
 
 
 def test_an_extra_worker_runs_no_scheduler(database: str, tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
         """
     > hej
     < Hej Jonas Ahl! Vad vill du göra?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -66,14 +66,14 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < • Olle Berg: Sjuk, hela dagen — meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
         """
     )
     await chat_as("se-S1").verify(
         """
     > hej
     < Hej Karin Ek! Vad vill du göra?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -81,7 +81,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
         """
     )
 
@@ -133,7 +133,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
         """
     > hei
     < Hei Lise Berg! Hva vil du gjøre?
-    [Dagens meldte fravær] [Kontaktforespørsler] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Språk]
     > [Dagens meldte fravær]
     < Meldt fravær mandag 23. november 2026
     <
@@ -141,7 +141,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < • Ola Nordmann: Annen årsak, går kl. 13:15
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Dagens meldte fravær] [Kontaktforespørsler] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Språk]
         """
     )
 
@@ -204,7 +204,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Søren Madsen! Hvad vil du gerne gøre?
-    [Dagens meldte fravær] [Kontakthenvendelser] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Sprog]
     > [Dagens meldte fravær]
     < Meldt fravær mandag den 23. november 2026
     <
@@ -212,7 +212,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Intet meldt fravær.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Dagens meldte fravær] [Kontakthenvendelser] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Sprog]
         """
     )
 
@@ -304,7 +304,7 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -315,18 +315,18 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
         """
     )
     await chat_as("se-S4").verify(
         """
     > hej
     < Hej Nils Holm! Vad vill du göra?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
     > [Dagens anmälda frånvaro]
     < Du har inga klasser i skolans inställningar. Fråga skolans administratör.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
         """
     )

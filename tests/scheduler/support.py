@@ -46,9 +46,11 @@ class RecordingSender:
         self.time = time
         self.answer = answer
         self.sent: list[tuple[float, str]] = []
+        self.messages: list[OutboxMessage] = []
 
     async def send(self, message: OutboxMessage) -> DeliveryResult:
         self.sent.append((self.time.monotonic(), message.key))
+        self.messages.append(message)
         return self.answer(message)
 
     @property

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import dataclasses
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from dialogs.i18n import _, format_day, use_locale
+from dialogs.i18n import _, format_clock, format_day, use_locale
 from routine.model import (
     AbsenceReport,
     AttendanceMark,
@@ -24,7 +25,17 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import OutboxMessage
-from routine.requests import AbsencePrompt, ConcernKind, GuardianConcern
+from routine.requests import (
+    AbsencePrompt,
+    ConcernKind,
+    ContactRequest,
+    ContactTime,
+    ContactTopic,
+    ContactWay,
+    GuardianConcern,
+    RequestStatus,
+)
+from routine.roll_call import RollCallStatus
 from routine.roster import default_absence_codes
 from scheduler.jobs import JOBS, JobContext, UnknownSchool
 from tests.fakes import FakeUnitOfWorkFactory
@@ -123,14 +134,25 @@ async def test_guardians_of_unreported_absences_are_asked_in_their_language(fact
 
 async def test_each_mentor_gets_the_list_for_their_classes(factory) -> None:
     await run(factory, "unreported-absences")
-    lists = {m.recipient: m.text for m in queued(factory) if m.kind == "unreported-list"}
+    lists = {m.recipient: m for m in queued(factory) if m.kind == "follow-up-list"}
     assert list(lists) == ["U1"]  # Olle (7B) is reported ill, so Jonas gets no list
-    lines = lists["U1"].splitlines()
+    lines = lists["U1"].text.splitlines()
     with use_locale("sv"):
-        phone = _("no guardian can be reached in chat: please phone")
+        asked = _("asked the guardians in chat; no answer yet.")
+        contact = _("Contact the guardian: {name}")
     # Maja's guardians: Per has no chat account, but Sara is on Telegram.
-    assert lines[1:3] == ["• Elsa Berg (7A)", "• Maja Lind (7A)"]
-    assert len(lines) == 4 and phone not in lists["U1"]
+    assert lines[1:3] == [f"• Elsa Berg (7A): {asked}", f"• Maja Lind (7A): {asked}"]
+    assert len(lines) == 4
+    follow_ups = sorted(factory.store.follow_ups.values(), key=lambda f: f.pupil_id)
+    assert [(f.pupil_id, f.day, f.reachable) for f in follow_ups] == [
+        ("P1", MONDAY, True),
+        ("P2", MONDAY, True),
+    ]
+    assert [(b.id, b.label) for b in lists["U1"].buttons] == [
+        (f"f.{follow_ups[0].id}.contact", contact.format(name="Elsa Berg")),
+        (f"f.{follow_ups[1].id}.contact", contact.format(name="Maja Lind")),
+    ]
+    assert lists["U1"].slot == "follow-up:2026-11-23"
 
 
 async def test_the_mentor_is_told_to_phone_when_no_guardian_is_in_chat(factory) -> None:
@@ -138,18 +160,28 @@ async def test_the_mentor_is_told_to_phone_when_no_guardian_is_in_chat(factory) 
         await uow.accounts.delete("telegram", "1003")
         await uow.commit()
     await run(factory, "unreported-absences")
-    (mentor_list,) = [m.text for m in queued(factory) if m.kind == "unreported-list"]
+    (mentor_list,) = [m.text for m in queued(factory) if m.kind == "follow-up-list"]
     with use_locale("sv"):
-        phone = _("no guardian can be reached in chat: please phone")
-    assert mentor_list.splitlines()[2] == f"• Maja Lind (7A) — {phone}"
+        phone = _("no guardian can be reached in chat: please phone.")
+    assert mentor_list.splitlines()[2] == f"• Maja Lind (7A): {phone}"
+    maja = next(f for f in factory.store.follow_ups.values() if f.pupil_id == "P2")
+    assert maja.reachable is False
 
 
 async def test_running_the_job_twice_queues_nothing_twice(factory) -> None:
     first = await run(factory, "unreported-absences")
     second = await run(factory, "unreported-absences")
-    assert first == "2 unreported absence(s); 3 message(s) queued, 0 already queued"
-    assert second == "2 unreported absence(s); 0 message(s) queued, 3 already queued"
+    assert first == (
+        "0 roll call(s) not answered, 2 unreported absence(s); "
+        "3 message(s) queued, 0 already queued"
+    )
+    # The mentor's list shows nothing new, so it is not queued again.
+    assert second == (
+        "0 roll call(s) not answered, 2 unreported absence(s); "
+        "0 message(s) queued, 3 already queued"
+    )
     assert len(queued(factory)) == 3
+    assert len(factory.store.follow_ups) == 2
 
 
 async def test_a_report_arriving_later_takes_the_pupil_off_the_list(factory) -> None:
@@ -158,7 +190,8 @@ async def test_a_report_arriving_later_takes_the_pupil_off_the_list(factory) -> 
             AbsenceReport("se", "P1", "G1", ReasonCategory.OTHER, MONDAY, MONDAY)
         )
         await uow.commit()
-    assert (await run(factory, "unreported-absences")).startswith("1 unreported absence(s)")
+    summary = await run(factory, "unreported-absences")
+    assert summary.startswith("0 roll call(s) not answered, 1 unreported absence(s)")
 
 
 async def test_the_end_of_the_day_makes_unexplained_absence_invalid(factory) -> None:
@@ -197,13 +230,71 @@ async def test_in_denmark_another_reason_is_unlawful_absence(factory) -> None:
     assert (elsa.explained, elsa.valid, elsa.code) == (True, False, "other")
 
 
-async def test_mentors_are_reminded_of_the_roll_call(factory) -> None:
+async def test_each_class_s_roll_call_opens_and_reaches_its_mentors(factory) -> None:
+    summary = await run(factory, "roll-call")
+    roll_calls = sorted(factory.store.roll_calls.values(), key=lambda r: r.class_name)
+    messages = {m.recipient: m for m in queued(factory)}
+
+    assert summary == "2 roll call(s) open; 2 message(s) queued, 0 already queued"
+    assert [(r.class_name, r.day, r.status.value) for r in roll_calls] == [
+        ("7A", MONDAY, "open"),
+        ("7B", MONDAY, "open"),
+    ]
+    assert (messages["U1"].slot, messages["U2"].slot) == (
+        "roll-call:7A:2026-11-23",
+        "roll-call:7B:2026-11-23",
+    )
+    assert [b.id for b in messages["U1"].buttons] == [
+        f"r.{roll_calls[0].id}.open",
+        f"r.{roll_calls[0].id}.confirm",
+    ]
+    with use_locale("da"):
+        reported = _("Reported by guardians:")
+        absent = _("Absent: {names}").format(names="Olle Berg")
+    # Olle's illness is reported: Jonas sees it, in Danish, before he starts.
+    assert messages["U2"].text.splitlines()[2:4] == [reported, absent]
+    assert await run(factory, "roll-call") == (
+        "2 roll call(s) open; 0 message(s) queued, 2 already queued"
+    )
+
+
+async def test_mentors_whose_roll_call_is_not_in_are_reminded(factory) -> None:
     await run(factory, "roll-call")
-    reminders = {m.recipient: m.text for m in queued(factory)}
-    assert reminders == {
-        "U1": "God morgon! Dags för upprop i 7A.",
-        "U2": "Godmorgen! Det er tid til fremmøderegistrering i 7B.",
-    }
+    seven_a = next(r for r in factory.store.roll_calls.values() if r.class_name == "7A")
+    factory.store.roll_calls[seven_a.id] = dataclasses.replace(
+        seven_a, status=RollCallStatus.SUBMITTED, submitted_by="S1", submitted_at=NOW
+    )
+    summary = await run(factory, "roll-call-reminder")
+    reminders = [m for m in queued(factory) if m.kind == "roll-call-reminder"]
+
+    assert summary == "1 roll call(s) not in; 1 message(s) queued, 0 already queued"
+    assert [m.recipient for m in reminders] == ["U2"]
+    with use_locale("da"):
+        expected = _(
+            "Reminder: the roll call for class {name} is not in yet. It is due at {time}."
+        ).format(name="7B", time=format_clock(time(9, 0)))
+    assert reminders[0].text == expected
+
+
+async def test_a_roll_call_not_in_when_due_is_recorded_as_not_answered(factory) -> None:
+    async with factory() as uow:
+        await uow.staff.save(
+            StaffMember("se", "S4", "Lena Holm", frozenset({Role.COORDINATOR}), slack_user_id="U4")
+        )
+        await uow.commit()
+    await run(factory, "roll-call")
+    summary = await run(factory, "unreported-absences")
+    statuses = {r.class_name: r.status for r in factory.store.roll_calls.values()}
+    (summary_message,) = [m for m in queued(factory) if m.kind == "missing-roll-calls"]
+
+    assert summary.startswith("2 roll call(s) not answered, ")
+    assert statuses == {"7A": RollCallStatus.NOT_ANSWERED, "7B": RollCallStatus.NOT_ANSWERED}
+    assert summary_message.recipient == "U4"
+    with use_locale("sv"):
+        first_line = _("Roll calls not answered by {time} on {day}: {classes}.").format(
+            time=format_clock(time(9, 0)), day=format_day(MONDAY), classes="7A, 7B"
+        )
+    assert summary_message.text.splitlines()[0] == first_line
 
 
 async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) -> None:
@@ -241,7 +332,8 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
         await uow.commit()
     summary = await run(factory, "retention")
     assert summary == (
-        "deleted before 2026-10-24: 1 report(s), 1 mark(s), 1 message(s), "
+        "deleted before 2026-10-24: 1 report(s), 1 mark(s), 0 roll call(s) and follow-up(s), "
+        "1 message(s), "
         "2 answer(s), request(s) and concern(s)"
     )
     assert (factory.store.prompts, factory.store.concerns) == ({}, {})
@@ -252,11 +344,16 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
 def test_jobs_run_at_the_school_s_times() -> None:
     assert {name: job.local_time(SCHOOL) for name, job in JOBS.items()} == {
         "roll-call": time(8, 15),
+        "roll-call-reminder": time(8, 45),
         "unreported-absences": time(9, 0),
         "end-of-day": time(16, 0),
         "retention": time(3, 30),
+        "contact-escalation": time(8, 15),
     }
     assert [n for n, job in JOBS.items() if not job.school_days_only] == ["retention"]
+    assert [(n, job.every) for n, job in JOBS.items() if job.every] == [
+        ("contact-escalation", timedelta(minutes=5))
+    ]
 
 
 async def test_an_unknown_school_is_refused(factory) -> None:
@@ -277,3 +374,72 @@ async def test_each_prompt_carries_its_answers_as_buttons_and_is_stored_once(fac
         f"p.{prompts[0].token}.{answer}" for answer in ("ill", "other", "call_me", "mistake")
     ]
     assert [b.label for b in elsa.buttons][:2] == ["Sjuk", "Annan orsak"]
+
+
+async def test_contact_requests_nobody_took_in_time_go_to_the_coordinators(factory) -> None:
+    async with factory() as uow:
+        await uow.staff.save(
+            StaffMember("se", "S4", "Lena Holm", frozenset({Role.COORDINATOR}), slack_user_id="U4")
+        )
+        waited = await uow.contact_requests.add(
+            ContactRequest(
+                "se",
+                "P1",
+                "G1",
+                ContactTopic.ATTENDANCE,
+                ContactWay.PHONE,
+                ContactTime.ANY,
+                created_at=NOW - timedelta(hours=2, minutes=1),
+            )
+        )
+        for created, status in (
+            (NOW - timedelta(minutes=90), RequestStatus.OPEN),
+            (NOW - timedelta(hours=5), RequestStatus.TAKEN),
+        ):
+            await uow.contact_requests.add(
+                ContactRequest(
+                    "se",
+                    "P2",
+                    "G3",
+                    ContactTopic.WELLBEING,
+                    ContactWay.MESSAGE,
+                    ContactTime.MORNING,
+                    created_at=created,
+                    status=status,
+                )
+            )
+        await uow.commit()
+
+    first = await run(factory, "contact-escalation")
+    second = await run(factory, "contact-escalation")
+    (message,) = [m for m in queued(factory) if m.kind == "contact-escalated"]
+
+    assert first == "1 request(s) escalated; 1 message(s) queued, 0 already queued"
+    assert second == "0 request(s) escalated; 0 message(s) queued, 0 already queued"
+    assert factory.store.contact_requests[waited.id].escalated_at == NOW
+    assert message.recipient == "U4"
+    assert "Elsa Berg" in message.text and "Anna Berg" in message.text
+    assert [b.id for b in message.buttons] == [f"c.{waited.id}.take", f"c.{waited.id}.done"]
+
+
+async def test_requests_are_not_escalated_outside_the_school_day(factory) -> None:
+    async with factory() as uow:
+        await uow.contact_requests.add(
+            ContactRequest(
+                "se",
+                "P1",
+                "G1",
+                ContactTopic.ATTENDANCE,
+                ContactWay.PHONE,
+                ContactTime.ANY,
+                created_at=NOW - timedelta(hours=12),
+            )
+        )
+        await uow.commit()
+
+    class Evening:
+        def now(self) -> datetime:
+            return datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 18:00 in Stockholm
+
+    result = await JOBS["contact-escalation"].run(JobContext(factory, Evening()), "se", MONDAY)
+    assert result.summary.startswith("0 request(s) escalated")

@@ -117,5 +117,5 @@ async def test_an_unreachable_chat_gets_no_prompt_and_the_mentor_is_told_to_phon
     await JOBS["unreported-absences"].run(JobContext(world, Clock()), SCHOOL.key, MONDAY)
     (mentor_list,) = world.store.outbox.values()
     with use_locale("sv"):
-        phone = _("no guardian can be reached in chat: please phone")
+        phone = _("no guardian can be reached in chat: please phone.")
     assert mentor_list.recipient == "U1" and phone in mentor_list.text

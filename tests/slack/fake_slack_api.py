@@ -4,19 +4,27 @@ It implements what the app calls (auth.test, chat.postMessage, chat.update, view
 views.open, users.info with a locale), keeps what was sent, and can misbehave as Slack does:
 answer 429 `ratelimited` with a Retry-After header, or `user_not_found`.
 
+For Socket Mode it answers apps.connections.open (with the app-level token) with a WebSocket
+URL on the same port; over that socket it says hello, sends the envelopes a test pushes, and
+records the acknowledgements the app sends back.
+
+As Slack does, a DM posted to a user id is answered with the DM's channel id ("D" + the user id)
+and a ts, and only that pair names the message for chat.update, which edits it in place.
+
 It runs in a thread of its own with its own event loop, so that a test can drive a separate
 `narvaro run` process with plain blocking calls, or in-process code from async tests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -26,6 +34,7 @@ from tests.loopback import LoopbackServer
 TOKEN = "xoxb-fake-token-for-tests-only"
 TEAM = "T0NARVARO"
 BOT_USER = "U0BOT"
+APP_TOKEN = "xapp-fake-app-token-for-tests-only"
 # Parameters slack_sdk sends JSON-encoded inside a form.
 JSON_PARAMS = {"blocks", "view", "attachments"}
 
@@ -36,9 +45,18 @@ T = TypeVar("T")
 class Posted:
     """A message the app posted, as the person sees it: text, then buttons (label, value)."""
 
+    # As the app gave it: for a DM, the user id.
     channel: str
     text: str
     blocks: tuple[dict[str, Any], ...] = ()
+    ts: str = ""
+    # How many times chat.update has changed it.
+    edits: int = 0
+
+    @property
+    def conversation(self) -> str:
+        """The channel id Slack answers with, and wants back in chat.update."""
+        return dm_channel(self.channel)
 
     @property
     def shown(self) -> str:
@@ -67,6 +85,15 @@ class Posted:
         raise AssertionError(f"no button {label!r} under {self.shown!r}; there are {self.labels}")
 
 
+def dm_channel(channel: str) -> str:
+    """A user id names the DM with that user, whose id is a D-id; other ids stay as they are."""
+    return "D" + channel if channel.startswith(("U", "W")) else channel
+
+
+class SlackError(Exception):
+    """Answered as Slack does: HTTP 200 with ok false and the error's name."""
+
+
 @dataclass
 class Call:
     method: str
@@ -93,6 +120,10 @@ class FakeSlackApi(LoopbackServer):
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
         self._ts = itertools.count(1)
+        self.app_token = APP_TOKEN
+        self._sockets: list[web.WebSocketResponse] = []
+        self._acks: list[dict[str, Any]] = []
+        self._envelope_ids = itertools.count(1)
 
     @property
     def url(self) -> str:
@@ -101,6 +132,9 @@ class FakeSlackApi(LoopbackServer):
 
     def make_app(self) -> web.Application:
         app = web.Application()
+        # Before the other methods: it takes the app-level token, not the bot token.
+        app.router.add_route("*", "/api/apps.connections.open", self._apps_connections_open)
+        app.router.add_get("/socket", self._socket)
         app.router.add_route("*", "/api/{method}", self._handle)
         return app
 
@@ -157,7 +191,10 @@ class FakeSlackApi(LoopbackServer):
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         if answer is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
-        return web.json_response({"ok": True, **answer(params)})
+        try:
+            return web.json_response({"ok": True, **answer(params)})
+        except SlackError as error:
+            return web.json_response({"ok": False, "error": str(error)})
 
     def _auth_test(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {"user": "narvaro", "user_id": BOT_USER, "team": "Skolan", "team_id": TEAM}
@@ -165,14 +202,24 @@ class FakeSlackApi(LoopbackServer):
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = f"{time.time():.0f}.{next(self._ts):06d}"
         message = Posted(
-            params["channel"], params.get("text", ""), tuple(params.get("blocks", ()))
+            params["channel"], params.get("text", ""), tuple(params.get("blocks", ())), ts
         )
         with self._lock:
             self._posted.append(message)
-        return {"channel": params["channel"], "ts": ts}
+        return {"channel": message.conversation, "ts": ts}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"channel": params["channel"], "ts": params["ts"]}
+        with self._lock:
+            for index, message in enumerate(self._posted):
+                if (message.conversation, message.ts) == (params["channel"], params["ts"]):
+                    self._posted[index] = replace(
+                        message,
+                        text=params.get("text", message.text),
+                        blocks=tuple(params.get("blocks", message.blocks)),
+                        edits=message.edits + 1,
+                    )
+                    return {"channel": params["channel"], "ts": params["ts"]}
+        raise SlackError("message_not_found")
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": "V0HOME", **params["view"]}}
@@ -183,6 +230,93 @@ class FakeSlackApi(LoopbackServer):
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = params["user"]
         return {"user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+
+    # Socket Mode: Slack's side of the WebSocket the app opens
+
+    @property
+    def socket_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/socket"
+
+    @property
+    def connections(self) -> int:
+        """How many Socket Mode connections the app holds open."""
+        with self._lock:
+            return len(self._sockets)
+
+    @property
+    def acks(self) -> list[dict[str, Any]]:
+        """What the app sent back over its sockets ({"envelope_id": ...}), oldest first."""
+        with self._lock:
+            return list(self._acks)
+
+    @property
+    def acked(self) -> list[str]:
+        return [ack["envelope_id"] for ack in self.acks]
+
+    def push(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        envelope_id: str | None = None,
+        retry_attempt: int = 0,
+    ) -> str:
+        """Send an envelope ("events_api", "interactive", "slash_commands") over the app's
+        latest connection, as Slack does; its envelope id."""
+        envelope_id = envelope_id or f"env-{next(self._envelope_ids):06d}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": False,
+        }
+        if kind == "events_api":
+            reason = "timeout" if retry_attempt else ""
+            envelope |= {"retry_attempt": retry_attempt, "retry_reason": reason}
+        # The app may have its end of a new connection before this server has registered it.
+        socket = self.wait_until(self._latest_socket, timeout=10)
+        if self._loop is None:
+            raise AssertionError("the fake Slack API is not running")
+        asyncio.run_coroutine_threadsafe(socket.send_json(envelope), self._loop).result(10)
+        return envelope_id
+
+    def _latest_socket(self) -> web.WebSocketResponse | None:
+        with self._lock:
+            return self._sockets[-1] if self._sockets else None
+
+    def wait_for_ack(self, envelope_id: str) -> str:
+        return self.wait_until(lambda: envelope_id if envelope_id in self.acked else None)
+
+    async def serve_until(self, stopping: asyncio.Event) -> None:
+        await stopping.wait()
+        # An open socket would hold up the server's cleanup.
+        with self._lock:
+            sockets = list(self._sockets)
+        for socket in sockets:
+            await socket.close()
+
+    async def _apps_connections_open(self, request: web.Request) -> web.Response:
+        with self._lock:
+            self._calls.append(Call("apps.connections.open", await _params(request)))
+        if request.headers.get("Authorization") != f"Bearer {self.app_token}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response({"ok": True, "url": self.socket_url})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        with self._lock:
+            self._sockets.append(socket)
+        try:
+            async for message in socket:
+                if message.type == web.WSMsgType.TEXT:
+                    with self._lock:
+                        self._acks.append(json.loads(message.data))
+        finally:
+            with self._lock:
+                self._sockets.remove(socket)
+        return socket
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

@@ -82,3 +82,60 @@ class StaffMember:
             return new if new and new[-1].buttons else None
 
         return self.api.wait_until(complete)
+
+
+def chosen_options(view: dict, block_id: str) -> list[dict]:
+    """The options a select in the modal starts with."""
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    element = block["element"]
+    if "initial_options" in element:
+        return list(element["initial_options"])
+    return [element["initial_option"]] if "initial_option" in element else []
+
+
+def options_of(view: dict, block_id: str) -> dict[str, dict]:
+    """A select's options by their labels."""
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    return {o["text"]["text"]: o for o in block["element"]["options"]}
+
+
+def submit_view(
+    member: StaffMember, view: dict, values: dict[str, list[str] | str]
+) -> tuple[int, str]:
+    """Submit a modal the app opened, as Slack would: each input block's state, with the
+    options picked by label (selects) or the text typed (text inputs)."""
+    state: dict[str, dict] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        name = element["action_id"]
+        wanted = values.get(block["block_id"], values.get(name))
+        kind = element["type"]
+        if kind == "plain_text_input":
+            state[block["block_id"]] = {name: {"type": kind, "value": wanted or None}}
+            continue
+        options = {o["text"]["text"]: o for o in element["options"]}
+        picked = [options[label] for label in (wanted or []) if label in options]
+        if kind == "multi_static_select":
+            state[block["block_id"]] = {name: {"type": kind, "selected_options": picked}}
+        else:
+            state[block["block_id"]] = {
+                name: {"type": kind, "selected_option": picked[0] if picked else None}
+            }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": member.user, "team_id": TEAM},
+        "api_app_id": "A0NARVARO",
+        "trigger_id": "4.5.6",
+        "view": {
+            "id": "V0MODAL",
+            "type": "modal",
+            "callback_id": view["callback_id"],
+            "private_metadata": view.get("private_metadata", ""),
+            "state": {"values": state},
+        },
+    }
+    body, content_type = interaction_body(payload)
+    return post(member.events_url, body, content_type)

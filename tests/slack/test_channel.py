@@ -66,7 +66,7 @@ async def test_the_slash_command_shows_the_menu_in_the_dm(
     body = f"command=%2Fnarvaro&text=&team_id={TEAM}&user_id=U1&channel_id=C9&trigger_id=1"
     assert await running.post(body, "application/x-www-form-urlencoded") == 200
     (incoming,) = running.dialogs.seen
-    assert (incoming.text, incoming.key.chat, incoming.key.user) == ("/menu", "U1", "U1")
+    assert (incoming.text, incoming.key.chat, incoming.key.user) == ("/today", "U1", "U1")
     assert [m.channel for m in slack_api.posted] == ["U1"]
 
 
@@ -75,7 +75,7 @@ async def test_the_home_tab_shows_the_menu(running: Running, slack_api: FakeSlac
     envelope = {"type": "event_callback", "team_id": TEAM, "event": event, "event_id": "Ev1"}
     assert await running.post(json.dumps(envelope), "application/json") == 200
     (incoming,) = running.dialogs.seen
-    assert (incoming.key.chat, incoming.text) == (HOME, "/menu")
+    assert (incoming.key.chat, incoming.text) == (HOME, "/today")
     (call,) = slack_api.calls_of("views.publish")
     assert call.params["user_id"] == "U1"
     assert call.params["view"]["type"] == "home"

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import pytest
+
 from bot.slack.convert import (
     HOME,
     MAX_ACTIONS,
     MAX_BLOCKS,
+    MAX_BUTTON_TEXT,
+    MAX_OPTIONS,
     MAX_SECTION_TEXT,
+    MAX_VIEW_BLOCKS,
     OPEN_FORM,
     escape,
     home_view,
@@ -17,6 +25,7 @@ from bot.slack.convert import (
     outbox_messages,
     reply_messages,
     sections,
+    submitted_values,
 )
 from dialogs.events import Button, ConversationKey, Form, FormField, Incoming, Reply
 from routine.outbox import OutboxMessage, OutgoingButton
@@ -150,4 +159,177 @@ def test_a_submitted_modal_is_the_forms_values() -> None:
     }
     assert incoming_from_submission(body) == Incoming(
         key=ANNA, form={"note": "Tandläkare"}, form_id="4.note"
+    )
+
+
+def pupils(count: int) -> tuple[tuple[str, str], ...]:
+    return tuple((f"P{n:03}", f"Elev {n}") for n in range(1, count + 1))
+
+
+def roll_call(count: int, initial: tuple[str, ...]) -> Form:
+    absent = FormField(
+        "absent", "Frånvarande", required=False, choices=pupils(count), multiple=True,
+        initial=initial,
+    )  # fmt: skip
+    return Form(id="7.roll-call", title="Upprop 7A", fields=(absent,), submit_label="Spara")
+
+
+def state_values(
+    view: Mapping[str, Any], chosen: Mapping[str, Collection[str]] | None = None
+) -> dict[str, Any]:
+    """`view.state.values` as Slack sends them on submission: every field as the modal opened
+    it, except those in `chosen`, where the person selected those values (or typed that text)."""
+    chosen = chosen or {}
+    values = {}
+    for block in view["blocks"]:
+        element = block["element"]
+        name = element["action_id"]
+        values[block["block_id"]] = {name: element_state(element, chosen.get(name))}
+    return values
+
+
+def element_state(element: Mapping[str, Any], chosen: Collection[str] | None) -> dict[str, Any]:
+    kind = element["type"]
+    if kind == "plain_text_input":
+        typed = element.get("initial_value") if chosen is None else "".join(chosen)
+        return {"type": kind, "value": typed}
+    if chosen is None:
+        initial = element.get("initial_option")
+        selected = element.get("initial_options") or ([initial] if initial else [])
+    else:
+        selected = [option for option in element["options"] if option["value"] in chosen]
+    if kind == "multi_static_select":
+        return {"type": kind, "selected_options": selected}
+    return {"type": kind, "selected_option": selected[0] if selected else None}
+
+
+def test_a_multiple_field_is_a_multi_select_with_its_initial_options() -> None:
+    view = modal(roll_call(40, initial=("P003", "P017")), "U1")
+    (block,) = view["blocks"]
+    element = block["element"]
+    assert (block["block_id"], element["type"]) == ("absent", "multi_static_select")
+    assert len(element["options"]) == 40
+    assert element["initial_options"] == [
+        {"text": {"type": "plain_text", "text": "Elev 3", "emoji": True}, "value": "P003"},
+        {"text": {"type": "plain_text", "text": "Elev 17", "emoji": True}, "value": "P017"},
+    ]
+
+
+def test_a_class_of_40_comes_back_as_the_values_selected() -> None:
+    view = modal(roll_call(40, initial=("P003", "P017")), "U1")
+    assert submitted_values(state_values(view)) == {"absent": "P003\nP017"}
+    changed = state_values(view, {"absent": {"P001", "P017", "P040"}})
+    assert submitted_values(changed) == {"absent": "P001\nP017\nP040"}
+    assert submitted_values(state_values(view, {"absent": ()})) == {}
+
+
+def test_a_class_of_250_is_split_into_selects_of_at_most_100() -> None:
+    view = modal(roll_call(250, initial=("P005", "P150", "P249", "P250")), "U1")
+    blocks = view["blocks"]
+    assert [b["block_id"] for b in blocks] == ["absent", "absent~2", "absent~3"]
+    assert [b["label"]["text"] for b in blocks] == [
+        "Frånvarande",
+        "Frånvarande (2)",
+        "Frånvarande (3)",
+    ]
+    assert [len(b["element"]["options"]) for b in blocks] == [MAX_OPTIONS, MAX_OPTIONS, 50]
+    assert [[o["value"] for o in b["element"]["initial_options"]] for b in blocks] == [
+        ["P005"],
+        ["P150"],
+        ["P249", "P250"],
+    ]
+    assert {b["element"]["action_id"] for b in blocks} == {"absent"}
+
+
+def test_a_class_of_250_comes_back_as_one_value() -> None:
+    view = modal(roll_call(250, initial=("P005", "P150", "P249")), "U1")
+    assert submitted_values(state_values(view)) == {"absent": "P005\nP150\nP249"}
+    changed = state_values(view, {"absent": {"P001", "P100", "P101", "P201"}})
+    assert submitted_values(changed) == {"absent": "P001\nP100\nP101\nP201"}
+
+
+def test_a_part_without_initial_options_names_none() -> None:
+    view = modal(roll_call(250, initial=("P005",)), "U1")
+    assert ["initial_options" in b["element"] for b in view["blocks"]] == [True, False, False]
+
+
+def test_the_parts_of_a_required_field_are_each_optional() -> None:
+    field = FormField("absent", "Frånvarande", choices=pupils(150), multiple=True)
+    view = modal(Form("7.roll-call", "Upprop", (field,), "Spara"), "U1")
+    assert [b["optional"] for b in view["blocks"]] == [True, True]
+    alone = FormField("absent", "Frånvarande", choices=pupils(40), multiple=True)
+    (block,) = modal(Form("7.roll-call", "Upprop", (alone,), "Spara"), "U1")["blocks"]
+    assert block["optional"] is False
+
+
+CONTACT = Form(
+    id="9.guardian-contact",
+    title="Kontakt med vårdnadshavare",
+    fields=(
+        FormField("whom", "Vem?", choices=(("G1", "Anna Berg"), ("x", "Någon annan")),
+                  initial=("G1",)),
+        FormField("topics", "Vad?", required=False, choices=(("a", "Orsak"), ("b", "Nästa dag")),
+                  multiple=True),
+        FormField("time", "När?", initial=("08:30",)),
+        FormField("note", "Anteckning", required=False, multiline=True),
+    ),
+    submit_label="Spara",
+)  # fmt: skip
+
+
+def test_initial_values_are_the_selects_initial_option_and_the_inputs_initial_value() -> None:
+    whom, topics, time, note = modal(CONTACT, "U1")["blocks"]
+    assert whom["element"]["type"] == "static_select"
+    assert whom["element"]["initial_option"]["value"] == "G1"
+    assert (topics["element"]["type"], "initial_options" in topics["element"]) == (
+        "multi_static_select",
+        False,
+    )
+    assert time["element"]["initial_value"] == "08:30"
+    assert "initial_value" not in note["element"]
+
+
+def test_a_contact_form_left_as_it_opened_comes_back_with_its_initial_values() -> None:
+    view = modal(CONTACT, "U1")
+    assert submitted_values(state_values(view)) == {"whom": "G1", "time": "08:30"}
+    typed = state_values(view, {"whom": {"x"}, "topics": {"b", "a"}, "note": ["Ringde"]})
+    assert submitted_values(typed) == {
+        "whom": "x",
+        "topics": "a\nb",
+        "time": "08:30",
+        "note": "Ringde",
+    }
+
+
+def test_a_single_select_in_parts_starts_with_its_choice_in_its_part_only() -> None:
+    field = FormField("pupil", "Elev", choices=pupils(150), initial=("P120",))
+    blocks = modal(Form("3.pick", "Välj", (field,), "Ok"), "U1")["blocks"]
+    assert ["initial_option" in b["element"] for b in blocks] == [False, True]
+    assert blocks[1]["element"]["initial_option"]["value"] == "P120"
+    assert submitted_values(state_values({"blocks": blocks})) == {"pupil": "P120"}
+
+
+def test_long_option_labels_are_cut() -> None:
+    field = FormField("pupil", "Elev", choices=(("P1", "x" * 200),), multiple=True)
+    (block,) = modal(Form("3.pick", "Välj", (field,), "Ok"), "U1")["blocks"]
+    assert len(block["element"]["options"][0]["text"]["text"]) == MAX_BUTTON_TEXT
+
+
+def test_a_form_of_more_than_100_blocks_is_refused() -> None:
+    fields = tuple(FormField(f"f{n}", f"Fält {n}") for n in range(MAX_VIEW_BLOCKS))
+    assert len(modal(Form("1.big", "Stor", fields, "Ok"), "U1")["blocks"]) == MAX_VIEW_BLOCKS
+    too_many = (*fields, FormField("extra", "En till"))
+    with pytest.raises(ValueError, match="101 blocks"):
+        modal(Form("1.big", "Stor", too_many, "Ok"), "U1")
+
+
+def test_a_submitted_multi_select_reaches_the_engine_as_one_value() -> None:
+    view = modal(roll_call(250, initial=()), "U1")
+    body = {
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "view": view | {"state": {"values": state_values(view, {"absent": {"P002", "P222"}})}},
+    }
+    assert incoming_from_submission(body) == Incoming(
+        key=ANNA, form={"absent": "P002\nP222"}, form_id="7.roll-call"
     )

@@ -21,11 +21,11 @@ def test_slack_is_off_without_a_token() -> None:
     assert settings().slack_api_url == "https://slack.com/api/"
 
 
-def test_the_token_needs_the_signing_secret() -> None:
-    with pytest.raises(ValidationError, match="NARVARO_SLACK_SIGNING_SECRET"):
+def test_over_http_the_token_needs_the_signing_secret() -> None:
+    with pytest.raises(ValidationError, match=r"over HTTP needs .*NARVARO_SLACK_SIGNING_SECRET"):
         settings(slack_bot_token="xoxb-1")
     on = settings(slack_bot_token="xoxb-1", slack_signing_secret="s")
-    assert on.slack_enabled
+    assert (on.slack_enabled, on.slack_socket_mode) == (True, False)
 
 
 def test_the_api_url_ends_with_a_slash_for_the_method_names() -> None:
@@ -34,8 +34,21 @@ def test_the_api_url_ends_with_a_slash_for_the_method_names() -> None:
     )
 
 
-def test_socket_mode_is_refused_clearly_until_it_is_supported() -> None:
-    with pytest.raises(ValidationError, match="Socket Mode is not supported yet"):
+def test_socket_mode_needs_no_signing_secret() -> None:
+    on = settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1")
+    assert (on.slack_enabled, on.slack_socket_mode) == (True, True)
+
+
+def test_socket_mode_needs_an_app_level_token() -> None:
+    # The bot token pasted twice is the likely mistake.
+    with pytest.raises(ValidationError, match="starts with xapp-") as refused:
+        settings(slack_bot_token="xoxb-1", slack_app_token="xoxb-1")
+    # Its own error says enough: no second one about the signing secret.
+    assert len(refused.value.errors()) == 1
+
+
+def test_socket_mode_needs_the_bot_token_too() -> None:
+    with pytest.raises(ValidationError, match="NARVARO_SLACK_BOT_TOKEN"):
         settings(slack_app_token="xapp-1")
 
 

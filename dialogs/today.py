@@ -1,0 +1,86 @@
+"""A staff member's day at a glance: what the App Home tab and `/narvaro` show above the menu.
+
+Roll calls still to take (with their buttons), pupils absent without a report and where their
+follow-up stands, and open contact requests, for the classes the person may see (§6).
+"""
+
+from __future__ import annotations
+
+from dialogs.events import Button, Reply
+from dialogs.flow import Context
+from dialogs.i18n import _, format_day, format_number
+from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button
+from routine.access import visible_classes
+from routine.calendar import is_school_day
+from routine.follow_up import LineState, line_state
+from routine.model import Pupil
+from routine.roll_call import RollCallStatus, editable
+
+
+async def staff_today(ctx: Context) -> Reply | None:
+    staff, school = ctx.actor.staff, ctx.actor.school
+    if staff is None:
+        return None
+    school_classes = [c.name for c in await ctx.uow.classes.list_for(school.key)]
+    classes = visible_classes(staff, school_classes)
+    lines = [_("Today, {day}").format(day=format_day(ctx.today))]
+    if not is_school_day(school, ctx.today):
+        lines.append(_("There is no school today."))
+        return Reply("\n".join(lines))
+    buttons = await _roll_calls(ctx, classes, lines)
+    pupils = await ctx.uow.pupils.list_for_classes(school.key, classes)
+    await _follow_ups(ctx, pupils, lines)
+    requests = await ctx.uow.contact_requests.list_open(school.key, [p.pupil_id for p in pupils])
+    lines.append(_("Open contact requests: {count}").format(count=format_number(len(requests))))
+    return Reply("\n".join(lines), buttons=tuple(buttons))
+
+
+async def _roll_calls(ctx: Context, classes: list[str], lines: list[str]) -> list[Button]:
+    """Only the person's own classes: a principal sees the school, but takes no roll call."""
+    staff, school = ctx.actor.staff, ctx.actor.school
+    assert staff is not None
+    own = [c for c in classes if c in staff.classes]
+    waiting, buttons = [], []
+    for class_name in own:
+        roll_call = await ctx.uow.roll_calls.find(school.key, class_name, ctx.today)
+        if roll_call is None or roll_call.status is RollCallStatus.SUBMITTED:
+            continue
+        if not editable(school, roll_call, ctx.now):
+            continue
+        waiting.append(class_name)
+        assert roll_call.id is not None
+        button = roll_call_button(roll_call.id, "open")
+        label = f"{ROLL_CALL_ACTIONS['open']}: {class_name}"
+        buttons.append(Button(button.id, label))
+    if waiting:
+        lines.append(_("Roll calls to take: {classes}").format(classes=", ".join(waiting)))
+    elif own:
+        lines.append(_("Your roll calls are in, or not open yet."))
+    return buttons
+
+
+async def _follow_ups(ctx: Context, pupils: list[Pupil], lines: list[str]) -> None:
+    school = ctx.actor.school
+    by_id = {p.pupil_id: p for p in pupils}
+    follow_ups = [
+        f
+        for f in await ctx.uow.follow_ups.list_for_day(school.key, ctx.today)
+        if f.pupil_id in by_id
+    ]
+    if not follow_ups:
+        lines.append(_("Absent without a report: nobody so far."))
+        return
+    reports = await ctx.uow.reports.list_covering(
+        school.key, [f.pupil_id for f in follow_ups], ctx.today
+    )
+    contacts = await ctx.uow.guardian_contacts.list_for([f.id for f in follow_ups if f.id])
+    open_ones = [
+        by_id[f.pupil_id].name
+        for f in follow_ups
+        if line_state(f, reports, contacts) in (LineState.WAITING, LineState.NOT_REACHED)
+    ]
+    lines.append(
+        _("Absent without a report: {count}, of whom still to contact: {names}").format(
+            count=format_number(len(follow_ups)), names=", ".join(sorted(open_ones)) or "–"
+        )
+    )

@@ -1,0 +1,231 @@
+"""Repositories for the staff side of the day: roll calls, same-day follow-ups and guardian
+contacts, and the Slack event ids already handled (`routine.ports`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routine.follow_up import (
+    ContactMeans,
+    ContactOutcome,
+    FollowUp,
+    GuardianContact,
+    StepOneTopic,
+)
+from routine.roll_call import RollCall, RollCallStatus
+from storage.orm import (
+    FollowUpRow,
+    GuardianContactRow,
+    RollCallRow,
+    SlackEventRow,
+    as_utc,
+)
+from storage.repositories import delete_where
+
+INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+# Roll calls
+
+
+def roll_call_from_row(row: RollCallRow) -> RollCall:
+    return RollCall(
+        school_key=row.school_key,
+        class_name=row.class_name,
+        day=row.day,
+        status=RollCallStatus(row.status),
+        opened_at=row.opened_at,
+        submitted_by=row.submitted_by,
+        submitted_at=row.submitted_at,
+        id=row.id,
+    )
+
+
+def roll_call_to_row(roll_call: RollCall, row: RollCallRow) -> None:
+    if roll_call.opened_at is None:
+        raise ValueError("a roll call is stored with the moment it was opened")
+    row.school_key = roll_call.school_key
+    row.class_name = roll_call.class_name
+    row.day = roll_call.day
+    row.status = roll_call.status.value
+    row.opened_at = as_utc(roll_call.opened_at)
+    row.submitted_by = roll_call.submitted_by
+    row.submitted_at = None if roll_call.submitted_at is None else as_utc(roll_call.submitted_at)
+
+
+class SqlRollCallRepository(_Repository):
+    async def add(self, roll_call: RollCall) -> RollCall:
+        row = RollCallRow()
+        roll_call_to_row(roll_call, row)
+        self.session.add(row)
+        await self.session.flush()
+        return roll_call_from_row(row)
+
+    async def get(self, roll_call_id: int) -> RollCall | None:
+        row = await self.session.get(RollCallRow, roll_call_id)
+        return None if row is None else roll_call_from_row(row)
+
+    async def find(self, school_key: str, class_name: str, day: date) -> RollCall | None:
+        row = await self.session.scalar(
+            select(RollCallRow).where(
+                RollCallRow.school_key == school_key,
+                RollCallRow.class_name == class_name,
+                RollCallRow.day == day,
+            )
+        )
+        return None if row is None else roll_call_from_row(row)
+
+    async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
+        rows = await self.session.scalars(
+            select(RollCallRow).where(RollCallRow.school_key == school_key, RollCallRow.day == day)
+        )
+        return sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
+
+    async def update(self, roll_call: RollCall) -> None:
+        row = None if roll_call.id is None else await self.session.get(RollCallRow, roll_call.id)
+        if row is None:
+            raise KeyError(f"no roll call with id {roll_call.id}")
+        roll_call_to_row(roll_call, row)
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        return await delete_where(
+            self.session, RollCallRow, RollCallRow.school_key == school_key, RollCallRow.day < day
+        )
+
+
+# Follow-ups and contacts
+
+
+def follow_up_from_row(row: FollowUpRow) -> FollowUp:
+    return FollowUp(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        day=row.day,
+        opened_at=row.opened_at,
+        reachable=row.reachable,
+        id=row.id,
+    )
+
+
+def contact_from_row(row: GuardianContactRow) -> GuardianContact:
+    return GuardianContact(
+        follow_up_id=row.follow_up_id,
+        staff_id=row.staff_id,
+        guardian_id=row.guardian_id,
+        contacted_at=row.contacted_at,
+        means=ContactMeans(row.means),
+        outcome=ContactOutcome(row.outcome),
+        valid=row.valid,
+        topics=tuple(StepOneTopic(t) for t in row.topics),
+        note=row.note,
+        recorded_at=row.recorded_at,
+        id=row.id,
+    )
+
+
+class SqlFollowUpRepository(_Repository):
+    async def add(self, follow_up: FollowUp) -> FollowUp:
+        row = FollowUpRow(
+            school_key=follow_up.school_key,
+            pupil_id=follow_up.pupil_id,
+            day=follow_up.day,
+            opened_at=as_utc(follow_up.opened_at),
+            reachable=follow_up.reachable,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return follow_up_from_row(row)
+
+    async def get(self, follow_up_id: int) -> FollowUp | None:
+        row = await self.session.get(FollowUpRow, follow_up_id)
+        return None if row is None else follow_up_from_row(row)
+
+    async def find(self, school_key: str, pupil_id: str, day: date) -> FollowUp | None:
+        row = await self.session.scalar(
+            select(FollowUpRow).where(
+                FollowUpRow.school_key == school_key,
+                FollowUpRow.pupil_id == pupil_id,
+                FollowUpRow.day == day,
+            )
+        )
+        return None if row is None else follow_up_from_row(row)
+
+    async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:
+        rows = await self.session.scalars(
+            select(FollowUpRow)
+            .where(FollowUpRow.school_key == school_key, FollowUpRow.day == day)
+            .order_by(FollowUpRow.id)
+        )
+        return [follow_up_from_row(row) for row in rows]
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        # Contacts first: SQLite enforces no ON DELETE CASCADE unless asked per connection.
+        old = select(FollowUpRow.id).where(
+            FollowUpRow.school_key == school_key, FollowUpRow.day < day
+        )
+        await delete_where(
+            self.session, GuardianContactRow, GuardianContactRow.follow_up_id.in_(old)
+        )
+        return await delete_where(
+            self.session, FollowUpRow, FollowUpRow.school_key == school_key, FollowUpRow.day < day
+        )
+
+
+class SqlGuardianContactRepository(_Repository):
+    async def add(self, contact: GuardianContact) -> GuardianContact:
+        if contact.recorded_at is None:
+            raise ValueError("a contact is stored with the moment it was recorded")
+        row = GuardianContactRow(
+            follow_up_id=contact.follow_up_id,
+            staff_id=contact.staff_id,
+            guardian_id=contact.guardian_id,
+            contacted_at=as_utc(contact.contacted_at),
+            means=contact.means.value,
+            outcome=contact.outcome.value,
+            valid=contact.valid,
+            topics=[topic.value for topic in contact.topics],
+            note=contact.note,
+            recorded_at=as_utc(contact.recorded_at),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return contact_from_row(row)
+
+    async def list_for(self, follow_up_ids: list[int]) -> list[GuardianContact]:
+        if not follow_up_ids:
+            return []
+        rows = await self.session.scalars(
+            select(GuardianContactRow)
+            .where(GuardianContactRow.follow_up_id.in_(follow_up_ids))
+            .order_by(GuardianContactRow.id)
+        )
+        return [contact_from_row(row) for row in rows]
+
+
+# Slack event ids
+
+
+class SqlSlackEventRepository(_Repository):
+    async def first_time(self, event_id: str, now: datetime) -> bool:
+        insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name]
+        inserted = await self.session.execute(
+            insert(SlackEventRow)
+            .values(event_id=event_id, seen_at=as_utc(now))
+            .on_conflict_do_nothing(index_elements=[SlackEventRow.event_id])
+            .returning(SlackEventRow.event_id)
+        )
+        return inserted.first() is not None
+
+    async def delete_seen_before(self, moment: datetime) -> int:
+        return await delete_where(
+            self.session, SlackEventRow, SlackEventRow.seen_at < as_utc(moment)
+        )

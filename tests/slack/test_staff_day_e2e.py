@@ -1,0 +1,218 @@
+"""A mentor's morning on Slack, end to end: the real `narvaro run` (no scheduler of its own:
+the test runs the day's jobs when it wants them), signed block_actions and view_submission
+requests, and the bot's Web API calls to the fake Slack server. The roll call of a 40-pupil
+class, changed after it was submitted; the same-day follow-up list, edited in place as a
+contact is recorded; and someone from another class, who can do neither.
+
+The clock stands at Monday 23 November 2026, 08:30 at the Swedish demo school.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+
+from dialogs.i18n import _, format_day, use_locale
+from routine.model import AbsenceReport, Pupil, ReasonCategory
+from scheduler.jobs import JOBS, JobContext
+from tests.bot.process import MONDAY_MORNING
+from tests.conftest import BACKENDS, sql_uow_factory
+from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.people import StaffMember, chosen_options, options_of, submit_view
+from tests.slack.service import SlackService, running_slack_service
+from tests.telegram.service import load_demo_schools, module_database
+
+MONDAY = date(2026, 11, 23)
+SCHOOL = "se-bjorkangen"
+EXTRA_PUPILS = 32  # 7A has 8 in the demo roster: 40 in all
+
+
+def sv(message: str) -> str:
+    with use_locale("sv"):
+        return _(message)
+
+
+class Clock:
+    def now(self) -> datetime:
+        return datetime.fromisoformat(MONDAY_MORNING)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SlackService]:
+    folder = tmp_path_factory.mktemp(f"slack-day-{request.param}")
+    with module_database(request, request.param, folder) as database:
+        asyncio.run(load_demo_schools(database))
+        asyncio.run(_a_big_class_with_a_reported_absence(database))
+        with (
+            FakeSlackApi().running() as api,
+            running_slack_service(database, api, folder) as running,
+        ):
+            running.database.database = database
+            yield running
+
+
+async def _a_big_class_with_a_reported_absence(database: str) -> None:
+    async with sql_uow_factory(database) as factory, factory() as uow:
+        for number in range(1, EXTRA_PUPILS + 1):
+            await uow.pupils.save(Pupil(SCHOOL, f"P-X-{number:02}", f"Elev {number:02}", "7A"))
+        await uow.reports.add(
+            AbsenceReport(SCHOOL, "P-SE-001", "G-SE-001", ReasonCategory.ILLNESS, MONDAY, MONDAY)
+        )
+        await uow.commit()
+
+
+def run_job(service: SlackService, name: str) -> str:
+    async def run() -> str:
+        async with sql_uow_factory(service.database.database) as factory:
+            result = await JOBS[name].run(JobContext(factory, Clock()), SCHOOL, MONDAY)
+            return result.summary
+
+    return asyncio.run(run())
+
+
+def mentor(service: SlackService, user: str = "U0SE0001") -> StaffMember:
+    return StaffMember(service.api, service.events_url, user, "sv-SE")
+
+
+def first_message_with(member: StaffMember, text: str) -> Posted:
+    return member.api.wait_until(
+        lambda: next((m for m in member.messages if text in m.shown), None)
+    )
+
+
+def opened_view(service: SlackService, before: int) -> dict:
+    calls = service.api.wait_until(lambda: service.api.calls_of("views.open")[before:] or None)
+    return calls[-1].params["view"]
+
+
+@pytest.fixture(scope="module")
+def roll_call_message(service: SlackService) -> Posted:
+    summary = run_job(service, "roll-call")
+    assert summary.startswith("2 roll call(s) open; 2 message(s) queued")
+    with use_locale("sv"):
+        head = _("Roll call for class {name}, {day}.").format(name="7A", day=format_day(MONDAY))
+    return first_message_with(mentor(service), head)
+
+
+def test_the_roll_call_lists_the_reported_absence_and_offers_its_buttons(
+    roll_call_message: Posted,
+) -> None:
+    with use_locale("sv"):
+        reported = _("Absent: {names}").format(names="Alva Nilsson")
+        pupils = _("Pupils in the class: {count}.").format(count=40)
+    assert reported in roll_call_message.shown and pupils in roll_call_message.shown
+    assert roll_call_message.labels == [sv("Take the roll call"), sv("Nobody else is absent")]
+
+
+@pytest.fixture(scope="module")
+def taken(service: SlackService, roll_call_message: Posted) -> tuple[dict, Posted]:
+    """Anna opens the roll call of her 40 pupils, marks two absent and one late, and submits:
+    the modal she saw, and the roll-call message once edited."""
+    anna = mentor(service)
+    before = len(service.api.calls_of("views.open"))
+    anna.press_value(roll_call_message.value_of(sv("Take the roll call")))
+    view = opened_view(service, before)
+    status, _body = submit_view(
+        anna, view, {"absent": ["Alva Nilsson", "Elias Karlsson"], "late": ["Elev 07"]}
+    )
+    assert status == 200
+    edited = service.api.wait_until(
+        lambda: next((m for m in anna.messages if m.ts == roll_call_message.ts and m.edits), None)
+    )
+    return view, edited
+
+
+def test_a_40_pupil_roll_call_is_taken_in_a_modal(
+    service: SlackService, taken: tuple[dict, Posted]
+) -> None:
+    view, edited = taken
+    assert len(options_of(view, "absent")) == 40
+    assert [o["text"]["text"] for o in chosen_options(view, "absent")] == ["Alva Nilsson"]
+    with use_locale("sv"):
+        saved = _("Roll call for class {name} saved: {absent} absent, {late} late.").format(
+            name="7A", absent=2, late=1
+        )
+        absent = _("Absent: {names}").format(names="Alva Nilsson, Elias Karlsson")
+        late = _("Late: {names}").format(names="Elev 07")
+    assert any(saved in m.shown for m in mentor(service).messages)
+    # The roll-call message itself was edited, not posted again.
+    assert absent in edited.shown and late in edited.shown
+    assert edited.labels == [sv("Change the roll call")]
+    head = edited.shown.splitlines()[0]
+    assert len([m for m in mentor(service).messages if m.shown.startswith(head)]) == 1
+
+
+def test_a_submitted_roll_call_opens_again_as_it_was_submitted(
+    service: SlackService, taken: tuple[dict, Posted]
+) -> None:
+    _view, edited = taken
+    before = len(service.api.calls_of("views.open"))
+    mentor(service).press_value(edited.value_of(sv("Change the roll call")))
+    view = opened_view(service, before)
+    assert sorted(o["text"]["text"] for o in chosen_options(view, "absent")) == [
+        "Alva Nilsson",
+        "Elias Karlsson",
+    ]
+    assert [o["text"]["text"] for o in chosen_options(view, "late")] == ["Elev 07"]
+
+
+def test_a_mentor_of_another_class_cannot_open_it(
+    service: SlackService, roll_call_message: Posted
+) -> None:
+    erik = mentor(service, "U0SE0002")  # mentor of 7B
+    before_views = len(service.api.calls_of("views.open"))
+    sent = len(erik.messages)
+    erik.press_value(roll_call_message.value_of(sv("Take the roll call")))
+    refusal = service.api.wait_until(lambda: erik.messages[sent:] or None)
+
+    assert refusal[0].shown == sv("This button has expired.")
+    assert len(service.api.calls_of("views.open")) == before_views
+
+
+def test_the_follow_up_list_is_edited_as_a_contact_is_recorded(
+    service: SlackService, taken: tuple[dict, Posted]
+) -> None:
+    # Elias is absent without a report (the roll call said so); Alva is reported ill.
+    summary = run_job(service, "unreported-absences")
+    assert "1 unreported absence(s)" in summary, summary
+    anna = mentor(service)
+    with use_locale("sv"):
+        contact_label = _("Contact the guardian: {name}").format(name="Elias Karlsson")
+    listing = service.api.wait_until(
+        lambda: next((m for m in anna.messages if contact_label in m.labels), None)
+    )
+    assert "Alva Nilsson" not in listing.shown  # reported ill by her guardian
+
+    before = len(service.api.calls_of("views.open"))
+    anna.press_value(listing.value_of(contact_label))
+    view = opened_view(service, before)
+    guardians = list(options_of(view, "whom"))
+    status, _body = submit_view(
+        anna,
+        view,
+        {
+            "whom": [guardians[0]],
+            "means": [sv("Phone")],
+            "time": "08:25",
+            "outcome": [sv("Reached the guardian")],
+            "valid": [sv("Invalid absence")],
+            "topics": [sv("Causes of the absence"), sv("Compulsory schooling")],
+        },
+    )
+    assert status == 200
+
+    edited = service.api.wait_until(
+        lambda: next((m for m in anna.messages if m.ts == listing.ts and m.edits), None)
+    )
+    with use_locale("sv"):
+        line = _("contacted by {name} at {time}, {means}.").format(
+            name="Anna Lindqvist", time="08:25", means=_("by phone")
+        )
+    assert line in edited.shown
+    lists = [m for m in anna.messages if contact_label in m.labels]
+    assert len(lists) == 1  # edited, not posted again

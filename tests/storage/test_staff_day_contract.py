@@ -1,0 +1,178 @@
+"""The contract of the staff side of the day: roll calls, follow-ups, guardian contacts and
+Slack event ids, on the fakes, SQLite and PostgreSQL (see test_repository_contract)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from routine.follow_up import (
+    ContactMeans,
+    ContactOutcome,
+    FollowUp,
+    GuardianContact,
+    StepOneTopic,
+)
+from routine.model import AttendanceMark, MarkKind, SchoolClass
+from routine.ports import UnitOfWorkFactory
+from routine.roll_call import RollCall, RollCallStatus
+from tests.conftest import BACKENDS
+from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+
+NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
+DAY = date(2025, 11, 10)
+
+
+@pytest.fixture(params=("fake", *BACKENDS))
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    async def save(u):
+        await save_schools_and_people(u)
+        for school_key, class_name in (
+            (EKBACKA.key, "7A"),
+            (EKBACKA.key, "7B"),
+            (FJELL.key, "8A"),
+        ):
+            await u.classes.save(SchoolClass(school_key, class_name))
+
+    await committed(uow_factory, save)
+    return uow_factory
+
+
+async def test_a_roll_call_reads_back_as_added_and_updated(store: UnitOfWorkFactory) -> None:
+    opened = RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW)
+    added = await committed(store, lambda u: u.roll_calls.add(opened))
+    submitted = dataclasses.replace(
+        added,
+        status=RollCallStatus.SUBMITTED,
+        submitted_by="s1",
+        submitted_at=NOW + timedelta(minutes=5),
+    )
+    await committed(store, lambda u: u.roll_calls.update(submitted))
+
+    assert added == dataclasses.replace(opened, id=added.id)
+    assert await read(store, lambda u: u.roll_calls.get(added.id)) == submitted
+    assert await read(store, lambda u: u.roll_calls.find(EKBACKA.key, "7A", DAY)) == submitted
+    assert await read(store, lambda u: u.roll_calls.find(EKBACKA.key, "7B", DAY)) is None
+
+
+async def test_roll_calls_are_listed_per_school_and_day_by_class(
+    store: UnitOfWorkFactory,
+) -> None:
+    async def add(u):
+        for school, class_name, day in (
+            (EKBACKA.key, "7B", DAY),
+            (EKBACKA.key, "7A", DAY),
+            (EKBACKA.key, "7A", DAY - timedelta(days=1)),
+            (FJELL.key, "8A", DAY),
+        ):
+            await u.roll_calls.add(RollCall(school, class_name, day, opened_at=NOW))
+
+    await committed(store, add)
+    listed = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
+
+    assert [(r.class_name, r.day) for r in listed] == [("7A", DAY), ("7B", DAY)]
+
+
+async def test_old_roll_calls_are_deleted(store: UnitOfWorkFactory) -> None:
+    async def add(u):
+        await u.roll_calls.add(RollCall(EKBACKA.key, "7A", DAY - timedelta(days=1), opened_at=NOW))
+        await u.roll_calls.add(RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW))
+
+    await committed(store, add)
+
+    assert await committed(store, lambda u: u.roll_calls.delete_before(EKBACKA.key, DAY)) == 1
+    assert len(await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))) == 1
+
+
+async def test_a_mark_can_be_deleted(store: UnitOfWorkFactory) -> None:
+    async def add(u):
+        first = await u.marks.add(AttendanceMark(EKBACKA.key, "p1", DAY, MarkKind.ABSENT))
+        await u.marks.add(AttendanceMark(EKBACKA.key, "p2", DAY, MarkKind.LATE))
+        return first
+
+    first = await committed(store, add)
+    await committed(store, lambda u: u.marks.delete(first.id))
+    left = await read(store, lambda u: u.marks.list_for_day(EKBACKA.key, DAY))
+
+    assert [(m.pupil_id, m.kind) for m in left] == [("p2", MarkKind.LATE)]
+
+
+def contact(follow_up_id: int, **changes: object) -> GuardianContact:
+    values: dict = {
+        "follow_up_id": follow_up_id,
+        "staff_id": "s1",
+        "guardian_id": "g1",
+        "contacted_at": NOW + timedelta(hours=1),
+        "means": ContactMeans.PHONE,
+        "outcome": ContactOutcome.REACHED,
+        "valid": False,
+        "topics": (StepOneTopic.CAUSES, StepOneTopic.NEXT_SCHOOL_DAY),
+        "note": "Ringer imorgon igen.",
+        "recorded_at": NOW + timedelta(hours=1, minutes=2),
+    } | changes
+    return GuardianContact(**values)
+
+
+async def test_follow_ups_and_their_contacts_read_back(store: UnitOfWorkFactory) -> None:
+    async def add(u):
+        first = await u.follow_ups.add(FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=False))
+        second = await u.follow_ups.add(FollowUp(EKBACKA.key, "p2", DAY, NOW))
+        added = await u.guardian_contacts.add(contact(first.id))
+        await u.guardian_contacts.add(contact(first.id, valid=None, topics=()))
+        return first, second, added
+
+    first, second, added = await committed(store, add)
+
+    assert first == FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=False, id=first.id)
+    assert await read(store, lambda u: u.follow_ups.get(second.id)) == second
+    assert await read(store, lambda u: u.follow_ups.find(EKBACKA.key, "p1", DAY)) == first
+    assert await read(store, lambda u: u.follow_ups.list_for_day(EKBACKA.key, DAY)) == [
+        first,
+        second,
+    ]
+    contacts = await read(store, lambda u: u.guardian_contacts.list_for([first.id, second.id]))
+    assert contacts[0] == added == dataclasses.replace(contact(first.id), id=added.id)
+    assert [(c.valid, c.topics) for c in contacts] == [
+        (False, (StepOneTopic.CAUSES, StepOneTopic.NEXT_SCHOOL_DAY)),
+        (None, ()),
+    ]
+    assert await read(store, lambda u: u.guardian_contacts.list_for([second.id])) == []
+
+
+async def test_old_follow_ups_go_with_their_contacts(store: UnitOfWorkFactory) -> None:
+    yesterday = DAY - timedelta(days=1)
+
+    async def add(u):
+        old = await u.follow_ups.add(FollowUp(EKBACKA.key, "p1", yesterday, NOW))
+        await u.guardian_contacts.add(contact(old.id))
+        await u.follow_ups.add(FollowUp(EKBACKA.key, "p1", DAY, NOW))
+        return old
+
+    old = await committed(store, add)
+
+    assert await committed(store, lambda u: u.follow_ups.delete_before(EKBACKA.key, DAY)) == 1
+    assert await read(store, lambda u: u.follow_ups.get(old.id)) is None
+    assert await read(store, lambda u: u.guardian_contacts.list_for([old.id])) == []
+    assert len(await read(store, lambda u: u.follow_ups.list_for_day(EKBACKA.key, DAY))) == 1
+
+
+async def test_a_slack_event_is_new_only_once(store: UnitOfWorkFactory) -> None:
+    assert await committed(store, lambda u: u.slack_events.first_time("Ev1", NOW)) is True
+    assert await committed(store, lambda u: u.slack_events.first_time("Ev1", NOW)) is False
+    assert await committed(store, lambda u: u.slack_events.first_time("Ev2", NOW)) is True
+
+
+async def test_old_slack_event_ids_are_forgotten(store: UnitOfWorkFactory) -> None:
+    await committed(store, lambda u: u.slack_events.first_time("old", NOW - timedelta(hours=2)))
+    await committed(store, lambda u: u.slack_events.first_time("new", NOW))
+
+    assert await committed(store, lambda u: u.slack_events.delete_seen_before(NOW)) == 1
+    assert await committed(store, lambda u: u.slack_events.first_time("old", NOW)) is True
+    assert await committed(store, lambda u: u.slack_events.first_time("new", NOW)) is False
