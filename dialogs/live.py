@@ -30,7 +30,14 @@ from routine.model import AbsenceReport, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
 from routine.ports import UnitOfWork
 from routine.requests import PromptAnswer
-from routine.roll_call import Attendance, RollCall, RollCallStatus, from_marks, pre_marked
+from routine.roll_call import (
+    Attendance,
+    RollCall,
+    RollCallStatus,
+    editable,
+    from_marks,
+    pre_marked,
+)
 
 # Buttons under these messages; dialogs/staff_actions.py handles the presses.
 ROLL_CALL_PREFIX = "r."
@@ -102,8 +109,10 @@ def roll_call_text(
     reported: Attendance,
     marked: Attendance,
     taken_by: str,
+    *,
+    closed: bool = False,
 ) -> str:
-    """In the current locale."""
+    """In the current locale. `closed`: the school day is over, nothing can change now."""
     head = _("Roll call for class {name}, {day}.").format(
         name=roll_call.class_name, day=format_day(roll_call.day)
     )
@@ -117,7 +126,11 @@ def roll_call_text(
         )
         lines.append(_("Absent: {names}").format(names=_names(pupils, marked.absent) or "–"))
         lines.append(_("Late: {names}").format(names=_names(pupils, marked.late) or "–"))
-        lines.append(_("You can change it until {time}.").format(time=end))
+        if not closed:
+            lines.append(_("You can change it until {time}.").format(time=end))
+        return "\n".join(lines)
+    if closed:
+        lines.append(_("Not answered: no roll call was taken for this day."))
         return "\n".join(lines)
     if roll_call.status is RollCallStatus.NOT_ANSWERED:
         lines.append(
@@ -136,8 +149,10 @@ def roll_call_text(
     return "\n".join(lines)
 
 
-def roll_call_buttons(roll_call: RollCall) -> tuple[OutgoingButton, ...]:
+def roll_call_buttons(roll_call: RollCall, *, closed: bool = False) -> tuple[OutgoingButton, ...]:
     assert roll_call.id is not None
+    if closed:
+        return ()
     if roll_call.status is RollCallStatus.SUBMITTED:
         return (roll_call_button(roll_call.id, "change"),)
     return (roll_call_button(roll_call.id, "open"), roll_call_button(roll_call.id, "confirm"))
@@ -146,7 +161,9 @@ def roll_call_buttons(roll_call: RollCall) -> tuple[OutgoingButton, ...]:
 async def refresh_roll_call(
     uow: UnitOfWork, school: School, roll_call: RollCall, now: datetime
 ) -> Tally:
-    """Queue the roll call's current message for each mentor of the class."""
+    """Queue the roll call's current message for each mentor of the class; once the day is
+    over, without buttons."""
+    closed = not editable(school, roll_call, now)
     pupils, reported, marked = await roll_call_state(uow, roll_call)
     staff = await uow.staff.list_for_school(school.key)
     taker = next((s.name for s in staff if s.staff_id == roll_call.submitted_by), "")
@@ -159,8 +176,10 @@ async def refresh_roll_call(
         ):
             continue
         with use_locale(staff_language(school, mentor)):
-            text = roll_call_text(school, roll_call, pupils, reported, marked, taker)
-            buttons = roll_call_buttons(roll_call)
+            text = roll_call_text(
+                school, roll_call, pupils, reported, marked, taker, closed=closed
+            )
+            buttons = roll_call_buttons(roll_call, closed=closed)
         slot = f"roll-call:{roll_call.class_name}:{roll_call.day.isoformat()}"
         tally.count(
             await uow.outbox.add(_live(school, mentor, "roll-call", slot, text, buttons, now))

@@ -172,9 +172,10 @@ async def contact_escalation(ctx: JobContext, school_key: str, day: date) -> Job
 
 
 async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
-    """What a report explains takes the report's reason; what nobody explained is invalid."""
+    """What a report explains takes the report's reason; what nobody explained is invalid.
+    The day's roll-call messages lose their buttons: the roll call cannot change any more."""
     async with ctx.uow_factory() as uow:
-        await _school(uow, school_key)
+        school = await _school(uow, school_key)
         marks = await uow.marks.list_for_day(school_key, day)
         reports = await uow.reports.list_covering(
             school_key, sorted({m.pupil_id for m in marks}), day
@@ -182,6 +183,8 @@ async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
         closed = close_the_day(marks, reports, await uow.codes.list_for(school_key))
         for mark in closed.explained + closed.invalid:
             await uow.marks.update(mark)
+        for roll_call in await uow.roll_calls.list_for_day(school_key, day):
+            await refresh_roll_call(uow, school, roll_call, ctx.clock.now())
         await uow.commit()
     summary = f"{len(closed.explained)} explained by reports, {len(closed.invalid)} invalid"
     return JobResult(school_key, day, summary)

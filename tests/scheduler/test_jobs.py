@@ -443,3 +443,28 @@ async def test_requests_are_not_escalated_outside_the_school_day(factory) -> Non
 
     result = await JOBS["contact-escalation"].run(JobContext(factory, Evening()), "se", MONDAY)
     assert result.summary.startswith("0 request(s) escalated")
+
+
+async def test_at_the_end_of_the_day_the_roll_call_messages_lose_their_buttons(factory) -> None:
+    await run(factory, "roll-call")
+    seven_a = next(r for r in factory.store.roll_calls.values() if r.class_name == "7A")
+    factory.store.roll_calls[seven_a.id] = dataclasses.replace(
+        seven_a, status=RollCallStatus.SUBMITTED, submitted_by="S1", submitted_at=NOW
+    )
+
+    class Afternoon:
+        def now(self) -> datetime:
+            return datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 16:00 in Stockholm
+
+    await JOBS["end-of-day"].run(JobContext(factory, Afternoon()), "se", MONDAY)
+    latest = {}
+    for message in sorted(queued(factory), key=lambda m: m.id or 0):
+        latest[message.recipient] = message
+
+    assert (latest["U1"].buttons, latest["U2"].buttons) == ((), ())
+    with use_locale("da"):
+        not_taken = _("Not answered: no roll call was taken for this day.")
+    with use_locale("sv"):
+        still = _("You can change it until {time}.").format(time=format_clock(time(16, 0)))
+    assert latest["U2"].text.splitlines()[-1] == not_taken
+    assert "Karin Ek" in latest["U1"].text and still not in latest["U1"].text

@@ -216,3 +216,40 @@ def test_the_follow_up_list_is_edited_as_a_contact_is_recorded(
     assert line in edited.shown
     lists = [m for m in anna.messages if contact_label in m.labels]
     assert len(lists) == 1  # edited, not posted again
+
+
+def test_the_home_tab_shows_the_day_with_the_roll_call_still_to_take(
+    service: SlackService, roll_call_message: Posted
+) -> None:
+    erik = mentor(service, "U0SE0002")  # mentor of 7B, whose roll call is not taken
+    before = len(service.api.calls_of("views.publish"))
+    home = {"type": "app_home_opened", "user": erik.user, "channel": "DHOME", "tab": "home"}
+    assert erik.send_event(home)[0] == 200
+    published = service.api.wait_until(
+        lambda: (
+            [
+                c
+                for c in service.api.calls_of("views.publish")[before:]
+                if c.params["user_id"] == erik.user
+            ]
+            or None
+        )
+    )
+    view = published[-1].params["view"]
+    shown = "\n".join(b["text"]["text"] for b in view["blocks"] if b.get("type") == "section")
+    buttons = {
+        e["text"]["text"]: e["value"]
+        for b in view["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    }
+    with use_locale("sv"):
+        to_take = _("Roll calls to take: {classes}").format(classes="7B")
+        label = f"{_('Take the roll call')}: 7B"
+    assert view["type"] == "home" and to_take in shown
+    assert sv("Today's reported absences") in buttons  # the menu follows the day
+
+    views_before = len(service.api.calls_of("views.open"))
+    erik.press_value(buttons[label])
+    modal = opened_view(service, views_before)
+    assert modal["title"]["text"] == sv("Roll call {name}").format(name="7B")
