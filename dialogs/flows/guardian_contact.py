@@ -5,11 +5,7 @@ a report. The form asks who was contacted, when, how, what came of it and whethe
 is valid, with the step-1 conversation topics (Närvaromodellen, 000: 289–305) to tick. The note
 is optional and must not carry health details (domain guide §6).
 
-```mermaid
-stateDiagram-v2
-    [*] --> record
-    record --> [*]: saved
-```
+The diagram is in the .md file of the same name.
 """
 
 from __future__ import annotations

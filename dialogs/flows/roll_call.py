@@ -4,13 +4,7 @@ It starts from the menu, or from the buttons under the roll-call message, which 
 the roll call. The form lists the class with two multi-selects, "Absent" and "Late"; what
 guardians reported is already selected, or, once submitted, what was submitted.
 
-```mermaid
-stateDiagram-v2
-    [*] --> choose
-    choose --> mark: chosen
-    choose --> [*]: none
-    mark --> [*]: saved
-```
+The diagram is in the .md file of the same name.
 """
 
 from __future__ import annotations
