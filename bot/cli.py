@@ -197,9 +197,11 @@ async def jobs_list(school_key: str | None) -> None:
 
 
 def describe_when(job: Job, school: School) -> str:
-    if job.every is not None:
-        return f"every {int(job.every.total_seconds() // 60)} min"
-    return f"{job.local_time(school):%H:%M}"
+    start = f"{job.local_time(school):%H:%M}"
+    if job.every is None:
+        return start
+    end = f"{job.until(school):%H:%M}" if job.until is not None else "24:00"
+    return f"every {int(job.every.total_seconds() // 60)} min {start}-{end}"
 
 
 def describe_next(moment: datetime | None) -> str:

@@ -14,6 +14,7 @@ from dialogs.notices import (
     GUARDIAN_PLATFORM,
     contact_taken,
 )
+from dialogs.parsing import is_id
 from routine.access import visible_classes
 from routine.guardian_requests import complete_contact_request, take_contact_request
 from routine.model import Role
@@ -24,7 +25,7 @@ def parse(button_id: str) -> tuple[int, str] | None:
     if not button_id.startswith(CONTACT_PREFIX):
         return None
     request_id, _dot, action = button_id.removeprefix(CONTACT_PREFIX).partition(".")
-    if not request_id.isdigit() or action not in CONTACT_ACTIONS:
+    if not is_id(request_id) or action not in CONTACT_ACTIONS:
         return None
     return int(request_id), action
 

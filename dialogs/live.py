@@ -26,7 +26,7 @@ from routine.follow_up import (
     latest_contact,
     line_state,
 )
-from routine.model import AbsenceReport, Pupil, Role, School, StaffMember
+from routine.model import AbsenceReport, MarkKind, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
 from routine.ports import UnitOfWork
 from routine.requests import PromptAnswer
@@ -166,7 +166,10 @@ async def refresh_roll_call(
     closed = not editable(school, roll_call, now)
     pupils, reported, marked = await roll_call_state(uow, roll_call)
     staff = await uow.staff.list_for_school(school.key)
-    taker = next((s.name for s in staff if s.staff_id == roll_call.submitted_by), "")
+    # Someone who has since left the school file is still named, by their id.
+    taker = next(
+        (s.name for s in staff if s.staff_id == roll_call.submitted_by), roll_call.submitted_by
+    )
     tally = Tally()
     for mentor in staff:
         if not (
@@ -204,6 +207,8 @@ async def follow_up_text(
     contacts = await uow.guardian_contacts.list_for([f.id for f in follow_ups if f.id])
     staff = {s.staff_id: s.name for s in await uow.staff.list_for_school(school.key)}
     lines = [_("Absent without a report today, {day}:").format(day=format_day(day))]
+    if not follow_ups:
+        lines.append(_("Nobody at the moment."))
     buttons = []
     for follow_up in sorted(follow_ups, key=lambda f: pupils[f.pupil_id].name):
         pupil = pupils[follow_up.pupil_id]
@@ -280,6 +285,7 @@ async def refresh_follow_ups(
     by_id = {p.pupil_id: p for p in pupils}
     if pupil_id is not None and pupil_id not in {f.pupil_id for f in follow_ups}:
         return Tally()
+    current = {f.id for f in await still_to_follow_up(uow, school.key, day, follow_ups)}
     tally = Tally()
     for mentor in staff:
         if not mentor.slack_user_id or not mentor.has_role(Role.MENTOR):
@@ -291,12 +297,29 @@ async def refresh_follow_ups(
         ]
         if not mine or (pupil_id is not None and pupil_id not in {f.pupil_id for f in mine}):
             continue
+        shown = [f for f in mine if f.id in current]
         with use_locale(staff_language(school, mentor)):
-            text, buttons = await follow_up_text(uow, school, mentor, mine, day)
+            text, buttons = await follow_up_text(uow, school, mentor, shown, day)
         slot = f"follow-up:{day.isoformat()}"
         list_message = _live(school, mentor, "follow-up-list", slot, text, buttons, now)
         tally.count(await uow.outbox.add(list_message))
     return tally
+
+
+async def still_to_follow_up(
+    uow: UnitOfWork, school_key: str, day: date, follow_ups: list[FollowUp]
+) -> list[FollowUp]:
+    """The follow-ups whose pupil is still marked absent that day, or with a contact already
+    recorded: a roll call corrected to "present" takes the pupil off the list."""
+    marks = await uow.marks.list_for_day(school_key, day)
+    absent = {m.pupil_id for m in marks if m.kind is MarkKind.ABSENT}
+    contacted = {
+        c.follow_up_id
+        for c in await uow.guardian_contacts.list_for(
+            [f.id for f in follow_ups if f.id is not None]
+        )
+    }
+    return [f for f in follow_ups if f.pupil_id in absent or f.id in contacted]
 
 
 async def refresh_today(

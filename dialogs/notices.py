@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from dialogs.i18n import N_, _, use_locale
+from dialogs.i18n import N_, LazyString, _, use_locale
 from dialogs.labels import REASONS, describe_part
 from routine.model import AbsenceReport, ChatAccount, Guardian, Pupil, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
@@ -123,20 +123,10 @@ def contact_requested(
     request: ContactRequest,
     now: datetime,
 ) -> OutboxMessage:
-    with use_locale(staff_language(school, mentor)):
-        text = _(
-            "{guardian} asks to be contacted about {pupil}. Topic: {topic}. How: {way}. "
-            "When: {time}."
-        ).format(
-            guardian=guardian.name,
-            pupil=pupil.name,
-            topic=TOPICS[request.topic],
-            way=WAYS[request.way],
-            time=TIMES[request.time],
-        )
-        buttons = request_buttons(request.id or 0)
-    message = to_staff(school, mentor, "contact-request", text, str(request.id), now)
-    return dataclasses.replace(message, buttons=buttons)
+    text = N_(
+        "{guardian} asks to be contacted about {pupil}. Topic: {topic}. How: {way}. When: {time}."
+    )
+    return _about_request(school, mentor, "contact-request", text, pupil, guardian, request, now)
 
 
 def contact_escalated(
@@ -148,11 +138,28 @@ def contact_escalated(
     now: datetime,
 ) -> OutboxMessage:
     """To a coordinator: a guardian has waited too long. They may take it themselves."""
-    with use_locale(staff_language(school, coordinator)):
-        text = _(
-            "Nobody has taken {guardian}'s request to be contacted about {pupil} (class "
-            "{class_name}) yet. Topic: {topic}. How: {way}. When: {time}."
-        ).format(
+    text = N_(
+        "Nobody has taken {guardian}'s request to be contacted about {pupil} (class "
+        "{class_name}) yet. Topic: {topic}. How: {way}. When: {time}."
+    )
+    return _about_request(
+        school, coordinator, "contact-escalated", text, pupil, guardian, request, now
+    )
+
+
+def _about_request(
+    school: School,
+    member: StaffMember,
+    kind: str,
+    text: LazyString,
+    pupil: Pupil,
+    guardian: Guardian,
+    request: ContactRequest,
+    now: datetime,
+) -> OutboxMessage:
+    """A contact request told to staff in their language, with [I'll take it] and [Done]."""
+    with use_locale(staff_language(school, member)):
+        rendered = str(text).format(
             guardian=guardian.name,
             pupil=pupil.name,
             class_name=pupil.class_name,
@@ -161,7 +168,7 @@ def contact_escalated(
             time=TIMES[request.time],
         )
         buttons = request_buttons(request.id or 0)
-    message = to_staff(school, coordinator, "contact-escalated", text, str(request.id), now)
+    message = to_staff(school, member, kind, rendered, str(request.id), now)
     return dataclasses.replace(message, buttons=buttons)
 
 

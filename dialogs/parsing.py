@@ -45,3 +45,9 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def is_id(text: str) -> bool:
+    """A database id as we write them into buttons: ASCII digits, and small enough for any
+    integer column (a forged "²" or a huge number is no id)."""
+    return text.isascii() and text.isdecimal() and len(text) <= 9

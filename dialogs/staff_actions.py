@@ -20,6 +20,7 @@ from dialogs.live import (
     ROLL_CALL_PREFIX,
     roll_call_state,
 )
+from dialogs.parsing import is_id
 from routine.roll_call import RollCallStatus
 
 
@@ -36,7 +37,7 @@ def parse(button_id: str) -> tuple[str, int, str] | None:
     ):
         if button_id.startswith(prefix):
             item, _dot, action = button_id.removeprefix(prefix).partition(".")
-            if item.isdigit() and action in actions:
+            if is_id(item) and action in actions:
                 return prefix, int(item), action
     return None
 
@@ -54,22 +55,17 @@ async def press(ctx: Context, prefix: str, item_id: int, action: str) -> StartFl
 
 
 async def _confirm(ctx: Context, roll_call_id: int) -> None:
-    """As the guardians reported it; a roll call already submitted is left as it is."""
-    ctx.data["roll_call"] = roll_call_id
-    try:
-        roll_call = await roll_call_flow.current(ctx)
-        if roll_call is None:
-            return
-        if roll_call.status is RollCallStatus.SUBMITTED:
-            ctx.say(
-                _("The roll call for class {name} is already in.").format(
-                    name=roll_call.class_name
-                )
-            )
-            return
-        _pupils, reported, _marked = await roll_call_state(ctx.uow, roll_call)
-        result = await roll_call_flow.save(ctx, roll_call, reported)
-        if isinstance(result, Retry):
-            ctx.say(result.message)
-    finally:
-        ctx.data.pop("roll_call", None)
+    """As the guardians reported it; a roll call already submitted is left as it is. Whatever
+    the person was doing meanwhile (`ctx.data`) is left alone."""
+    roll_call = await roll_call_flow.current(ctx, roll_call_id)
+    if roll_call is None:
+        return
+    if roll_call.status is RollCallStatus.SUBMITTED:
+        ctx.say(
+            _("The roll call for class {name} is already in.").format(name=roll_call.class_name)
+        )
+        return
+    _pupils, reported, _marked = await roll_call_state(ctx.uow, roll_call)
+    result = await roll_call_flow.save(ctx, roll_call, reported)
+    if isinstance(result, Retry):
+        ctx.say(result.message)

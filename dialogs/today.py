@@ -9,11 +9,12 @@ from __future__ import annotations
 from dialogs.events import Button, Reply
 from dialogs.flow import Context
 from dialogs.i18n import _, format_day, format_number
-from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button
+from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button, still_to_follow_up
 from routine.access import visible_classes
 from routine.calendar import is_school_day
 from routine.follow_up import LineState, line_state
 from routine.model import Pupil
+from routine.requests import RequestStatus
 from routine.roll_call import RollCallStatus, editable
 
 
@@ -30,7 +31,12 @@ async def staff_today(ctx: Context) -> Reply | None:
     buttons = await _roll_calls(ctx, classes, lines)
     pupils = await ctx.uow.pupils.list_for_classes(school.key, classes)
     await _follow_ups(ctx, pupils, lines)
-    requests = await ctx.uow.contact_requests.list_open(school.key, [p.pupil_id for p in pupils])
+    # Open: nobody has taken them yet (those taken are on someone's desk).
+    requests = [
+        r
+        for r in await ctx.uow.contact_requests.list_open(school.key, [p.pupil_id for p in pupils])
+        if r.status is RequestStatus.OPEN
+    ]
     lines.append(_("Open contact requests: {count}").format(count=format_number(len(requests))))
     return Reply("\n".join(lines), buttons=tuple(buttons))
 
@@ -62,11 +68,16 @@ async def _roll_calls(ctx: Context, classes: list[str], lines: list[str]) -> lis
 async def _follow_ups(ctx: Context, pupils: list[Pupil], lines: list[str]) -> None:
     school = ctx.actor.school
     by_id = {p.pupil_id: p for p in pupils}
-    follow_ups = [
-        f
-        for f in await ctx.uow.follow_ups.list_for_day(school.key, ctx.today)
-        if f.pupil_id in by_id
-    ]
+    follow_ups = await still_to_follow_up(
+        ctx.uow,
+        school.key,
+        ctx.today,
+        [
+            f
+            for f in await ctx.uow.follow_ups.list_for_day(school.key, ctx.today)
+            if f.pupil_id in by_id
+        ],
+    )
     if not follow_ups:
         lines.append(_("Absent without a report: nobody so far."))
         return

@@ -74,9 +74,6 @@ async def open_follow_up(
     uow: UnitOfWork, *, school_key: str, pupil_id: str, day: date, reachable: bool, now: datetime
 ) -> FollowUp:
     """Once per pupil and day: a second call returns the first."""
-    existing = await uow.follow_ups.find(school_key, pupil_id, day)
-    if existing is not None:
-        return existing
     return await uow.follow_ups.add(FollowUp(school_key, pupil_id, day, now, reachable))
 
 
@@ -88,8 +85,12 @@ async def record_contact(
     stored = await uow.guardian_contacts.add(contact)
     if contact.valid is not None:
         codes = {code.code for code in await uow.codes.list_for(follow_up.school_key)}
-        wanted = VALID_CODE if contact.valid else INVALID_CODE
-        code = wanted if wanted in codes else None
+        # As at the end of the day: invalid is always the invalid code; a valid absence takes
+        # the school's "valid" code if it has one.
+        if not contact.valid:
+            code: str | None = INVALID_CODE
+        else:
+            code = VALID_CODE if VALID_CODE in codes else None
         for mark in await uow.marks.list_for_day(follow_up.school_key, follow_up.day):
             if mark.pupil_id == follow_up.pupil_id and mark.kind is MarkKind.ABSENT:
                 await uow.marks.update(

@@ -199,7 +199,8 @@ class ConcernRepository(Protocol):
 
 class RollCallRepository(Protocol):
     async def add(self, roll_call: RollCall) -> RollCall:
-        """Store a new roll call; the returned copy has its id."""
+        """Store a new roll call and return it with its id; if the class already has one that
+        day (opened meanwhile, perhaps by another process), return that one instead."""
 
     async def get(self, roll_call_id: int) -> RollCall | None: ...
     async def find(self, school_key: str, class_name: str, day: date) -> RollCall | None: ...
@@ -207,11 +208,17 @@ class RollCallRepository(Protocol):
         """The school's roll calls of the day, by class name."""
 
     async def update(self, roll_call: RollCall) -> None: ...
+    async def mark_not_answered(self, roll_call_id: int) -> bool:
+        """Only if it is still open, in one statement (a submit may be committing meanwhile);
+        whether it was."""
+
     async def delete_before(self, school_key: str, day: date) -> int: ...
 
 
 class FollowUpRepository(Protocol):
-    async def add(self, follow_up: FollowUp) -> FollowUp: ...
+    async def add(self, follow_up: FollowUp) -> FollowUp:
+        """As `RollCallRepository.add`: one per pupil and day, the first one kept."""
+
     async def get(self, follow_up_id: int) -> FollowUp | None: ...
     async def find(self, school_key: str, pupil_id: str, day: date) -> FollowUp | None: ...
     async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:

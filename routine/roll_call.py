@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from routine.access import visible_classes
 from routine.model import (
     AbsenceReport,
     AttendanceMark,
@@ -93,8 +92,10 @@ class SubmitOutcome(enum.StrEnum):
     BOTH_ABSENT_AND_LATE = "both"
 
 
-def may_take(staff: StaffMember, class_name: str, school_classes: Sequence[str]) -> bool:
-    return class_name in visible_classes(staff, list(school_classes))
+def may_take(staff: StaffMember, class_name: str) -> bool:
+    """The roll call is the mentor's: only the mentors of the class take it (a principal, who
+    sees every class, does not)."""
+    return staff.has_role(Role.MENTOR) and class_name in staff.classes
 
 
 def editable(school: School, roll_call: RollCall, now: datetime) -> bool:
@@ -110,27 +111,19 @@ async def open_roll_calls(
     twice and leaves submitted ones alone."""
     staff = await uow.staff.list_for_school(school.key)
     mentored = {c for s in staff if s.has_role(Role.MENTOR) for c in s.classes}
-    opened = []
-    for school_class in await uow.classes.list_for(school.key):
-        if school_class.name not in mentored:
-            continue
-        existing = await uow.roll_calls.find(school.key, school_class.name, day)
-        opened.append(
-            existing
-            or await uow.roll_calls.add(
-                RollCall(school.key, school_class.name, day, opened_at=now)
-            )
-        )
-    return opened
+    return [
+        await uow.roll_calls.add(RollCall(school.key, school_class.name, day, opened_at=now))
+        for school_class in await uow.classes.list_for(school.key)
+        if school_class.name in mentored
+    ]
 
 
 async def close_unanswered(uow: UnitOfWork, school_key: str, day: date) -> list[RollCall]:
     """Roll calls still open when due are recorded as not answered; which they were."""
     closed = []
     for roll_call in await uow.roll_calls.list_for_day(school_key, day):
-        if roll_call.status is RollCallStatus.OPEN:
+        if roll_call.id is not None and await uow.roll_calls.mark_not_answered(roll_call.id):
             closed.append(dataclasses.replace(roll_call, status=RollCallStatus.NOT_ANSWERED))
-            await uow.roll_calls.update(closed[-1])
     return closed
 
 
@@ -145,10 +138,7 @@ async def submit(
 ) -> SubmitOutcome:
     """Store the mentor's answer: the roll call as submitted, and marks for exactly those
     absent or late (a mark that stays the same is kept, with what was learnt about it)."""
-    school_classes = [c.name for c in await uow.classes.list_for(school.key)]
-    if roll_call.school_key != staff.school_key or not may_take(
-        staff, roll_call.class_name, school_classes
-    ):
+    if roll_call.school_key != staff.school_key or not may_take(staff, roll_call.class_name):
         return SubmitOutcome.NOT_YOURS
     if not editable(school, roll_call, now):
         return SubmitOutcome.DAY_OVER

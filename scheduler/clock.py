@@ -3,7 +3,8 @@
 Each job in `scheduler.jobs.JOBS` gets, for each school, a `CronTrigger` at the job's local time
 in the school's own timezone (`f"{job.name}:{school.key}"`). So a 09:00 job runs at 09:00 in
 Stockholm in winter and in summer alike (08:00 and 07:00 UTC), and a school in another
-timezone gets its own 09:00.
+timezone gets its own 09:00. A job with an interval (`Job.every`) fires at that interval
+within its daily window instead (`window_trigger`), so it is not woken at night.
 
 The schedule is kept in a persistent `SQLAlchemyJobStore`, in a table of its own
 (`scheduler_jobs`) in the app's own database. The job store is synchronous, so it gets a
@@ -40,7 +41,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,8 @@ from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import make_url
@@ -68,8 +71,6 @@ DEFAULT_MISFIRE_GRACE_SECONDS = 3600
 STOP_TIMEOUT_SECONDS = 30.0
 # How far `next_run` looks for a day a school-days-only job runs on (a summer break is shorter).
 LOOK_AHEAD_DAYS = 400
-# Where interval jobs count from (in each school's timezone).
-INTERVAL_EPOCH = datetime(2026, 1, 1)
 
 
 # The synchronous database URL
@@ -212,30 +213,68 @@ def job_id(job_name: str, school_key: str) -> str:
     return f"{job_name}:{school_key}"
 
 
-def trigger_for(job: Job, school: School) -> CronTrigger:
-    """Every day at the job's local time in the school's timezone. Whether a day is a school
-    day is decided when it fires, from the calendar as it is then."""
+def trigger_for(job: Job, school: School) -> BaseTrigger:
+    """Every day at the job's local time in the school's timezone, or with `every`, at that
+    interval from then until its `until`. Whether a day is a school day is decided when it
+    fires, from the calendar as it is then."""
     zone = ZoneInfo(school.timezone)
-    if job.every is not None:
-        # A fixed start keeps the trigger the same from one sync to the next.
-        return IntervalTrigger(
-            seconds=job.every.total_seconds(),
-            start_date=INTERVAL_EPOCH.replace(tzinfo=zone),
-            timezone=zone,
-        )
     at = job.local_time(school)
+    if job.every is not None:
+        until = job.until(school) if job.until is not None else None
+        return window_trigger(job.every, at, until, zone)
     return CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=zone)
+
+
+def window_trigger(
+    every: timedelta, start: time, until: time | None, zone: ZoneInfo
+) -> BaseTrigger:
+    """Every day, every `every` (whole minutes, at most an hour) from `start` until before
+    `until` (midnight if None); seconds are not looked at.
+
+    Cron fields cannot say "from 08:15 to 15:30" in one trigger, so it is up to three: the
+    rest of the start's hour, the whole hours between, the end's hour up to its minute. They
+    have no start date, so their repr, which `sync_schedules` compares, stays the same from
+    one sync to the next. Minutes count from each full hour (cron's `*/5`): an interval that
+    does not divide 60, or a start off its grid, gives an uneven step at full hours.
+    """
+    minutes, rest = divmod(every, timedelta(minutes=1))
+    end = (until.hour, until.minute) if until is not None else (24, 0)
+    if rest or not 0 < minutes <= 60 or end <= (start.hour, start.minute):
+        raise ValueError(f"no window of every {every} from {start} until {until}")
+
+    def cron(hour: int | str, first: int, last: int) -> CronTrigger:
+        return CronTrigger(hour=hour, minute=_minutes(first, last, minutes), timezone=zone)
+
+    if start.hour == end[0]:
+        return cron(start.hour, start.minute, end[1] - 1)
+    parts = [cron(start.hour, start.minute, 59)]
+    if end[0] - start.hour > 1:
+        parts.append(cron(f"{start.hour + 1}-{end[0] - 1}", 0, 59))
+    if end[1]:
+        parts.append(cron(end[0], 0, end[1] - 1))
+    return parts[0] if len(parts) == 1 else OrTrigger(parts)
+
+
+def _minutes(first: int, last: int, step: int) -> str:
+    """Every `step` minutes from `first` to `last`, in cron's words."""
+    if step > last - first:
+        # Cron refuses a step longer than its range; the first minute is all there is.
+        return str(first)
+    return f"*/{step}" if (first, last) == (0, 59) else f"{first}-{last}/{step}"
 
 
 def next_run(job: Job, school: School, now: datetime) -> datetime | None:
     """When the job next runs for the school after `now`, in the school's timezone: its next
     fire time on a day it runs on; None if there is none within `LOOK_AHEAD_DAYS`."""
     trigger = trigger_for(job, school)
+    zone = ZoneInfo(school.timezone)
     fire = trigger.get_next_fire_time(None, now)
     while fire is not None and fire - now <= timedelta(days=LOOK_AHEAD_DAYS):
         if runs_on(job, school, fire.date()):
             return fire
-        fire = trigger.get_next_fire_time(fire, fire)
+        # The rest of a day the job does not run on holds no run either: skip to the next.
+        midnight = datetime.combine(fire.date() + timedelta(days=1), time(0), tzinfo=zone)
+        fire = trigger.get_next_fire_time(None, midnight)
     return None
 
 

@@ -44,13 +44,15 @@ class JobResult:
 
 @dataclass(frozen=True)
 class Job:
-    """Runs daily at `local_time`, or, with `every`, at that interval all day."""
+    """Runs daily at `local_time`; or, with `every`, at that interval from `local_time` until
+    before `until` (or midnight), in whole minutes (see `scheduler.clock.trigger_for`)."""
 
     name: str
     local_time: Callable[[School], time]
     school_days_only: bool
     run: Callable[[JobContext, str, date], Awaitable[JobResult]]
     every: timedelta | None = None
+    until: Callable[[School], time] | None = None
 
 
 class UnknownSchool(LookupError):
@@ -231,6 +233,8 @@ JOBS: dict[str, Job] = {
             True,
             contact_escalation,
             every=ESCALATION_CHECK,
+            # The job acts in school hours only: outside them a run would only be logged.
+            until=lambda s: s.times.end_of_day,
         ),
     )
 }

@@ -14,6 +14,9 @@ dispatchers (processes, hosts) working on one database:
 Versions of one message (a slot) are kept to one pending at a time by `add`, which supersedes the
 earlier ones, but not one that is leased: its dispatcher is sending it and will record what
 became of it. A leased version that is then to be tried again is superseded by `record`.
+Meanwhile the newer version is not claimable (`_behind_an_older_version`): another dispatcher
+would find no delivered version to edit and post a second message. The same rule keeps one
+claim from taking two versions of a slot, and makes versions go out oldest first.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from routine.outbox import DeliveryStatus, OutboxMessage
 from storage import mapping
@@ -193,6 +197,7 @@ def _claimable(now: datetime, limit: int, platforms: Collection[str] | None) -> 
             PENDING,
             or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
             or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+            ~_behind_an_older_version(),
         )
         .order_by(OutboxRow.id)
         .limit(limit)
@@ -200,3 +205,24 @@ def _claimable(now: datetime, limit: int, platforms: Collection[str] | None) -> 
     if platforms is not None:
         query = query.where(OutboxRow.platform.in_(platforms))
     return query
+
+
+def _behind_an_older_version() -> ColumnElement[bool]:
+    """Whether a message has an older version in its slot still pending: being sent (leased),
+    due, or waiting for a retry. Any of them is to go out, or be given up, first.
+
+    A correlated subquery, so the claim keeps its own partial index; this one is answered by
+    the slot's index. Messages without a slot are versions of nothing."""
+    older = aliased(OutboxRow, name="older")
+    return (
+        exists()
+        .where(
+            OutboxRow.slot != "",
+            older.platform == OutboxRow.platform,
+            older.recipient == OutboxRow.recipient,
+            older.slot == OutboxRow.slot,
+            older.id < OutboxRow.id,
+            older.status == DeliveryStatus.PENDING.value,
+        )
+        .correlate(OutboxRow)
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,13 @@ from storage.orm import (
 from storage.repositories import delete_where
 
 INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+async def _insert_unless_there(session: AsyncSession, row_type: type, values: dict) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: of two units of work opening the same thing at once,
+    neither fails, and the first one's row stays."""
+    insert = INSERTS_BY_DIALECT[session.get_bind().dialect.name]
+    await session.execute(insert(row_type).values(values).on_conflict_do_nothing())
 
 
 class _Repository:
@@ -66,9 +73,13 @@ class SqlRollCallRepository(_Repository):
     async def add(self, roll_call: RollCall) -> RollCall:
         row = RollCallRow()
         roll_call_to_row(roll_call, row)
-        self.session.add(row)
-        await self.session.flush()
-        return roll_call_from_row(row)
+        values = {
+            c.key: getattr(row, c.key) for c in RollCallRow.__table__.columns if c.key != "id"
+        }
+        await _insert_unless_there(self.session, RollCallRow, values)
+        found = await self.find(roll_call.school_key, roll_call.class_name, roll_call.day)
+        assert found is not None
+        return found
 
     async def get(self, roll_call_id: int) -> RollCall | None:
         row = await self.session.get(RollCallRow, roll_call_id)
@@ -95,6 +106,15 @@ class SqlRollCallRepository(_Repository):
         if row is None:
             raise KeyError(f"no roll call with id {roll_call.id}")
         roll_call_to_row(roll_call, row)
+
+    async def mark_not_answered(self, roll_call_id: int) -> bool:
+        result = await self.session.execute(
+            update(RollCallRow)
+            .where(RollCallRow.id == roll_call_id, RollCallRow.status == RollCallStatus.OPEN.value)
+            .values(status=RollCallStatus.NOT_ANSWERED.value)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
     async def delete_before(self, school_key: str, day: date) -> int:
         return await delete_where(
@@ -134,16 +154,17 @@ def contact_from_row(row: GuardianContactRow) -> GuardianContact:
 
 class SqlFollowUpRepository(_Repository):
     async def add(self, follow_up: FollowUp) -> FollowUp:
-        row = FollowUpRow(
-            school_key=follow_up.school_key,
-            pupil_id=follow_up.pupil_id,
-            day=follow_up.day,
-            opened_at=as_utc(follow_up.opened_at),
-            reachable=follow_up.reachable,
-        )
-        self.session.add(row)
-        await self.session.flush()
-        return follow_up_from_row(row)
+        values = {
+            "school_key": follow_up.school_key,
+            "pupil_id": follow_up.pupil_id,
+            "day": follow_up.day,
+            "opened_at": as_utc(follow_up.opened_at),
+            "reachable": follow_up.reachable,
+        }
+        await _insert_unless_there(self.session, FollowUpRow, values)
+        found = await self.find(follow_up.school_key, follow_up.pupil_id, follow_up.day)
+        assert found is not None
+        return found
 
     async def get(self, follow_up_id: int) -> FollowUp | None:
         row = await self.session.get(FollowUpRow, follow_up_id)

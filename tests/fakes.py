@@ -36,7 +36,7 @@ from routine.requests import (
     GuardianConcern,
     RequestStatus,
 )
-from routine.roll_call import RollCall
+from routine.roll_call import RollCall, RollCallStatus
 
 # The outbox's versions that are, or are to be, on screen.
 LIVE_OUTBOX = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
@@ -346,12 +346,25 @@ class FakeOutbox(_Repo):
             due = message.next_attempt_at is None or message.next_attempt_at <= now
             leased = message.id in self.store.leases and self.store.leases[message.id][1] > now
             wanted = platforms is None or message.platform in platforms
-            if message.status is DeliveryStatus.PENDING and due and not leased and wanted:
+            if (
+                message.status is DeliveryStatus.PENDING
+                and due
+                and not leased
+                and wanted
+                and not self._behind_an_older_version(message)
+            ):
                 self.store.leases[message.id] = (worker, now + lease)
                 claimed.append(message)
             if len(claimed) == limit:
                 break
         return claimed
+
+    def _behind_an_older_version(self, message: OutboxMessage) -> bool:
+        """As `storage.outbox`: a version waits while an older one in its slot is pending."""
+        return any(
+            (m.id or 0) < (message.id or 0) and m.status is DeliveryStatus.PENDING
+            for m in self._versions(message.platform, message.recipient, message.slot)
+        )
 
     async def record(self, message: OutboxMessage) -> None:
         if message.id not in self.store.outbox:
@@ -479,9 +492,9 @@ class FakeConcerns(_Repo):
 
 class FakeRollCalls(_Repo):
     async def add(self, roll_call: RollCall) -> RollCall:
-        key = (roll_call.school_key, roll_call.class_name, roll_call.day)
-        if any((r.school_key, r.class_name, r.day) == key for r in self.store.roll_calls.values()):
-            raise ValueError(f"a roll call for {key} exists")
+        existing = await self.find(roll_call.school_key, roll_call.class_name, roll_call.day)
+        if existing is not None:
+            return existing
         stored = dataclasses.replace(roll_call, id=next(self.store.ids))
         self.store.roll_calls[stored.id] = stored
         return stored
@@ -514,6 +527,15 @@ class FakeRollCalls(_Repo):
             raise KeyError(f"no roll call with id {roll_call.id}")
         self.store.roll_calls[roll_call.id] = roll_call
 
+    async def mark_not_answered(self, roll_call_id: int) -> bool:
+        roll_call = self.store.roll_calls.get(roll_call_id)
+        if roll_call is None or roll_call.status is not RollCallStatus.OPEN:
+            return False
+        self.store.roll_calls[roll_call_id] = dataclasses.replace(
+            roll_call, status=RollCallStatus.NOT_ANSWERED
+        )
+        return True
+
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [
             i
@@ -527,8 +549,9 @@ class FakeRollCalls(_Repo):
 
 class FakeFollowUps(_Repo):
     async def add(self, follow_up: FollowUp) -> FollowUp:
-        if await self.find(follow_up.school_key, follow_up.pupil_id, follow_up.day):
-            raise ValueError("a follow-up for that pupil and day exists")
+        existing = await self.find(follow_up.school_key, follow_up.pupil_id, follow_up.day)
+        if existing is not None:
+            return existing
         stored = dataclasses.replace(follow_up, id=next(self.store.ids))
         self.store.follow_ups[stored.id] = stored
         return stored

@@ -10,6 +10,7 @@ The diagram is in the .md file of the same name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,8 @@ from routine.model import Pupil
 TRANSITIONS = {"record": {"saved": END}}
 
 SOMEONE_ELSE = "-"
+# What was entered in a form that must be corrected, to show it again.
+DRAFT = "draft"
 MEANS = {
     ContactMeans.PHONE: N_("Phone"),
     ContactMeans.MESSAGE: N_("Message"),
@@ -64,31 +67,52 @@ async def ask_record(ctx: Context) -> Prompt | Go:
     )
     whom = (*((g.guardian_id, g.name) for g in guardians), (SOMEONE_ELSE, _("Someone else")))
     local_now = ctx.now.astimezone(ZoneInfo(ctx.actor.school.timezone))
+    # A form sent back for a correction starts from what the person entered.
+    draft: dict[str, str] = ctx.data.get(DRAFT, {})
+
+    def initial(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        entered = draft.get(name)
+        return tuple(entered.splitlines()) if entered else default
+
     form = Form(
         id="guardian-contact",
         title=_("Contact with guardian"),
         fields=(
-            FormField("whom", _("Whom did you contact?"), choices=whom, initial=whom[0][:1]),
-            FormField("means", _("How?"), choices=_choices(MEANS)),
+            FormField(
+                "whom",
+                _("Whom did you contact?"),
+                choices=whom,
+                initial=initial("whom", whom[0][:1]),
+            ),
+            FormField("means", _("How?"), choices=_choices(MEANS), initial=initial("means")),
             FormField(
                 "time",
                 _("When? (HH:MM, today)"),
-                initial=(format_clock(local_now.time()),),
+                initial=initial("time", (format_clock(local_now.time()),)),
             ),
-            FormField("outcome", _("Outcome"), choices=_choices(OUTCOMES)),
-            FormField("valid", _("Is the absence valid?"), choices=_choices(VALIDITY)),
+            FormField(
+                "outcome", _("Outcome"), choices=_choices(OUTCOMES), initial=initial("outcome")
+            ),
+            FormField(
+                "valid",
+                _("Is the absence valid?"),
+                choices=_choices(VALIDITY),
+                initial=initial("valid"),
+            ),
             FormField(
                 "topics",
                 _("What did you talk about?"),
                 required=False,
                 choices=_choices(TOPICS),
                 multiple=True,
+                initial=initial("topics"),
             ),
             FormField(
                 "note",
                 _("Note (optional; no health details)"),
                 required=False,
                 multiline=True,
+                initial=(draft["note"],) if draft.get("note") else (),
             ),
         ),
         submit_label=_("Save"),
@@ -109,8 +133,15 @@ async def answer_record(ctx: Context, answer: Answer) -> Go | Retry:
     found = await _follow_up(ctx)
     if found is None or answer.form is None:
         return Go("saved")
-    follow_up, pupil = found
-    values = answer.form
+    result = await _record(ctx, *found, answer.form)
+    if isinstance(result, Retry):
+        ctx.data[DRAFT] = dict(answer.form)
+    return result
+
+
+async def _record(
+    ctx: Context, follow_up: FollowUp, pupil: Pupil, values: Mapping[str, str]
+) -> Go | Retry:
     contacted_at = _contact_time(ctx, values.get("time", ""))
     if contacted_at is None:
         return Retry(
@@ -126,6 +157,13 @@ async def answer_record(ctx: Context, answer: Answer) -> Go | Retry:
     staff = ctx.actor.staff
     assert staff is not None and follow_up.id is not None
     valid = {"valid": True, "invalid": False}.get(values.get("valid", ""))
+    if valid is not None and values.get("outcome") == ContactOutcome.NOT_REACHED.value:
+        return Retry(
+            _(
+                'If you did not reach the guardian, choose "Not yet known": the absence is '
+                "still unexplained."
+            )
+        )
     whom = values.get("whom", SOMEONE_ELSE)
     contact = GuardianContact(
         follow_up_id=follow_up.id,

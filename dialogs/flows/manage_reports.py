@@ -11,6 +11,7 @@ from datetime import date
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _, format_day, format_short_day
 from dialogs.labels import describe_days, describe_when
+from dialogs.live import refresh_today
 from dialogs.parsing import parse_day
 from routine.calendar import is_school_day
 from routine.model import AbsenceReport
@@ -60,6 +61,9 @@ async def answer_action(ctx: Context, answer: Answer) -> Go | Retry:
         return Go("back")
     if answer.choice == "withdraw" and can_withdraw(report, ctx.today):
         await ctx.uow.reports.update(withdraw(report, ctx.today))
+        if report.covers(ctx.today):
+            # Today's roll call and follow-up list showed it: they must not any more.
+            await refresh_today(ctx.uow, ctx.actor.school, report.pupil_id, ctx.today, ctx.now)
         ctx.say(
             _("The report for {name} on {days} is withdrawn.").format(
                 name=await _pupil_name(ctx, report),
@@ -93,6 +97,8 @@ async def answer_back_day(ctx: Context, answer: Answer) -> Go | Retry:
     if day not in back_at_school_days(report, ctx.today):
         return Retry(_("Please choose one of the days shown."))
     await ctx.uow.reports.update(end_early(report, day, ctx.today))
+    if day == ctx.today:
+        await refresh_today(ctx.uow, ctx.actor.school, report.pupil_id, ctx.today, ctx.now)
     ctx.say(
         _("Noted: {name} is back at school on {day}.").format(
             name=await _pupil_name(ctx, report), day=format_day(day)

@@ -9,6 +9,7 @@ The diagram is in the .md file of the same name.
 
 from __future__ import annotations
 
+import dataclasses
 from zoneinfo import ZoneInfo
 
 from dialogs.events import Form, FormField
@@ -16,7 +17,6 @@ from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, 
 from dialogs.i18n import N_, _, format_clock
 from dialogs.live import refresh_roll_call, roll_call_state
 from dialogs.unreported import follow_up_unreported
-from routine.access import visible_classes
 from routine.calendar import is_school_day
 from routine.roll_call import (
     Attendance,
@@ -33,6 +33,8 @@ TRANSITIONS = {
     "mark": {"saved": END},
 }
 ABSENT, LATE = "absent", "late"
+# The marks entered in a form that must be corrected, to show them again.
+DRAFT = "draft"
 
 
 async def ask_class(ctx: Context) -> Prompt | Go:
@@ -58,30 +60,30 @@ async def answer_class(ctx: Context, answer: Answer) -> Go | Retry:
 
 
 async def todays_roll_calls(ctx: Context) -> list[RollCall]:
-    """The staff member's classes' roll calls today, opened now if the job has not yet."""
+    """A mentor's classes' roll calls today, opened now if the job has not yet; none once the
+    school day is over."""
     staff, school = ctx.actor.staff, ctx.actor.school
     assert staff is not None
-    if not is_school_day(school, ctx.today):
+    draft = RollCall(school.key, "", ctx.today, opened_at=ctx.now)
+    if not is_school_day(school, ctx.today) or not editable(school, draft, ctx.now):
         return []
     school_classes = [c.name for c in await ctx.uow.classes.list_for(school.key)]
-    found = []
-    for class_name in visible_classes(staff, school_classes):
-        if class_name not in staff.classes:
-            continue
-        roll_call = await ctx.uow.roll_calls.find(school.key, class_name, ctx.today)
-        roll_call = roll_call or await ctx.uow.roll_calls.add(
-            RollCall(school.key, class_name, ctx.today, opened_at=ctx.now)
-        )
-        found.append(roll_call)
-    return [r for r in found if editable(school, r, ctx.now)]
+    return [
+        await ctx.uow.roll_calls.add(dataclasses.replace(draft, class_name=class_name))
+        for class_name in school_classes
+        if may_take(staff, class_name)
+    ]
 
 
 async def ask_marks(ctx: Context) -> Prompt | Go:
-    roll_call = await current(ctx)
+    roll_call = await current(ctx, ctx.data.get("roll_call"))
     if roll_call is None:
         return Go("saved")
     pupils, reported, marked = await roll_call_state(ctx.uow, roll_call)
     shown = marked if roll_call.status is RollCallStatus.SUBMITTED else reported
+    if DRAFT in ctx.data:
+        # What the person entered and must correct: not lost on the way back.
+        shown = Attendance(frozenset(ctx.data[DRAFT][ABSENT]), frozenset(ctx.data[DRAFT][LATE]))
     choices = tuple((p.pupil_id, p.name) for p in pupils)
     form = Form(
         id="roll-call",
@@ -118,13 +120,16 @@ def _in_order(choices: tuple[tuple[str, str], ...], ids: frozenset[str]) -> tupl
 
 
 async def answer_marks(ctx: Context, answer: Answer) -> Go | Retry:
-    roll_call = await current(ctx)
+    roll_call = await current(ctx, ctx.data.get("roll_call"))
     if roll_call is None or answer.form is None:
         return Go("saved")
     attendance = Attendance(
         absent=_selected(answer.form.get(ABSENT)), late=_selected(answer.form.get(LATE))
     )
-    return await save(ctx, roll_call, attendance)
+    result = await save(ctx, roll_call, attendance)
+    if isinstance(result, Retry):
+        ctx.data[DRAFT] = {ABSENT: sorted(attendance.absent), LATE: sorted(attendance.late)}
+    return result
 
 
 async def save(ctx: Context, roll_call: RollCall, attendance: Attendance) -> Go | Retry:
@@ -155,7 +160,8 @@ async def save(ctx: Context, roll_call: RollCall, attendance: Attendance) -> Go 
     assert saved is not None
     await refresh_roll_call(ctx.uow, school, saved, ctx.now)
     if was_due or _past_due(ctx):
-        # The day's follow-up already ran: whoever this roll call adds is followed up now.
+        # The day's follow-up already ran: whoever this roll call adds is followed up now,
+        # and whoever it no longer has absent leaves the mentors' lists.
         await follow_up_unreported(ctx.uow, school, ctx.today, ctx.now)
     ctx.say(
         _("Roll call for class {name} saved: {absent} absent, {late} late.").format(
@@ -178,16 +184,17 @@ def _past_due(ctx: Context) -> bool:
     return local.time() >= school.times.unreported_prompt
 
 
-async def current(ctx: Context) -> RollCall | None:
-    """The roll call in hand, if this person may still take it; else says why not."""
+async def current(ctx: Context, roll_call_id: object) -> RollCall | None:
+    """The roll call `roll_call_id`, if this person may still take it; else says why not."""
     staff, school = ctx.actor.staff, ctx.actor.school
     assert staff is not None
-    roll_call = await ctx.uow.roll_calls.get(int(ctx.data.get("roll_call", 0)))
-    school_classes = [c.name for c in await ctx.uow.classes.list_for(school.key)]
+    roll_call = (
+        await ctx.uow.roll_calls.get(roll_call_id) if isinstance(roll_call_id, int) else None
+    )
     if (
         roll_call is None
         or roll_call.school_key != school.key
-        or not may_take(staff, roll_call.class_name, school_classes)
+        or not may_take(staff, roll_call.class_name)
     ):
         ctx.say(_("This button has expired."))
         return None

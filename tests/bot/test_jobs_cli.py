@@ -25,7 +25,8 @@ SE, NO = "se-bjorkangen", "no-furulund"
 SE_SCHOOL = parse_school_file(demo_file("se.toml")).school
 
 LISTED = re.compile(
-    r"^  (?P<name>\S+) +(?P<at>\d\d:\d\d|every \d+ min) (?P<days>school days|every day) +"
+    r"^  (?P<name>\S+) +(?P<at>\d\d:\d\d|every \d+ min \d\d:\d\d-\d\d:\d\d) "
+    r"(?P<days>school days|every day) +"
     r"next: (?P<local>\S+ \S+) (?P<zone>\S+) = (?P<utc>\S+ \S+) UTC$"
 )
 QUEUED = re.compile(r"(\d+) \S+ queued, (\d+) already queued")
@@ -87,7 +88,9 @@ def test_jobs_list_shows_each_jobs_next_run_in_local_time_and_utc(run, schools) 
         local = datetime.strptime(row["local"], "%Y-%m-%d %H:%M").replace(tzinfo=zone)
         utc = datetime.strptime(row["utc"], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
         if job.every is not None:
-            assert row["at"] == f"every {job.every.seconds // 60} min"
+            times = SE_SCHOOL.times
+            window = f"{times.roll_call:%H:%M}-{times.end_of_day:%H:%M}"
+            assert row["at"] == f"every {job.every.seconds // 60} min {window}"
         else:
             assert row["at"] == f"{job.local_time(SE_SCHOOL):%H:%M}" == f"{local:%H:%M}"
         assert (local == utc, row["zone"]) == (True, local.tzname())

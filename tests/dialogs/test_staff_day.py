@@ -341,3 +341,78 @@ async def test_a_coordinator_may_take_an_escalated_request(chat_as, day, clock) 
         "You have taken the request. The guardian is told that you will contact them."
     )
     assert day.store.contact_requests[request.id].status is RequestStatus.TAKEN
+
+
+async def test_nobody_else_absent_pressed_meanwhile_leaves_the_open_form_working(
+    chat_as, day
+) -> None:
+    karin = chat_as("se-S1")
+    seven_a = roll_call_of(day, "7A")
+    await press(karin, f"r.{seven_a.id}.open")
+    replies = await press(karin, f"r.{seven_a.id}.confirm")
+
+    assert sv("This button has expired.") not in [r.text for r in replies]
+    # The form she had open is offered again, now as submitted.
+    assert replies[-1].form is not None
+    assert [f.initial for f in replies[-1].form.fields] == [("P3",), ()]
+
+
+@pytest.mark.parametrize("forged", ["r.².open", "r.99999999999999999999.open", "f.-1.contact"])
+async def test_a_forged_button_is_refused_politely(chat_as, day, forged: str) -> None:
+    replies = await press(chat_as("se-S1"), forged)
+    assert replies[0].text == sv("This button has expired.")
+
+
+async def test_a_principal_sees_the_school_but_takes_no_roll_call(chat_as, day) -> None:
+    replies = await press(chat_as("se-S3"), f"r.{roll_call_of(day, '7A').id}.confirm")
+    assert replies[0].text == sv("This button has expired.")
+    assert day.store.roll_calls[roll_call_of(day, "7A").id].status is RollCallStatus.OPEN
+
+
+async def test_a_form_sent_back_for_a_correction_keeps_what_was_entered(chat_as, day) -> None:
+    karin = chat_as("se-S1")
+    form_reply = with_form(await press(karin, f"r.{roll_call_of(day, '7A').id}.open"))
+    replies = await submit(karin, form_reply, absent="P1\nP3", late="P1")
+
+    assert [f.initial for f in replies[-1].form.fields] == [("P1", "P3"), ("P1",)]
+
+
+async def test_a_pupil_corrected_to_present_leaves_the_follow_up_list(chat_as, day, clock) -> None:
+    clock.moment = MONDAY_MORNING + timedelta(hours=1)  # 09:30: follow-up is immediate
+    karin = chat_as("se-S1")
+    seven_a = roll_call_of(day, "7A")
+    await submit(karin, with_form(await press(karin, f"r.{seven_a.id}.open")), absent="P1")
+    await submit(karin, with_form(await press(karin, f"r.{seven_a.id}.change")), absent="")
+
+    lists = slack_to(day, "U-S1", "follow-up-list")
+    latest = [m for m in lists if m.status.value == "pending"][-1]
+    assert "Elsa Berg" not in latest.text
+    assert sv("Nobody at the moment.") in latest.text and latest.buttons == ()
+    today = await karin.send("/today")
+    assert sv("Absent without a report: nobody so far.") in today[0].text
+
+
+async def test_not_reached_cannot_settle_validity(chat_as, day, followed) -> None:
+    karin = chat_as("se-S1")
+    form_reply = with_form(await press(karin, f"f.{followed}.contact"))
+    replies = await submit(
+        karin,
+        form_reply,
+        whom="G1",
+        means="phone",
+        time="08:20",
+        outcome="not_reached",
+        valid="valid",
+        note="Ringer igen efter lunch.",
+    )
+
+    assert replies[0].text == sv(
+        'If you did not reach the guardian, choose "Not yet known": the absence is '
+        "still unexplained."
+    )
+    fields = {f.name: f for f in replies[-1].form.fields}
+    assert (fields["note"].initial, fields["outcome"].initial) == (
+        ("Ringer igen efter lunch.",),
+        ("not_reached",),
+    )
+    assert day.store.guardian_contacts == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import inspect
 
@@ -45,6 +47,7 @@ from scheduler.clock import (
     sync_database_url,
     sync_schedules,
     trigger_for,
+    window_trigger,
 )
 from scheduler.jobs import JOBS, Job, JobContext, JobResult
 from storage.db import make_engine
@@ -273,6 +276,103 @@ def test_there_is_no_next_run_when_no_term_lies_ahead() -> None:
     assert next_run(JOBS["roll-call"], ended, datetime(2026, 7, 1, tzinfo=UTC)) is None
 
 
+# Jobs at an interval, within a window of the day
+
+
+def fires_on(trigger: BaseTrigger, day: date, zone: str = STOCKHOLM) -> list[time]:
+    """The local times the trigger fires at on `day`."""
+    midnight = datetime.combine(day, time(0), tzinfo=ZoneInfo(zone))
+    fires = []
+    fire = trigger.get_next_fire_time(None, midnight)
+    while fire is not None and fire.date() == day:
+        fires.append(fire.time())
+        fire = trigger.get_next_fire_time(fire, fire)
+    return fires
+
+
+def every_five_minutes(start: time, until: time) -> list[time]:
+    first = datetime.combine(date.min, start)
+    count = (datetime.combine(date.min, until) - first) // timedelta(minutes=5)
+    return [(first + n * timedelta(minutes=5)).time() for n in range(count)]
+
+
+@pytest.mark.parametrize(("zone", "change"), DST_CHANGES, ids=lambda v: str(v))
+def test_contact_escalation_fires_every_five_minutes_from_roll_call_to_end_of_day(
+    zone: str, change: date
+) -> None:
+    trigger = trigger_for(JOBS["contact-escalation"], SCHOOLS_BY_ZONE[zone])
+
+    assert fires_on(trigger, change, zone) == every_five_minutes(time(8, 15), time(15, 30))
+
+
+def test_contact_escalation_does_not_fire_at_night() -> None:
+    trigger = trigger_for(JOBS["contact-escalation"], SE)
+    three = datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo(STOCKHOLM))
+
+    assert trigger.get_next_fire_time(None, three) == three.replace(hour=8, minute=15)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Saturday evening: the roll call on Monday.
+        (datetime(2026, 11, 21, 19, 0), datetime(2026, 11, 23, 8, 15)),
+        # In school hours: the next five minutes.
+        (datetime(2026, 11, 25, 10, 2), datetime(2026, 11, 25, 10, 5)),
+        # At the end of the day: tomorrow's roll call.
+        (datetime(2026, 11, 25, 15, 30), datetime(2026, 11, 26, 8, 15)),
+        # After the last term day: the first day of the next term, found quickly.
+        (datetime(2026, 12, 18, 16, 0), datetime(2027, 1, 7, 8, 15)),
+    ],
+)
+def test_the_next_contact_escalation_is_in_the_next_school_hours(
+    now: datetime, expected: datetime
+) -> None:
+    zone = ZoneInfo(STOCKHOLM)
+
+    found = next_run(JOBS["contact-escalation"], SE, now.replace(tzinfo=zone))
+
+    assert found == expected.replace(tzinfo=zone)
+
+
+@pytest.mark.parametrize(
+    ("every", "start", "until", "expected"),
+    [
+        (timedelta(minutes=20), time(8, 10), time(8, 50), [time(8, 10), time(8, 30)]),
+        (timedelta(minutes=30), time(8, 0), time(9, 30), [time(8, 0), time(8, 30), time(9, 0)]),
+        (timedelta(minutes=20), time(8, 50), time(9, 30), [time(8, 50), time(9, 0), time(9, 20)]),
+        (timedelta(hours=1), time(21, 0), None, [time(21, 0), time(22, 0), time(23, 0)]),
+    ],
+)
+def test_a_window_runs_from_its_start_until_before_its_end(
+    every: timedelta, start: time, until: time | None, expected: list[time]
+) -> None:
+    trigger = window_trigger(every, start, until, ZoneInfo(STOCKHOLM))
+
+    assert fires_on(trigger, date(2026, 11, 25)) == expected
+
+
+@pytest.mark.parametrize(
+    ("every", "until"),
+    [
+        (timedelta(seconds=90), time(16, 0)),
+        (timedelta(0), time(16, 0)),
+        (timedelta(minutes=90), time(16, 0)),
+        (timedelta(minutes=5), time(8, 15)),
+    ],
+)
+def test_a_window_that_cron_cannot_say_is_refused(every: timedelta, until: time) -> None:
+    with pytest.raises(ValueError, match="no window"):
+        window_trigger(every, time(8, 15), until, ZoneInfo(STOCKHOLM))
+
+
+def test_a_window_reads_back_the_same_from_the_job_store() -> None:
+    trigger = trigger_for(JOBS["contact-escalation"], SE)
+
+    # `sync_schedules` compares the stored trigger's repr with a new one's.
+    assert repr(pickle.loads(pickle.dumps(trigger))) == repr(trigger)
+
+
 # The scheduled function, called as APScheduler calls it, with a fixed clock
 
 
@@ -419,8 +519,11 @@ async def test_each_school_gets_each_job_at_its_local_time_in_its_timezone(
         "<CronTrigger (hour='3', minute='30', second='0', timezone='Europe/Stockholm')>"
     )
     assert repr(paused.get_job("contact-escalation:se-ek").trigger) == (
-        "<IntervalTrigger (interval=datetime.timedelta(seconds=300), "
-        "start_date='2026-01-01 00:00:00 CET', timezone='Europe/Stockholm')>"
+        "<OrTrigger(["
+        "<CronTrigger (hour='8', minute='15-59/5', timezone='Europe/Stockholm')>, "
+        "<CronTrigger (hour='9-14', minute='*/5', timezone='Europe/Stockholm')>, "
+        "<CronTrigger (hour='15', minute='0-29/5', timezone='Europe/Stockholm')>"
+        "])>"
     )
 
 
@@ -447,7 +550,8 @@ async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
 
     changes = sync_schedules(paused, [later], fewer_jobs)
 
-    assert changes.replaced == ("roll-call:se-ek",)
+    # Contact escalation starts at the roll call.
+    assert changes.replaced == ("contact-escalation:se-ek", "roll-call:se-ek")
     assert changes.removed == tuple(
         sorted(["end-of-day:se-ek"] + [f"{name}:no-fjell" for name in JOBS])
     )

@@ -356,6 +356,47 @@ async def test_a_version_whose_lease_ran_out_is_superseded(store: UnitOfWorkFact
     }
 
 
+async def test_a_newer_version_waits_while_an_older_one_is_being_sent(
+    store: UnitOfWorkFactory,
+) -> None:
+    await add(store, version("v1", "1 of 25"))
+    [v1] = await committed(
+        store, lambda u: u.outbox.claim(now=NOW, limit=1, lease=LEASE, worker="a")
+    )
+    meanwhile = NOW + LEASE / 2
+    await add(
+        store,
+        version("v2", "2 of 25", created_at=meanwhile),
+        version("other slot", "7B", slot="summary:7B", created_at=meanwhile),
+        version("no slot", "7A", slot="", created_at=meanwhile),
+    )
+
+    # Worker B would find nothing sent to edit, and post a second message.
+    assert await claim(store, now=meanwhile, worker="b") == ["other slot", "no slot"]
+
+    sent = dataclasses.replace(v1, status=DeliveryStatus.SENT, sent_at=meanwhile, ref="D1:1")
+    await committed(store, lambda u: u.outbox.record(sent))
+    assert await claim(store, now=meanwhile, worker="b") == ["v2"]
+
+
+async def test_after_a_lease_runs_out_the_older_version_goes_first(
+    store: UnitOfWorkFactory,
+) -> None:
+    await add(store, version("v1", "1 of 25"))
+    await claim(store, worker="crashed")
+    await add(store, version("v2", "2 of 25", created_at=NOW + LEASE / 2))
+
+    # Both are pending and neither is leased: one claim takes the older only.
+    [v1] = await committed(
+        store, lambda u: u.outbox.claim(now=NOW + LEASE, limit=10, lease=LEASE, worker="b")
+    )
+    assert v1.key == "v1"
+
+    retry = dataclasses.replace(v1, attempts=1, last_error="timed out")
+    await committed(store, lambda u: u.outbox.record(retry))
+    assert await claim(store, now=NOW + LEASE, worker="b") == ["v2"]
+
+
 async def test_a_version_saying_what_the_last_one_says_is_not_added(
     store: UnitOfWorkFactory,
 ) -> None:

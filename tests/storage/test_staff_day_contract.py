@@ -176,3 +176,55 @@ async def test_old_slack_event_ids_are_forgotten(store: UnitOfWorkFactory) -> No
     assert await committed(store, lambda u: u.slack_events.delete_seen_before(NOW)) == 1
     assert await committed(store, lambda u: u.slack_events.first_time("old", NOW)) is True
     assert await committed(store, lambda u: u.slack_events.first_time("new", NOW)) is False
+
+
+async def test_adding_a_roll_call_that_exists_returns_the_one_there(
+    store: UnitOfWorkFactory,
+) -> None:
+    first = await committed(
+        store, lambda u: u.roll_calls.add(RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW))
+    )
+    later = RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW + timedelta(hours=1))
+    again = await committed(store, lambda u: u.roll_calls.add(later))
+
+    assert again == first
+    assert len(await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))) == 1
+
+
+async def test_only_an_open_roll_call_becomes_not_answered(store: UnitOfWorkFactory) -> None:
+    async def add(u):
+        still_open = await u.roll_calls.add(RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW))
+        submitted = await u.roll_calls.add(
+            RollCall(
+                EKBACKA.key,
+                "7B",
+                DAY,
+                status=RollCallStatus.SUBMITTED,
+                opened_at=NOW,
+                submitted_by="s1",
+                submitted_at=NOW,
+            )
+        )
+        return still_open, submitted
+
+    still_open, submitted = await committed(store, add)
+
+    assert await committed(store, lambda u: u.roll_calls.mark_not_answered(still_open.id))
+    assert not await committed(store, lambda u: u.roll_calls.mark_not_answered(submitted.id))
+    assert not await committed(store, lambda u: u.roll_calls.mark_not_answered(still_open.id))
+    statuses = [
+        r.status for r in await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
+    ]
+    assert statuses == [RollCallStatus.NOT_ANSWERED, RollCallStatus.SUBMITTED]
+
+
+async def test_adding_a_follow_up_that_exists_returns_the_one_there(
+    store: UnitOfWorkFactory,
+) -> None:
+    first = await committed(
+        store, lambda u: u.follow_ups.add(FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=False))
+    )
+    again = await committed(
+        store, lambda u: u.follow_ups.add(FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=True))
+    )
+    assert again == first and again.reachable is False
