@@ -4,19 +4,16 @@ the three demo schools, whose staff have Slack user ids."""
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bot.process import MONDAY_MORNING, NARVARO
+from tests.bot.process import MONDAY_MORNING
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.signing import SIGNING_SECRET
-from tests.telegram.service import Service, wait_for_log
+from tests.telegram.service import Service, running_narvaro
 
 
 @dataclass
@@ -42,49 +39,40 @@ def free_port() -> int:
 
 @contextmanager
 def running_slack_service(
-    database: str, api: FakeSlackApi, folder: Path, *, fixed_time: str | None = MONDAY_MORNING
+    database: str,
+    api: FakeSlackApi,
+    folder: Path,
+    *,
+    fixed_time: str | None = MONDAY_MORNING,
+    socket_mode: bool = False,
 ) -> Iterator[SlackService]:
     """`narvaro run` until the block ends; then SIGTERM, and it must stop cleanly. With
     `fixed_time` None the clock runs: a retry's time then comes, as it never does at a fixed
-    moment."""
+    moment. With `socket_mode` it has the app-level token and no signing secret."""
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
-    environment |= {
+    environment = {
         "NARVARO_DATABASE_URL": database,
         "NARVARO_SLACK_BOT_TOKEN": api.token,
-        "NARVARO_SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "NARVARO_SLACK_API_URL": api.url,
         "NARVARO_HTTP_PORT": str(port),
         "NARVARO_LOG_LEVEL": "INFO",
     }
+    if socket_mode:
+        environment["NARVARO_SLACK_APP_TOKEN"] = api.app_token
+    else:
+        environment["NARVARO_SLACK_SIGNING_SECRET"] = SIGNING_SECRET
     if fixed_time is not None:
         environment["NARVARO_FIXED_TIME"] = fixed_time
-    log = folder / "narvaro-run.log"
-    with log.open("w") as output:
-        # No scheduler: its jobs would write to the demo staff while the tests do.
-        process = subprocess.Popen(
-            [NARVARO, "run", "--no-scheduler"],
-            cwd=folder,
-            env=environment,
-            text=True,
-            stderr=output,
-        )
-    # Service gives us the log waiting and the database helpers; its `api` is unused here.
-    helper = Service(api, database, log, process, folder)  # type: ignore[arg-type]
-
-    try:
-        wait_for_log(helper, "narvaro is running")
+    hidden = [api.token, api.app_token, SIGNING_SECRET]
+    # No scheduler: its jobs would write to the demo staff while the tests do. Service gives
+    # the log waiting and the database helpers; its `api` is the Slack one here.
+    with running_narvaro(
+        api,
+        database,
+        folder,
+        environment,
+        ["run", "--no-scheduler"],
+        hidden=hidden,
+        quiet=socket_mode,
+    ) as helper:
         yield SlackService(api, port, helper)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
-    written = helper.log_text()
-    assert (code, "narvaro stopped" in written) == (0, True), written
-    assert "Traceback" not in written, written
-    assert api.token not in written, "the bot token must never reach the log"
-    assert SIGNING_SECRET not in written

@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,13 +22,12 @@ import pytest
 from bot.errors import OperatorError
 from bot.slack.app import SlackChannel, build_app
 from dialogs.events import Button, Incoming, Reply
-from tests.bot.process import MONDAY_MORNING, NARVARO
 from tests.conftest import BACKENDS
-from tests.slack.fake_slack_api import APP_TOKEN, TEAM, FakeSlackApi
+from tests.slack.fake_slack_api import TEAM, FakeSlackApi
 from tests.slack.people import StaffMember
-from tests.slack.service import free_port
+from tests.slack.service import running_slack_service
 from tests.telegram.people import say_in
-from tests.telegram.service import Service, load_demo_schools, module_database, wait_for_log
+from tests.telegram.service import load_demo_schools, module_database
 
 EVENT_IDS = itertools.count(1)
 
@@ -197,49 +191,6 @@ class SocketStaffMember(StaffMember):
         return 200, ""
 
 
-@contextmanager
-def running_in_socket_mode(database: str, api: FakeSlackApi, folder: Path) -> Iterator[int]:
-    """`narvaro run` with the app-level token and no signing secret, until the block ends;
-    then SIGTERM, and it must stop cleanly. Its HTTP port."""
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("NARVARO_")}
-    environment |= {
-        "NARVARO_DATABASE_URL": database,
-        "NARVARO_SLACK_BOT_TOKEN": api.token,
-        "NARVARO_SLACK_APP_TOKEN": api.app_token,
-        "NARVARO_SLACK_API_URL": api.url,
-        "NARVARO_HTTP_PORT": str(port),
-        "NARVARO_LOG_LEVEL": "INFO",
-        "NARVARO_FIXED_TIME": MONDAY_MORNING,
-    }
-    log = folder / "narvaro-run.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [NARVARO, "run", "--no-scheduler"],
-            cwd=folder,
-            env=environment,
-            text=True,
-            stderr=output,
-        )
-    helper = Service(api, database, log, process, folder)  # type: ignore[arg-type]
-    try:
-        wait_for_log(helper, "narvaro is running")
-        yield port
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
-    written = helper.log_text()
-    assert (code, "narvaro stopped" in written) == (0, True), written
-    assert "Traceback" not in written, written
-    assert "Warning" not in written, written
-    assert api.token not in written and APP_TOKEN not in written, "no token may reach the log"
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -248,9 +199,9 @@ def service(
     with module_database(request, request.param, folder) as database:
         asyncio.run(load_demo_schools(database))
         with FakeSlackApi().running() as api:
-            with running_in_socket_mode(database, api, folder) as port:
+            with running_slack_service(database, api, folder, socket_mode=True) as running:
                 assert api.wait_until(lambda: api.connections or None) == 1
-                yield SocketService(api, port)
+                yield SocketService(api, running.port)
             assert api.wait_until(lambda: api.connections == 0 or None)
 
 
