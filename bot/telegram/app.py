@@ -13,7 +13,7 @@ import logging
 from typing import Literal, Protocol
 
 from aiohttp import web
-from telegram import BotCommand, Update
+from telegram import BotCommand, CallbackQuery, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -164,11 +164,7 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
-            try:
-                # Stops the spinner on the pressed button; the answer itself is a message.
-                await update.callback_query.answer()
-            except TelegramError as error:
-                log.info("could not answer a button press: %s", error)
+            await _settle_press(update.callback_query)
         incoming = incoming_from_update(update)
         if incoming is None:
             return
@@ -198,3 +194,20 @@ class TelegramChannel:
                 await bot.set_my_commands(commands, language_code=language)
         except TelegramError as error:
             log.warning("could not set the Telegram command menus: %s", error)
+
+
+async def _settle_press(query: CallbackQuery) -> None:
+    """Stop the spinner on the pressed button (the answer itself is a message), and take the
+    keyboard off the message: its buttons have done their work, and a second press would only
+    be told that they expired. Both are courtesies: a failure is logged, not fatal."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("could not answer a button press: %s", error)
+    if query.message is None:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError as error:
+        # E.g. the message is older than 48 hours, or already has no keyboard.
+        log.info("could not take the keyboard off a message: %s", error)

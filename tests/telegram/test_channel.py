@@ -134,6 +134,14 @@ async def test_a_button_press_is_acknowledged_then_handled(
     (answered,) = api.calls_of("answerCallbackQuery")
     assert answered.params["callback_query_id"] == update["callback_query"]["id"]
     assert dialogs.seen[0].button == "3.1"
+    # The pressed message's keyboard is taken off: its buttons have done their work.
+    (cleared,) = api.calls_of("editMessageReplyMarkup")
+    message = update["callback_query"]["message"]
+    assert (cleared.params["chat_id"], cleared.params["message_id"]) == (
+        message["chat"]["id"],
+        message["message_id"],
+    )
+    assert "reply_markup" not in cleared.params
 
 
 @pytest.mark.parametrize("body", ["{not json", "[]", "null", '{"update_id": 5, "message": {}}'])
