@@ -18,7 +18,7 @@ from dialogs.i18n import N_, _, format_clock, format_day, use_locale
 from dialogs.labels import REASONS
 from dialogs.notices import STAFF_PLATFORM, staff_language
 from routine.access import visible_classes
-from routine.attendance import guardians_of, mentors_of
+from routine.attendance import guardians_of, mentors_of, mentors_of_class
 from routine.follow_up import (
     FollowUp,
     GuardianContact,
@@ -171,12 +171,8 @@ async def refresh_roll_call(
         (s.name for s in staff if s.staff_id == roll_call.submitted_by), roll_call.submitted_by
     )
     tally = Tally()
-    for mentor in staff:
-        if not (
-            mentor.has_role(Role.MENTOR)
-            and roll_call.class_name in mentor.classes
-            and mentor.slack_user_id
-        ):
+    for mentor in mentors_of_class(roll_call.class_name, staff):
+        if not mentor.slack_user_id:
             continue
         with use_locale(staff_language(school, mentor)):
             text = roll_call_text(

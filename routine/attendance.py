@@ -83,7 +83,11 @@ def guardians_of(pupil_id: str, guardians: Iterable[Guardian]) -> list[Guardian]
 
 
 def mentors_of(pupil: Pupil, staff: Iterable[StaffMember]) -> list[StaffMember]:
-    return [s for s in staff if s.has_role(Role.MENTOR) and pupil.class_name in s.classes]
+    return mentors_of_class(pupil.class_name, staff)
+
+
+def mentors_of_class(class_name: str, staff: Iterable[StaffMember]) -> list[StaffMember]:
+    return [s for s in staff if s.has_role(Role.MENTOR) and class_name in s.classes]
 
 
 def retention_cutoff(today: date, retention_days: int) -> date:

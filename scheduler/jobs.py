@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from dialogs.live import Tally, refresh_roll_call
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
-from routine.attendance import close_the_day, retention_cutoff
+from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
 from routine.guardian_requests import escalate_untaken_requests
-from routine.model import Role, School, StaffMember
+from routine.model import Role, School
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
@@ -113,17 +113,11 @@ async def roll_call_reminder(ctx: JobContext, school_key: str, day: date) -> Job
             if r.status is RollCallStatus.OPEN
         ]
         for roll_call in waiting:
-            for mentor in mentors_of_class(staff, roll_call.class_name):
-                await queue.add(messages.roll_call_reminder(school, mentor, roll_call, now))
+            for mentor in mentors_of_class(roll_call.class_name, staff):
+                if mentor.slack_user_id:
+                    await queue.add(messages.roll_call_reminder(school, mentor, roll_call, now))
         await uow.commit()
     return JobResult(school_key, day, f"{len(waiting)} roll call(s) not in; {queue.summary()}")
-
-
-def mentors_of_class(staff: list[StaffMember], class_name: str) -> list[StaffMember]:
-    """Those who can be told on Slack."""
-    return [
-        s for s in staff if s.has_role(Role.MENTOR) and class_name in s.classes and s.slack_user_id
-    ]
 
 
 async def unreported_absences(ctx: JobContext, school_key: str, day: date) -> JobResult:

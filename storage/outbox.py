@@ -26,16 +26,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from routine.outbox import DeliveryStatus, OutboxMessage
 from storage import mapping
 from storage.orm import PENDING, OutboxRow, as_utc
-from storage.repositories import delete_where
+from storage.repositories import INSERTS_BY_DIALECT, delete_where
 
-INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 RELEASED = {"claimed_by": None, "claimed_until": None}
 # The versions that are, or are to be, on screen.
 LIVE = (DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -57,6 +58,10 @@ T = TypeVar("T")
 
 def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]:
     return sorted(items, key=key)
+
+
+# INSERT ... ON CONFLICT, which SQLAlchemy offers per dialect.
+INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class _Repository:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.follow_up import (
@@ -24,9 +23,7 @@ from storage.orm import (
     SlackEventRow,
     as_utc,
 )
-from storage.repositories import delete_where
-
-INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+from storage.repositories import INSERTS_BY_DIALECT, _Repository, delete_where
 
 
 async def _insert_unless_there(session: AsyncSession, row_type: type, values: dict) -> None:
@@ -34,11 +31,6 @@ async def _insert_unless_there(session: AsyncSession, row_type: type, values: di
     neither fails, and the first one's row stays."""
     insert = INSERTS_BY_DIALECT[session.get_bind().dialect.name]
     await session.execute(insert(row_type).values(values).on_conflict_do_nothing())
-
-
-class _Repository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
 
 # Roll calls
