@@ -22,8 +22,7 @@ from routine.model import (
     Role,
     StaffMember,
 )
-
-INVALID_CODE = "invalid"
+from routine.record import INVALID_CODE
 
 
 def is_covered(mark: AttendanceMark, reports: Iterable[AbsenceReport]) -> AbsenceReport | None:

@@ -106,6 +106,46 @@ class ReportingRules:
     latest_time: time = time(18, 0)
 
 
+class OtherReason(enum.StrEnum):
+    """Who decides whether a guardian's "other reason" makes an absence valid.
+
+    Valid absence is illness, an appointment, or leave the principal granted (000: 783–788;
+    001: 6341, 6381); "other reason" is not valid by itself. STAFF: it stays unexplained until a
+    member of staff judges it valid or invalid on the step-1 list (the default in Sweden and
+    Norway). CODE: the school's `other` absence code decides (the default in Denmark, where
+    it is unlawful absence without the head's permission, 004: 2446–2460)."""
+
+    STAFF = "staff"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class AttendanceRules:
+    """The school file's `[attendance]`.
+
+    `correction_days`: how many school days back a mentor may correct their classes' record
+    (principals and coordinators may correct any day of the school). `other_reason`: None is the
+    country's default (see `OtherReason`)."""
+
+    correction_days: int = 10
+    other_reason: OtherReason | None = None
+
+
+@dataclass(frozen=True)
+class LeaveRules:
+    """The school file's `[leave]`: what a guardian's leave request may be, and who decides.
+
+    Leave is a request the principal decides, not a report (domain guide §2). Defaults: asked
+    for at most 120 days ahead, at most 20 days long, a reason of at most 200 characters;
+    decided by the principal; a request nobody has decided is reminded after 2 school days."""
+
+    max_days_ahead: int = 120
+    max_span_days: int = 20
+    max_reason_length: int = 200
+    decided_by: Role = Role.PRINCIPAL
+    remind_after_days: int = 2
+
+
 @dataclass(frozen=True)
 class School:
     key: str
@@ -117,6 +157,14 @@ class School:
     calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     reporting: ReportingRules = field(default_factory=ReportingRules)
+    attendance: AttendanceRules = field(default_factory=AttendanceRules)
+    leave: LeaveRules = field(default_factory=LeaveRules)
+
+    @property
+    def other_reason(self) -> OtherReason:
+        if self.attendance.other_reason is not None:
+            return self.attendance.other_reason
+        return OtherReason.CODE if self.country is Country.DK else OtherReason.STAFF
 
 
 @dataclass(frozen=True)
@@ -206,6 +254,13 @@ class MarkKind(enum.StrEnum):
     LEFT_EARLY = "left_early"
 
 
+class MarkSource(enum.StrEnum):
+    """Who observed a mark: a mentor's roll call, or the school's register, imported."""
+
+    ROLL_CALL = "roll_call"
+    IMPORT = "import"
+
+
 @dataclass(frozen=True)
 class AbsenceCode:
     """A school's own code for a kind of absence. Rows with flags, not an enum: schools differ."""
@@ -232,6 +287,7 @@ class AttendanceMark:
     code: str | None = None
     marked_by: str = ""
     minutes: int | None = None
+    source: MarkSource = MarkSource.ROLL_CALL
     id: int | None = None
 
 

@@ -6,7 +6,7 @@ one unit of work: read, decide, write, commit. Leaving the block without `commit
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
@@ -30,6 +30,8 @@ from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern
 if TYPE_CHECKING:
     # The use cases' modules import these ports; their nouns are only named here.
     from routine.follow_up import FollowUp, GuardianContact
+    from routine.leave import LeaveRequest, LeaveStatus
+    from routine.record import Correction
     from routine.roll_call import RollCall
 
 
@@ -81,6 +83,15 @@ class AbsenceReportRepository(Protocol):
     ) -> list[AbsenceReport]:
         """Active reports for these pupils whose last day is on or after `from_day`."""
 
+    async def list_overlapping(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[AbsenceReport]:
+        """Active reports (of these pupils, or of all) with a day in `start`..`end`."""
+
     async def delete_ended_before(self, school_key: str, day: date) -> int:
         """Delete the school's reports (any status) whose last day is before `day`; how many."""
 
@@ -89,6 +100,18 @@ class AttendanceMarkRepository(Protocol):
     async def add(self, mark: AttendanceMark) -> AttendanceMark: ...
     async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
         """The school's marks on that day, in the order they were added."""
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[AttendanceMark]:
+        """The marks (of these pupils, or of all) on days `start`..`end`, in the order added."""
+
+    async def add_many(self, marks: Sequence[AttendanceMark]) -> int:
+        """Insert many marks with bulk statements (an import); how many."""
 
     async def update(self, mark: AttendanceMark) -> None:
         """Store a changed mark (by id): explained, valid, code."""
@@ -207,6 +230,9 @@ class RollCallRepository(Protocol):
     async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
         """The school's roll calls of the day, by class name."""
 
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RollCall]:
+        """The school's roll calls on days `start`..`end`, by day and class name."""
+
     async def update(self, roll_call: RollCall) -> None: ...
     async def mark_not_answered(self, roll_call_id: int) -> bool:
         """Only if it is still open, in one statement (a submit may be committing meanwhile);
@@ -232,6 +258,62 @@ class GuardianContactRepository(Protocol):
     async def add(self, contact: GuardianContact) -> GuardianContact: ...
     async def list_for(self, follow_up_ids: list[int]) -> list[GuardianContact]:
         """The contacts recorded for these follow-ups, oldest first."""
+
+    async def judgements_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> dict[tuple[str, date], bool]:
+        """(pupil id, day) → whether staff judged the absence valid: the latest contact of
+        the day's follow-up that said either."""
+
+
+class CorrectionRepository(Protocol):
+    async def add(self, correction: Correction) -> Correction: ...
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[Correction]:
+        """Corrections of days `start`..`end` (of these pupils, or of all), oldest first."""
+
+    async def delete_before(self, school_key: str, day: date) -> int: ...
+
+
+class LeaveRequestRepository(Protocol):
+    async def add(self, request: LeaveRequest) -> LeaveRequest: ...
+    async def get(self, request_id: int) -> LeaveRequest | None: ...
+    async def decide(
+        self,
+        request_id: int,
+        *,
+        status: LeaveStatus,
+        by: str,
+        at: datetime,
+        comment: str = "",
+        expected: LeaveStatus = ...,
+    ) -> bool:
+        """Compare-and-set: change the status only if it is still `expected` (pending by
+        default), in one statement; whether it was."""
+
+    async def mark_reminded(self, request_ids: Collection[int], at: datetime) -> None: ...
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        *,
+        pupil_ids: Collection[str] | None = None,
+        statuses: Collection[LeaveStatus] | None = None,
+    ) -> list[LeaveRequest]:
+        """Requests whose days overlap `start`..`end`, oldest first."""
+
+    async def list_pending(self, school_key: str) -> list[LeaveRequest]: ...
+    async def delete_ended_before(self, school_key: str, day: date) -> int: ...
 
 
 class SlackEventRepository(Protocol):
@@ -261,6 +343,8 @@ class UnitOfWork(Protocol):
     follow_ups: FollowUpRepository
     guardian_contacts: GuardianContactRepository
     slack_events: SlackEventRepository
+    corrections: CorrectionRepository
+    leave_requests: LeaveRequestRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -38,6 +38,8 @@ class RollCallStatus(enum.StrEnum):
     OPEN = "open"
     SUBMITTED = "submitted"
     NOT_ANSWERED = "not_answered"
+    # The class's register for a past day was imported from the school's own system.
+    IMPORTED = "imported"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from routine.model import (
     AbsenceCode,
     AbsenceReport,
     AttendanceMark,
+    AttendanceRules,
     ChatAccount,
     Conversation,
     Country,
@@ -18,7 +19,10 @@ from routine.model import (
     Guardian,
     InviteCode,
     Language,
+    LeaveRules,
     MarkKind,
+    MarkSource,
+    OtherReason,
     PrivacySettings,
     Pupil,
     ReasonCategory,
@@ -96,6 +100,17 @@ def school_from_row(row: SchoolRow) -> School:
             earliest_time=row.earliest_report_time,
             latest_time=row.latest_report_time,
         ),
+        attendance=AttendanceRules(
+            correction_days=row.correction_days,
+            other_reason=None if row.other_reason is None else OtherReason(row.other_reason),
+        ),
+        leave=LeaveRules(
+            max_days_ahead=row.leave_max_days_ahead,
+            max_span_days=row.leave_max_span_days,
+            max_reason_length=row.leave_max_reason_length,
+            decided_by=Role(row.leave_decided_by),
+            remind_after_days=row.leave_remind_after_days,
+        ),
     )
 
 
@@ -119,6 +134,14 @@ def school_to_row(school: School, row: SchoolRow) -> None:
     row.max_note_length = school.reporting.max_note_length
     row.earliest_report_time = school.reporting.earliest_time
     row.latest_report_time = school.reporting.latest_time
+    row.correction_days = school.attendance.correction_days
+    other = school.attendance.other_reason
+    row.other_reason = None if other is None else other.value
+    row.leave_max_days_ahead = school.leave.max_days_ahead
+    row.leave_max_span_days = school.leave.max_span_days
+    row.leave_max_reason_length = school.leave.max_reason_length
+    row.leave_decided_by = school.leave.decided_by.value
+    row.leave_remind_after_days = school.leave.remind_after_days
     row.calendar = calendar_to_json(school.calendar)
 
 
@@ -284,6 +307,7 @@ def mark_from_row(row: AttendanceMarkRow) -> AttendanceMark:
         code=row.code,
         marked_by=row.marked_by,
         minutes=row.minutes,
+        source=MarkSource(row.source),
         id=row.id,
     )
 
@@ -299,6 +323,7 @@ def mark_to_row(mark: AttendanceMark, row: AttendanceMarkRow) -> None:
     row.code = mark.code
     row.marked_by = mark.marked_by
     row.minutes = mark.minutes
+    row.source = mark.source.value
 
 
 def code_from_row(row: AbsenceCodeRow) -> AbsenceCode:

@@ -125,6 +125,15 @@ class SchoolRow(Base):
     max_note_length: Mapped[int]
     earliest_report_time: Mapped[time]
     latest_report_time: Mapped[time]
+    # `[attendance]` and `[leave]` (routine.model.AttendanceRules, LeaveRules).
+    correction_days: Mapped[int]
+    # None: the country's default.
+    other_reason: Mapped[str | None]
+    leave_max_days_ahead: Mapped[int]
+    leave_max_span_days: Mapped[int]
+    leave_max_reason_length: Mapped[int]
+    leave_decided_by: Mapped[str]
+    leave_remind_after_days: Mapped[int]
     # Terms, breaks and days off: read and written only as a whole, with the school.
     calendar: Mapped[dict[str, Any]]
 
@@ -262,6 +271,8 @@ class AttendanceMarkRow(Base):
     __table_args__ = (
         _pupil_key(),
         Index("ix_attendance_marks_school_key_day", "school_key", "day"),
+        # One pupil's history (the record), and the import's "is it there already".
+        Index("ix_attendance_marks_school_key_pupil_id_day", "school_key", "pupil_id", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -275,6 +286,77 @@ class AttendanceMarkRow(Base):
     code: Mapped[str | None]
     marked_by: Mapped[str]
     minutes: Mapped[int | None]
+    # routine.model.MarkSource: a roll call or the school's register, imported.
+    source: Mapped[str]
+
+
+class AttendanceCorrectionRow(Base):
+    """Staff's correction of one pupil's day: the audit trail, kept with the record."""
+
+    __tablename__ = "attendance_corrections"
+    __table_args__ = (
+        _pupil_key(),
+        Index("ix_attendance_corrections_school_key_day", "school_key", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    day: Mapped[date]
+    status: Mapped[str]
+    code: Mapped[str | None]
+    valid: Mapped[bool | None]
+    reason: Mapped[str]
+    # Not a foreign key, so the record outlives the staff member.
+    corrected_by: Mapped[str]
+    corrected_at: Mapped[datetime]
+    # The day as it stood before (routine.record.DayRecord's fields), or null.
+    before: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    flagged: Mapped[bool]
+
+
+class RecordUseRow(Base):
+    """A rule or notice used this pupil's day (e.g. a threshold that fired, a notice sent), so
+    that a later correction of the day is flagged to the principal, never silently rewritten."""
+
+    __tablename__ = "record_uses"
+    __table_args__ = (
+        _pupil_key(),
+        Index("ix_record_uses_school_key_pupil_id_day", "school_key", "pupil_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    day: Mapped[date]
+    # What used it: a rule's or notice's id, for the principal to read.
+    used_by: Mapped[str]
+    used_at: Mapped[datetime]
+
+
+class LeaveRequestRow(Base):
+    """A guardian's request for leave, and the decision (routine.leave)."""
+
+    __tablename__ = "leave_requests"
+    __table_args__ = (
+        _pupil_key(),
+        Index("ix_leave_requests_school_key_pupil_id", "school_key", "pupil_id"),
+        Index("ix_leave_requests_school_key_status", "school_key", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    guardian_id: Mapped[str]
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    reason: Mapped[str]
+    requested_at: Mapped[datetime]
+    status: Mapped[str]
+    decided_by: Mapped[str]
+    decided_at: Mapped[datetime | None]
+    comment: Mapped[str]
+    reminded_at: Mapped[datetime | None]
 
 
 class AbsenceCodeRow(Base):

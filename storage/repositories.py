@@ -11,11 +11,11 @@ alphabetical order (Å after Z in Swedish) is the presentation's job, not storag
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,6 +62,14 @@ def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]
 
 # INSERT ... ON CONFLICT, which SQLAlchemy offers per dialect.
 INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Rows per bulk statement: well under SQLite's and asyncpg's limits on bound parameters.
+BATCH = 2000
+_MARK_COLUMNS = [c for c in AttendanceMarkRow.__table__.columns if c.key != "id"]
+
+
+def batches(items: Sequence[T], size: int = BATCH) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class _Repository:
@@ -213,6 +221,24 @@ class SqlAbsenceReportRepository(_Repository):
         )
         return [mapping.report_from_row(row) for row in rows]
 
+    async def list_overlapping(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[AbsenceReport]:
+        query = select(AbsenceReportRow).where(
+            AbsenceReportRow.school_key == school_key,
+            AbsenceReportRow.status == ReportStatus.ACTIVE.value,
+            AbsenceReportRow.first_day <= end,
+            AbsenceReportRow.last_day >= start,
+        )
+        if pupil_ids is not None:
+            query = query.where(AbsenceReportRow.pupil_id.in_(sorted(pupil_ids)))
+        rows = await self.session.scalars(query.order_by(AbsenceReportRow.id))
+        return [mapping.report_from_row(row) for row in rows]
+
     async def delete_ended_before(self, school_key: str, day: date) -> int:
         return await delete_where(
             self.session,
@@ -262,6 +288,36 @@ class SqlAttendanceMarkRepository(_Repository):
             .order_by(AttendanceMarkRow.id)
         )
         return [mapping.mark_from_row(row) for row in rows]
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[AttendanceMark]:
+        query = select(AttendanceMarkRow).where(
+            AttendanceMarkRow.school_key == school_key,
+            AttendanceMarkRow.day >= start,
+            AttendanceMarkRow.day <= end,
+        )
+        if pupil_ids is not None:
+            query = query.where(AttendanceMarkRow.pupil_id.in_(sorted(pupil_ids)))
+        rows = await self.session.scalars(query.order_by(AttendanceMarkRow.id))
+        return [mapping.mark_from_row(row) for row in rows]
+
+    async def add_many(self, marks: Sequence[AttendanceMark]) -> int:
+        """Insert in batches with one statement each (an import); how many."""
+        if not marks:
+            return 0
+        for batch in batches(marks):
+            rows = []
+            for mark in batch:
+                row = AttendanceMarkRow()
+                mapping.mark_to_row(mark, row)
+                rows.append({c.key: getattr(row, c.key) for c in _MARK_COLUMNS})
+            await self.session.execute(insert(AttendanceMarkRow), rows)
+        return len(marks)
 
 
 class SqlAbsenceCodeRepository(_Repository):

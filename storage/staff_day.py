@@ -3,6 +3,7 @@ contacts, and the Slack event ids already handled (`routine.ports`)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -92,6 +93,16 @@ class SqlRollCallRepository(_Repository):
             select(RollCallRow).where(RollCallRow.school_key == school_key, RollCallRow.day == day)
         )
         return sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
+
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RollCall]:
+        rows = await self.session.scalars(
+            select(RollCallRow).where(
+                RollCallRow.school_key == school_key,
+                RollCallRow.day >= start,
+                RollCallRow.day <= end,
+            )
+        )
+        return sorted(map(roll_call_from_row, rows), key=lambda r: (r.day, r.class_name))
 
     async def update(self, roll_call: RollCall) -> None:
         row = None if roll_call.id is None else await self.session.get(RollCallRow, roll_call.id)
@@ -222,6 +233,29 @@ class SqlGuardianContactRepository(_Repository):
             .order_by(GuardianContactRow.id)
         )
         return [contact_from_row(row) for row in rows]
+
+    async def judgements_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> dict[tuple[str, date], bool]:
+        """Whether staff judged each pupil's absence valid, by the latest contact that said."""
+        query = (
+            select(FollowUpRow.pupil_id, FollowUpRow.day, GuardianContactRow.valid)
+            .join(GuardianContactRow, GuardianContactRow.follow_up_id == FollowUpRow.id)
+            .where(
+                FollowUpRow.school_key == school_key,
+                FollowUpRow.day >= start,
+                FollowUpRow.day <= end,
+                GuardianContactRow.valid.is_not(None),
+            )
+            .order_by(GuardianContactRow.recorded_at, GuardianContactRow.id)
+        )
+        if pupil_ids is not None:
+            query = query.where(FollowUpRow.pupil_id.in_(sorted(pupil_ids)))
+        return {(pupil, day): valid for pupil, day, valid in await self.session.execute(query)}
 
 
 # Slack event ids

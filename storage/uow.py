@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.outbox import SqlOutboxRepository
+from storage.record import SqlCorrectionRepository, SqlLeaveRequestRepository
 from storage.repositories import (
     SqlAbsenceCodeRepository,
     SqlAbsenceReportRepository,
@@ -54,6 +55,8 @@ class SqlAlchemyUnitOfWork:
     follow_ups: SqlFollowUpRepository
     guardian_contacts: SqlGuardianContactRepository
     slack_events: SqlSlackEventRepository
+    corrections: SqlCorrectionRepository
+    leave_requests: SqlLeaveRequestRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -82,6 +85,8 @@ class SqlAlchemyUnitOfWork:
         self.follow_ups = SqlFollowUpRepository(session)
         self.guardian_contacts = SqlGuardianContactRepository(session)
         self.slack_events = SqlSlackEventRepository(session)
+        self.corrections = SqlCorrectionRepository(session)
+        self.leave_requests = SqlLeaveRequestRepository(session)
         return self
 
     async def __aexit__(

@@ -10,11 +10,12 @@ import copy
 import dataclasses
 import itertools
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Self
 
 from routine.follow_up import FollowUp, GuardianContact
+from routine.leave import LeaveRequest
 from routine.model import (
     AbsenceCode,
     AbsenceReport,
@@ -30,6 +31,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.record import Correction
 from routine.requests import (
     AbsencePrompt,
     ContactRequest,
@@ -37,6 +39,7 @@ from routine.requests import (
     RequestStatus,
 )
 from routine.roll_call import RollCall, RollCallStatus
+from tests.fakes_record import FakeCorrections, FakeLeaveRequests
 
 # The outbox's versions that are, or are to be, on screen.
 LIVE_OUTBOX = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
@@ -65,6 +68,8 @@ class FakeStore:
         self.follow_ups: dict[int, FollowUp] = {}
         self.guardian_contacts: dict[int, GuardianContact] = {}
         self.slack_events: dict[str, datetime] = {}
+        self.corrections: dict[int, Correction] = {}
+        self.leave_requests: dict[int, LeaveRequest] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -172,6 +177,26 @@ class FakeReports(_Repo):
             key=lambda r: r.id or 0,
         )
 
+    async def list_overlapping(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[AbsenceReport]:
+        return sorted(
+            (
+                r
+                for r in self.store.reports.values()
+                if r.school_key == school_key
+                and r.status is ReportStatus.ACTIVE
+                and r.first_day <= end
+                and r.last_day >= start
+                and (pupil_ids is None or r.pupil_id in pupil_ids)
+            ),
+            key=lambda r: r.id or 0,
+        )
+
     async def delete_ended_before(self, school_key: str, day: date) -> int:
         old = [
             i
@@ -224,6 +249,26 @@ class FakeMarks(_Repo):
         return [
             m for m in self.store.marks.values() if m.school_key == school_key and m.day == day
         ]
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[AttendanceMark]:
+        return [
+            m
+            for m in self.store.marks.values()
+            if m.school_key == school_key
+            and start <= m.day <= end
+            and (pupil_ids is None or m.pupil_id in pupil_ids)
+        ]
+
+    async def add_many(self, marks: Sequence[AttendanceMark]) -> int:
+        for mark in marks:
+            await self.add(mark)
+        return len(marks)
 
 
 class FakeCodes(_Repo):
@@ -522,6 +567,16 @@ class FakeRollCalls(_Repo):
             key=lambda r: r.class_name,
         )
 
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RollCall]:
+        return sorted(
+            (
+                r
+                for r in self.store.roll_calls.values()
+                if r.school_key == school_key and start <= r.day <= end
+            ),
+            key=lambda r: (r.day, r.class_name),
+        )
+
     async def update(self, roll_call: RollCall) -> None:
         if roll_call.id not in self.store.roll_calls:
             raise KeyError(f"no roll call with id {roll_call.id}")
@@ -607,6 +662,28 @@ class FakeGuardianContacts(_Repo):
             key=lambda c: c.id or 0,
         )
 
+    async def judgements_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> dict[tuple[str, date], bool]:
+        found: dict[tuple[str, date], bool] = {}
+        contacts = sorted(
+            self.store.guardian_contacts.values(), key=lambda c: (c.recorded_at, c.id or 0)
+        )
+        for contact in contacts:
+            follow_up = self.store.follow_ups[contact.follow_up_id]
+            if (
+                contact.valid is not None
+                and follow_up.school_key == school_key
+                and start <= follow_up.day <= end
+                and (pupil_ids is None or follow_up.pupil_id in pupil_ids)
+            ):
+                found[(follow_up.pupil_id, follow_up.day)] = contact.valid
+        return found
+
 
 class FakeSlackEvents(_Repo):
     async def first_time(self, event_id: str, now: datetime) -> bool:
@@ -645,6 +722,8 @@ class FakeUnitOfWork:
         self.follow_ups = FakeFollowUps(store)
         self.guardian_contacts = FakeGuardianContacts(store)
         self.slack_events = FakeSlackEvents(store)
+        self.corrections = FakeCorrections(store)
+        self.leave_requests = FakeLeaveRequests(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

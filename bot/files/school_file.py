@@ -14,9 +14,12 @@ from bot.files.reading import did_you_mean, raise_if_any, read_text
 from bot.files.toml_lines import KeyPath, LineLocator
 from routine.model import (
     COUNTRY_LANGUAGE,
+    AttendanceRules,
     Country,
     DateSpan,
     Language,
+    LeaveRules,
+    OtherReason,
     PrivacySettings,
     ReportingRules,
     Role,
@@ -28,7 +31,7 @@ from routine.model import (
 from routine.setup import InvalidInput, Problem, SchoolSpec
 
 _TOP_KEYS = ("key", "name", "country", "timezone", "language", "classes")
-_TOP_TABLES = ("times", "calendar", "privacy", "reporting", "staff")
+_TOP_TABLES = ("times", "calendar", "privacy", "reporting", "attendance", "leave", "staff")
 _TIME_KEYS = ("roll_call", "report_cutoff", "unreported_prompt", "end_of_day")
 # Optional: by default shortly before the roll call is due (see _reminder_time).
 _REMINDER_KEY = "roll_call_reminder"
@@ -39,6 +42,9 @@ _SPAN_KEYS = ("name", "start", "end")
 _PRIVACY_KEYS = ("mentor_sees_reason", "mentor_sees_note", "retention_days")
 _REPORTING_COUNTS = ("max_days_ahead", "max_span_days", "max_note_length")
 _REPORTING_TIMES = ("earliest_time", "latest_time")
+_ATTENDANCE_KEYS = ("correction_days", "other_reason")
+_LEAVE_COUNTS = ("max_days_ahead", "max_span_days", "max_reason_length", "remind_after_days")
+_LEAVE_KEYS = (*_LEAVE_COUNTS, "decided_by")
 _STAFF_KEYS = ("id", "name", "slack_user_id", "roles", "classes", "language")
 
 _SCHOOL_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -108,13 +114,25 @@ class _SchoolFile:
         calendar = self._calendar()
         privacy = self._privacy()
         reporting = self._reporting()
+        attendance = self._attendance()
+        leave = self._leave()
         classes = self._classes()
         staff = self._staff(key, set(classes))
         raise_if_any(self.problems)
         # Every None above came with a problem, so none is left here.
         assert key and name and country and timezone and language
         school = School(
-            key, name, country, timezone, language, times, calendar, privacy, reporting
+            key,
+            name,
+            country,
+            timezone,
+            language,
+            times,
+            calendar,
+            privacy,
+            reporting,
+            attendance,
+            leave,
         )
         return SchoolSpec(school=school, classes=tuple(classes), staff=tuple(staff))
 
@@ -405,6 +423,42 @@ class _SchoolFile:
         if rules.latest_time <= rules.earliest_time:
             self._report((*path, "latest_time"), "must be later than earliest_time")
         return rules
+
+    def _attendance(self) -> AttendanceRules:
+        table = self._table("attendance")
+        path: KeyPath = ("attendance",)
+        self._unknown_keys(table, path, _ATTENDANCE_KEYS)
+        defaults = AttendanceRules()
+        other = table.get("other_reason")
+        if other is not None and other not in {o.value for o in OtherReason}:
+            choices = " or ".join(repr(o.value) for o in OtherReason)
+            self._report((*path, "other_reason"), f"must be {choices}, not {other!r}")
+            other = None
+        return AttendanceRules(
+            correction_days=self._count(table, path, "correction_days", defaults.correction_days),
+            other_reason=None if other is None else OtherReason(other),
+        )
+
+    def _leave(self) -> LeaveRules:
+        table = self._table("leave")
+        path: KeyPath = ("leave",)
+        self._unknown_keys(table, path, _LEAVE_KEYS)
+        defaults = LeaveRules()
+        counts = {
+            key: self._count(table, path, key, getattr(defaults, key)) for key in _LEAVE_COUNTS
+        }
+        decided_by = defaults.decided_by
+        word = table.get("decided_by")
+        if word is not None:
+            role = _ROLE_WORDS.get(str(word).casefold().replace(" ", "_").replace("-", "_"))
+            if role is None or role is Role.MENTOR:
+                self._report(
+                    (*path, "decided_by"),
+                    f"must be principal, coordinator or pupil_health, not {word!r}",
+                )
+            else:
+                decided_by = role
+        return LeaveRules(**counts, decided_by=decided_by)
 
     def _count(self, table: dict[str, Any], path: KeyPath, key: str, default: int) -> int:
         value = table.get(key, default)

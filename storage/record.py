@@ -1,0 +1,228 @@
+"""Storage of the attendance record's own rows: corrections (the audit trail) and leave requests.
+
+The marks, roll calls and reports the record also reads live in `storage.repositories` and
+`storage.staff_day`; each has a query over a range of days, so that the record of a school is
+loaded with one query per kind of row (`routine.history`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from routine.leave import LeaveRequest, LeaveStatus
+from routine.record import Correction, DayRecord, DayStatus, RecordSource
+from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, as_utc
+from storage.repositories import _Repository, delete_where
+
+# Corrections
+
+
+def record_to_json(record: DayRecord | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {
+        "status": record.status.value,
+        "source": record.source.value,
+        "code": record.code,
+        "valid": record.valid,
+        "minutes": record.minutes,
+    }
+
+
+def record_from_json(pupil_id: str, day: date, data: dict[str, Any] | None) -> DayRecord | None:
+    if data is None:
+        return None
+    return DayRecord(
+        pupil_id,
+        day,
+        DayStatus(data["status"]),
+        RecordSource(data["source"]),
+        data.get("code"),
+        data.get("valid"),
+        data.get("minutes"),
+    )
+
+
+def correction_from_row(row: AttendanceCorrectionRow) -> Correction:
+    return Correction(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        day=row.day,
+        status=DayStatus(row.status),
+        code=row.code,
+        valid=row.valid,
+        reason=row.reason,
+        corrected_by=row.corrected_by,
+        corrected_at=row.corrected_at,
+        before=record_from_json(row.pupil_id, row.day, row.before),
+        flagged=row.flagged,
+        id=row.id,
+    )
+
+
+class SqlCorrectionRepository(_Repository):
+    async def add(self, correction: Correction) -> Correction:
+        row = AttendanceCorrectionRow(
+            school_key=correction.school_key,
+            pupil_id=correction.pupil_id,
+            day=correction.day,
+            status=correction.status.value,
+            code=correction.code,
+            valid=correction.valid,
+            reason=correction.reason,
+            corrected_by=correction.corrected_by,
+            corrected_at=as_utc(correction.corrected_at),
+            before=record_to_json(correction.before),
+            flagged=correction.flagged,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return correction_from_row(row)
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[Correction]:
+        query = select(AttendanceCorrectionRow).where(
+            AttendanceCorrectionRow.school_key == school_key,
+            AttendanceCorrectionRow.day >= start,
+            AttendanceCorrectionRow.day <= end,
+        )
+        if pupil_ids is not None:
+            query = query.where(AttendanceCorrectionRow.pupil_id.in_(sorted(pupil_ids)))
+        rows = await self.session.scalars(query.order_by(AttendanceCorrectionRow.id))
+        return [correction_from_row(row) for row in rows]
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        return await delete_where(
+            self.session,
+            AttendanceCorrectionRow,
+            AttendanceCorrectionRow.school_key == school_key,
+            AttendanceCorrectionRow.day < day,
+        )
+
+
+# Leave requests
+
+
+def leave_from_row(row: LeaveRequestRow) -> LeaveRequest:
+    return LeaveRequest(
+        school_key=row.school_key,
+        pupil_id=row.pupil_id,
+        guardian_id=row.guardian_id,
+        first_day=row.first_day,
+        last_day=row.last_day,
+        reason=row.reason,
+        requested_at=row.requested_at,
+        status=LeaveStatus(row.status),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        comment=row.comment,
+        reminded_at=row.reminded_at,
+        id=row.id,
+    )
+
+
+def _optional_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)
+
+
+class SqlLeaveRequestRepository(_Repository):
+    async def add(self, request: LeaveRequest) -> LeaveRequest:
+        row = LeaveRequestRow(
+            school_key=request.school_key,
+            pupil_id=request.pupil_id,
+            guardian_id=request.guardian_id,
+            first_day=request.first_day,
+            last_day=request.last_day,
+            reason=request.reason,
+            requested_at=as_utc(request.requested_at),
+            status=request.status.value,
+            decided_by=request.decided_by,
+            decided_at=_optional_utc(request.decided_at),
+            comment=request.comment,
+            reminded_at=_optional_utc(request.reminded_at),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return leave_from_row(row)
+
+    async def get(self, request_id: int) -> LeaveRequest | None:
+        row = await self.session.get(LeaveRequestRow, request_id)
+        return None if row is None else leave_from_row(row)
+
+    async def decide(
+        self,
+        request_id: int,
+        *,
+        status: LeaveStatus,
+        by: str,
+        at: datetime,
+        comment: str = "",
+        expected: LeaveStatus = LeaveStatus.PENDING,
+    ) -> bool:
+        """Compare-and-set: only if the request is still `expected`; whether it was."""
+        result = await self.session.execute(
+            update(LeaveRequestRow)
+            .where(LeaveRequestRow.id == request_id, LeaveRequestRow.status == expected.value)
+            .values(status=status.value, decided_by=by, decided_at=as_utc(at), comment=comment)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def mark_reminded(self, request_ids: Collection[int], at: datetime) -> None:
+        if request_ids:
+            await self.session.execute(
+                update(LeaveRequestRow)
+                .where(LeaveRequestRow.id.in_(sorted(request_ids)))
+                .values(reminded_at=as_utc(at))
+                .execution_options(synchronize_session=False)
+            )
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        *,
+        pupil_ids: Collection[str] | None = None,
+        statuses: Collection[LeaveStatus] | None = None,
+    ) -> list[LeaveRequest]:
+        """Requests whose days overlap `start`..`end`, oldest first."""
+        query = select(LeaveRequestRow).where(
+            LeaveRequestRow.school_key == school_key,
+            LeaveRequestRow.first_day <= end,
+            LeaveRequestRow.last_day >= start,
+        )
+        if pupil_ids is not None:
+            query = query.where(LeaveRequestRow.pupil_id.in_(sorted(pupil_ids)))
+        if statuses is not None:
+            query = query.where(LeaveRequestRow.status.in_(sorted(s.value for s in statuses)))
+        rows = await self.session.scalars(query.order_by(LeaveRequestRow.id))
+        return [leave_from_row(row) for row in rows]
+
+    async def list_pending(self, school_key: str) -> list[LeaveRequest]:
+        rows = await self.session.scalars(
+            select(LeaveRequestRow)
+            .where(
+                LeaveRequestRow.school_key == school_key,
+                LeaveRequestRow.status == LeaveStatus.PENDING.value,
+            )
+            .order_by(LeaveRequestRow.id)
+        )
+        return [leave_from_row(row) for row in rows]
+
+    async def delete_ended_before(self, school_key: str, day: date) -> int:
+        return await delete_where(
+            self.session,
+            LeaveRequestRow,
+            LeaveRequestRow.school_key == school_key,
+            LeaveRequestRow.last_day < day,
+        )

@@ -1,0 +1,130 @@
+"""In-memory fakes of the attendance record's own repositories: corrections and leave."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from datetime import date, datetime
+
+from routine.leave import LeaveRequest, LeaveStatus
+from routine.record import Correction
+
+
+def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
+    return pupil_ids is None or pupil_id in pupil_ids
+
+
+class FakeCorrections:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def add(self, correction: Correction) -> Correction:
+        stored = dataclasses.replace(correction, id=next(self.store.ids))
+        self.store.corrections[stored.id] = stored
+        return stored
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[Correction]:
+        return sorted(
+            (
+                c
+                for c in self.store.corrections.values()
+                if c.school_key == school_key
+                and start <= c.day <= end
+                and _picked(c.pupil_id, pupil_ids)
+            ),
+            key=lambda c: c.id or 0,
+        )
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = [
+            i
+            for i, c in self.store.corrections.items()
+            if c.school_key == school_key and c.day < day
+        ]
+        for correction_id in old:
+            del self.store.corrections[correction_id]
+        return len(old)
+
+
+class FakeLeaveRequests:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def add(self, request: LeaveRequest) -> LeaveRequest:
+        stored = dataclasses.replace(request, id=next(self.store.ids))
+        self.store.leave_requests[stored.id] = stored
+        return stored
+
+    async def get(self, request_id: int) -> LeaveRequest | None:
+        return self.store.leave_requests.get(request_id)
+
+    async def decide(
+        self,
+        request_id: int,
+        *,
+        status: LeaveStatus,
+        by: str,
+        at: datetime,
+        comment: str = "",
+        expected: LeaveStatus = LeaveStatus.PENDING,
+    ) -> bool:
+        request = self.store.leave_requests.get(request_id)
+        if request is None or request.status is not expected:
+            return False
+        self.store.leave_requests[request_id] = dataclasses.replace(
+            request, status=status, decided_by=by, decided_at=at, comment=comment
+        )
+        return True
+
+    async def mark_reminded(self, request_ids: Collection[int], at: datetime) -> None:
+        for request_id in request_ids:
+            request = self.store.leave_requests[request_id]
+            self.store.leave_requests[request_id] = dataclasses.replace(request, reminded_at=at)
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        *,
+        pupil_ids: Collection[str] | None = None,
+        statuses: Collection[LeaveStatus] | None = None,
+    ) -> list[LeaveRequest]:
+        return sorted(
+            (
+                r
+                for r in self.store.leave_requests.values()
+                if r.school_key == school_key
+                and r.first_day <= end
+                and r.last_day >= start
+                and _picked(r.pupil_id, pupil_ids)
+                and (statuses is None or r.status in statuses)
+            ),
+            key=lambda r: r.id or 0,
+        )
+
+    async def list_pending(self, school_key: str) -> list[LeaveRequest]:
+        return sorted(
+            (
+                r
+                for r in self.store.leave_requests.values()
+                if r.school_key == school_key and r.status is LeaveStatus.PENDING
+            ),
+            key=lambda r: r.id or 0,
+        )
+
+    async def delete_ended_before(self, school_key: str, day: date) -> int:
+        old = [
+            i
+            for i, r in self.store.leave_requests.items()
+            if r.school_key == school_key and r.last_day < day
+        ]
+        for request_id in old:
+            del self.store.leave_requests[request_id]
+        return len(old)
