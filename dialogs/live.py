@@ -25,10 +25,21 @@ from routine.follow_up import (
     LineState,
     latest_contact,
     line_state,
+    open_follow_up,
+    reported_to_follow_up,
 )
-from routine.model import AbsenceReport, MarkKind, Pupil, Role, School, StaffMember
+from routine.model import (
+    AbsenceCode,
+    AbsenceReport,
+    MarkKind,
+    Pupil,
+    Role,
+    School,
+    StaffMember,
+)
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
 from routine.ports import UnitOfWork
+from routine.record import report_code
 from routine.requests import PromptAnswer
 from routine.roll_call import (
     Attendance,
@@ -202,14 +213,15 @@ async def follow_up_text(
     reports = await uow.reports.list_covering(school.key, ids, day)
     contacts = await uow.guardian_contacts.list_for([f.id for f in follow_ups if f.id])
     staff = {s.staff_id: s.name for s in await uow.staff.list_for_school(school.key)}
-    lines = [_("Absent without a report today, {day}:").format(day=format_day(day))]
+    codes = {code.code: code for code in await uow.codes.list_for(school.key)}
+    lines = [_("Absence to follow up today, {day}:").format(day=format_day(day))]
     if not follow_ups:
         lines.append(_("Nobody at the moment."))
     buttons = []
     for follow_up in sorted(follow_ups, key=lambda f: pupils[f.pupil_id].name):
         pupil = pupils[follow_up.pupil_id]
         line = f"• {pupil.name} ({pupil.class_name}): " + await _line(
-            uow, school, follow_up, reports, contacts, staff
+            uow, school, follow_up, reports, contacts, staff, codes
         )
         lines.append(line)
         assert follow_up.id is not None
@@ -226,6 +238,7 @@ async def _line(
     reports: list[AbsenceReport],
     contacts: list[GuardianContact],
     staff: dict[str, str],
+    codes: dict[str, AbsenceCode],
 ) -> str:
     state = line_state(follow_up, reports, contacts)
     contact = latest_contact(follow_up, contacts)
@@ -244,9 +257,7 @@ async def _line(
         return said
     if state is LineState.REPORTED:
         report = next(r for r in reports if r.pupil_id == follow_up.pupil_id)
-        if school.privacy.mentor_sees_reason:
-            return _("the guardian has reported: {reason}.").format(reason=REASONS[report.reason])
-        return _("the guardian has reported the absence.")
+        return _reported_line(school, report, codes)
     answer = await _prompt_answer(uow, follow_up)
     if answer is PromptAnswer.CALL_ME:
         return _("the guardian asks to be called.")
@@ -255,6 +266,29 @@ async def _line(
     if not follow_up.reachable:
         return _("no guardian can be reached in chat: please phone.")
     return _("asked the guardians in chat; no answer yet.")
+
+
+def _reported_line(school: School, report: AbsenceReport, codes: dict[str, AbsenceCode]) -> str:
+    valid = report_code(school, report.reason, codes)[1]
+    if not school.privacy.mentor_sees_reason:
+        if valid is True:
+            return _("the guardian has reported the absence.")
+        return _(
+            "the guardian has reported the absence, but the reason does not make it valid: "
+            "contact the guardian."
+        )
+    reason = REASONS[report.reason]
+    if valid is True:
+        return _("the guardian has reported: {reason}.").format(reason=reason)
+    if valid is None:
+        return _(
+            "the guardian has reported: {reason}. Valid only if the school judges so: contact "
+            "the guardian and record whether it is valid."
+        ).format(reason=reason)
+    return _(
+        "the guardian has reported: {reason}, which is invalid absence: contact the guardian "
+        "today."
+    ).format(reason=reason)
 
 
 async def _prompt_answer(uow: UnitOfWork, follow_up: FollowUp) -> PromptAnswer | None:
@@ -281,7 +315,7 @@ async def refresh_follow_ups(
     by_id = {p.pupil_id: p for p in pupils}
     if pupil_id is not None and pupil_id not in {f.pupil_id for f in follow_ups}:
         return Tally()
-    current = {f.id for f in await still_to_follow_up(uow, school.key, day, follow_ups)}
+    current = {f.id for f in await still_to_follow_up(uow, school, day, follow_ups)}
     tally = Tally()
     for mentor in staff:
         if not mentor.slack_user_id or not mentor.has_role(Role.MENTOR):
@@ -303,12 +337,17 @@ async def refresh_follow_ups(
 
 
 async def still_to_follow_up(
-    uow: UnitOfWork, school_key: str, day: date, follow_ups: list[FollowUp]
+    uow: UnitOfWork, school: School, day: date, follow_ups: list[FollowUp]
 ) -> list[FollowUp]:
-    """The follow-ups whose pupil is still marked absent that day, or with a contact already
-    recorded: a roll call corrected to "present" takes the pupil off the list."""
-    marks = await uow.marks.list_for_day(school_key, day)
+    """The follow-ups whose pupil is still marked absent that day, or reported absent with a
+    reason that does not make it valid, or with a contact already recorded: a roll call
+    corrected to "present" takes the pupil off the list."""
+    marks = await uow.marks.list_for_day(school.key, day)
     absent = {m.pupil_id for m in marks if m.kind is MarkKind.ABSENT}
+    reports = await uow.reports.list_overlapping(
+        school.key, day, day, [f.pupil_id for f in follow_ups]
+    )
+    absent |= set(await reported_to_follow_up(uow, school, day, marks, reports))
     contacted = {
         c.follow_up_id
         for c in await uow.guardian_contacts.list_for(
@@ -316,6 +355,25 @@ async def still_to_follow_up(
         )
     }
     return [f for f in follow_ups if f.pupil_id in absent or f.id in contacted]
+
+
+async def not_reached_today(uow: UnitOfWork, school: School, day: date) -> list[Pupil]:
+    """The pupils still on the day's step-1 list with no report and no contact that reached a
+    guardian: nobody has told their guardians yet."""
+    follow_ups = await uow.follow_ups.list_for_day(school.key, day)
+    if not follow_ups:
+        return []
+    current = await still_to_follow_up(uow, school, day, follow_ups)
+    ids = [f.pupil_id for f in current]
+    reports = await uow.reports.list_covering(school.key, ids, day)
+    contacts = await uow.guardian_contacts.list_for([f.id for f in current if f.id])
+    waiting = {
+        f.pupil_id
+        for f in current
+        if line_state(f, reports, contacts) in (LineState.WAITING, LineState.NOT_REACHED)
+    }
+    pupils = await uow.pupils.list_for_school(school.key)
+    return [p for p in pupils if p.pupil_id in waiting]
 
 
 async def refresh_today(
@@ -329,6 +387,14 @@ async def refresh_today(
     roll_call = await uow.roll_calls.find(school.key, pupil.class_name, day)
     if roll_call is not None and roll_call.status is not RollCallStatus.SUBMITTED:
         await refresh_roll_call(uow, school, roll_call, now)
+    if now.astimezone(ZoneInfo(school.timezone)).time() >= school.times.unreported_prompt:
+        # Reported after the step-1 list went out, with a reason staff must follow up.
+        marks = await uow.marks.list_for_day(school.key, day)
+        reports = await uow.reports.list_overlapping(school.key, day, day, [pupil_id])
+        if pupil_id in await reported_to_follow_up(uow, school, day, marks, reports):
+            await open_follow_up(
+                uow, school_key=school.key, pupil_id=pupil_id, day=day, reachable=True, now=now
+            )
     await refresh_follow_ups(uow, school, day, now, pupil_id=pupil_id)
 
 

@@ -70,7 +70,7 @@ async def _follow_ups(ctx: Context, pupils: list[Pupil], lines: list[str]) -> No
     by_id = {p.pupil_id: p for p in pupils}
     follow_ups = await still_to_follow_up(
         ctx.uow,
-        school.key,
+        school,
         ctx.today,
         [
             f

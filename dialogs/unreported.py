@@ -16,7 +16,7 @@ from dialogs.live import refresh_follow_ups
 from dialogs.notices import GUARDIAN_PLATFORM
 from dialogs.prompts import prompt_buttons
 from routine.attendance import guardians_of, unreported_absent_pupils
-from routine.follow_up import open_follow_up
+from routine.follow_up import open_follow_up, reported_to_follow_up
 from routine.guardian_requests import ask_about_absence
 from routine.model import ChatAccount, Guardian, Pupil, School
 from routine.outbox import OutboxMessage, idempotency_key
@@ -35,9 +35,15 @@ async def follow_up_unreported(
     uow: UnitOfWork, school: School, day: date, now: datetime
 ) -> FollowedUp:
     marks = await uow.marks.list_for_day(school.key, day)
-    reports = await uow.reports.list_covering(school.key, sorted({m.pupil_id for m in marks}), day)
+    reports = await uow.reports.list_overlapping(school.key, day, day)
     guardians = await uow.guardians.list_for_school(school.key)
     queued = already = followed = 0
+    # Reported, but not valid by the report alone: on the list, and nobody asked again.
+    for pupil_id in await reported_to_follow_up(uow, school, day, marks, reports):
+        await open_follow_up(
+            uow, school_key=school.key, pupil_id=pupil_id, day=day, reachable=True, now=now
+        )
+        followed += 1
     for pupil_id in unreported_absent_pupils(marks, reports):
         pupil = await uow.pupils.get(school.key, pupil_id)
         if pupil is None:

@@ -16,13 +16,15 @@ from routine.model import (
     AbsenceCode,
     AbsenceReport,
     AttendanceMark,
+    DayPart,
     Guardian,
     MarkKind,
     Pupil,
     Role,
+    School,
     StaffMember,
 )
-from routine.record import INVALID_CODE
+from routine.record import INVALID_CODE, report_code
 
 
 def is_covered(mark: AttendanceMark, reports: Iterable[AbsenceReport]) -> AbsenceReport | None:
@@ -44,6 +46,39 @@ def unreported_absent_pupils(
     return found
 
 
+def reported_not_valid(
+    school: School,
+    day: date,
+    reports: Iterable[AbsenceReport],
+    marks: Iterable[AttendanceMark],
+    pupils: Iterable[Pupil],
+    submitted_classes: set[str],
+    codes: Iterable[AbsenceCode],
+) -> list[str]:
+    """Pupils a guardian reported absent for the whole day with a reason that does not make the
+    absence valid, and whom the roll call did not find present: the school follows them up the
+    same day like an unreported absence, without asking the guardian who reported.
+
+    "Other reason" is not valid by itself (000: 783–788; 001: 6341, 6381): where staff decide it
+    (`OtherReason.STAFF`) they judge it on the step-1 list. In Denmark it is unlawful absence,
+    and "i tilfælde af en elevs ulovlige fravær skal skolens leder straks rette henvendelse til
+    elevens forældre" (004: 2474–2477): every unlawful absence, reported or not, is followed up."""
+    by_code = {code.code: code for code in codes}
+    classes = {pupil.pupil_id: pupil.class_name for pupil in pupils if pupil.active}
+    absent = {m.pupil_id for m in marks if m.kind is MarkKind.ABSENT and m.lesson is None}
+    found: list[str] = []
+    for report in reports:
+        pupil_id = report.pupil_id
+        if report.part is not DayPart.WHOLE_DAY or not report.covers(day) or pupil_id in found:
+            continue
+        if pupil_id not in classes or report_code(school, report.reason, by_code)[1] is True:
+            continue
+        if classes[pupil_id] in submitted_classes and pupil_id not in absent:
+            continue  # the roll call found the pupil at school
+        found.append(pupil_id)
+    return found
+
+
 @dataclass(frozen=True)
 class EndOfDay:
     explained: list[AttendanceMark]
@@ -51,10 +86,15 @@ class EndOfDay:
 
 
 def close_the_day(
-    marks: Iterable[AttendanceMark], reports: list[AbsenceReport], codes: list[AbsenceCode]
+    school: School,
+    marks: Iterable[AttendanceMark],
+    reports: list[AbsenceReport],
+    codes: list[AbsenceCode],
 ) -> EndOfDay:
     """Marks a report explains take the code of its reason; the rest that are still unexplained
-    become invalid. Marks already explained (by staff, or earlier) are left as they are."""
+    become invalid. Marks already explained (by staff, or earlier) are left as they are. A
+    reported "other reason" that staff decide (`OtherReason.STAFF`) keeps its code and stays
+    unexplained until they do: it is neither valid nor invalid by itself."""
     by_code = {code.code: code for code in codes}
     explained, invalid = [], []
     for mark in marks:
@@ -62,12 +102,9 @@ def close_the_day(
             continue
         report = is_covered(mark, reports)
         if report is not None:
-            code = by_code.get(report.reason.value)
-            valid = code.valid if code else True
+            code, valid = report_code(school, report.reason, by_code)
             explained.append(
-                dataclasses.replace(
-                    mark, explained=True, valid=valid, code=code.code if code else None
-                )
+                dataclasses.replace(mark, explained=valid is not None, valid=valid, code=code)
             )
         else:
             code = by_code.get(INVALID_CODE)

@@ -15,12 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from routine.attendance import INVALID_CODE
-from routine.model import AbsenceReport, AttendanceMark, MarkKind
+from routine.attendance import reported_not_valid
+from routine.model import AbsenceReport, AttendanceMark, MarkKind, School
 from routine.ports import UnitOfWork
-
-# The code a staff-judged valid absence takes when the school has no code of that name.
-VALID_CODE = "valid"
+from routine.record import judged_code
+from routine.roll_call import RollCallStatus
 
 
 class ContactMeans(enum.StrEnum):
@@ -77,6 +76,34 @@ async def open_follow_up(
     return await uow.follow_ups.add(FollowUp(school_key, pupil_id, day, now, reachable))
 
 
+async def reported_to_follow_up(
+    uow: UnitOfWork,
+    school: School,
+    day: date,
+    marks: list[AttendanceMark],
+    reports: list[AbsenceReport],
+) -> list[str]:
+    """The pupils reported absent for `day` with a reason that does not make the absence valid
+    (`routine.attendance.reported_not_valid`), from the day's marks and reports and a few
+    queries for the school."""
+    if not reports:
+        return []
+    submitted = {
+        r.class_name
+        for r in await uow.roll_calls.list_for_day(school.key, day)
+        if r.status is RollCallStatus.SUBMITTED
+    }
+    return reported_not_valid(
+        school,
+        day,
+        reports,
+        marks,
+        await uow.pupils.list_for_school(school.key),
+        submitted,
+        await uow.codes.list_for(school.key),
+    )
+
+
 async def record_contact(
     uow: UnitOfWork, *, follow_up: FollowUp, contact: GuardianContact
 ) -> GuardianContact:
@@ -84,13 +111,8 @@ async def record_contact(
     say so (a later contact may settle it differently: the latest wins)."""
     stored = await uow.guardian_contacts.add(contact)
     if contact.valid is not None:
-        codes = {code.code for code in await uow.codes.list_for(follow_up.school_key)}
-        # As at the end of the day: invalid is always the invalid code; a valid absence takes
-        # the school's "valid" code if it has one.
-        if not contact.valid:
-            code: str | None = INVALID_CODE
-        else:
-            code = VALID_CODE if VALID_CODE in codes else None
+        codes = {code.code: code for code in await uow.codes.list_for(follow_up.school_key)}
+        code = judged_code(contact.valid, codes)
         for mark in await uow.marks.list_for_day(follow_up.school_key, follow_up.day):
             if mark.pupil_id == follow_up.pupil_id and mark.kind is MarkKind.ABSENT:
                 await uow.marks.update(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.live import Tally, refresh_roll_call
+from dialogs.live import Tally, not_reached_today, refresh_roll_call
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
@@ -176,13 +176,25 @@ async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
         reports = await uow.reports.list_covering(
             school_key, sorted({m.pupil_id for m in marks}), day
         )
-        closed = close_the_day(marks, reports, await uow.codes.list_for(school_key))
+        closed = close_the_day(school, marks, reports, await uow.codes.list_for(school_key))
         for mark in closed.explained + closed.invalid:
             await uow.marks.update(mark)
+        now = ctx.clock.now()
         for roll_call in await uow.roll_calls.list_for_day(school_key, day):
-            await refresh_roll_call(uow, school, roll_call, ctx.clock.now())
+            await refresh_roll_call(uow, school, roll_call, now)
+        queue = Queue(uow)
+        not_reached = await not_reached_today(uow, school, day)
+        if not_reached:
+            for coordinator in await uow.staff.list_for_school(school_key):
+                if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id:
+                    await queue.add(
+                        messages.guardians_not_reached(school, coordinator, not_reached, day, now)
+                    )
         await uow.commit()
-    summary = f"{len(closed.explained)} explained by reports, {len(closed.invalid)} invalid"
+    summary = (
+        f"{len(closed.explained)} explained by reports, {len(closed.invalid)} invalid, "
+        f"{len(not_reached)} without a contact with a guardian; {queue.summary()}"
+    )
     return JobResult(school_key, day, summary)
 
 

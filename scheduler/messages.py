@@ -11,7 +11,7 @@ from datetime import date, datetime
 from dialogs.i18n import _, format_clock, format_day, use_locale
 from dialogs.live import roll_call_button
 from dialogs.notices import staff_language, to_staff
-from routine.model import School, StaffMember
+from routine.model import Pupil, School, StaffMember
 from routine.outbox import OutboxMessage
 from routine.roll_call import RollCall
 
@@ -49,3 +49,27 @@ def missing_roll_calls(
         )
         text += "\n" + _("Absences in these classes are not known yet.")
     return to_staff(school, coordinator, "missing-roll-calls", text, day.isoformat(), now)
+
+
+def guardians_not_reached(
+    school: School,
+    coordinator: StaffMember,
+    pupils: list[Pupil],
+    day: date,
+    now: datetime,
+) -> OutboxMessage:
+    """The principal must see to it that guardians are told the same day when a pupil stays
+    away (001: 640–644): at the end of the day, who was absent without a report and whose
+    guardians no recorded contact reached."""
+    with use_locale(staff_language(school, coordinator)):
+        text = _(
+            "End of the school day, {day}: absent without a report, and no contact with a "
+            "guardian recorded:"
+        ).format(day=format_day(day))
+        lines = [f"• {p.name} ({p.class_name})" for p in sorted(pupils, key=_by_class_and_name)]
+        text = "\n".join([text, *lines, _("The guardians must be told today.")])
+    return to_staff(school, coordinator, "guardians-not-reached", text, day.isoformat(), now)
+
+
+def _by_class_and_name(pupil: Pupil) -> tuple[str, str]:
+    return pupil.class_name, pupil.name

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from dialogs.i18n import _, format_clock, format_day, use_locale
+from dialogs.labels import REASONS
+from routine.follow_up import ContactMeans, ContactOutcome, GuardianContact, record_contact
 from routine.model import (
     AbsenceReport,
     AttendanceMark,
@@ -187,17 +189,44 @@ async def test_running_the_job_twice_queues_nothing_twice(factory) -> None:
 async def test_a_report_arriving_later_takes_the_pupil_off_the_list(factory) -> None:
     async with factory() as uow:
         await uow.reports.add(
-            AbsenceReport("se", "P1", "G1", ReasonCategory.OTHER, MONDAY, MONDAY)
+            AbsenceReport("se", "P1", "G1", ReasonCategory.ILLNESS, MONDAY, MONDAY)
         )
         await uow.commit()
     summary = await run(factory, "unreported-absences")
     assert summary.startswith("0 roll call(s) not answered, 1 unreported absence(s)")
 
 
+async def test_another_reason_stays_on_the_list_for_staff_to_judge(factory) -> None:
+    # Valid absence is illness, an appointment or granted leave (000: 783–788): "other reason"
+    # is judged by staff, and the guardian who reported is not asked again.
+    async with factory() as uow:
+        await uow.reports.add(
+            AbsenceReport("se", "P1", "G1", ReasonCategory.OTHER, MONDAY, MONDAY)
+        )
+        await uow.commit()
+    summary = await run(factory, "unreported-absences")
+    assert summary.startswith("0 roll call(s) not answered, 2 unreported absence(s)")
+    prompts = [m for m in queued(factory) if m.kind == "unreported-prompt"]
+    assert [m.recipient for m in prompts] == ["1003"]
+    (mentor_list,) = [m.text for m in queued(factory) if m.kind == "follow-up-list"]
+    with use_locale("sv"):
+        judge = _(
+            "the guardian has reported: {reason}. Valid only if the school judges so: contact "
+            "the guardian and record whether it is valid."
+        ).format(reason=REASONS[ReasonCategory.OTHER])
+    assert f"• Elsa Berg (7A): {judge}" in mentor_list.splitlines()
+    await run(factory, "end-of-day")
+    elsa = next(m for m in factory.store.marks.values() if m.pupil_id == "P1")
+    assert (elsa.explained, elsa.valid, elsa.code) == (False, None, "other")
+
+
 async def test_the_end_of_the_day_makes_unexplained_absence_invalid(factory) -> None:
     summary = await run(factory, "end-of-day")
     marks = {(m.pupil_id, m.lesson): m for m in factory.store.marks.values()}
-    assert summary == "1 explained by reports, 3 invalid"
+    assert summary == (
+        "1 explained by reports, 3 invalid, 0 without a contact with a guardian; "
+        "0 message(s) queued, 0 already queued"
+    )
     assert [
         (key, m.explained, m.valid, m.code)
         for key, m in sorted(marks.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
@@ -208,7 +237,43 @@ async def test_the_end_of_the_day_makes_unexplained_absence_invalid(factory) -> 
         (("P3", None), True, True, "illness"),
         (("P4", None), False, None, None),
     ]
-    assert await run(factory, "end-of-day") == "0 explained by reports, 3 invalid"
+    assert (await run(factory, "end-of-day")).startswith("0 explained by reports, 3 invalid")
+
+
+async def test_the_coordinators_hear_at_the_end_of_the_day_whose_guardians_nobody_reached(
+    factory,
+) -> None:
+    # "Rektor ska se till att elevens vårdnadshavare underrättas samma dag" (001: 640–644).
+    async with factory() as uow:
+        await uow.staff.save(
+            StaffMember(
+                "se", "S4", "Lena Sund", frozenset({Role.COORDINATOR}), (), Language.NB, "U4"
+            )
+        )
+        await uow.commit()
+    await run(factory, "unreported-absences")
+    elsa = next(f for f in factory.store.follow_ups.values() if f.pupil_id == "P1")
+    async with factory() as uow:
+        await record_contact(
+            uow,
+            follow_up=elsa,
+            contact=GuardianContact(
+                elsa.id, "S1", "G1", NOW, ContactMeans.PHONE, ContactOutcome.REACHED, None,
+                recorded_at=NOW,
+            ),
+        )  # fmt: skip
+        await uow.commit()
+    summary = await run(factory, "end-of-day")
+    assert "1 without a contact with a guardian; 1 message(s) queued" in summary
+    (notice,) = [m for m in queued(factory) if m.kind == "guardians-not-reached"]
+    assert notice.recipient == "U4"
+    with use_locale("nb"):
+        assert notice.text.splitlines()[1:] == [
+            "• Maja Lind (7A)",
+            _("The guardians must be told today."),
+        ]
+    again = await run(factory, "end-of-day")
+    assert again.endswith("0 message(s) queued, 1 already queued")
 
 
 async def test_in_denmark_another_reason_is_unlawful_absence(factory) -> None:
@@ -219,12 +284,16 @@ async def test_in_denmark_another_reason_is_unlawful_absence(factory) -> None:
         )
     ]
     async with factory() as uow:
+        await uow.schools.save(dataclasses.replace(SCHOOL, country=Country.DK))
         for code in danish:
             await uow.codes.save(code)
         await uow.reports.add(
             AbsenceReport("se", "P1", "G1", ReasonCategory.OTHER, MONDAY, MONDAY)
         )
         await uow.commit()
+    summary = await run(factory, "unreported-absences")
+    # Unlawful absence, reported or not, is followed up the same day (004: 2474–2477).
+    assert summary.startswith("0 roll call(s) not answered, 2 unreported absence(s)")
     await run(factory, "end-of-day")
     elsa = next(m for m in factory.store.marks.values() if m.pupil_id == "P1")
     assert (elsa.explained, elsa.valid, elsa.code) == (True, False, "other")
