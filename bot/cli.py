@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import operator, runner
+from bot import operator, record_report, runner
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.model import School
@@ -153,6 +153,34 @@ async def roster_import(school_key: str, file: Path) -> None:
             f"{len(summary.not_listed)} pupil(s) in the database are not in this file and were "
             f"left unchanged: {', '.join(summary.not_listed)}"
         )
+
+
+@main.group()
+def attendance() -> None:
+    """The attendance record: one state per pupil and school day (see the README)."""
+
+
+@attendance.command("show")
+@click.option("--school", "school_key", required=True, help="The school's key.")
+@click.option("--pupil", "pupil_id", required=True, help="The pupil's id from the roster.")
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day.")
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day.")
+@run_async
+async def attendance_show(
+    school_key: str, pupil_id: str, start: datetime | None, end: datetime | None
+) -> None:
+    """One pupil's school days with state, code, validity and source, and the totals the
+    routine's rules count. Unknown days (no roll call and nothing else known) are shown and
+    left out of the share. By default: the current term up to today."""
+    record = await record_report.pupil_record(
+        load_settings(),
+        school_key,
+        pupil_id,
+        start.date() if start else None,
+        end.date() if end else None,
+    )
+    for line in record_report.render(record):
+        click.echo(line)
 
 
 @main.command()
