@@ -7,8 +7,8 @@ honoured only from the chat of the guardian it was asked of, only once, and only
 from __future__ import annotations
 
 from dialogs.flow import Context
+from dialogs.follow_up_list import refresh_follow_ups
 from dialogs.i18n import N_, _, format_day
-from dialogs.live import refresh_follow_ups
 from dialogs.notices import prompt_answered
 from routine.attendance import mentors_of
 from routine.guardian_requests import PromptOutcome, answer_prompt

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dialogs.events import Button, Reply
 from dialogs.flow import Context
+from dialogs.follow_up_list import load_follow_up_day
 from dialogs.i18n import _, format_day, format_number
-from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button, still_to_follow_up
+from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button
 from routine.access import visible_classes
 from routine.calendar import is_school_day
-from routine.follow_up import LineState, line_state
+from routine.follow_up import LineState
 from routine.model import Pupil
 from routine.requests import RequestStatus
 from routine.roll_call import RollCallStatus, editable
@@ -66,30 +67,14 @@ async def _roll_calls(ctx: Context, classes: list[str], lines: list[str]) -> lis
 
 
 async def _follow_ups(ctx: Context, pupils: list[Pupil], lines: list[str]) -> None:
-    school = ctx.actor.school
-    by_id = {p.pupil_id: p for p in pupils}
-    follow_ups = await still_to_follow_up(
-        ctx.uow,
-        school,
-        ctx.today,
-        [
-            f
-            for f in await ctx.uow.follow_ups.list_for_day(school.key, ctx.today)
-            if f.pupil_id in by_id
-        ],
-    )
+    visible = {p.pupil_id for p in pupils}
+    view = await load_follow_up_day(ctx.uow, ctx.actor.school, ctx.today)
+    follow_ups = [f for f in view.current() if f.pupil_id in visible]
     if not follow_ups:
         lines.append(_("Absent without a report: nobody so far."))
         return
-    reports = await ctx.uow.reports.list_covering(
-        school.key, [f.pupil_id for f in follow_ups], ctx.today
-    )
-    contacts = await ctx.uow.guardian_contacts.list_for([f.id for f in follow_ups if f.id])
-    open_ones = [
-        by_id[f.pupil_id].name
-        for f in follow_ups
-        if line_state(f, reports, contacts) in (LineState.WAITING, LineState.NOT_REACHED)
-    ]
+    waiting = (LineState.WAITING, LineState.NOT_REACHED)
+    open_ones = [view.pupils[f.pupil_id].name for f in follow_ups if view.state(f) in waiting]
     lines.append(
         _("Absent without a report: {count}, of whom still to contact: {names}").format(
             count=format_number(len(follow_ups)), names=", ".join(sorted(open_ones)) or "–"

@@ -8,20 +8,20 @@ in the day does it again for whoever it adds. Doing it twice asks nobody twice.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dialogs.follow_up_list import refresh_follow_ups
 from dialogs.i18n import _, format_day, use_locale
-from dialogs.live import refresh_follow_ups
 from dialogs.notices import GUARDIAN_PLATFORM
 from dialogs.prompts import prompt_buttons
-from routine.attendance import guardians_of, unreported_absent_pupils
-from routine.follow_up import open_follow_up, reported_to_follow_up
-from routine.guardian_requests import ask_about_absence
+from routine.attendance import unreported_absent_pupils
+from routine.follow_up import FollowUp, reported_to_follow_up
 from routine.model import ChatAccount, Guardian, Pupil, School
 from routine.outbox import OutboxMessage, idempotency_key
 from routine.ports import UnitOfWork
-from routine.requests import AbsencePrompt
+from routine.requests import AbsencePrompt, new_token
 
 
 @dataclass(frozen=True)
@@ -34,50 +34,57 @@ class FollowedUp:
 async def follow_up_unreported(
     uow: UnitOfWork, school: School, day: date, now: datetime
 ) -> FollowedUp:
+    """One pass for the whole school: a few queries for the day's absent pupils, their
+    guardians and chats, then bulk writes of prompts, follow-ups and messages."""
     marks = await uow.marks.list_for_day(school.key, day)
     reports = await uow.reports.list_overlapping(school.key, day, day)
-    guardians = await uow.guardians.list_for_school(school.key)
-    queued = already = followed = 0
     # Reported, but not valid by the report alone: on the list, and nobody asked again.
-    for pupil_id in await reported_to_follow_up(uow, school, day, marks, reports):
-        await open_follow_up(
-            uow, school_key=school.key, pupil_id=pupil_id, day=day, reachable=True, now=now
-        )
-        followed += 1
-    for pupil_id in unreported_absent_pupils(marks, reports):
-        pupil = await uow.pupils.get(school.key, pupil_id)
-        if pupil is None:
-            continue
-        reachable = False
-        for guardian in guardians_of(pupil_id, guardians):
-            for message in await _ask(uow, school, guardian, pupil, day, now):
-                reachable = True
-                added = await uow.outbox.add(message)
-                queued, already = queued + added, already + (not added)
-        await open_follow_up(
-            uow, school_key=school.key, pupil_id=pupil_id, day=day, reachable=reachable, now=now
-        )
-        followed += 1
-    lists = await refresh_follow_ups(uow, school, day, now)
-    return FollowedUp(followed, queued + lists.queued, already + lists.unchanged)
-
-
-async def _ask(
-    uow: UnitOfWork, school: School, guardian: Guardian, pupil: Pupil, day: date, now: datetime
-) -> list[OutboxMessage]:
-    accounts = await uow.accounts.list_for_person(school.key, "guardian", guardian.guardian_id)
-    chats = [a for a in accounts if a.platform == GUARDIAN_PLATFORM and a.reachable]
-    if not chats:
-        return []
-    prompt = await ask_about_absence(
-        uow,
-        school_key=school.key,
-        pupil_id=pupil.pupil_id,
-        guardian_id=guardian.guardian_id,
-        day=day,
-        now=now,
+    judged = await reported_to_follow_up(uow, school, day, marks, reports)
+    unreported = unreported_absent_pupils(marks, reports)
+    pupils = {p.pupil_id: p for p in await uow.school_day.pupils(school.key, unreported)}
+    guardians = await uow.school_day.guardians_of(school.key, list(pupils))
+    chats: dict[str, list[ChatAccount]] = defaultdict(list)
+    for account in await uow.school_day.chat_accounts(
+        school.key, "guardian", [g.guardian_id for g in guardians]
+    ):
+        if account.platform == GUARDIAN_PLATFORM and account.reachable:
+            chats[account.person_id].append(account)
+    asked = [
+        (pupils[pupil_id], guardian)
+        for guardian in guardians
+        if chats[guardian.guardian_id]
+        for pupil_id in guardian.pupil_ids
+        if pupil_id in pupils
+    ]
+    await uow.school_day.add_prompts(
+        [
+            AbsencePrompt(new_token(), school.key, p.pupil_id, g.guardian_id, day, created_at=now)
+            for p, g in asked
+        ]
     )
-    return [unreported_prompt(school, guardian, chat, pupil, prompt, now) for chat in chats]
+    prompts = {
+        (p.pupil_id, p.guardian_id): p for p in await uow.school_day.prompts(school.key, day)
+    }
+    messages = [
+        unreported_prompt(
+            school, guardian, chat, pupil, prompts[(pupil.pupil_id, guardian.guardian_id)], now
+        )
+        for pupil, guardian in asked
+        for chat in chats[guardian.guardian_id]
+    ]
+    added = await uow.outbox.add_many(messages)
+    reachable = {pupil.pupil_id for pupil, _guardian in asked}
+    await uow.school_day.open_follow_ups(
+        [FollowUp(school.key, pupil_id, day, now, pupil_id in reachable) for pupil_id in pupils]
+        + [FollowUp(school.key, pupil_id, day, now, True) for pupil_id in judged]
+    )
+    lists = await refresh_follow_ups(uow, school, day, now)
+    queued = sum(added)
+    return FollowedUp(
+        len(pupils) + len(judged),
+        queued + lists.queued,
+        len(added) - queued + lists.unchanged,
+    )
 
 
 def unreported_prompt(

@@ -32,18 +32,27 @@ def is_covered(mark: AttendanceMark, reports: Iterable[AbsenceReport]) -> Absenc
     return next((r for r in reports if r.pupil_id == mark.pupil_id and r.covers(mark.day)), None)
 
 
+def reports_by_pupil(reports: Iterable[AbsenceReport]) -> dict[str, list[AbsenceReport]]:
+    """Indexed once, so that a job looks a pupil's reports up instead of scanning them all."""
+    found: dict[str, list[AbsenceReport]] = {}
+    for report in reports:
+        found.setdefault(report.pupil_id, []).append(report)
+    return found
+
+
 def unreported_absent_pupils(
-    marks: Iterable[AttendanceMark], reports: list[AbsenceReport]
+    marks: Iterable[AttendanceMark], reports: Iterable[AbsenceReport]
 ) -> list[str]:
     """Pupils marked absent (for the day or for a lesson) with nothing explaining it, in the
     order they were first marked."""
-    found: list[str] = []
+    found: dict[str, None] = {}
+    by_pupil = reports_by_pupil(reports)
     for mark in marks:
         if mark.kind is not MarkKind.ABSENT or mark.explained or mark.pupil_id in found:
             continue
-        if is_covered(mark, reports) is None:
-            found.append(mark.pupil_id)
-    return found
+        if is_covered(mark, by_pupil.get(mark.pupil_id, ())) is None:
+            found[mark.pupil_id] = None
+    return list(found)
 
 
 def reported_not_valid(
@@ -96,11 +105,12 @@ def close_the_day(
     reported "other reason" that staff decide (`OtherReason.STAFF`) keeps its code and stays
     unexplained until they do: it is neither valid nor invalid by itself."""
     by_code = {code.code: code for code in codes}
+    by_pupil = reports_by_pupil(reports)
     explained, invalid = [], []
     for mark in marks:
         if mark.explained or mark.kind is not MarkKind.ABSENT:
             continue
-        report = is_covered(mark, reports)
+        report = is_covered(mark, by_pupil.get(mark.pupil_id, ()))
         if report is not None:
             code, valid = report_code(school, report.reason, by_code)
             explained.append(

@@ -98,7 +98,7 @@ async def reported_to_follow_up(
         day,
         reports,
         marks,
-        await uow.pupils.list_for_school(school.key),
+        await uow.school_day.pupils(school.key, {r.pupil_id for r in reports}),
         submitted,
         await uow.codes.list_for(school.key),
     )

@@ -161,6 +161,10 @@ class OutboxRepository(Protocol):
         exactly the same (text and buttons): re-running a job edits nothing. Once stored, the
         earlier versions still pending and not leased are superseded: only the newest is sent."""
 
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
+        """`add` for many messages at once, with a few statements per batch; whether each was
+        stored. Of several versions of one slot among `messages`, only the last counts."""
+
     async def claim(
         self,
         *,
@@ -323,6 +327,41 @@ class SlackEventRepository(Protocol):
     async def delete_seen_before(self, moment: datetime) -> int: ...
 
 
+class SchoolDayQueries(Protocol):
+    """Set-based reads and bulk writes for the school day's jobs: one statement per kind of
+    row (and per few thousand ids), never one per pupil."""
+
+    async def pupils(self, school_key: str, pupil_ids: Collection[str]) -> list[Pupil]: ...
+    async def class_lists(self, school_key: str, class_names: Collection[str]) -> list[Pupil]:
+        """The active pupils of these classes."""
+
+    async def guardians_of(self, school_key: str, pupil_ids: Collection[str]) -> list[Guardian]:
+        """The guardians linked to any of these pupils, each with all their links."""
+
+    async def chat_accounts(
+        self, school_key: str, person_kind: str, person_ids: Collection[str]
+    ) -> list[ChatAccount]: ...
+    async def prompts(self, school_key: str, day: date) -> list[AbsencePrompt]:
+        """Every absence prompt of the school's day, in the order asked."""
+
+    async def add_prompts(self, prompts: Sequence[AbsencePrompt]) -> None:
+        """Store each prompt not asked before (one per pupil, guardian and day)."""
+
+    async def open_roll_calls(
+        self, school_key: str, class_names: Collection[str], day: date, now: datetime
+    ) -> None:
+        """A roll call for each class that has none that day; the ones there are kept."""
+
+    async def close_open_roll_calls(self, school_key: str, day: date) -> list[int]:
+        """The day's roll calls still open become not answered, in one statement; their ids."""
+
+    async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
+        """Store what was learnt about these marks (explained, valid, code), by id, in bulk."""
+
+    async def open_follow_ups(self, follow_ups: Sequence[FollowUp]) -> None:
+        """One follow-up per pupil and day: the first one opened is kept."""
+
+
 class UnitOfWork(Protocol):
     schools: SchoolRepository
     classes: ClassRepository
@@ -345,6 +384,7 @@ class UnitOfWork(Protocol):
     slack_events: SlackEventRepository
     corrections: CorrectionRepository
     leave_requests: LeaveRequestRepository
+    school_day: SchoolDayQueries
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

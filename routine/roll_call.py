@@ -113,20 +113,17 @@ async def open_roll_calls(
     twice and leaves submitted ones alone."""
     staff = await uow.staff.list_for_school(school.key)
     mentored = {c for s in staff if s.has_role(Role.MENTOR) for c in s.classes}
+    classes = {c.name for c in await uow.classes.list_for(school.key)} & mentored
+    await uow.school_day.open_roll_calls(school.key, classes, day, now)
     return [
-        await uow.roll_calls.add(RollCall(school.key, school_class.name, day, opened_at=now))
-        for school_class in await uow.classes.list_for(school.key)
-        if school_class.name in mentored
+        r for r in await uow.roll_calls.list_for_day(school.key, day) if r.class_name in classes
     ]
 
 
 async def close_unanswered(uow: UnitOfWork, school_key: str, day: date) -> list[RollCall]:
     """Roll calls still open when due are recorded as not answered; which they were."""
-    closed = []
-    for roll_call in await uow.roll_calls.list_for_day(school_key, day):
-        if roll_call.id is not None and await uow.roll_calls.mark_not_answered(roll_call.id):
-            closed.append(dataclasses.replace(roll_call, status=RollCallStatus.NOT_ANSWERED))
-    return closed
+    closed = set(await uow.school_day.close_open_roll_calls(school_key, day))
+    return [r for r in await uow.roll_calls.list_for_day(school_key, day) if r.id in closed]
 
 
 async def submit(

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.live import Tally, not_reached_today, refresh_roll_call
+from dialogs.follow_up_list import load_follow_up_day
+from dialogs.live import Tally, refresh_roll_calls
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
@@ -80,6 +81,13 @@ class Queue:
         else:
             self.already += 1
 
+    async def add_many(self, messages: list[OutboxMessage]) -> None:
+        for added in await self.uow.outbox.add_many(messages):
+            if added:
+                self.queued += 1
+            else:
+                self.already += 1
+
     def count(self, tally: Tally) -> None:
         """A live message's versions: one showing nothing new counts as already queued."""
         self.queued += tally.queued
@@ -95,8 +103,7 @@ async def roll_call(ctx: JobContext, school_key: str, day: date) -> JobResult:
         school = await _school(uow, school_key)
         queue, now = Queue(uow), ctx.clock.now()
         roll_calls = await open_roll_calls(uow, school, day, now)
-        for roll_call in roll_calls:
-            queue.count(await refresh_roll_call(uow, school, roll_call, now))
+        queue.count(await refresh_roll_calls(uow, school, roll_calls, now))
         await uow.commit()
     return JobResult(school_key, day, f"{len(roll_calls)} roll call(s) open; {queue.summary()}")
 
@@ -112,10 +119,14 @@ async def roll_call_reminder(ctx: JobContext, school_key: str, day: date) -> Job
             for r in await uow.roll_calls.list_for_day(school_key, day)
             if r.status is RollCallStatus.OPEN
         ]
-        for roll_call in waiting:
-            for mentor in mentors_of_class(roll_call.class_name, staff):
-                if mentor.slack_user_id:
-                    await queue.add(messages.roll_call_reminder(school, mentor, roll_call, now))
+        await queue.add_many(
+            [
+                messages.roll_call_reminder(school, mentor, roll_call, now)
+                for roll_call in waiting
+                for mentor in mentors_of_class(roll_call.class_name, staff)
+                if mentor.slack_user_id
+            ]
+        )
         await uow.commit()
     return JobResult(school_key, day, f"{len(waiting)} roll call(s) not in; {queue.summary()}")
 
@@ -127,14 +138,15 @@ async def unreported_absences(ctx: JobContext, school_key: str, day: date) -> Jo
         school = await _school(uow, school_key)
         queue, now = Queue(uow), ctx.clock.now()
         missing = await close_unanswered(uow, school_key, day)
-        for roll_call in missing:
-            queue.count(await refresh_roll_call(uow, school, roll_call, now))
+        queue.count(await refresh_roll_calls(uow, school, missing, now))
         if missing:
-            for coordinator in await uow.staff.list_for_school(school_key):
-                if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id:
-                    await queue.add(
-                        messages.missing_roll_calls(school, coordinator, missing, day, now)
-                    )
+            await queue.add_many(
+                [
+                    messages.missing_roll_calls(school, coordinator, missing, day, now)
+                    for coordinator in await uow.staff.list_for_school(school_key)
+                    if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id
+                ]
+            )
         followed = await follow_up_unreported(uow, school, day, now)
         queue.queued += followed.queued
         queue.already += followed.already
@@ -177,13 +189,12 @@ async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
             school_key, sorted({m.pupil_id for m in marks}), day
         )
         closed = close_the_day(school, marks, reports, await uow.codes.list_for(school_key))
-        for mark in closed.explained + closed.invalid:
-            await uow.marks.update(mark)
+        await uow.school_day.update_marks(closed.explained + closed.invalid)
         now = ctx.clock.now()
-        for roll_call in await uow.roll_calls.list_for_day(school_key, day):
-            await refresh_roll_call(uow, school, roll_call, now)
+        roll_calls = await uow.roll_calls.list_for_day(school_key, day)
+        await refresh_roll_calls(uow, school, roll_calls, now)
         queue = Queue(uow)
-        not_reached = await not_reached_today(uow, school, day)
+        not_reached = (await load_follow_up_day(uow, school, day)).not_reached()
         if not_reached:
             for coordinator in await uow.staff.list_for_school(school_key):
                 if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id:

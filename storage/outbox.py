@@ -21,18 +21,18 @@ claim from taking two versions of a slot, and makes versions go out oldest first
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select, update
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from routine.outbox import DeliveryStatus, OutboxMessage
 from storage import mapping
 from storage.orm import PENDING, OutboxRow, as_utc
-from storage.repositories import INSERTS_BY_DIALECT, delete_where
+from storage.repositories import INSERTS_BY_DIALECT, batches, delete_where
 
 RELEASED = {"claimed_by": None, "claimed_until": None}
 # The versions that are, or are to be, on screen.
@@ -59,6 +59,92 @@ class SqlOutboxRepository:
         if message.slot:
             await self._supersede_before(message, inserted)
         return True
+
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
+        """`add` for many messages with a few statements per batch, as a job needs: whether
+        each was stored. Of several versions of one slot in `messages`, the last counts."""
+        stored = [False] * len(messages)
+        last_in_slot = {
+            (m.platform, m.recipient, m.slot): i for i, m in enumerate(messages) if m.slot
+        }
+        wanted = [
+            i
+            for i, m in enumerate(messages)
+            if not m.slot or last_in_slot[(m.platform, m.recipient, m.slot)] == i
+        ]
+        newest = await self._newest_live([messages[i] for i in wanted if messages[i].slot])
+        columns = {i: mapping.outbox_columns(messages[i]) for i in wanted}
+        fresh = [
+            i
+            for i in wanted
+            if not messages[i].slot
+            or newest.get(_slot_of(messages[i])) != (columns[i]["text"], columns[i]["buttons"])
+        ]
+        insert = INSERTS_BY_DIALECT[self._dialect()]
+        inserted: dict[str, int] = {}
+        statement = (
+            insert(OutboxRow)
+            .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+            .returning(OutboxRow.key, OutboxRow.id)
+        )
+        for batch in batches(fresh):
+            # executemany: one compiled statement, sent in batches of rows (insertmanyvalues).
+            result = await self.session.execute(statement, [columns[i] for i in batch])
+            inserted.update({key: row_id for key, row_id in result})
+        for i in fresh:
+            stored[i] = messages[i].key in inserted
+        await self._supersede_many(
+            [messages[i] for i in fresh if stored[i] and messages[i].slot],
+            min(inserted.values(), default=0),
+        )
+        return stored
+
+    async def _newest_live(
+        self, messages: Sequence[OutboxMessage]
+    ) -> dict[tuple[str, str, str], tuple[str, Any]]:
+        """The text and buttons of the newest live version in each message's slot."""
+        found: dict[tuple[str, str, str], tuple[str, Any]] = {}
+        for batch in batches(sorted({_slot_of(m) for m in messages}), 500):
+            newest_ids = (
+                select(func.max(OutboxRow.id))
+                .where(
+                    tuple_(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot).in_(batch),
+                    OutboxRow.status.in_(LIVE),
+                )
+                .group_by(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot)
+            )
+            rows = await self.session.execute(
+                select(
+                    OutboxRow.platform,
+                    OutboxRow.recipient,
+                    OutboxRow.slot,
+                    OutboxRow.text,
+                    OutboxRow.buttons,
+                ).where(OutboxRow.id.in_(newest_ids))
+            )
+            for platform, recipient, slot, text, buttons in rows:
+                found[(platform, recipient, slot)] = (text, buttons)
+        return found
+
+    async def _supersede_many(self, newest: Sequence[OutboxMessage], first_new_id: int) -> None:
+        """As `_supersede_before`, for the slots of many new versions at once: their pending,
+        unleased versions added before this batch."""
+        for batch in batches(sorted({_slot_of(m) for m in newest}), 500):
+            not_leased: ColumnElement[bool] = OutboxRow.claimed_until.is_(None)
+            moments = [m.created_at for m in newest if m.created_at is not None]
+            if moments:
+                not_leased = or_(not_leased, OutboxRow.claimed_until <= as_utc(min(moments)))
+            await self.session.execute(
+                update(OutboxRow)
+                .where(
+                    tuple_(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot).in_(batch),
+                    OutboxRow.id < first_new_id,
+                    OutboxRow.status == DeliveryStatus.PENDING.value,
+                    not_leased,
+                )
+                .values(status=DeliveryStatus.SUPERSEDED.value)
+                .execution_options(synchronize_session=False)
+            )
 
     async def _says_the_same(self, message: OutboxMessage) -> bool:
         """Whether the newest live version in the message's slot has its text and buttons."""
@@ -174,6 +260,10 @@ class SqlOutboxRepository:
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
+
+
+def _slot_of(message: OutboxMessage) -> tuple[str, str, str]:
+    return message.platform, message.recipient, message.slot
 
 
 def _in_slot(platform: str, recipient: str, slot: str) -> tuple[ColumnElement[bool], ...]:

@@ -25,6 +25,7 @@ from storage.repositories import (
     SqlSchoolRepository,
     SqlStaffRepository,
 )
+from storage.school_day import SqlSchoolDayQueries
 from storage.staff_day import (
     SqlFollowUpRepository,
     SqlGuardianContactRepository,
@@ -57,6 +58,7 @@ class SqlAlchemyUnitOfWork:
     slack_events: SqlSlackEventRepository
     corrections: SqlCorrectionRepository
     leave_requests: SqlLeaveRequestRepository
+    school_day: SqlSchoolDayQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -87,6 +89,7 @@ class SqlAlchemyUnitOfWork:
         self.slack_events = SqlSlackEventRepository(session)
         self.corrections = SqlCorrectionRepository(session)
         self.leave_requests = SqlLeaveRequestRepository(session)
+        self.school_day = SqlSchoolDayQueries(session)
         return self
 
     async def __aexit__(

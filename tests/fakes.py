@@ -39,6 +39,7 @@ from routine.requests import (
     RequestStatus,
 )
 from routine.roll_call import RollCall, RollCallStatus
+from tests.fakes_day import FakeSchoolDay
 from tests.fakes_record import FakeCorrections, FakeLeaveRequests
 
 # The outbox's versions that are, or are to be, on screen.
@@ -356,6 +357,13 @@ class FakeOutbox(_Repo):
         stored = dataclasses.replace(message, id=next(self.store.ids))
         self.store.outbox[stored.id] = stored
         return True
+
+    async def add_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
+        last = {(m.platform, m.recipient, m.slot): i for i, m in enumerate(messages) if m.slot}
+        return [
+            (not m.slot or last[(m.platform, m.recipient, m.slot)] == i) and await self.add(m)
+            for i, m in enumerate(messages)
+        ]
 
     def _versions(self, platform: str, recipient: str, slot: str) -> list[OutboxMessage]:
         """The messages in one recipient's slot, oldest first; none without a slot."""
@@ -724,6 +732,7 @@ class FakeUnitOfWork:
         self.slack_events = FakeSlackEvents(store)
         self.corrections = FakeCorrections(store)
         self.leave_requests = FakeLeaveRequests(store)
+        self.school_day = FakeSchoolDay(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.events import Form, FormField
 from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
+from dialogs.follow_up_list import may_follow_up, refresh_follow_ups
 from dialogs.i18n import N_, _, format_clock
-from dialogs.live import may_follow_up, refresh_follow_ups
 from dialogs.parsing import parse_clock
 from routine.attendance import guardians_of
 from routine.follow_up import (

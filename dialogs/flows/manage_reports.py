@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
+from dialogs.follow_up_list import refresh_today
 from dialogs.i18n import N_, _, format_day, format_short_day
 from dialogs.labels import describe_days, describe_when
-from dialogs.live import refresh_today
 from dialogs.parsing import parse_day
 from routine.calendar import is_school_day
 from routine.model import AbsenceReport

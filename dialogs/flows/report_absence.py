@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
+from dialogs.follow_up_list import refresh_today
 from dialogs.i18n import N_, _, format_clock, format_day, format_short_day
 from dialogs.labels import REASONS, describe_when
-from dialogs.live import refresh_today
 from dialogs.messages import report_error_message
 from dialogs.notices import late_report
 from dialogs.parsing import parse_clock, parse_day
