@@ -27,6 +27,35 @@ def test_parse_day(typed: str, expected: date | None) -> None:
     assert parse_day(typed, TODAY) == expected
 
 
+# TODAY is a Monday.
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("i dag", TODAY),
+        ("idag", TODAY),
+        ("I morgon", date(2026, 11, 24)),
+        ("imorgon", date(2026, 11, 24)),
+        ("i morgen", date(2026, 11, 24)),
+        ("imorgen", date(2026, 11, 24)),
+        ("i övermorgon", date(2026, 11, 25)),
+        ("i overmorgen", date(2026, 11, 25)),
+        ("fredag", date(2026, 11, 27)),
+        ("på fredag", date(2026, 11, 27)),
+        ("Torsdag.", date(2026, 11, 26)),
+        ("tors", date(2026, 11, 26)),
+        ("lørdag", date(2026, 11, 28)),
+        ("søndag", date(2026, 11, 29)),
+        ("tirsdag", date(2026, 11, 24)),
+        ("mandag", date(2026, 11, 30)),  # today is "i dag": Monday means next week's
+        ("måndag", date(2026, 11, 30)),
+        ("nästa fredag", None),  # this week's or next? Asked again, not guessed
+        ("on", None),
+    ],
+)
+def test_parse_day_in_words(typed: str, expected: date | None) -> None:
+    assert parse_day(typed, TODAY) == expected
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [

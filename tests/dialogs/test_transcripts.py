@@ -25,7 +25,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     > [Andra dagar]
     < Vilken är första dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
     [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
-    > i morgon
+    > nästa vecka
     < Jag kunde inte läsa datumet. Skriv det så här: 24/11.
     <<
     < Vilken är första dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
