@@ -17,7 +17,7 @@ from bot.console import chat_as, link_console_account
 from bot.errors import OperatorError
 from bot.files import parse_roster_csv, parse_school_file
 from bot.settings import Settings
-from routine.invites import InviteRefused, issue_invite
+from routine.invites import InviteRefused, issue_invite, issue_invites
 from routine.model import School
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import Clock
@@ -83,6 +83,66 @@ async def issue_invite_code(
                     f"no guardian with the id {guardian_id!r} at {school_key}"
                 ) from None
         return code, invite.expires_at.astimezone()
+    finally:
+        await app.close()
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    guardian_id: str
+    guardian_name: str
+    pupils: str
+    code: str
+    expires_at: datetime
+
+
+async def issue_invites_to_unlinked(
+    settings: Settings, school_key: str, class_name: str | None, ttl: timedelta
+) -> list[IssuedInvite]:
+    """A new code for every guardian of the school (of the class, if given) whose chat is not
+    linked yet; their earlier unused codes stop working."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            if await uow.schools.get(school_key) is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            pupils = {p.pupil_id: p for p in await uow.pupils.list_for_school(school_key)}
+            if class_name is not None:
+                classes = {c.name for c in await uow.classes.list_for(school_key)}
+                if class_name not in classes:
+                    raise OperatorError(f"no class {class_name!r} at {school_key}")
+                pupils = {i: p for i, p in pupils.items() if p.class_name == class_name}
+            guardians = await uow.school_day.guardians_of(school_key, list(pupils))
+            linked = {
+                a.person_id
+                for a in await uow.school_day.chat_accounts(
+                    school_key, "guardian", [g.guardian_id for g in guardians]
+                )
+                if a.platform == "telegram"
+            }
+            waiting = [g for g in guardians if g.guardian_id not in linked]
+            issued = await issue_invites(
+                uow,
+                school_key=school_key,
+                guardian_ids=[g.guardian_id for g in waiting],
+                now=app.clock.now(),
+                ttl=ttl,
+            )
+        by_id = {g.guardian_id: g for g in waiting}
+        return [
+            IssuedInvite(
+                guardian_id,
+                by_id[guardian_id].name,
+                "; ".join(
+                    f"{pupils[p].name} ({pupils[p].class_name})"
+                    for p in by_id[guardian_id].pupil_ids
+                    if p in pupils
+                ),
+                code,
+                invite.expires_at.astimezone(),
+            )
+            for guardian_id, code, invite in issued
+        ]
     finally:
         await app.close()
 

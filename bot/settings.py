@@ -11,6 +11,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# URLs as people write them, and the async driver narvaro uses for each.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+}
 # What Telegram accepts as a webhook's secret_token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -91,9 +100,13 @@ class Settings(BaseSettings):
     @classmethod
     def _known_database(cls, value: str) -> str:
         try:
-            driver = make_url(value).drivername
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("not a database URL, e.g. sqlite+aiosqlite:///narvaro.db") from None
+        driver = ASYNC_DRIVERS.get(url.drivername, url.drivername)
+        if driver != url.drivername:
+            # sqlite:/// and postgresql:// as people write them: the async driver is meant.
+            value = url.set(drivername=driver).render_as_string(hide_password=False)
         if driver not in SUPPORTED_DRIVERS:
             raise ValueError(
                 f"unsupported database driver {driver!r}: use sqlite+aiosqlite:///FILE or "

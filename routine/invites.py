@@ -59,6 +59,21 @@ async def issue_invite(
     return code, stored
 
 
+async def issue_invites(
+    uow: UnitOfWork, *, school_key: str, guardian_ids: list[str], now: datetime, ttl: timedelta
+) -> list[tuple[str, str, InviteCode]]:
+    """`issue_invite` for many guardians in one unit of work (a letter to every family):
+    (guardian id, code, what is stored) for each. Commits once."""
+    issued = []
+    for guardian_id in guardian_ids:
+        await uow.invites.revoke_unused(school_key, guardian_id, now)
+        code = new_code()
+        invite = InviteCode(school_key, guardian_id, hash_code(code), expires_at=now + ttl)
+        issued.append((guardian_id, code, await uow.invites.add(invite)))
+    await uow.commit()
+    return issued
+
+
 async def redeem_invite(
     uow: UnitOfWork, *, code: str, platform: str, account_id: str, now: datetime
 ) -> ChatAccount:

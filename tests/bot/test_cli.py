@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 from pathlib import Path
 
@@ -164,6 +166,41 @@ def test_invite_prints_a_code_and_a_deep_link(run, school: str) -> None:
 def test_invite_for_an_unknown_guardian_fails_clearly(run, school: str) -> None:
     result = run("invite", "--school", school, "--guardian-id", "G-NOPE")
     assert_clean_failure(result, "no guardian with the id 'G-NOPE'")
+
+
+def test_invite_all_writes_a_csv_line_per_guardian_not_yet_linked(run, school: str) -> None:
+    linked = run("invite", "--school", school, "--guardian-id", "G-SE-001")
+    code = linked.stdout.split(": ", 1)[1].splitlines()[0]
+    run("console", "--as", "guardian", "--id", "G-SE-001", stdin="/quit\n")
+    result = run(
+        "invite", "--school", school, "--all", "--class", "7A",
+        NARVARO_TELEGRAM_BOT_USERNAME="narvaro_test_bot",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {r["pupils"].split(" (")[-1] for r in rows} == {"7A)"}
+    assert all(r["link"] == f"https://t.me/narvaro_test_bot?start={r['code']}" for r in rows)
+    assert len({r["code"] for r in rows}) == len(rows)
+    assert code not in result.stdout
+    assert f"{len(rows)} invite(s) issued." in result.stderr
+    everyone = run("invite", "--school", school, "--all")
+    assert len(everyone.stdout.splitlines()) - 1 > len(rows)
+    assert_clean_failure(run("invite", "--school", school, "--all", "--class", "9Z"), "no class")
+    assert_clean_failure(run("invite", "--school", school), "--guardian-id or --all")
+
+
+@pytest.mark.parametrize("command", [["school"], ["roster", "import"], ["attendance", "show"]])
+def test_help_works_whatever_the_environment_holds(tmp_path: Path, command: list[str]) -> None:
+    result = run_narvaro(*command, "--help", cwd=tmp_path, NARVARO_DATABASE_URL="bogus://x")
+    assert (result.returncode, result.stdout.startswith("Usage: narvaro")) == (0, True)
+
+
+def test_a_synchronous_database_url_is_mapped_to_its_async_driver(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'plain.db'}"
+    result = run_narvaro("db", "upgrade", cwd=tmp_path, NARVARO_DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert "using sqlite+aiosqlite:// instead" in result.stderr
+    assert (tmp_path / "plain.db").exists()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
