@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from dialogs.i18n import N_, _, format_day, ngettext, use_locale
 from dialogs.notices import staff_language, to_staff
 from routine.corrections import MAX_REASON_LENGTH, Corrected, Refusal
 from routine.model import AbsenceCode, Role, School, StaffMember
 from routine.outbox import OutboxMessage
-from routine.record import DayStatus
+from routine.record import DayStatus, RecordUse
 
 FLAGGED_KIND = "correction-flagged"
 
@@ -93,6 +94,10 @@ REFUSALS = {
 }
 
 
+def local_day(use: RecordUse, school: School) -> date:
+    return use.used_at.astimezone(ZoneInfo(school.timezone)).date()
+
+
 def tell_principals(
     school: School,
     staff: list[StaffMember],
@@ -109,7 +114,9 @@ def tell_principals(
             continue
         with use_locale(staff_language(school, principal)):
             uses = ", ".join(
-                _("{what} on {day}").format(what=use.used_by, day=format_day(use.used_at.date()))
+                _("{what} on {day}").format(
+                    what=use.used_by, day=format_day(local_day(use, school))
+                )
                 for use in corrected.uses
             )
             text = _(

@@ -87,6 +87,9 @@ async def _codes(ctx: Context) -> dict[str, AbsenceCode]:
 
 async def ask_correction(ctx: Context) -> Prompt | Go:
     pupils = await _pupils(ctx)
+    if pupils is None:
+        ctx.say(refusal_message(Refusal.NOT_YOUR_CLASS, ctx.actor.school, None))
+        return Go("gone")
     if not pupils:
         ctx.say(_("There are no pupils in this class."))
         return Go("gone")

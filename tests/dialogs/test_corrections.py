@@ -42,6 +42,23 @@ async def test_another_class_s_pupil_is_refused_and_nothing_changes(chat_as, wor
     assert world.store.corrections == {}
 
 
+async def test_a_class_no_longer_one_s_own_is_refused_at_submit(chat_as, world) -> None:
+    karin = chat_as("se-S1")
+    await karin.send("hej")
+    await karin.send("[Rätta närvaron]")
+    async with world() as uow:
+        mentor = await uow.staff.get("se", "S1")
+        assert mentor is not None
+        await uow.staff.save(dataclasses.replace(mentor, classes=("7B",)))
+        await uow.commit()
+
+    replies = await karin.send("{pupil=P1 | day=20/11 | status=present | reason=Var här}")
+
+    assert replies[0].text == "Du kan bara rätta dagar för elever i dina egna klasser."
+    assert replies[1].text == "Vad mer kan jag hjälpa dig med?"
+    assert world.store.corrections == {}
+
+
 async def test_a_correction_of_a_used_day_is_flagged_to_the_principal(
     chat_as, absence_codes, clock
 ) -> None:
@@ -50,7 +67,12 @@ async def test_a_correction_of_a_used_day_is_flagged_to_the_principal(
         assert principal is not None
         await uow.staff.save(dataclasses.replace(principal, slack_user_id="U-EVA"))
         await uow.record_uses.add(
-            "se", "P1", FRIDAY, "step-2", datetime(2026, 11, 20, 17, tzinfo=UTC)
+            # Just after midnight in Stockholm: the principal reads Saturday.
+            "se",
+            "P1",
+            FRIDAY,
+            "step-2",
+            datetime(2026, 11, 20, 23, 30, tzinfo=UTC),
         )
         await uow.commit()
     karin = chat_as("se-S1")
@@ -76,7 +98,7 @@ async def test_a_correction_of_a_used_day_is_flagged_to_the_principal(
         "Karin Ek har rättat närvaron för Elsa Berg (7A) fredag 20 november 2026: "
         "Inte registrerad → Frånvarande, giltig (Sjukdom).\n"
         "Motivering: Läkarintyg inlämnat\n"
-        "Rutinen hade redan använt dagen: step-2 (fredag 20 november 2026). Kontrollera om "
+        "Rutinen hade redan använt dagen: step-2 (lördag 21 november 2026). Kontrollera om "
         "det som beslutades eller skickades fortfarande gäller."
     )
 
