@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import operator, record_report, runner
+from bot import corrections, operator, record_report, runner
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.model import School
@@ -327,6 +327,35 @@ async def run(scheduler: bool) -> None:
     """Run the assistant until SIGTERM: the school clock, the outbox dispatcher and the chat
     channels that are configured. Extra workers on one PostgreSQL: --no-scheduler."""
     await runner.run(load_settings(), scheduler=scheduler)
+
+
+@attendance.command("corrections")
+@click.option("--school", "school_key", required=True, help="The school's key.")
+@click.option("--pupil", "pupil_id", help="Only this pupil's days (the pupil id).")
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day (default: the oldest kept).",
+)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: today).")
+@run_async
+async def attendance_corrections(
+    school_key: str, pupil_id: str | None, start: datetime | None, end: datetime | None
+) -> None:
+    """Print the audit trail of corrections, oldest first: when, who, pupil, day,
+    before → after, why, and whether it was flagged to the principal."""
+    lines = await corrections.correction_trail(
+        load_settings(),
+        school_key,
+        pupil_id=pupil_id,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+    for line in lines:
+        click.echo(line)
+    if not lines:
+        click.echo("No corrections.")
 
 
 @main.group()

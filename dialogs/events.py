@@ -61,7 +61,9 @@ class FormField:
 
     `multiple` (only with choices) lets the person pick any number of the choices. `initial` is
     what the field starts with: the choice values selected beforehand, or for a text field a
-    single element, the text.
+    single element, the text. `is_date`: a text field for a date, which adapters may show as a
+    date picker (its value and initial text are then YYYY-MM-DD; typed text is any date the
+    step can read).
 
     What comes back in `Incoming.form` is text by field name: a text field's text, a choice
     field's chosen value, a multiple field's chosen values joined by "\n" (adapters may send
@@ -76,6 +78,7 @@ class FormField:
     choices: tuple[tuple[str, str], ...] = ()
     multiple: bool = False
     initial: tuple[str, ...] = ()
+    is_date: bool = False
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,8 @@ class Flow:
     steps: dict[str, Step]
     transitions: dict[str, dict[str, str]]
     cancellable: bool = True
+    # Which of the audience the menu offers it to (e.g. by role); None: all of them.
+    offered: Callable[[Actor], bool] | None = None
 
     def __post_init__(self) -> None:
         undeclared = set(self.steps) ^ set(self.transitions)
@@ -131,6 +133,9 @@ class Flow:
         unknown = targets - set(self.steps) - {END}
         if undeclared or unknown or self.start not in self.steps:
             raise ValueError(f"flow {self.name}: inconsistent states {undeclared | unknown}")
+
+    def offered_to(self, actor: Actor) -> bool:
+        return actor.kind in self.audience and (self.offered is None or self.offered(actor))
 
     def next_state(self, state: str, outcome: str) -> str:
         try:

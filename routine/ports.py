@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     # The use cases' modules import these ports; their nouns are only named here.
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
-    from routine.record import Correction
+    from routine.record import Correction, RecordUse
     from routine.roll_call import RollCall
 
 
@@ -288,6 +288,24 @@ class CorrectionRepository(Protocol):
     async def delete_before(self, school_key: str, day: date) -> int: ...
 
 
+class RecordUseRepository(Protocol):
+    """What rules and notices used of the record, so a correction of a used day is flagged."""
+
+    async def add(
+        self, school_key: str, pupil_id: str, day: date, used_by: str, at: datetime
+    ) -> RecordUse: ...
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[RecordUse]:
+        """Uses of days `start`..`end` (of these pupils, or of all), oldest first."""
+
+    async def delete_before(self, school_key: str, day: date) -> int: ...
+
+
 class LeaveRequestRepository(Protocol):
     async def add(self, request: LeaveRequest) -> LeaveRequest: ...
     async def get(self, request_id: int) -> LeaveRequest | None: ...
@@ -385,6 +403,7 @@ class UnitOfWork(Protocol):
     corrections: CorrectionRepository
     leave_requests: LeaveRequestRepository
     school_day: SchoolDayQueries
+    record_uses: RecordUseRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -336,3 +336,17 @@ def totals(days: Iterable[DayRecord]) -> Totals:
             key = {True: "valid", False: "invalid", None: "unexplained"}[record.valid]
             counts[key] += 1
     return Totals(**counts)
+
+
+@dataclass(frozen=True)
+class RecordUse:
+    """A rule or notice used this pupil's day (a threshold that fired, a notice sent), so that
+    a later correction of the day is flagged to the principal, never silently rewritten."""
+
+    school_key: str
+    pupil_id: str
+    day: date
+    # What used it: a rule's or notice's id, for the principal to read.
+    used_by: str
+    used_at: datetime
+    id: int | None = None

@@ -210,7 +210,8 @@ async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
 
 
 async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
-    """Deletes what is older than the school's retention period: reports, marks, messages."""
+    """Deletes what is older than the school's retention period: reports, marks, corrections,
+    messages."""
     async with ctx.uow_factory() as uow:
         school = await _school(uow, school_key)
         cutoff = retention_cutoff(day, school.privacy.retention_days)
@@ -219,6 +220,8 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         marks = await uow.marks.delete_before(school_key, cutoff)
         days = await uow.roll_calls.delete_before(school_key, cutoff)
         days += await uow.follow_ups.delete_before(school_key, cutoff)
+        corrections = await uow.corrections.delete_before(school_key, cutoff)
+        corrections += await uow.record_uses.delete_before(school_key, cutoff)
         sent = await uow.outbox.delete_created_before(school_key, midnight)
         requests = sum(
             [
@@ -230,7 +233,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         await uow.commit()
     summary = (
         f"deleted before {cutoff}: {reports} report(s), {marks} mark(s), {days} roll call(s) "
-        f"and follow-up(s), {sent} message(s), "
+        f"and follow-up(s), {corrections} correction(s) and record use(s), {sent} message(s), "
         f"{requests} answer(s), request(s) and concern(s)"
     )
     return JobResult(school_key, day, summary)

@@ -1,4 +1,5 @@
-"""Storage of the attendance record's own rows: corrections (the audit trail) and leave requests.
+"""Storage of the attendance record's own rows: corrections (the audit trail), the uses rules
+and notices made of days, and leave requests.
 
 The marks, roll calls and reports the record also reads live in `storage.repositories` and
 `storage.staff_day`; each has a query over a range of days, so that the record of a school is
@@ -14,8 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from routine.leave import LeaveRequest, LeaveStatus
-from routine.record import Correction, DayRecord, DayStatus, RecordSource
-from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, as_utc
+from routine.record import Correction, DayRecord, DayStatus, RecordSource, RecordUse
+from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, RecordUseRow, as_utc
 from storage.repositories import _Repository, delete_where
 
 # Corrections
@@ -106,6 +107,50 @@ class SqlCorrectionRepository(_Repository):
             AttendanceCorrectionRow,
             AttendanceCorrectionRow.school_key == school_key,
             AttendanceCorrectionRow.day < day,
+        )
+
+
+# Record uses
+
+
+def use_from_row(row: RecordUseRow) -> RecordUse:
+    return RecordUse(row.school_key, row.pupil_id, row.day, row.used_by, row.used_at, row.id)
+
+
+class SqlRecordUseRepository(_Repository):
+    async def add(
+        self, school_key: str, pupil_id: str, day: date, used_by: str, at: datetime
+    ) -> RecordUse:
+        row = RecordUseRow(
+            school_key=school_key, pupil_id=pupil_id, day=day, used_by=used_by, used_at=as_utc(at)
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return use_from_row(row)
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[RecordUse]:
+        query = select(RecordUseRow).where(
+            RecordUseRow.school_key == school_key,
+            RecordUseRow.day >= start,
+            RecordUseRow.day <= end,
+        )
+        if pupil_ids is not None:
+            query = query.where(RecordUseRow.pupil_id.in_(sorted(pupil_ids)))
+        rows = await self.session.scalars(query.order_by(RecordUseRow.id))
+        return [use_from_row(row) for row in rows]
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        return await delete_where(
+            self.session,
+            RecordUseRow,
+            RecordUseRow.school_key == school_key,
+            RecordUseRow.day < day,
         )
 
 

@@ -8,7 +8,11 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.outbox import SqlOutboxRepository
-from storage.record import SqlCorrectionRepository, SqlLeaveRequestRepository
+from storage.record import (
+    SqlCorrectionRepository,
+    SqlLeaveRequestRepository,
+    SqlRecordUseRepository,
+)
 from storage.repositories import (
     SqlAbsenceCodeRepository,
     SqlAbsenceReportRepository,
@@ -59,6 +63,7 @@ class SqlAlchemyUnitOfWork:
     corrections: SqlCorrectionRepository
     leave_requests: SqlLeaveRequestRepository
     school_day: SqlSchoolDayQueries
+    record_uses: SqlRecordUseRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -90,6 +95,7 @@ class SqlAlchemyUnitOfWork:
         self.corrections = SqlCorrectionRepository(session)
         self.leave_requests = SqlLeaveRequestRepository(session)
         self.school_day = SqlSchoolDayQueries(session)
+        self.record_uses = SqlRecordUseRepository(session)
         return self
 
     async def __aexit__(

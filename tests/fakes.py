@@ -31,7 +31,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import DeliveryStatus, OutboxMessage
-from routine.record import Correction
+from routine.record import Correction, RecordUse
 from routine.requests import (
     AbsencePrompt,
     ContactRequest,
@@ -40,7 +40,7 @@ from routine.requests import (
 )
 from routine.roll_call import RollCall, RollCallStatus
 from tests.fakes_day import FakeSchoolDay
-from tests.fakes_record import FakeCorrections, FakeLeaveRequests
+from tests.fakes_record import FakeCorrections, FakeLeaveRequests, FakeRecordUses
 
 # The outbox's versions that are, or are to be, on screen.
 LIVE_OUTBOX = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
@@ -71,6 +71,7 @@ class FakeStore:
         self.slack_events: dict[str, datetime] = {}
         self.corrections: dict[int, Correction] = {}
         self.leave_requests: dict[int, LeaveRequest] = {}
+        self.record_uses: dict[int, RecordUse] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -733,6 +734,7 @@ class FakeUnitOfWork:
         self.corrections = FakeCorrections(store)
         self.leave_requests = FakeLeaveRequests(store)
         self.school_day = FakeSchoolDay(store)
+        self.record_uses = FakeRecordUses(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

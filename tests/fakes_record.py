@@ -1,4 +1,5 @@
-"""In-memory fakes of the attendance record's own repositories: corrections and leave."""
+"""In-memory fakes of the attendance record's own repositories: corrections, record uses and
+leave."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 
 from routine.leave import LeaveRequest, LeaveStatus
-from routine.record import Correction
+from routine.record import Correction, RecordUse
 
 
 def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
@@ -49,6 +50,46 @@ class FakeCorrections:
         ]
         for correction_id in old:
             del self.store.corrections[correction_id]
+        return len(old)
+
+
+class FakeRecordUses:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def add(
+        self, school_key: str, pupil_id: str, day: date, used_by: str, at: datetime
+    ) -> RecordUse:
+        use = RecordUse(school_key, pupil_id, day, used_by, at, id=next(self.store.ids))
+        self.store.record_uses[use.id] = use
+        return use
+
+    async def list_between(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        pupil_ids: Collection[str] | None = None,
+    ) -> list[RecordUse]:
+        return sorted(
+            (
+                u
+                for u in self.store.record_uses.values()
+                if u.school_key == school_key
+                and start <= u.day <= end
+                and _picked(u.pupil_id, pupil_ids)
+            ),
+            key=lambda u: u.id or 0,
+        )
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = [
+            i
+            for i, u in self.store.record_uses.items()
+            if u.school_key == school_key and u.day < day
+        ]
+        for use_id in old:
+            del self.store.record_uses[use_id]
         return len(old)
 
 

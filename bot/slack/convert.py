@@ -154,6 +154,8 @@ def modal(form: Form, chat: str) -> dict[str, Any]:
 def _inputs(field: FormField) -> Blocks:
     """A field's input blocks: one, unless its choices fill several selects. Those are named
     `name`, `name~2`, … and labelled "Label", "Label (2)", …; `submitted_values` joins them."""
+    if field.is_date and not field.choices:
+        return [_input(field.name, field.label, field.required, _date_picker(field))]
     if not field.choices:
         return [_input(field.name, field.label, field.required, _text_input(field))]
     parts = [
@@ -191,6 +193,13 @@ def _text_input(field: FormField) -> dict[str, Any]:
     }
     if field.initial and field.initial[0]:
         element["initial_value"] = field.initial[0]
+    return element
+
+
+def _date_picker(field: FormField) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "datepicker", "action_id": field.name}
+    if field.initial and field.initial[0]:
+        element["initial_date"] = field.initial[0]
     return element
 
 
@@ -285,6 +294,8 @@ def _picked(state: Mapping[str, Any]) -> list[str]:
         return [option["value"] for option in state["selected_options"]]
     if state.get("selected_option"):
         return [state["selected_option"]["value"]]
+    if state.get("selected_date"):
+        return [state["selected_date"]]
     return [state["value"]] if state.get("value") else []
 
 

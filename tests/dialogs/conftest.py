@@ -8,6 +8,7 @@ from dialogs.engine import Engine
 from dialogs.events import ConversationKey
 from dialogs.flows import all_flows
 from routine.model import (
+    AbsenceCode,
     ChatAccount,
     Country,
     Guardian,
@@ -114,3 +115,16 @@ def chat_as(engine: Engine):
         return Chat(engine, key, locale)
 
     return make
+
+
+@pytest.fixture
+async def absence_codes(world: FakeUnitOfWorkFactory) -> FakeUnitOfWorkFactory:
+    """Swedish absence codes, for the forms that offer them."""
+    async with world() as uow:
+        await uow.codes.save(AbsenceCode("se", "illness", "Sjukdom", valid=True))
+        await uow.codes.save(AbsenceCode("se", "invalid", "Ogiltig frånvaro", valid=False))
+        await uow.codes.save(
+            AbsenceCode("se", "late", "Sen ankomst", counts_as_absence=False, late=True)
+        )
+        await uow.commit()
+    return world

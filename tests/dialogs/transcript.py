@@ -2,8 +2,10 @@
 
     > text          the person types text
     > [Label]       the person presses the button labelled Label in the latest message
+    > {a=1 | b=x}   the person submits the latest form offered, with these values by field name
     < text          a line of the assistant's reply (a new reply starts after each `<<`)
       [A] [B]       the buttons under that reply
+      {Title: A | B}  the form offered with that reply: its title and its fields' labels
 
 Each person turn is followed by exactly the replies it should get, so a transcript reads like
 the chat the person sees, and any change in wording or order shows up as a diff.
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dialogs.engine import Engine
-from dialogs.events import Button, ConversationKey, Incoming, Reply
+from dialogs.events import Button, ConversationKey, Form, Incoming, Reply
 
 
 @dataclass
@@ -44,6 +46,9 @@ def render(replies: list[Reply]) -> list[str]:
         lines.extend(f"< {text}".rstrip() for text in reply.text.splitlines())
         if reply.buttons:
             lines.append(" ".join(f"[{button.label}]" for button in reply.buttons))
+        if reply.form:
+            labels = " | ".join(field.label for field in reply.form.fields)
+            lines.append(f"{{{reply.form.title}: {labels}}}")
     return lines
 
 
@@ -55,15 +60,23 @@ class Chat:
         self.key = key
         self.locale = locale
         self.buttons: tuple[Button, ...] = ()
+        self.form: Form | None = None
 
     async def send(self, said: str) -> list[Reply]:
         replies = await self.engine.handle(self._incoming(said))
         for reply in replies:
             if reply.buttons:
                 self.buttons = reply.buttons
+            if reply.form:
+                self.form = reply.form
         return replies
 
     def _incoming(self, said: str) -> Incoming:
+        if said.startswith("{") and said.endswith("}"):
+            assert self.form is not None, "no form was offered"
+            pairs = (pair.partition("=") for pair in said[1:-1].split(" | "))
+            values = {name.strip(): value.strip() for name, _eq, value in pairs}
+            return Incoming(key=self.key, form=values, form_id=self.form.id, locale=self.locale)
         if said.startswith("[") and said.endswith("]"):
             label = said[1:-1]
             matches = [b for b in self.buttons if b.label == label]

@@ -27,6 +27,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import OutboxMessage
+from routine.record import Correction, DayStatus
 from routine.requests import (
     AbsencePrompt,
     ConcernKind,
@@ -398,16 +399,24 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
                 created_at=datetime(2026, 10, 1, 9, tzinfo=UTC),
             )
         )
+        at = datetime(2026, 10, 1, 9, tzinfo=UTC)
+        for day in (old_day, MONDAY):
+            await uow.corrections.add(
+                Correction("se", "P1", day, DayStatus.PRESENT, None, None, "why", "S1", at)
+            )
+            await uow.record_uses.add("se", "P1", day, "step-2", at)
         await uow.commit()
     summary = await run(factory, "retention")
     assert summary == (
         "deleted before 2026-10-24: 1 report(s), 1 mark(s), 0 roll call(s) and follow-up(s), "
-        "1 message(s), "
+        "2 correction(s) and record use(s), 1 message(s), "
         "2 answer(s), request(s) and concern(s)"
     )
     assert (factory.store.prompts, factory.store.concerns) == ({}, {})
     assert {m.day for m in factory.store.marks.values()} == {MONDAY}
     assert [r.first_day for r in factory.store.reports.values()] == [MONDAY]
+    assert [c.day for c in factory.store.corrections.values()] == [MONDAY]
+    assert [u.day for u in factory.store.record_uses.values()] == [MONDAY]
 
 
 def test_jobs_run_at_the_school_s_times() -> None:

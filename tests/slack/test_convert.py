@@ -162,6 +162,20 @@ def test_a_submitted_modal_is_the_forms_values() -> None:
     )
 
 
+def test_a_date_field_is_a_date_picker_and_its_pick_reaches_the_engine_as_text() -> None:
+    day = FormField("day", "Dag", is_date=True, initial=("2026-11-20",))
+    form = Form(id="5.correction", title="Rätta", fields=(day,), submit_label="Spara")
+    (block,) = modal(form, "U1")["blocks"]
+    assert block["element"] == {
+        "type": "datepicker",
+        "action_id": "day",
+        "initial_date": "2026-11-20",
+    }
+    picked = {"day": {"day": {"type": "datepicker", "selected_date": "2026-11-19"}}}
+    assert submitted_values(picked) == {"day": "2026-11-19"}
+    assert submitted_values({"day": {"day": {"type": "datepicker", "selected_date": None}}}) == {}
+
+
 def pupils(count: int) -> tuple[tuple[str, str], ...]:
     return tuple((f"P{n:03}", f"Elev {n}") for n in range(1, count + 1))
 
