@@ -319,6 +319,14 @@ class SqlAttendanceMarkRepository(_Repository):
             await self.session.execute(insert(AttendanceMarkRow), rows)
         return len(marks)
 
+    async def delete_many(self, mark_ids: Collection[int]) -> int:
+        deleted = 0
+        for batch in batches(sorted(mark_ids)):
+            deleted += await delete_where(
+                self.session, AttendanceMarkRow, AttendanceMarkRow.id.in_(batch)
+            )
+        return deleted
+
 
 class SqlAbsenceCodeRepository(_Repository):
     async def list_for(self, school_key: str) -> list[AbsenceCode]:
