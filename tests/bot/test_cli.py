@@ -56,6 +56,8 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], *expected: st
         ["school", "apply"],
         ["roster"],
         ["roster", "import"],
+        ["attendance"],
+        ["attendance", "import"],
         ["invite"],
         ["console"],
         ["demo"],
