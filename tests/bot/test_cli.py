@@ -72,7 +72,9 @@ def test_every_command_has_help(run, command: list[str]) -> None:
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_help_lists_the_operator_commands(run) -> None:
     listed = run("--help").stdout
-    assert [c for c in ("console", "db", "demo", "invite", "roster", "school") if c in listed] == [
+    commands = ("attendance", "console", "db", "demo", "invite", "roster", "school")
+    assert [c for c in commands if c in listed] == [
+        "attendance",
         "console",
         "db",
         "demo",
