@@ -157,7 +157,8 @@ async def roster_import(school_key: str, file: Path) -> None:
 
 @main.group()
 def attendance() -> None:
-    """The attendance record: import a register kept elsewhere (docs/attendance-import.md)."""
+    """The attendance record: import a register kept elsewhere (docs/attendance-import.md),
+    show a pupil's record."""
 
 
 @attendance.command(
@@ -210,6 +211,39 @@ async def attendance_import(
     click.echo(
         f"Attendance for {school_key}: " + "\n".join(operator.describe_register_import(summary))
     )
+
+
+@attendance.command("show")
+@click.option("--school", "school_key", required=True, help="The school's key.")
+@click.option("--pupil", "pupil_id", required=True, help="The pupil's id from the roster.")
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day (YYYY-MM-DD); default: the start of the current term.",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day (YYYY-MM-DD); default: yesterday, or the end of the term.",
+)
+@run_async
+async def attendance_show(
+    school_key: str, pupil_id: str, start: datetime | None, end: datetime | None
+) -> None:
+    """A pupil's record, school day by school day: state, code, valid, invalid or unexplained,
+    where it comes from (roll call, report, leave, import, correction), minutes and lessons
+    missed; then the totals. Unknown days are shown and left out of the absent share.
+    Default period: the current term up to yesterday, or the last 4 weeks without terms."""
+    lines = await operator.attendance_record(
+        load_settings(),
+        school_key,
+        pupil_id,
+        start.date() if start is not None else None,
+        end.date() if end is not None else None,
+    )
+    click.echo("\n".join(lines))
 
 
 @main.command()

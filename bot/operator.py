@@ -13,11 +13,13 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot import bootstrap, demo
+from bot.attendance_view import default_period, describe_record
 from bot.console import chat_as, link_console_account
 from bot.errors import OperatorError
 from bot.files import parse_roster_csv, parse_school_file
 from bot.files.register_csv import Progress, parse_register_csv
 from bot.settings import Settings
+from routine.history import record_of
 from routine.invites import InviteRefused, issue_invite
 from routine.model import School
 from routine.outbox import DeliveryStatus, OutboxMessage
@@ -118,6 +120,34 @@ def describe_register_import(summary: RegisterImportSummary) -> list[str]:
     if not summary.changed:
         lines.append("Nothing changed.")
     return lines
+
+
+async def attendance_record(
+    settings: Settings,
+    school_key: str,
+    pupil_id: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[str]:
+    """One pupil's record, day by day, and its totals, as lines for the operator."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+            if school is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            pupil = await uow.pupils.get(school_key, pupil_id)
+            if pupil is None:
+                raise OperatorError(f"no pupil {pupil_id!r} at {school_key}")
+            default_start, default_end = default_period(school, local_day(school, app.clock.now()))
+            start = start if start is not None else default_start
+            end = end if end is not None else default_end
+            if start > end:
+                raise OperatorError(f"the period starts on {start}, after its end {end}")
+            found = await record_of(uow, school, start, end, [pupil])
+            return describe_record(school, pupil, start, end, found[pupil.pupil_id])
+    finally:
+        await app.close()
 
 
 async def issue_invite_code(

@@ -27,11 +27,10 @@ date,pupil_id,kind,code,lesson,minutes
 
 
 @pytest.fixture
-def run(database_url: str, tmp_path: Path):
+def run(migrated_database_url: str, tmp_path: Path):
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_narvaro(*args, cwd=tmp_path, NARVARO_DATABASE_URL=database_url)
+        return run_narvaro(*args, cwd=tmp_path, NARVARO_DATABASE_URL=migrated_database_url)
 
-    assert run("db", "upgrade").returncode == 0
     assert run("school", "apply", str(demo_file("se.toml"))).returncode == 0
     assert run("roster", "import", "--school", SE, str(demo_file("se.csv"))).returncode == 0
     return run
@@ -116,3 +115,29 @@ def test_an_unknown_school_is_named(run, tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert result.stderr == "Error: no school with the key 'se-nowhere'\n"
+
+
+def test_a_pupils_record_is_shown_day_by_day_with_its_totals(run, tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER + "2026-11-18,P-SE-001,absent,,3,\n", encoding="utf-8")
+    assert run("attendance", "import", "--school", SE, str(path)).returncode == 0
+
+    shown = run(
+        "attendance", "show", "--school", SE, "--pupil", "P-SE-001", "--from", "2026-11-13"
+    )
+
+    assert (shown.returncode, shown.stderr) == (0, "")
+    assert shown.stdout.splitlines() == [
+        "P-SE-001 (Alva Nilsson, 7A) at se-bjorkangen, 2026-11-13 to 2026-11-22",
+        "date        day  state       code          validity     source      minutes  lessons",
+        "2026-11-13  Fri  unknown     -             -            -                 -        0",
+        "2026-11-16  Mon  absent      illness       valid        import            -        0",
+        "2026-11-17  Tue  present     -             -            import            -        0",
+        "2026-11-18  Wed  present     -             -            import            -        1",
+        "2026-11-19  Thu  unknown     -             -            -                 -        0",
+        "2026-11-20  Fri  unknown     -             -            -                 -        0",
+        "School days 6, known 3, absent 1 (valid 1, invalid 0, unexplained 0), late 0,"
+        " left early 0, unknown 3; absent 33.3% of known days.",
+    ]
+    unknown = run("attendance", "show", "--school", SE, "--pupil", "P-SE-404")
+    assert (unknown.returncode, unknown.stderr) == (1, f"Error: no pupil 'P-SE-404' at {SE}\n")

@@ -58,6 +58,7 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], *expected: st
         ["roster", "import"],
         ["attendance"],
         ["attendance", "import"],
+        ["attendance", "show"],
         ["invite"],
         ["console"],
         ["demo"],
