@@ -17,12 +17,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from routine.attendance import retention_cutoff
 from routine.calendar import is_school_day
 from routine.model import AbsenceCode, AttendanceMark, MarkKind, MarkSource, School
 from routine.ports import UnitOfWork
+from routine.record import school_days
 from routine.roll_call import RollCall, RollCallStatus
 from routine.setup import InvalidInput, Problem
 
@@ -104,7 +105,7 @@ async def import_register(
     if problems or period is None:
         raise InvalidInput(sorted(problems, key=lambda p: p.line or 0))
     start, end = period
-    days = [d for d in _days(start, end) if is_school_day(school, d)]
+    days = school_days(school, start, end)
     summary = RegisterImportSummary(start, end, school_days=len(days))
     roll_calls = {
         (r.class_name, r.day): r for r in await uow.roll_calls.list_between(school_key, start, end)
@@ -120,8 +121,8 @@ async def import_register(
     imported = {_mark_key(m): m for m in marks if m.source is MarkSource.IMPORT}
     wanted: dict[tuple, AttendanceMark] = {}
     for row in rows:
-        why = _left_alone_because(row, pupils[row.pupil_id].class_name, submitted, corrected)
-        why = why or (ROLL_CALL_MARK if (row.pupil_id, row.day) in observed else None)
+        class_name = pupils[row.pupil_id].class_name
+        why = _left_alone_because(row, class_name, submitted, corrected, observed)
         if why:
             summary.left_alone[why] = summary.left_alone.get(why, 0) + 1
         else:
@@ -228,20 +229,20 @@ def _period(
     return (None if problems else (start, end)), problems
 
 
-def _days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
-
-
 def _left_alone_because(
     row: RegisterRow,
     class_name: str,
     submitted: set[tuple[str, date]],
     corrected: set[tuple[str, date]],
+    observed: set[tuple[str, date]],
 ) -> str | None:
+    """Why the chat's own record of this row's day wins, if it does."""
     if (class_name, row.day) in submitted:
         return SUBMITTED
     if (row.pupil_id, row.day) in corrected:
         return CORRECTED
+    if (row.pupil_id, row.day) in observed:
+        return ROLL_CALL_MARK
     return None
 
 
