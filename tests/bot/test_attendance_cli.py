@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import operator
 from bot.files import parse_school_file
 from bot.operator import demo_file
+from bot.settings import Settings
 from routine.calendar import is_school_day
 from tests.bot.process import run_narvaro
 
@@ -27,12 +29,16 @@ date,pupil_id,kind,code,lesson,minutes
 
 
 @pytest.fixture
-def run(migrated_database_url: str, tmp_path: Path):
+async def run(migrated_database_url: str, tmp_path: Path):
+    # The demo school in this process (`school apply` and `roster import` are tested as
+    # processes elsewhere); only the commands under test start one.
+    settings = Settings(database_url=migrated_database_url)
+    await operator.apply_school_file(settings, demo_file("se.toml"))
+    await operator.import_roster_file(settings, SE, demo_file("se.csv"))
+
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return run_narvaro(*args, cwd=tmp_path, NARVARO_DATABASE_URL=migrated_database_url)
 
-    assert run("school", "apply", str(demo_file("se.toml"))).returncode == 0
-    assert run("roster", "import", "--school", SE, str(demo_file("se.csv"))).returncode == 0
     return run
 
 
