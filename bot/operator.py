@@ -13,14 +13,18 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot import bootstrap, demo
+from bot.attendance_view import default_period, describe_record
 from bot.console import chat_as, link_console_account
 from bot.errors import OperatorError
 from bot.files import parse_roster_csv, parse_school_file
+from bot.files.register_csv import Progress, parse_register_csv
 from bot.settings import Settings
+from routine.history import record_of
 from routine.invites import InviteRefused, issue_invite, issue_invites
 from routine.model import School
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import Clock
+from routine.register_import import RegisterImportSummary, import_register, register_check
 from routine.roster import apply_school, import_roster
 from routine.setup import ChangeSummary
 from scheduler.clock import local_day, next_run, run_job, runs_on
@@ -58,6 +62,90 @@ async def import_roster_file(settings: Settings, school_key: str, path: Path) ->
             classes = [c.name for c in await uow.classes.list_for(school_key)]
             rows = parse_roster_csv(path, classes)
             return await import_roster(uow, school_key, rows)
+    finally:
+        await app.close()
+
+
+async def import_register_file(
+    settings: Settings,
+    school_key: str,
+    path: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    progress: Progress | None = None,
+) -> RegisterImportSummary:
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+            if school is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            now = app.clock.now()
+            today = local_day(school, now)
+            check = await register_check(uow, school, today)
+            rows = parse_register_csv(path, check, progress)
+            return await import_register(
+                uow,
+                school_key,
+                rows,
+                today=today,
+                now=now,
+                start=start,
+                end=end,
+            )
+    finally:
+        await app.close()
+
+
+def describe_register_import(summary: RegisterImportSummary) -> list[str]:
+    """The import's outcome for the operator, one line per thing worth knowing."""
+    lines = [
+        f"{summary.start} to {summary.end}, {summary.school_days} school day(s): "
+        f"{summary.added} mark(s) added, {summary.updated} updated, {summary.removed} removed, "
+        f"{summary.already_imported} already imported."
+    ]
+    if summary.class_days_recorded or summary.class_days_not_taken:
+        recorded = summary.class_days_recorded + summary.class_days_not_taken
+        lines.append(
+            f"{recorded} class day(s) recorded as imported ({summary.class_days_not_taken} "
+            "of them had a roll call nobody took)."
+        )
+    if summary.class_days_submitted:
+        lines.append(
+            f"{summary.class_days_submitted} class day(s) keep the roll call a mentor submitted."
+        )
+    for why, count in sorted(summary.left_alone.items()):
+        lines.append(f"{count} row(s) left alone: {why}.")
+    if not summary.changed:
+        lines.append("Nothing changed.")
+    return lines
+
+
+async def attendance_record(
+    settings: Settings,
+    school_key: str,
+    pupil_id: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[str]:
+    """One pupil's record, day by day, and its totals, as lines for the operator."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+            if school is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            pupil = await uow.pupils.get(school_key, pupil_id)
+            if pupil is None:
+                raise OperatorError(f"no pupil {pupil_id!r} at {school_key}")
+            default_start, default_end = default_period(school, local_day(school, app.clock.now()))
+            start = start if start is not None else default_start
+            end = end if end is not None else default_end
+            if start > end:
+                raise OperatorError(f"the period starts on {start}, after its end {end}")
+            found = await record_of(uow, school, start, end, [pupil])
+            return describe_record(school, pupil, start, end, found[pupil.pupil_id])
     finally:
         await app.close()
 

@@ -116,6 +116,9 @@ class AttendanceMarkRepository(Protocol):
     async def update(self, mark: AttendanceMark) -> None:
         """Store a changed mark (by id): explained, valid, code."""
 
+    async def delete_many(self, mark_ids: Collection[int]) -> int:
+        """Delete these marks with bulk statements (an import replacing its own); how many."""
+
     async def delete_before(self, school_key: str, day: date) -> int:
         """Delete the school's marks from before `day`; how many."""
 
@@ -243,6 +246,17 @@ class RollCallRepository(Protocol):
         whether it was."""
 
     async def delete_before(self, school_key: str, day: date) -> int: ...
+
+    async def add_imported(
+        self, school_key: str, class_days: Sequence[tuple[str, date]], at: datetime
+    ) -> int:
+        """Record each (class name, day) as imported from the school's register, with bulk
+        INSERT ... ON CONFLICT DO NOTHING; how many were added (a class that has a roll call
+        that day keeps it)."""
+
+    async def mark_imported(self, roll_call_ids: Collection[int]) -> int:
+        """Turn these roll calls into imported, each only if still open or not answered;
+        how many were."""
 
 
 class FollowUpRepository(Protocol):

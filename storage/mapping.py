@@ -313,17 +313,25 @@ def mark_from_row(row: AttendanceMarkRow) -> AttendanceMark:
 
 
 def mark_to_row(mark: AttendanceMark, row: AttendanceMarkRow) -> None:
-    row.school_key = mark.school_key
-    row.pupil_id = mark.pupil_id
-    row.day = mark.day
-    row.kind = mark.kind.value
-    row.lesson = mark.lesson
-    row.explained = mark.explained
-    row.valid = mark.valid
-    row.code = mark.code
-    row.marked_by = mark.marked_by
-    row.minutes = mark.minutes
-    row.source = mark.source.value
+    for column, value in mark_values(mark).items():
+        setattr(row, column, value)
+
+
+def mark_values(mark: AttendanceMark) -> dict[str, Any]:
+    """The mark's columns (all but the id), for bulk inserts without ORM objects."""
+    return {
+        "school_key": mark.school_key,
+        "pupil_id": mark.pupil_id,
+        "day": mark.day,
+        "kind": mark.kind.value,
+        "lesson": mark.lesson,
+        "explained": mark.explained,
+        "valid": mark.valid,
+        "code": mark.code,
+        "marked_by": mark.marked_by,
+        "minutes": mark.minutes,
+        "source": mark.source.value,
+    }
 
 
 def code_from_row(row: AbsenceCodeRow) -> AbsenceCode:

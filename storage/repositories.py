@@ -64,7 +64,6 @@ def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]
 INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Rows per bulk statement: well under SQLite's and asyncpg's limits on bound parameters.
 BATCH = 2000
-_MARK_COLUMNS = [c for c in AttendanceMarkRow.__table__.columns if c.key != "id"]
 
 
 def batches(items: Sequence[T], size: int = BATCH) -> Iterable[Sequence[T]]:
@@ -310,14 +309,20 @@ class SqlAttendanceMarkRepository(_Repository):
         """Insert in batches with one statement each (an import); how many."""
         if not marks:
             return 0
+        # Core's insert on the table: one executemany per batch, without ORM objects (the
+        # ORM's bulk insert splits a batch wherever the rows' None columns differ).
         for batch in batches(marks):
-            rows = []
-            for mark in batch:
-                row = AttendanceMarkRow()
-                mapping.mark_to_row(mark, row)
-                rows.append({c.key: getattr(row, c.key) for c in _MARK_COLUMNS})
-            await self.session.execute(insert(AttendanceMarkRow), rows)
+            rows = [mapping.mark_values(mark) for mark in batch]
+            await self.session.execute(insert(AttendanceMarkRow.__table__), rows)
         return len(marks)
+
+    async def delete_many(self, mark_ids: Collection[int]) -> int:
+        deleted = 0
+        for batch in batches(sorted(mark_ids)):
+            deleted += await delete_where(
+                self.session, AttendanceMarkRow, AttendanceMarkRow.id.in_(batch)
+            )
+        return deleted
 
 
 class SqlAbsenceCodeRepository(_Repository):

@@ -3,7 +3,7 @@ contacts, and the Slack event ids already handled (`routine.ports`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -16,6 +16,7 @@ from routine.follow_up import (
     GuardianContact,
     StepOneTopic,
 )
+from routine.register_import import IMPORTED_BY, NOT_TAKEN
 from routine.roll_call import RollCall, RollCallStatus
 from storage.orm import (
     FollowUpRow,
@@ -24,7 +25,7 @@ from storage.orm import (
     SlackEventRow,
     as_utc,
 )
-from storage.repositories import INSERTS_BY_DIALECT, _Repository, delete_where
+from storage.repositories import INSERTS_BY_DIALECT, _Repository, batches, delete_where
 
 
 async def _insert_unless_there(session: AsyncSession, row_type: type, values: dict) -> None:
@@ -123,6 +124,46 @@ class SqlRollCallRepository(_Repository):
         return await delete_where(
             self.session, RollCallRow, RollCallRow.school_key == school_key, RollCallRow.day < day
         )
+
+    async def add_imported(
+        self, school_key: str, class_days: Sequence[tuple[str, date]], at: datetime
+    ) -> int:
+        insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name]
+        moment = as_utc(at)
+        added = 0
+        for batch in batches(class_days):
+            rows = [
+                {
+                    "school_key": school_key,
+                    "class_name": class_name,
+                    "day": day,
+                    "status": RollCallStatus.IMPORTED.value,
+                    "opened_at": moment,
+                    "submitted_by": IMPORTED_BY,
+                    "submitted_at": moment,
+                }
+                for class_name, day in batch
+            ]
+            result = await self.session.execute(
+                insert(RollCallRow).values(rows).on_conflict_do_nothing()
+            )
+            added += result.rowcount
+        return added
+
+    async def mark_imported(self, roll_call_ids: Collection[int]) -> int:
+        turned = 0
+        for batch in batches(sorted(roll_call_ids)):
+            result = await self.session.execute(
+                update(RollCallRow)
+                .where(
+                    RollCallRow.id.in_(batch),
+                    RollCallRow.status.in_([s.value for s in NOT_TAKEN]),
+                )
+                .values(status=RollCallStatus.IMPORTED.value)
+                .execution_options(synchronize_session=False)
+            )
+            turned += result.rowcount
+        return turned
 
 
 # Follow-ups and contacts

@@ -32,6 +32,7 @@ from routine.model import (
 )
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.record import Correction, RecordUse
+from routine.register_import import IMPORTED_BY, NOT_TAKEN
 from routine.requests import (
     AbsencePrompt,
     ContactRequest,
@@ -271,6 +272,12 @@ class FakeMarks(_Repo):
         for mark in marks:
             await self.add(mark)
         return len(marks)
+
+    async def delete_many(self, mark_ids: Collection[int]) -> int:
+        found = [i for i in set(mark_ids) if i in self.store.marks]
+        for mark_id in found:
+            del self.store.marks[mark_id]
+        return len(found)
 
 
 class FakeCodes(_Repo):
@@ -599,6 +606,37 @@ class FakeRollCalls(_Repo):
             roll_call, status=RollCallStatus.NOT_ANSWERED
         )
         return True
+
+    async def add_imported(
+        self, school_key: str, class_days: Sequence[tuple[str, date]], at: datetime
+    ) -> int:
+        added = 0
+        for class_name, day in class_days:
+            if await self.find(school_key, class_name, day) is None:
+                await self.add(
+                    RollCall(
+                        school_key,
+                        class_name,
+                        day,
+                        RollCallStatus.IMPORTED,
+                        opened_at=at,
+                        submitted_by=IMPORTED_BY,
+                        submitted_at=at,
+                    )
+                )
+                added += 1
+        return added
+
+    async def mark_imported(self, roll_call_ids: Collection[int]) -> int:
+        turned = 0
+        for roll_call_id in set(roll_call_ids):
+            roll_call = self.store.roll_calls.get(roll_call_id)
+            if roll_call is not None and roll_call.status in NOT_TAKEN:
+                self.store.roll_calls[roll_call_id] = dataclasses.replace(
+                    roll_call, status=RollCallStatus.IMPORTED
+                )
+                turned += 1
+        return turned
 
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from routine.setup import InvalidInput, Problem
@@ -34,3 +37,22 @@ def raise_if_any(problems: list[Problem]) -> None:
 def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def csv_records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record with the line it starts on; a quoted value may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    start = 1
+    try:
+        for fields in reader:
+            if any(value.strip() for value in fields):
+                yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
+
+
+def csv_delimiter(text: str) -> str:
+    # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","

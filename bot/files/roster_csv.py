@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
-from bot.files.reading import did_you_mean, raise_if_any, read_text
+from bot.files.reading import csv_records, did_you_mean, raise_if_any, read_text
 from routine.model import Language
 from routine.roster import roster_problems
 from routine.setup import Problem, RosterRow
@@ -34,7 +32,7 @@ def parse_roster_csv(path: Path, class_names: Iterable[str] | None = None) -> li
     with the rest so that the operator can fix everything in one go."""
     text = read_text(path)
     problems: list[Problem] = []
-    records = list(_records(text, problems))
+    records = list(csv_records(text, problems))
     if not records:
         raise_if_any(problems or [Problem("the file is empty", 1)])
     header_line, header = records[0]
@@ -44,25 +42,6 @@ def parse_roster_csv(path: Path, class_names: Iterable[str] | None = None) -> li
         problems.append(Problem("the file has a header but no pupils", header_line))
     raise_if_any(problems + roster_problems(rows, class_names))
     return rows
-
-
-def _records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """Each non-blank record with the line it starts on; a quoted value may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    start = 1
-    try:
-        for fields in reader:
-            if any(value.strip() for value in fields):
-                yield start, fields
-            start = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
-
-
-def _delimiter(text: str) -> str:
-    # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if header.count(";") > header.count(",") else ","
 
 
 def _columns(header: list[str], line: int) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import operator, record_report
+from bot import operator
 from bot.operator import demo_file
 from bot.settings import Settings
 from routine.model import AbsenceReport, AttendanceMark, MarkKind, ReasonCategory
@@ -60,24 +60,24 @@ async def history(migrated_database_url: str) -> Settings:
 
 
 async def test_the_record_shows_every_school_day_with_its_state_and_source(history) -> None:
-    record = await record_report.pupil_record(history, SE, PUPIL, MON16, FRI27)
-    rows = [line.split()[:6] for line in record_report.render(record)[2:-1]]
+    lines = await operator.attendance_record(history, SE, PUPIL, MON16, FRI27)
+    rows = [line.split()[:6] for line in lines[2:-1]]
     assert rows == [
-        ["2026-11-16", "Mon", "unknown", "-", "-", "none"],
+        ["2026-11-16", "Mon", "unknown", "-", "-", "-"],
         ["2026-11-17", "Tue", "present", "-", "-", "correction"],
         ["2026-11-18", "Wed", "absent", "illness", "valid", "report"],
         ["2026-11-19", "Thu", "present", "-", "-", "roll_call"],
-        ["2026-11-20", "Fri", "unknown", "-", "-", "none"],
-        ["2026-11-23", "Mon", "late", "-", "-", "roll_call"],
-        ["2026-11-24", "Tue", "unknown", "-", "-", "none"],
-        ["2026-11-25", "Wed", "unknown", "-", "-", "none"],
-        ["2026-11-26", "Thu", "unknown", "-", "-", "none"],
-        ["2026-11-27", "Fri", "unknown", "-", "-", "none"],
+        ["2026-11-20", "Fri", "unknown", "-", "-", "-"],
+        ["2026-11-23", "Mon", "late", "-", "unexplained", "roll_call"],
+        ["2026-11-24", "Tue", "unknown", "-", "-", "-"],
+        ["2026-11-25", "Wed", "unknown", "-", "-", "-"],
+        ["2026-11-26", "Thu", "unknown", "-", "-", "-"],
+        ["2026-11-27", "Fri", "unknown", "-", "-", "-"],
     ]
-    counted = record.totals
-    assert (counted.school_days, counted.known, counted.unknown) == (10, 4, 6)
-    assert (counted.absent, counted.valid, counted.late, counted.present) == (1, 1, 1, 2)
-    assert record_report.render(record)[-1].endswith("absent 25.0 % of known days")
+    assert lines[-1] == (
+        "School days 10, known 4, absent 1 (valid 1, invalid 0, unexplained 0), late 1,"
+        " left early 0, unknown 6; absent 25.0% of known days."
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
@@ -93,12 +93,12 @@ async def test_the_command_prints_it_and_refuses_an_unknown_pupil_cleanly(
     shown = run("--pupil", PUPIL, "--from", "2026-11-16", "--to", "2026-11-20")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines()[0] == (
-        "P-SE-001 Alva Nilsson (7A), se-bjorkangen: 2026-11-16 to 2026-11-20"
+        "P-SE-001 (Alva Nilsson, 7A) at se-bjorkangen, 2026-11-16 to 2026-11-20"
     )
-    assert "Totals: 5 school day(s), 3 known, 2 unknown" in shown.stdout
+    assert "School days 5, known 3," in shown.stdout
     unknown = run("--pupil", "P-NOBODY")
     assert unknown.returncode != 0
     assert "no pupil 'P-NOBODY' at se-bjorkangen" in unknown.stderr
     assert "Traceback" not in unknown.stderr
     backwards = run("--pupil", PUPIL, "--from", "2026-11-20", "--to", "2026-11-16")
-    assert "is before --from" in backwards.stderr
+    assert "after its end" in backwards.stderr

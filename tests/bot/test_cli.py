@@ -59,6 +59,7 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], *expected: st
         ["roster"],
         ["roster", "import"],
         ["attendance"],
+        ["attendance", "import"],
         ["attendance", "show"],
         ["invite"],
         ["console"],
@@ -74,7 +75,9 @@ def test_every_command_has_help(run, command: list[str]) -> None:
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_help_lists_the_operator_commands(run) -> None:
     listed = run("--help").stdout
-    assert [c for c in ("console", "db", "demo", "invite", "roster", "school") if c in listed] == [
+    commands = ("attendance", "console", "db", "demo", "invite", "roster", "school")
+    assert [c for c in commands if c in listed] == [
+        "attendance",
         "console",
         "db",
         "demo",

@@ -1,0 +1,178 @@
+"""The attendance register (CSV) from the school's own system: one row per absence, late
+arrival or early leave, each problem on its line (docs/attendance-import.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from bot.files.reading import csv_records, did_you_mean, raise_if_any, read_text
+from routine.model import MarkKind
+from routine.register_import import RegisterRow
+from routine.setup import Problem
+
+REQUIRED_COLUMNS = ("date", "pupil_id", "kind", "code")
+OPTIONAL_COLUMNS = ("lesson", "minutes")
+MAX_MINUTES = 600
+# Long files show how far the reading has come, this many records at a time.
+PROGRESS_EVERY = 10_000
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KINDS = [kind.value for kind in MarkKind]
+
+Progress = Callable[[int, int], None]
+
+
+def parse_register_csv(
+    path: Path,
+    check: Callable[[Sequence[RegisterRow]], list[Problem]] | None = None,
+    progress: Progress | None = None,
+) -> list[RegisterRow]:
+    """Read a register file; raises `InvalidInput` with every problem and its line.
+
+    Given the school's `check` (`routine.register_import.register_check`: pupils, codes, school
+    days), its problems are reported together with the file's, so that the operator can fix
+    everything in one go. `progress(done, total)` is called every `PROGRESS_EVERY` records of a
+    file longer than that."""
+    text = read_text(path)
+    problems: list[Problem] = []
+    records = list(csv_records(text, problems))
+    if not records:
+        raise_if_any(problems or [Problem("the file is empty", 1)])
+    header_line, header = records[0]
+    columns = _columns(header, header_line)
+    total = len(records) - 1
+    rows = []
+    for done, (line, fields) in enumerate(records[1:], start=1):
+        if (row := _row(line, fields, columns, problems)) is not None:
+            rows.append(row)
+        if progress is not None and total > PROGRESS_EVERY and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    raise_if_any(problems + file_problems(rows) + (check(rows) if check is not None else []))
+    return rows
+
+
+def _columns(header: list[str], line: int) -> list[str]:
+    names = [name.strip().lower() for name in header]
+    known = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+    problems = [
+        Problem(f"missing column {name!r}", line) for name in REQUIRED_COLUMNS if name not in names
+    ]
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.append(Problem(f"column {position} has no name", line))
+        elif name not in known:
+            hint = did_you_mean(name, known)
+            problems.append(Problem(f"unknown column {name!r}{hint}", line))
+        elif names.index(name) != position - 1:
+            problems.append(Problem(f"column {name!r} appears twice", line))
+    # Rows cannot be read without knowing the columns, so stop here.
+    raise_if_any(problems)
+    return names
+
+
+def _row(
+    line: int, fields: list[str], columns: list[str], problems: list[Problem]
+) -> RegisterRow | None:
+    if len(fields) != len(columns):
+        problems.append(
+            Problem(f"expected {len(columns)} values as in the header, found {len(fields)}", line)
+        )
+        return None
+    values = {column: value.strip() for column, value in zip(columns, fields, strict=True)}
+    before = len(problems)
+    empty = [column for column in ("date", "pupil_id", "kind") if not values[column]]
+    if empty:
+        problems.append(Problem(f"empty value in {', '.join(empty)}", line))
+    broken = [column for column, value in values.items() if "\n" in value or "\r" in value]
+    if broken:
+        problems.append(Problem(f"line break inside the value of {', '.join(broken)}", line))
+    day = _date(values["date"], line, problems)
+    kind = _kind(values["kind"], line, problems)
+    minutes = _minutes(values.get("minutes", ""), line, problems)
+    if len(problems) > before or day is None or kind is None:
+        return None
+    return RegisterRow(
+        line=line,
+        day=day,
+        pupil_id=values["pupil_id"],
+        kind=kind,
+        code=values["code"] or None,
+        lesson=values.get("lesson") or None,
+        minutes=minutes,
+    )
+
+
+def _date(value: str, line: int, problems: list[Problem]) -> date | None:
+    if not value:
+        return None  # reported as an empty value
+    try:
+        if _DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    problems.append(Problem(f"date {value!r} is not a date as YYYY-MM-DD", line))
+    return None
+
+
+def _kind(value: str, line: int, problems: list[Problem]) -> MarkKind | None:
+    if not value:
+        return None  # reported as an empty value
+    try:
+        return MarkKind(value.lower())
+    except ValueError:
+        hint = did_you_mean(value.lower(), _KINDS)
+        problems.append(Problem(f"kind {value!r} is not one of {', '.join(_KINDS)}{hint}", line))
+        return None
+
+
+def _minutes(value: str, line: int, problems: list[Problem]) -> int | None:
+    if not value:
+        return None
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_MINUTES:
+        return int(value)
+    problems.append(
+        Problem(f"minutes {value!r} is not a whole number from 1 to {MAX_MINUTES}", line)
+    )
+    return None
+
+
+def file_problems(rows: list[RegisterRow]) -> list[Problem]:
+    """Rows that repeat or contradict an earlier row: the same pupil, day, kind and lesson
+    twice, or absent for the whole day and also late or leaving early that day."""
+    first: dict[tuple, int] = {}
+    whole_day: dict[tuple, tuple[RegisterRow, ...]] = {}
+    problems = []
+    for row in rows:
+        if row.key in first:
+            problems.append(
+                Problem(
+                    f"pupil {row.pupil_id} on {row.day} ({row.kind.value}"
+                    f"{', lesson ' + row.lesson if row.lesson else ''}) is already on line"
+                    f" {first[row.key]}",
+                    row.line,
+                )
+            )
+            continue
+        first[row.key] = row.line
+        if row.lesson is None:
+            whole_day[(row.pupil_id, row.day)] = (
+                *whole_day.get((row.pupil_id, row.day), ()),
+                row,
+            )
+    for day_rows in whole_day.values():
+        absent = next((r for r in day_rows if r.kind is MarkKind.ABSENT), None)
+        if absent is None:
+            continue
+        for other in day_rows:
+            if other is not absent:
+                problems.append(
+                    Problem(
+                        f"pupil {other.pupil_id} is absent all of {other.day} on line"
+                        f" {absent.line}, so cannot be {other.kind.value.replace('_', ' ')}",
+                        other.line,
+                    )
+                )
+    return problems
