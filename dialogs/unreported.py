@@ -15,9 +15,10 @@ from dialogs.i18n import _, format_day, use_locale
 from dialogs.live import refresh_follow_ups
 from dialogs.notices import GUARDIAN_PLATFORM
 from dialogs.prompts import prompt_buttons
-from routine.attendance import guardians_of, unreported_absent_pupils
+from routine.attendance import guardians_of, unreported_absent_pupils, without_granted_leave
 from routine.follow_up import open_follow_up
 from routine.guardian_requests import ask_about_absence
+from routine.leave import LeaveStatus
 from routine.model import ChatAccount, Guardian, Pupil, School
 from routine.outbox import OutboxMessage, idempotency_key
 from routine.ports import UnitOfWork
@@ -37,8 +38,11 @@ async def follow_up_unreported(
     marks = await uow.marks.list_for_day(school.key, day)
     reports = await uow.reports.list_covering(school.key, sorted({m.pupil_id for m in marks}), day)
     guardians = await uow.guardians.list_for_school(school.key)
+    leave = await uow.leave_requests.list_between(
+        school.key, day, day, statuses=[LeaveStatus.GRANTED]
+    )
     queued = already = followed = 0
-    for pupil_id in unreported_absent_pupils(marks, reports):
+    for pupil_id in without_granted_leave(unreported_absent_pupils(marks, reports), leave, day):
         pupil = await uow.pupils.get(school.key, pupil_id)
         if pupil is None:
             continue

@@ -9,6 +9,8 @@ from dialogs.flows import (
     contact_requests,
     guardian_contact,
     language,
+    leave_decision,
+    leave_request,
     manage_reports,
     report_absence,
     roll_call,
@@ -22,6 +24,7 @@ def all_flows() -> list[Flow]:
     return [
         report_absence.FLOW,
         manage_reports.FLOW,
+        leave_request.FLOW,
         contact.FLOW,
         concern.FLOW,
         roll_call.FLOW,
@@ -30,4 +33,5 @@ def all_flows() -> list[Flow]:
         language.FLOW,
         welcome.FLOW,
         guardian_contact.FLOW,
+        leave_decision.FLOW,
     ]

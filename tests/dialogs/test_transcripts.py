@@ -12,7 +12,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
         """
     > hej
     < Hej Anna Berg! Vad vill du göra?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Anmäl frånvaro]
     < Vilket barn gäller det?
     [Elsa Berg] [Olle Berg] [Avbryt]
@@ -51,7 +51,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
         """
     )
     await chat_as("se-S2").verify(
@@ -92,7 +92,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
         """
     > hei
     < Hei Kari Nordmann! Hva vil du gjøre?
-    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
+    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
     > [Meld fravær]
     < Hvorfor har Ola Nordmann fravær?
     [Syk] [Lege- eller tannlegetime] [Annen årsak] [Avbryt]
@@ -126,7 +126,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < Når: mandag 23. november 2026, går kl. 13:15
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
+    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
         """
     )
     await chat_as("no-S1").verify(
@@ -152,7 +152,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -186,7 +186,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Tilbage i skolen, eller træk en fraværsmelding tilbage]
     < Hvilken fraværsmelding?
     [Emil Hansen: man. 23. nov.] [Annuller]
@@ -197,7 +197,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Fraværsmeldingen for Emil Hansen (mandag den 23. november 2026) er trukket tilbage.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     await chat_as("dk-S1").verify(
@@ -223,7 +223,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
         """
     > hej
     < Hej Anna Berg! Vad vill du göra?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Anmäl frånvaro]
     < Vilket barn gäller det?
     [Elsa Berg] [Olle Berg] [Avbryt]
@@ -249,7 +249,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Tillbaka i skolan, eller återkalla en anmälan]
     < Vilken anmälan?
     [Elsa Berg: mån 23 nov. – tis 24 nov.] [Avbryt]
@@ -263,7 +263,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < Noterat: Elsa Berg är tillbaka i skolan tisdag 24 november 2026.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Tillbaka i skolan, eller återkalla en anmälan]
     < Vilken anmälan?
     [Elsa Berg: mån 23 nov.] [Avbryt]
@@ -280,7 +280,7 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
         """
     > hei
     < Hei Kari Nordmann! Hva vil du gjøre?
-    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
+    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
     > [Språk]
     < Hvilket språk vil du bruke?
     [Svenska] [Norsk bokmål] [Dansk] [Avbryt]
@@ -288,10 +288,10 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
     < Fra nu af skriver jeg til dig på dansk.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > /menu
     < Hej Kari Nordmann! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
 
