@@ -183,7 +183,7 @@ async def answer_reason(ctx: Context, answer: Answer) -> Go | Retry:
 
 async def ask_confirm(ctx: Context) -> Prompt:
     text = _("Please check your request:") + "\n" + await _summary(ctx, _draft(ctx))
-    choices = (Choice("send", _("Send request")), Choice("restart", _("Start over")))
+    choices = (Choice("send", _("Send leave request")), Choice("restart", _("Start over")))
     return Prompt(text, choices)
 
 
