@@ -234,7 +234,7 @@ class Engine:
         self, ctx: Context, conv: Conversation, flow: Flow, data: dict | None = None
     ) -> None:
         """Start a flow from the menu, or, with `data`, on the engine's own initiative."""
-        if data is None and ctx.actor.kind not in flow.audience:
+        if data is None and not flow.offered_to(ctx.actor):
             ctx.say(_("This button has expired."))
             await self._show_menu(ctx, conv, greeting=False)
             return
@@ -296,7 +296,7 @@ class Engine:
             choices = [
                 (START_FLOW + flow.name, str(flow.title))
                 for flow in self.flows.values()
-                if ctx.actor.kind in flow.audience
+                if flow.offered_to(ctx.actor)
             ]
             self._offer(ctx, conv, text, choices, accepts_text=False)
 

@@ -124,6 +124,11 @@ class Flow:
     steps: dict[str, Step]
     transitions: dict[str, dict[str, str]]
     cancellable: bool = True
+    # Within the audience, whom the menu offers the flow to (e.g. only those who decide leave).
+    shown_to: Callable[[Actor], bool] | None = None
+
+    def offered_to(self, actor: Actor) -> bool:
+        return actor.kind in self.audience and (self.shown_to is None or self.shown_to(actor))
 
     def __post_init__(self) -> None:
         undeclared = set(self.steps) ^ set(self.transitions)

@@ -30,8 +30,8 @@ def all_flows() -> list[Flow]:
         roll_call.FLOW,
         todays_absences.FLOW,
         contact_requests.FLOW,
+        leave_decision.FLOW,
         language.FLOW,
         welcome.FLOW,
         guardian_contact.FLOW,
-        leave_decision.FLOW,
     ]

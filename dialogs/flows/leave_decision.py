@@ -1,6 +1,8 @@
 """A decider grants or refuses a leave request, with an optional comment.
 
-It starts from [Grant] or [Refuse] under the request's message (dialogs/leave_actions.py).
+It starts from [Grant] or [Refuse] under the request's message (dialogs/leave_actions.py),
+with the request in hand; or from the menu ("Leave requests", shown only to those who decide
+leave), which first lists the requests waiting, as the console and the demo need.
 The comment goes to the guardian as written, so the field says so. Only the first decision
 counts (the repository's compare-and-set); a later one is told who decided.
 """
@@ -8,9 +10,9 @@ counts (the repository's compare-and-set); a later one is told who decided.
 from __future__ import annotations
 
 from dialogs.events import Form, FormField
-from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Step
+from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Step
 from dialogs.flows.common import tell_mentors
-from dialogs.i18n import N_, _
+from dialogs.i18n import N_, _, format_short_day
 from dialogs.leave_notices import (
     decision_line,
     describe_span,
@@ -20,7 +22,7 @@ from dialogs.leave_notices import (
 )
 from routine.leave import LeaveRejected, LeaveRequest, LeaveStatus, decide, is_decider
 
-TRANSITIONS = {"decide": {"done": END}}
+TRANSITIONS = {"pick": {"picked": "decide", "none": END}, "decide": {"done": END}}
 
 MAX_COMMENT = 300
 
@@ -47,6 +49,40 @@ async def say_decided(ctx: Context, request: LeaveRequest) -> None:
     staff = await ctx.uow.staff.list_for_school(request.school_key)
     name = next((s.name for s in staff if s.staff_id == request.decided_by), request.decided_by)
     ctx.say(_("This request is already decided.") + " " + decision_line(request, name))
+
+
+async def ask_pick(ctx: Context) -> Prompt | Go:
+    if "leave_request" in ctx.data:
+        return Go("picked")
+    waiting = await ctx.uow.leave_requests.list_pending(ctx.actor.school.key)
+    if not waiting:
+        ctx.say(_("No leave requests are waiting for a decision."))
+        return Go("none")
+    pupils = {p.pupil_id: p for p in await ctx.uow.pupils.list_for_school(ctx.actor.school.key)}
+    lines, choices = [_("Leave requests waiting for a decision:")], []
+    for request in waiting:
+        pupil = pupils.get(request.pupil_id)
+        name = pupil.name if pupil else request.pupil_id
+        lines.append(
+            "• "
+            + _("{pupil}: {days}. Reason: {reason}").format(
+                pupil=name, days=describe_span(ctx.actor.school, request), reason=request.reason
+            )
+        )
+        day = format_short_day(request.first_day)
+        choices += [
+            Choice(f"{request.id}.grant", _("Grant: {pupil}, {day}").format(pupil=name, day=day)),
+            Choice(
+                f"{request.id}.refuse", _("Refuse: {pupil}, {day}").format(pupil=name, day=day)
+            ),
+        ]
+    return Prompt("\n".join(lines), tuple(choices))
+
+
+async def answer_pick(ctx: Context, answer: Answer) -> Go:
+    request_id, _dot, action = (answer.choice or "").partition(".")
+    ctx.data["leave_request"], ctx.data["grant"] = int(request_id), action == "grant"
+    return Go("picked")
 
 
 async def ask_decide(ctx: Context) -> Prompt | Go:
@@ -119,11 +155,16 @@ async def announce(ctx: Context, request: LeaveRequest) -> None:
         ctx.say(_("Leave refused. The guardian is told."))
 
 
+def _decides_leave(actor: Actor) -> bool:
+    return actor.staff is not None and is_decider(actor.staff, actor.school)
+
+
 FLOW = Flow(
     name="leave_decision",
-    title=N_("Decide on leave"),
-    audience=frozenset(),
-    start="decide",
-    steps={"decide": Step(ask_decide, answer_decide)},
+    title=N_("Leave requests"),
+    audience=frozenset({"staff"}),
+    start="pick",
+    steps={"pick": Step(ask_pick, answer_pick), "decide": Step(ask_decide, answer_decide)},
     transitions=TRANSITIONS,
+    shown_to=_decides_leave,
 )

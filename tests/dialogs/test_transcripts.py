@@ -304,7 +304,7 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Ansökningar om ledighet] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -315,7 +315,7 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Ansökningar om ledighet] [Språk]
         """
     )
     await chat_as("se-S4").verify(
