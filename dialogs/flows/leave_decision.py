@@ -10,9 +10,9 @@ counts (the repository's compare-and-set); a later one is told who decided.
 from __future__ import annotations
 
 from dialogs.events import Form, FormField
-from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Step
+from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import tell_mentors
-from dialogs.i18n import N_, _, format_short_day
+from dialogs.i18n import N_, _, format_number, format_short_day
 from dialogs.leave_notices import (
     decision_line,
     describe_span,
@@ -24,6 +24,7 @@ from routine.leave import LeaveRejected, LeaveRequest, LeaveStatus, decide, is_d
 
 TRANSITIONS = {"pick": {"picked": "decide", "none": END}, "decide": {"done": END}}
 
+# The guardian reads it in a chat message: a few sentences at most.
 MAX_COMMENT = 300
 
 
@@ -103,6 +104,8 @@ async def ask_decide(ctx: Context) -> Prompt | Go:
                 _("Comment to the guardian (optional)"),
                 required=False,
                 multiline=True,
+                # A comment sent back as too long is shown again, to be shortened.
+                initial=(ctx.data["comment"],) if ctx.data.get("comment") else (),
             ),
         ),
         submit_label=_("Grant") if grant else _("Refuse"),
@@ -111,13 +114,17 @@ async def ask_decide(ctx: Context) -> Prompt | Go:
     return Prompt(text.format(pupil=pupil.name if pupil else "", days=days), form=form)
 
 
-async def answer_decide(ctx: Context, answer: Answer) -> Go:
+async def answer_decide(ctx: Context, answer: Answer) -> Go | Retry:
     request = await _request(ctx)
     if request is None or answer.form is None or request.id is None:
         return Go("done")
     staff = ctx.actor.staff
     assert staff is not None
-    comment = (answer.form.get("comment") or "").strip()[:MAX_COMMENT]
+    comment = (answer.form.get("comment") or "").strip()
+    if len(comment) > MAX_COMMENT:
+        ctx.data["comment"] = comment
+        message = _("The comment is too long: at most {count} characters, please.")
+        return Retry(message.format(count=format_number(MAX_COMMENT)))
     try:
         decision = await decide(
             ctx.uow,

@@ -382,3 +382,20 @@ async def test_a_press_by_someone_who_does_not_decide_leave_does_nothing(
     forged = await press(chat_as("se-S3"), "l.999.grant")
     assert forged[0].text == sv("This button has expired.")
     assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING
+
+
+async def test_a_too_long_comment_is_asked_again_and_kept(chat_as, deciders) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    eva = chat_as("se-S3")
+    form = with_form(await press(eva, f"l.{request.id}.grant"))
+    too_long = "Trevlig resa! " * 30
+    replies = await submit(eva, form, comment=too_long)
+
+    with use_locale("sv"):
+        told = _("The comment is too long: at most {count} characters, please.").format(count=300)
+    assert replies[0].text == told
+    assert with_form(replies).form.fields[0].initial == (too_long.strip(),)
+    assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING
+    done = await submit(eva, with_form(replies), comment="Trevlig resa!")
+    assert done[0].text == sv("Leave granted. The guardian and the mentors are told.")
