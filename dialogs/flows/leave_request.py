@@ -10,7 +10,7 @@ Diagram: leave_request.md beside this file (checked against TRANSITIONS by the t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import answer_child, ask_child, child_name
@@ -29,6 +29,7 @@ from routine.leave import (
     LeaveError,
     LeaveRejected,
     LeaveRequest,
+    LeaveStatus,
     check_first_day,
     check_last_day,
     check_reason,
@@ -89,14 +90,41 @@ async def _pending(ctx: Context) -> list[LeaveRequest]:
     ]
 
 
+async def _answered(ctx: Context) -> list[LeaveRequest]:
+    """The guardian's answered requests whose days are not over (the answer also went to
+    their chat; here it stays to be seen, e.g. in the console)."""
+    guardian = ctx.actor.guardian
+    assert guardian is not None
+    rules = ctx.actor.school.leave
+    horizon = ctx.today + timedelta(days=rules.max_days_ahead + rules.max_span_days)
+    answered = await ctx.uow.leave_requests.list_between(
+        guardian.school_key,
+        ctx.today,
+        horizon,
+        statuses=[LeaveStatus.GRANTED, LeaveStatus.REFUSED],
+    )
+    return [r for r in answered if r.guardian_id == guardian.guardian_id]
+
+
 async def ask_overview(ctx: Context) -> Prompt | Go:
-    """A guardian with requests still waiting sees them first, and may withdraw one."""
-    pending = await _pending(ctx)
-    if not pending:
+    """A guardian with requests still waiting sees them first, and may withdraw one; answered
+    requests whose days are still to come are shown with the answer."""
+    pending, answered = await _pending(ctx), await _answered(ctx)
+    if not pending and not answered:
         return Go(NEW)
     names = {child.pupil_id: child.name for child in await ctx.children()}
-    lines = [_("Your requests waiting for the school's answer:")]
+    lines: list[str] = []
     choices = [Choice(NEW, _("Ask for new leave"))]
+    for request in answered:
+        days = describe_days(request.first_day, request.last_day)
+        name = names.get(request.pupil_id, "")
+        if request.status is LeaveStatus.GRANTED:
+            line = _("Leave granted for {name}: {days}").format(name=name, days=days)
+        else:
+            line = _("Leave not granted for {name}: {days}").format(name=name, days=days)
+        lines.append("• " + line)
+    if pending:
+        lines.append(_("Your requests waiting for the school's answer:"))
     for request in pending:
         days = describe_days(request.first_day, request.last_day)
         name = names.get(request.pupil_id, "")

@@ -399,3 +399,23 @@ async def test_a_too_long_comment_is_asked_again_and_kept(chat_as, deciders) -> 
     assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING
     done = await submit(eva, with_form(replies), comment="Trevlig resa!")
     assert done[0].text == sv("Leave granted. The guardian and the mentors are told.")
+
+
+async def test_the_guardian_sees_the_answer_when_asking_again(chat_as, deciders) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    eva = chat_as("se-S3")
+    await submit(eva, with_form(await press(eva, f"l.{request.id}.refuse")), comment="")
+    await chat_as("se-G1").verify(
+        f"""
+    > /menu
+    < Hej Anna Berg! Vad vill du göra?
+    {MENU_SV}
+    > [Ansök om ledighet]
+    < • Ej beviljad ledighet för Elsa Berg: tisdag 24 november 2026 till torsdag 26 november 2026
+    [Ny ansökan om ledighet] [Avbryt]
+    > [Ny ansökan om ledighet]
+    < Vilket barn gäller det?
+    [Elsa Berg] [Olle Berg] [Avbryt]
+        """
+    )
