@@ -16,8 +16,9 @@ from dialogs.follow_up_list import refresh_follow_ups
 from dialogs.i18n import _, format_day, use_locale
 from dialogs.notices import GUARDIAN_PLATFORM
 from dialogs.prompts import prompt_buttons
-from routine.attendance import unreported_absent_pupils
+from routine.attendance import unreported_absent_pupils, without_granted_leave
 from routine.follow_up import FollowUp, reported_to_follow_up
+from routine.leave import LeaveStatus
 from routine.model import ChatAccount, Guardian, Pupil, School
 from routine.outbox import OutboxMessage, idempotency_key
 from routine.ports import UnitOfWork
@@ -39,8 +40,14 @@ async def follow_up_unreported(
     marks = await uow.marks.list_for_day(school.key, day)
     reports = await uow.reports.list_overlapping(school.key, day, day)
     # Reported, but not valid by the report alone: on the list, and nobody asked again.
-    judged = await reported_to_follow_up(uow, school, day, marks, reports)
-    unreported = unreported_absent_pupils(marks, reports)
+    leave = await uow.leave_requests.list_between(
+        school.key, day, day, statuses=[LeaveStatus.GRANTED]
+    )
+    # Pupils on leave the principal granted are absent with permission: nobody is asked why.
+    judged = without_granted_leave(
+        await reported_to_follow_up(uow, school, day, marks, reports), leave, day
+    )
+    unreported = without_granted_leave(unreported_absent_pupils(marks, reports), leave, day)
     pupils = {p.pupil_id: p for p in await uow.school_day.pupils(school.key, unreported)}
     guardians = await uow.school_day.guardians_of(school.key, list(pupils))
     chats: dict[str, list[ChatAccount]] = defaultdict(list)

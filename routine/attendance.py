@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from routine.leave import LEAVE_CODE, LeaveRequest, granted_for
 from routine.model import (
     AbsenceCode,
     AbsenceReport,
@@ -88,10 +89,20 @@ def reported_not_valid(
     return found
 
 
+def without_granted_leave(
+    pupil_ids: Iterable[str], leave: Iterable[LeaveRequest], day: date
+) -> list[str]:
+    """Pupils the principal gave leave for `day` are absent with permission: nobody asks
+    their guardians why, and they are not on the mentors' step-1 list."""
+    granted = list(leave)
+    return [p for p in pupil_ids if not granted_for(granted, p, day)]
+
+
 @dataclass(frozen=True)
 class EndOfDay:
     explained: list[AttendanceMark]
     invalid: list[AttendanceMark]
+    on_leave: list[AttendanceMark] = dataclasses.field(default_factory=list)
 
 
 def close_the_day(
@@ -99,19 +110,30 @@ def close_the_day(
     marks: Iterable[AttendanceMark],
     reports: list[AbsenceReport],
     codes: list[AbsenceCode],
+    leave: Iterable[LeaveRequest] = (),
 ) -> EndOfDay:
-    """Marks a report explains take the code of its reason; the rest that are still unexplained
-    become invalid. Marks already explained (by staff, or earlier) are left as they are. A
-    reported "other reason" that staff decide (`OtherReason.STAFF`) keeps its code and stays
-    unexplained until they do: it is neither valid nor invalid by itself."""
+    """Granted leave comes first: its days take the `leave` code, valid, whatever a report
+    says (leave the principal granted is valid absence, 000: 783–788). Marks a report explains
+    take the code of its reason; the rest that are still unexplained become invalid. Marks
+    already explained (by staff, or earlier) are left as they are. A reported "other reason"
+    that staff decide (`OtherReason.STAFF`) keeps its code and stays unexplained until they
+    do: it is neither valid nor invalid by itself."""
     by_code = {code.code: code for code in codes}
     by_pupil = reports_by_pupil(reports)
-    explained, invalid = [], []
+    granted = list(leave)
+    explained, invalid, on_leave = [], [], []
     for mark in marks:
         if mark.explained or mark.kind is not MarkKind.ABSENT:
             continue
         report = is_covered(mark, by_pupil.get(mark.pupil_id, ()))
-        if report is not None:
+        if granted_for(granted, mark.pupil_id, mark.day):
+            code = by_code.get(LEAVE_CODE)
+            on_leave.append(
+                dataclasses.replace(
+                    mark, explained=True, valid=True, code=code.code if code else LEAVE_CODE
+                )
+            )
+        elif report is not None:
             code, valid = report_code(school, report.reason, by_code)
             explained.append(
                 dataclasses.replace(mark, explained=valid is not None, valid=valid, code=code)
@@ -121,7 +143,7 @@ def close_the_day(
             invalid.append(
                 dataclasses.replace(mark, valid=False, code=code.code if code else INVALID_CODE)
             )
-    return EndOfDay(explained, invalid)
+    return EndOfDay(explained, invalid, on_leave)
 
 
 def guardians_of(pupil_id: str, guardians: Iterable[Guardian]) -> list[Guardian]:

@@ -13,11 +13,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.follow_up_list import load_follow_up_day
+from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
 from routine.guardian_requests import escalate_untaken_requests
+from routine.leave import LeaveStatus, deciders, due_for_reminder
 from routine.model import Role, School
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -188,25 +190,62 @@ async def end_of_day(ctx: JobContext, school_key: str, day: date) -> JobResult:
         reports = await uow.reports.list_covering(
             school_key, sorted({m.pupil_id for m in marks}), day
         )
-        closed = close_the_day(school, marks, reports, await uow.codes.list_for(school_key))
-        await uow.school_day.update_marks(closed.explained + closed.invalid)
+        leave = await uow.leave_requests.list_between(
+            school_key, day, day, statuses=[LeaveStatus.GRANTED]
+        )
+        codes = await uow.codes.list_for(school_key)
+        closed = close_the_day(school, marks, reports, codes, leave)
+        await uow.school_day.update_marks(closed.on_leave + closed.explained + closed.invalid)
         now = ctx.clock.now()
         roll_calls = await uow.roll_calls.list_for_day(school_key, day)
         await refresh_roll_calls(uow, school, roll_calls, now)
         queue = Queue(uow)
         not_reached = (await load_follow_up_day(uow, school, day)).not_reached()
         if not_reached:
-            for coordinator in await uow.staff.list_for_school(school_key):
-                if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id:
-                    await queue.add(
-                        messages.guardians_not_reached(school, coordinator, not_reached, day, now)
-                    )
+            await queue.add_many(
+                [
+                    messages.guardians_not_reached(school, coordinator, not_reached, day, now)
+                    for coordinator in await uow.staff.list_for_school(school_key)
+                    if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id
+                ]
+            )
         await uow.commit()
     summary = (
         f"{len(closed.explained)} explained by reports, {len(closed.invalid)} invalid, "
         f"{len(not_reached)} without a contact with a guardian; {queue.summary()}"
     )
+    if closed.on_leave:
+        summary = f"{len(closed.on_leave)} on granted leave, {summary}"
     return JobResult(school_key, day, summary)
+
+
+async def leave_reminder_job(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """Requests nobody has decided for `[leave] remind_after_days` school days are reminded to
+    the deciders, once a school day (the message's key names the day)."""
+    async with ctx.uow_factory() as uow:
+        school = await _school(uow, school_key)
+        queue, now = Queue(uow), ctx.clock.now()
+        due = due_for_reminder(await uow.leave_requests.list_pending(school_key), school, day)
+        pupils = {
+            p.pupil_id: p
+            for p in await uow.school_day.pupils(school_key, {r.pupil_id for r in due})
+        }
+        to_remind = [
+            s
+            for s in deciders(school, await uow.staff.list_for_school(school_key))
+            if s.slack_user_id
+        ]
+        await queue.add_many(
+            [
+                leave_reminder(school, decider, request, pupils[request.pupil_id], day, now)
+                for request in due
+                if request.pupil_id in pupils
+                for decider in to_remind
+            ]
+        )
+        await uow.leave_requests.mark_reminded([r.id for r in due if r.id is not None], now)
+        await uow.commit()
+    return JobResult(school_key, day, f"{len(due)} leave request(s) waiting; {queue.summary()}")
 
 
 async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
@@ -217,6 +256,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         cutoff = retention_cutoff(day, school.privacy.retention_days)
         midnight = datetime.combine(cutoff, time(0), tzinfo=ZoneInfo(school.timezone))
         reports = await uow.reports.delete_ended_before(school_key, cutoff)
+        leave = await uow.leave_requests.delete_ended_before(school_key, cutoff)
         marks = await uow.marks.delete_before(school_key, cutoff)
         days = await uow.roll_calls.delete_before(school_key, cutoff)
         days += await uow.follow_ups.delete_before(school_key, cutoff)
@@ -232,8 +272,9 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         )
         await uow.commit()
     summary = (
-        f"deleted before {cutoff}: {reports} report(s), {marks} mark(s), {days} roll call(s) "
-        f"and follow-up(s), {corrections} correction(s) and record use(s), {sent} message(s), "
+        f"deleted before {cutoff}: {reports} report(s), {leave} leave request(s), "
+        f"{marks} mark(s), {days} roll call(s) and follow-up(s), "
+        f"{corrections} correction(s) and record use(s), {sent} message(s), "
         f"{requests} answer(s), request(s) and concern(s)"
     )
     return JobResult(school_key, day, summary)
@@ -247,6 +288,7 @@ JOBS: dict[str, Job] = {
         Job("unreported-absences", lambda s: s.times.unreported_prompt, True, unreported_absences),
         Job("end-of-day", lambda s: s.times.end_of_day, True, end_of_day),
         Job("retention", lambda _school: RETENTION_TIME, False, retention),
+        Job("leave-reminder", lambda s: s.times.roll_call, True, leave_reminder_job),
         Job(
             "contact-escalation",
             lambda s: s.times.roll_call,

@@ -18,7 +18,7 @@ from dialogs.messages import report_error_message
 from dialogs.notices import late_report
 from dialogs.parsing import parse_clock, parse_day
 from routine.calendar import is_school_day, next_school_days
-from routine.model import AbsenceReport, DayPart, ReasonCategory
+from routine.model import AbsenceReport, Country, DayPart, ReasonCategory
 from routine.reporting import (
     ReportRejected,
     check_first_day,
@@ -160,11 +160,32 @@ async def answer_note(ctx: Context, answer: Answer) -> Go | Retry:
     return Go("done")
 
 
+# The Danish absence rules (004: 2446–2460): "Lovligt fravær med skoleledelsens tilladelse
+# (ekstraordinær frihed)" and "Ulovligt fravær er: Alt fravær, der ikke skyldes sygdom,
+# læge-/tandlægebesøg eller funktionsnedsættelser. Alt fravær uden tilladelse."
+# A guardian who reports "another reason" is told so before sending, and offered leave instead.
+# The engine starts a flow for a choice whose value is "flow:<name>" (engine.START_FLOW).
+ASK_FOR_LEAVE = "flow:leave_request"
+
+
+def _unlawful_in_denmark(ctx: Context, draft: AbsenceReport) -> bool:
+    return ctx.actor.school.country is Country.DK and draft.reason is ReasonCategory.OTHER
+
+
 async def ask_confirm(ctx: Context) -> Prompt:
-    summary = await summarise(ctx, _draft(ctx))
+    draft = _draft(ctx)
+    summary = await summarise(ctx, draft)
     text = _("Please check your report:") + "\n" + summary
-    choices = (Choice("send", _("Send report")), Choice("restart", _("Start over")))
-    return Prompt(text, choices)
+    choices = [Choice("send", _("Send report")), Choice("restart", _("Start over"))]
+    if _unlawful_in_denmark(ctx, draft):
+        text += "\n\n" + _(
+            "Good to know: absence for another reason than illness or a medical or dental "
+            "appointment counts as unlawful absence, unless the school has given permission "
+            "for leave. If you would like to ask for the school's permission, you can ask for "
+            "leave instead."
+        )
+        choices.insert(1, Choice(ASK_FOR_LEAVE, _("Ask for leave instead")))
+    return Prompt(text, tuple(choices))
 
 
 async def answer_confirm(ctx: Context, answer: Answer) -> Go | Retry:

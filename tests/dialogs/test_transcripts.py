@@ -16,7 +16,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
         """
     > hej
     < Hej Anna Berg! Vad vill du göra?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Anmäl frånvaro]
     < Vilket barn gäller det?
     [Elsa Berg] [Olle Berg] [Avbryt]
@@ -55,7 +55,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
         """
     )
     await chat_as("se-S2").verify(
@@ -96,7 +96,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
         """
     > hei
     < Hei Kari Nordmann! Hva vil du gjøre?
-    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
+    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
     > [Meld fravær]
     < Hvorfor har Ola Nordmann fravær?
     [Syk] [Lege- eller tannlegetime] [Annen årsak] [Avbryt]
@@ -130,7 +130,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < Når: mandag 23. november 2026, går kl. 13:15
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
+    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
         """
     )
     await chat_as("no-S1").verify(
@@ -156,7 +156,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -190,7 +190,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Tilbage i skolen, eller træk en fraværsmelding tilbage]
     < Hvilken fraværsmelding?
     [Emil Hansen: man. 23. nov.] [Annuller]
@@ -201,7 +201,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Fraværsmeldingen for Emil Hansen (mandag den 23. november 2026) er trukket tilbage.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     await chat_as("dk-S1").verify(
@@ -227,7 +227,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
         """
     > hej
     < Hej Anna Berg! Vad vill du göra?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Anmäl frånvaro]
     < Vilket barn gäller det?
     [Elsa Berg] [Olle Berg] [Avbryt]
@@ -253,7 +253,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Tillbaka i skolan, eller återkalla en anmälan]
     < Vilken anmälan?
     [Elsa Berg: mån 23 nov. – tis 24 nov.] [Avbryt]
@@ -267,7 +267,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < Noterat: Elsa Berg är tillbaka i skolan tisdag 24 november 2026.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
+    [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
     > [Tillbaka i skolan, eller återkalla en anmälan]
     < Vilken anmälan?
     [Elsa Berg: mån 23 nov.] [Avbryt]
@@ -284,7 +284,7 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
         """
     > hei
     < Hei Kari Nordmann! Hva vil du gjøre?
-    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
+    [Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] [Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]
     > [Språk]
     < Hvilket språk vil du bruke?
     [Svenska] [Norsk bokmål] [Dansk] [Avbryt]
@@ -292,10 +292,10 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
     < Fra nu af skriver jeg til dig på dansk.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > /menu
     < Hej Kari Nordmann! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
 
@@ -308,7 +308,7 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -319,7 +319,7 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
         """
     )
     await chat_as("se-S4").verify(
@@ -389,7 +389,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
     > [Rätta närvaron]
     < Vilken klass?
     [7A] [7B] [Avbryt]
@@ -402,7 +402,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
     < Rättelsen är loggad med ditt namn och din motivering.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
         """
     )
 

@@ -550,8 +550,12 @@ async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
 
     changes = sync_schedules(paused, [later], fewer_jobs)
 
-    # Contact escalation starts at the roll call.
-    assert changes.replaced == ("contact-escalation:se-ek", "roll-call:se-ek")
+    # Contact escalation and the leave reminder start at the roll call.
+    assert changes.replaced == (
+        "contact-escalation:se-ek",
+        "leave-reminder:se-ek",
+        "roll-call:se-ek",
+    )
     assert changes.removed == tuple(
         sorted(["end-of-day:se-ek"] + [f"{name}:no-fjell" for name in JOBS])
     )

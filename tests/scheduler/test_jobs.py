@@ -408,8 +408,8 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
         await uow.commit()
     summary = await run(factory, "retention")
     assert summary == (
-        "deleted before 2026-10-24: 1 report(s), 1 mark(s), 0 roll call(s) and follow-up(s), "
-        "2 correction(s) and record use(s), 1 message(s), "
+        "deleted before 2026-10-24: 1 report(s), 0 leave request(s), 1 mark(s), "
+        "0 roll call(s) and follow-up(s), 2 correction(s) and record use(s), 1 message(s), "
         "2 answer(s), request(s) and concern(s)"
     )
     assert (factory.store.prompts, factory.store.concerns) == ({}, {})
@@ -426,6 +426,7 @@ def test_jobs_run_at_the_school_s_times() -> None:
         "unreported-absences": time(9, 0),
         "end-of-day": time(16, 0),
         "retention": time(3, 30),
+        "leave-reminder": time(8, 15),
         "contact-escalation": time(8, 15),
     }
     assert [n for n, job in JOBS.items() if not job.school_days_only] == ["retention"]

@@ -1,0 +1,421 @@
+# ruff: noqa: E501 - transcripts show each message on one line, as the person sees it.
+"""Leave requests in the chat: the guardian asks (sv, nb, da), withdraws, and in Denmark is
+told what "Anden årsag" means; a decider grants or refuses through the engine.
+
+The clock stands at Monday 23 November 2026, 08:30; see conftest.py for the people.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from dialogs.events import Incoming, Reply
+from dialogs.i18n import _, use_locale
+from routine.leave import LeaveRequest, LeaveStatus
+from routine.model import ChatAccount, Guardian, Language, Role, StaffMember
+from routine.outbox import OutboxMessage
+from tests.dialogs.transcript import Chat
+from tests.fakes import FakeUnitOfWorkFactory
+
+MENU_SV = (
+    "[Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] "
+    "[Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]"
+)
+
+
+async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) -> None:
+    await chat_as("se-G1").verify(
+        f"""
+    > hej
+    < Hej Anna Berg! Vad vill du göra?
+    {MENU_SV}
+    > [Ansök om ledighet]
+    < Vilket barn gäller det?
+    [Elsa Berg] [Olle Berg] [Avbryt]
+    > [Elsa Berg]
+    < Vilken är den första dagen av ledigheten? Välj en dag eller skriv ett datum, till exempel 24/11.
+    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    > [tis 24 nov.]
+    < Vilken är den sista dagen av ledigheten? Välj en dag eller skriv ett datum.
+    [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [ons 2 dec.] [Avbryt]
+    > 20/11
+    < Sista dagen kan inte vara före första dagen.
+    <<
+    < Vilken är den sista dagen av ledigheten? Välj en dag eller skriv ett datum.
+    [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [ons 2 dec.] [Avbryt]
+    > [tors 26 nov.]
+    < Skriv kort varför ni önskar ledighet, högst 200 tecken. Skriv inget om hälsa eller diagnoser.
+    [Avbryt]
+    > Farmors 90-årsdag i Umeå
+    < Kontrollera din ansökan:
+    < Barn: Elsa Berg
+    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)
+    < Orsak: Farmors 90-årsdag i Umeå
+    [Skicka ansökan] [Börja om] [Avbryt]
+    > [Skicka ansökan]
+    < Tack. Skolan har tagit emot din ansökan. Rektor beslutar, och du får besked.
+    < Barn: Elsa Berg
+    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)
+    < Orsak: Farmors 90-årsdag i Umeå
+    <<
+    < Vad mer kan jag hjälpa dig med?
+    {MENU_SV}
+    > [Ansök om ledighet]
+    < Dina ansökningar som väntar på skolans svar:
+    < • Elsa Berg: tisdag 24 november 2026 till torsdag 26 november 2026
+    [Ny ansökan om ledighet] [Återkalla: Elsa Berg, tis 24 nov.] [Avbryt]
+    > [Återkalla: Elsa Berg, tis 24 nov.]
+    < Din ansökan är återkallad.
+    <<
+    < Vad mer kan jag hjälpa dig med?
+    {MENU_SV}
+        """
+    )
+    (request,) = world.store.leave_requests.values()
+    assert (request.pupil_id, request.first_day, request.last_day, request.status) == (
+        "P1",
+        date(2026, 11, 24),
+        date(2026, 11, 26),
+        LeaveStatus.WITHDRAWN,
+    )
+
+
+async def test_norwegian_guardian_asks_for_leave_with_typed_dates(chat_as, world) -> None:
+    menu = (
+        "[Meld fravær] [Tilbake på skolen, eller trekk en fraværsmelding] [Søk om permisjon] "
+        "[Be skolen ta kontakt med meg] [Det er vanskelig å få barnet mitt på skolen] [Språk]"
+    )
+    await chat_as("no-G1").verify(
+        f"""
+    > hei
+    < Hei Kari Nordmann! Hva vil du gjøre?
+    {menu}
+    > [Søk om permisjon]
+    < Hva er første dag av permisjonen? Velg en dag eller skriv en dato, for eksempel 24.11.
+    [man. 23. nov.] [tir. 24. nov.] [ons. 25. nov.] [tor. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tir. 1. des.] [Avbryt]
+    > 30.11
+    < Hva er siste dag av permisjonen? Velg en dag eller skriv en dato.
+    [man. 30. nov.] [tir. 1. des.] [ons. 2. des.] [tor. 3. des.] [fre. 4. des.] [man. 7. des.] [tir. 8. des.] [Avbryt]
+    > 2.12
+    < Skriv kort hvorfor dere ønsker permisjon, høyst 200 tegn. Ikke skriv noe om helse eller diagnoser.
+    [Avbryt]
+    > Familiebesøk i Tromsø
+    < Se over søknaden din:
+    < Barn: Ola Nordmann
+    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (skoledager: 3)
+    < Årsak: Familiebesøk i Tromsø
+    [Send søknaden] [Begynn på nytt] [Avbryt]
+    > [Send søknaden]
+    < Takk. Skolen har mottatt søknaden din. Rektor avgjør den, og du får beskjed.
+    < Barn: Ola Nordmann
+    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (skoledager: 3)
+    < Årsak: Familiebesøk i Tromsø
+    <<
+    < Hva annet kan jeg hjelpe deg med?
+    {menu}
+        """
+    )
+    assert [r.status for r in world.store.leave_requests.values()] == [LeaveStatus.PENDING]
+
+
+async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
+    chat_as, world
+) -> None:
+    long_reason = "Familiefest i Aarhus " * 10
+    await chat_as("dk-G1").verify(
+        f"""
+    > hej
+    < Hej Mette Hansen! Hvad vil du gerne gøre?
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    > [Søg om frihed]
+    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
+    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    > 28.11
+    < Der er ikke skole lørdag den 28. november 2026. Vælg en skoledag.
+    <<
+    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
+    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    > [ons. 25. nov.]
+    < Hvad er den sidste dag med frihed? Vælg en dag eller skriv en dato.
+    [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [ons. 2. dec.] [tors. 3. dec.] [Annuller]
+    > [fre. 27. nov.]
+    < Skriv kort, hvorfor I ønsker frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
+    [Annuller]
+    > {long_reason}
+    < Begrundelsen er for lang: højst 200 tegn.
+    <<
+    < Skriv kort, hvorfor I ønsker frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
+    [Annuller]
+    > Familiefest
+    < Tjek din ansøgning:
+    < Barn: Emil Hansen
+    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (skoledage: 3)
+    < Årsag: Familiefest
+    [Send ansøgningen] [Start forfra] [Annuller]
+    > [Send ansøgningen]
+    < Tak. Skolen har modtaget jeres ansøgning. Skolelederen træffer afgørelsen, og I får besked.
+    < Barn: Emil Hansen
+    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (skoledage: 3)
+    < Årsag: Familiefest
+    <<
+    < Hvad kan jeg ellers hjælpe dig med?
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+        """
+    )
+    (request,) = world.store.leave_requests.values()
+    assert request.reason == "Familiefest"
+
+
+async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_as) -> None:
+    """004: 2446–2460: absence for another reason than illness is unlawful without the
+    school's permission (ekstraordinær frihed)."""
+    await chat_as("dk-G1").verify(
+        """
+    > hej
+    < Hej Mette Hansen! Hvad vil du gerne gøre?
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    > [Meld fravær]
+    < Hvorfor er Emil Hansen fraværende?
+    [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
+    > [Anden årsag]
+    < Hvornår?
+    [I dag] [I dag og i morgen] [Andre dage] [Annuller]
+    > [I dag]
+    < Hele dagen eller en del af dagen?
+    [Hele dagen] [Kommer senere] [Går tidligere] [Annuller]
+    > [Hele dagen]
+    < Vil du tilføje en kort besked til skolen? Skriv ikke noget om helbred eller diagnoser. Skriv beskeden, eller vælg »Ingen besked«.
+    [Ingen besked] [Annuller]
+    > [Ingen besked]
+    < Tjek din fraværsmelding:
+    < Barn: Emil Hansen
+    < Årsag: Anden årsag
+    < Hvornår: mandag den 23. november 2026, hele dagen
+    <
+    < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil I gerne have skolens tilladelse, kan I søge om frihed i stedet.
+    [Send meldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
+    > [Søg om frihed i stedet]
+    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
+    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+        """
+    )
+
+
+async def _confirm_other_reason(chat: Chat, labels: dict[str, str]) -> Reply:
+    await chat.send("/start")
+    for step in ("report", "other", "today", "whole", "no_note"):
+        replies = await chat.send(f"[{labels[step]}]")
+    return replies[-1]
+
+
+def _labels(locale: str) -> dict[str, str]:
+    with use_locale(locale):
+        return {
+            "report": _("Report an absence"),
+            "other": _("Other reason"),
+            "today": _("Today"),
+            "whole": _("The whole day"),
+            "no_note": _("No note"),
+            "leave": _("Ask for leave instead"),
+        }
+
+
+async def test_a_swedish_speaking_guardian_of_a_danish_school_reads_it_in_swedish(
+    chat_as, world
+) -> None:
+    async with world() as uow:
+        await uow.guardians.save(
+            Guardian("dk", "G2", "Astrid Lund", Language.SV, pupil_ids=("P1",))
+        )
+        await uow.accounts.save(ChatAccount("test", "dk-G2", "dk", "guardian", "G2"))
+        await uow.commit()
+    confirm = await _confirm_other_reason(chat_as("dk-G2"), _labels("sv"))
+    assert "olovlig frånvaro" in confirm.text
+    assert _labels("sv")["leave"] in [b.label for b in confirm.buttons]
+
+
+async def test_outside_denmark_other_reason_gets_no_such_warning(chat_as) -> None:
+    confirm = await _confirm_other_reason(chat_as("no-G1"), _labels("nb"))
+    assert _labels("nb")["leave"] not in [b.label for b in confirm.buttons]
+    assert "ulovlig" not in confirm.text
+
+
+# Deciders on Slack, through the engine
+
+
+@pytest.fixture
+async def deciders(world: FakeUnitOfWorkFactory) -> FakeUnitOfWorkFactory:
+    """Eva (S3) and a second principal, Lars (S5), on Slack; Anna on Telegram too; Karin (S1)
+    and Jonas (S2) mentors on Slack."""
+    async with world() as uow:
+        for member in await uow.staff.list_for_school("se"):
+            await uow.staff.save(dataclasses.replace(member, slack_user_id=f"U-{member.staff_id}"))
+        lars = StaffMember(
+            "se", "S5", "Lars Ek", frozenset({Role.PRINCIPAL}), slack_user_id="U-S5"
+        )
+        await uow.staff.save(lars)
+        await uow.accounts.save(ChatAccount("test", "se-S5", "se", "staff", "S5"))
+        await uow.accounts.save(ChatAccount("telegram", "4711", "se", "guardian", "G1"))
+        await uow.commit()
+    return world
+
+
+async def _ask_for_elsa(chat_as) -> None:
+    anna = chat_as("se-G1")
+    await anna.send("/start")
+    for said in (
+        "[Ansök om ledighet]",
+        "[Elsa Berg]",
+        "[tis 24 nov.]",
+        "[tors 26 nov.]",
+        "Farmors 90-årsdag",
+        "[Skicka ansökan]",
+    ):
+        await anna.send(said)
+
+
+def outbox(world: FakeUnitOfWorkFactory, kind: str) -> list[OutboxMessage]:
+    return sorted(
+        (m for m in world.store.outbox.values() if m.kind == kind), key=lambda m: m.id or 0
+    )
+
+
+async def press(chat: Chat, button_id: str) -> list[Reply]:
+    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
+
+
+async def submit(chat: Chat, reply: Reply, **values: str) -> list[Reply]:
+    assert reply.form is not None
+    return await chat.engine.handle(Incoming(key=chat.key, form=values, form_id=reply.form.id))
+
+
+def with_form(replies: list[Reply]) -> Reply:
+    (reply,) = [r for r in replies if r.form is not None]
+    return reply
+
+
+def sv(message: str) -> str:
+    with use_locale("sv"):
+        return _(message)
+
+
+async def test_each_decider_gets_the_request_with_grant_and_refuse(chat_as, deciders) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    sent = outbox(deciders, "leave-request")
+    assert sorted(m.recipient for m in sent) == ["U-S3", "U-S5"]
+    first = sent[0]
+    assert first.slot == f"leave:{request.id}"
+    assert first.text.splitlines() == [
+        "Ansökan om ledighet från Anna Berg för Elsa Berg (7A).",
+        "Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)",
+        "Orsak: Farmors 90-årsdag",
+    ]
+    assert [b.id for b in first.buttons] == [f"l.{request.id}.grant", f"l.{request.id}.refuse"]
+
+
+async def test_a_grant_is_told_to_the_guardian_the_mentor_and_every_decider(
+    chat_as, deciders
+) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    eva = chat_as("se-S3")
+    form = with_form(await press(eva, f"l.{request.id}.grant"))
+    assert [f.name for f in form.form.fields] == ["comment"]
+    replies = await submit(eva, form, comment="Ha det så roligt!")
+
+    assert replies[0].text == sv("Leave granted. The guardian and the mentors are told.")
+    stored: LeaveRequest = deciders.store.leave_requests[request.id]
+    assert (stored.status, stored.decided_by, stored.comment) == (
+        LeaveStatus.GRANTED,
+        "S3",
+        "Ha det så roligt!",
+    )
+    (guardian_message,) = outbox(deciders, "leave-decision")
+    assert (guardian_message.platform, guardian_message.recipient) == ("telegram", "4711")
+    assert guardian_message.text == (
+        "Skolan har beviljat ledighet för Elsa Berg: tisdag 24 november 2026 till torsdag "
+        "26 november 2026.\nSkolans kommentar: Ha det så roligt!"
+    )
+    # Elsa is in 7A: Karin's class, not Jonas's.
+    assert [m.recipient for m in outbox(deciders, "leave-granted")] == ["U-S1"]
+    latest = {m.recipient: m for m in outbox(deciders, "leave-request")}
+    assert sorted(latest) == ["U-S3", "U-S5"]
+    for message in latest.values():
+        assert message.buttons == ()
+        assert "Beviljad av Eva Rydberg." in message.text
+        assert "Kommentar: Ha det så roligt!" in message.text
+
+
+async def test_a_second_decider_is_told_who_decided_and_changes_nothing(chat_as, deciders) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    eva, lars = chat_as("se-S3"), chat_as("se-S5")
+    eva_form = with_form(await press(eva, f"l.{request.id}.refuse"))
+    lars_form = with_form(await press(lars, f"l.{request.id}.grant"))
+    await submit(eva, eva_form, comment="")
+    late = await submit(lars, lars_form, comment="")
+    again = await press(lars, f"l.{request.id}.grant")
+
+    told = sv("This request is already decided.") + " Avslagen av Eva Rydberg."
+    assert late[0].text == told
+    assert again[0].text == told
+    assert deciders.store.leave_requests[request.id].status is LeaveStatus.REFUSED
+    (guardian_message,) = outbox(deciders, "leave-decision")
+    assert guardian_message.text.startswith(
+        "Skolan kunde tyvärr inte bevilja ledighet för Elsa Berg"
+    )
+    assert outbox(deciders, "leave-granted") == []
+
+
+async def test_a_press_by_someone_who_does_not_decide_leave_does_nothing(
+    chat_as, deciders
+) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    replies = await press(chat_as("se-S1"), f"l.{request.id}.grant")
+    assert replies[0].text == sv("This button has expired.")
+    assert all(r.form is None for r in replies)
+    forged = await press(chat_as("se-S3"), "l.999.grant")
+    assert forged[0].text == sv("This button has expired.")
+    assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING
+
+
+async def test_a_too_long_comment_is_asked_again_and_kept(chat_as, deciders) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    eva = chat_as("se-S3")
+    form = with_form(await press(eva, f"l.{request.id}.grant"))
+    too_long = "Trevlig resa! " * 30
+    replies = await submit(eva, form, comment=too_long)
+
+    with use_locale("sv"):
+        told = _("The comment is too long: at most {count} characters, please.").format(count=300)
+    assert replies[0].text == told
+    assert with_form(replies).form.fields[0].initial == (too_long.strip(),)
+    assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING
+    done = await submit(eva, with_form(replies), comment="Trevlig resa!")
+    assert done[0].text == sv("Leave granted. The guardian and the mentors are told.")
+
+
+async def test_the_guardian_sees_the_answer_when_asking_again(chat_as, deciders) -> None:
+    await _ask_for_elsa(chat_as)
+    (request,) = deciders.store.leave_requests.values()
+    eva = chat_as("se-S3")
+    await submit(eva, with_form(await press(eva, f"l.{request.id}.refuse")), comment="")
+    await chat_as("se-G1").verify(
+        f"""
+    > /menu
+    < Hej Anna Berg! Vad vill du göra?
+    {MENU_SV}
+    > [Ansök om ledighet]
+    < • Ej beviljad ledighet för Elsa Berg: tisdag 24 november 2026 till torsdag 26 november 2026
+    [Ny ansökan om ledighet] [Avbryt]
+    > [Ny ansökan om ledighet]
+    < Vilket barn gäller det?
+    [Elsa Berg] [Olle Berg] [Avbryt]
+        """
+    )
