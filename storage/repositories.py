@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -27,6 +26,7 @@ from routine.model import (
     Conversation,
     Guardian,
     InviteCode,
+    Language,
     Pupil,
     ReportStatus,
     School,
@@ -34,7 +34,8 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import mapping
+from storage import bulk, mapping
+from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
     AbsencePromptRow,
@@ -45,10 +46,13 @@ from storage.orm import (
     ContactRequestRow,
     ConversationRow,
     GuardianConcernRow,
+    GuardianPupilRow,
     GuardianRow,
     InviteCodeRow,
     PupilRow,
     SchoolRow,
+    StaffClassRow,
+    StaffRoleRow,
     StaffRow,
     as_utc,
 )
@@ -60,16 +64,7 @@ def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]
     return sorted(items, key=key)
 
 
-# INSERT ... ON CONFLICT, which SQLAlchemy offers per dialect.
-INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-# Rows per bulk statement: well under SQLite's and asyncpg's limits on bound parameters.
-BATCH = 2000
 _MARK_COLUMNS = [c for c in AttendanceMarkRow.__table__.columns if c.key != "id"]
-
-
-def batches(items: Sequence[T], size: int = BATCH) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class _Repository:
@@ -105,6 +100,12 @@ class SqlClassRepository(_Repository):
         if await self.session.get(ClassRow, key) is None:
             self.session.add(ClassRow(school_key=school_class.school_key, name=school_class.name))
 
+    async def save_many(self, classes: Sequence[SchoolClass]) -> None:
+        await bulk.before_bulk(self.session)
+        rows = [{"school_key": c.school_key, "name": c.name} for c in classes]
+        await bulk.upsert(self.session, ClassRow.__table__, rows)
+        bulk.after_bulk(self.session)
+
 
 def _pupil_order(pupil: Pupil) -> tuple[str, str, str]:
     return (pupil.class_name, pupil.name, pupil.pupil_id)
@@ -116,10 +117,11 @@ class SqlPupilRepository(_Repository):
         return None if row is None else mapping.pupil_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Pupil]:
-        rows = await self.session.scalars(
-            select(PupilRow).where(PupilRow.school_key == school_key)
-        )
-        return _in_code_point_order(map(mapping.pupil_from_row, rows), key=_pupil_order)
+        # Plain rows, not ORM objects: a whole school's pupils, read for an import.
+        table = PupilRow.__table__
+        rows = await self.session.execute(select(table).where(table.c.school_key == school_key))
+        pupils = (Pupil(**row._mapping) for row in rows)
+        return _in_code_point_order(pupils, key=_pupil_order)
 
     async def list_for_classes(self, school_key: str, class_names: list[str]) -> list[Pupil]:
         rows = await self.session.scalars(
@@ -134,6 +136,11 @@ class SqlPupilRepository(_Repository):
         mapping.pupil_to_row(pupil, row)
         self.session.add(row)
 
+    async def save_many(self, pupils: Sequence[Pupil]) -> None:
+        await bulk.before_bulk(self.session)
+        await bulk.upsert(self.session, PupilRow.__table__, [vars(p) for p in pupils])
+        bulk.after_bulk(self.session)
+
 
 class SqlGuardianRepository(_Repository):
     async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
@@ -141,18 +148,63 @@ class SqlGuardianRepository(_Repository):
         return None if row is None else mapping.guardian_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Guardian]:
-        rows = await self.session.scalars(
-            select(GuardianRow).where(GuardianRow.school_key == school_key)
+        # Two queries of plain rows, not ORM objects: a whole school's guardians, for an import.
+        table, links = GuardianRow.__table__, GuardianPupilRow.__table__
+        children: dict[str, list[str]] = {}
+        for guardian_id, pupil_id in await self.session.execute(
+            select(links.c.guardian_id, links.c.pupil_id).where(links.c.school_key == school_key)
+        ):
+            children.setdefault(guardian_id, []).append(pupil_id)
+        rows = await self.session.execute(select(table).where(table.c.school_key == school_key))
+        guardians = (
+            Guardian(
+                school_key=row.school_key,
+                guardian_id=row.guardian_id,
+                name=row.name,
+                language=Language(row.language),
+                phone=row.phone,
+                email=row.email,
+                pupil_ids=tuple(sorted(children.get(row.guardian_id, ()))),
+            )
+            for row in rows
         )
-        return _in_code_point_order(
-            map(mapping.guardian_from_row, rows), key=lambda g: g.guardian_id
-        )
+        return _in_code_point_order(guardians, key=lambda g: g.guardian_id)
 
     async def save(self, guardian: Guardian) -> None:
         key = (guardian.school_key, guardian.guardian_id)
         row = await self.session.get(GuardianRow, key) or GuardianRow(links=[])
         mapping.guardian_to_row(guardian, row)
         self.session.add(row)
+
+    async def save_many(self, guardians: Sequence[Guardian]) -> None:
+        """Upserts the guardians; of their links, deletes the stale and inserts the new ones
+        (as `save` does, so that links that stay are not deleted and inserted again)."""
+        await bulk.before_bulk(self.session)
+        rows = [
+            {
+                "school_key": g.school_key,
+                "guardian_id": g.guardian_id,
+                "name": g.name,
+                "language": g.language.value,
+                "phone": g.phone,
+                "email": g.email,
+            }
+            for g in guardians
+        ]
+        await bulk.upsert(self.session, GuardianRow.__table__, rows)
+        links = GuardianPupilRow.__table__
+        owners = [(g.school_key, g.guardian_id) for g in guardians]
+        stored = {
+            (row["school_key"], row["guardian_id"], row["pupil_id"])
+            for row in await bulk.select_owned(self.session, links, owners, "guardian_id")
+        }
+        wanted = {(g.school_key, g.guardian_id, p) for g in guardians for p in g.pupil_ids}
+        names = ("school_key", "guardian_id", "pupil_id")
+        stale = [dict(zip(names, key, strict=True)) for key in sorted(stored - wanted)]
+        new = [dict(zip(names, key, strict=True)) for key in sorted(wanted - stored)]
+        await bulk.delete_keys(self.session, links, stale)
+        await bulk.insert_rows(self.session, links, new)
+        bulk.after_bulk(self.session)
 
 
 class SqlStaffRepository(_Repository):
@@ -176,11 +228,59 @@ class SqlStaffRepository(_Repository):
         )
         return None if row is None else mapping.staff_from_row(row)
 
+    async def list_by_slack_users(self, slack_user_ids: Collection[str]) -> list[StaffMember]:
+        found: list[StaffMember] = []
+        for batch in batches(sorted(set(slack_user_ids))):
+            rows = await self.session.scalars(
+                select(StaffRow).where(StaffRow.slack_user_id.in_(batch))
+            )
+            found.extend(map(mapping.staff_from_row, rows))
+        return sorted(found, key=lambda s: (s.school_key, s.staff_id))
+
     async def save(self, staff: StaffMember) -> None:
         key = (staff.school_key, staff.staff_id)
         row = await self.session.get(StaffRow, key) or StaffRow(roles=[], classes=[])
         mapping.staff_to_row(staff, row)
         self.session.add(row)
+
+    async def save_many(self, staff: Sequence[StaffMember]) -> None:
+        """Upserts the staff and replaces their roles and classes."""
+        await bulk.before_bulk(self.session)
+        rows = [
+            {
+                "school_key": s.school_key,
+                "staff_id": s.staff_id,
+                "name": s.name,
+                "language": None if s.language is None else s.language.value,
+                "slack_user_id": s.slack_user_id,
+            }
+            for s in staff
+        ]
+        await bulk.upsert(self.session, StaffRow.__table__, rows)
+        owners = [(s.school_key, s.staff_id) for s in staff]
+        roles, classes = StaffRoleRow.__table__, StaffClassRow.__table__
+        await bulk.delete_owned(self.session, roles, owners, "staff_id")
+        await bulk.delete_owned(self.session, classes, owners, "staff_id")
+        member = [{"school_key": s.school_key, "staff_id": s.staff_id} for s in staff]
+        await bulk.insert_rows(
+            self.session,
+            roles,
+            [
+                {**who, "role": role.value}
+                for who, s in zip(member, staff, strict=True)
+                for role in sorted(s.roles)
+            ],
+        )
+        await bulk.insert_rows(
+            self.session,
+            classes,
+            [
+                {**who, "class_name": class_name, "position": position}
+                for who, s in zip(member, staff, strict=True)
+                for position, class_name in enumerate(dict.fromkeys(s.classes))
+            ],
+        )
+        bulk.after_bulk(self.session)
 
 
 class SqlAbsenceReportRepository(_Repository):

@@ -17,6 +17,7 @@ from routine.follow_up import (
     StepOneTopic,
 )
 from routine.roll_call import RollCall, RollCallStatus
+from storage.bulk import INSERTS_BY_DIALECT
 from storage.orm import (
     FollowUpRow,
     GuardianContactRow,
@@ -24,7 +25,7 @@ from storage.orm import (
     SlackEventRow,
     as_utc,
 )
-from storage.repositories import INSERTS_BY_DIALECT, _Repository, delete_where
+from storage.repositories import _Repository, delete_where
 
 
 async def _insert_unless_there(session: AsyncSession, row_type: type, values: dict) -> None:
