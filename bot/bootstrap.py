@@ -5,10 +5,12 @@ Nothing connects at import time; `build()` does, and `App.close()` lets go.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
@@ -17,7 +19,7 @@ from dialogs.flows import all_flows
 from routine.ports import Clock, UnitOfWorkFactory
 from scheduler.clock import SchoolClock, make_job_store
 from scheduler.jobs import JobContext
-from storage.db import make_engine, make_session_factory
+from storage.db import make_engine, make_session_factory, optimize
 from storage.schema import ensure_current
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from bot.http import HttpServer
     from bot.slack.app import SlackChannel
     from bot.telegram.app import TelegramChannel
+
+
+log = logging.getLogger(__name__)
 
 
 class FixedClock:
@@ -52,7 +57,13 @@ class App:
     job_context: JobContext
 
     async def close(self) -> None:
-        await self.db_engine.dispose()
+        try:
+            await optimize(self.db_engine)
+        except (SQLAlchemyError, OSError):
+            # Fresher statistics are a nicety; closing must not fail for want of them.
+            log.warning("could not refresh the database's statistics on closing", exc_info=True)
+        finally:
+            await self.db_engine.dispose()
 
 
 async def build(settings: Settings, *, clock: Clock | None = None) -> App:

@@ -22,12 +22,14 @@ from routine.model import School
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import Clock
 from routine.roster import apply_school, import_roster
-from routine.setup import ChangeSummary
+from routine.setup import ChangeSummary, Progress, no_progress
 from scheduler.clock import local_day, next_run, run_job, runs_on
 from scheduler.jobs import JOBS, Job, JobResult
 from storage import schema
+from storage.db import optimize
 
 DEMO_COUNTRIES = ("se", "no", "dk")
+WAL_FILES = ("-wal", "-shm")
 
 
 async def upgrade_database(settings: Settings) -> str:
@@ -39,17 +41,34 @@ async def database_status(settings: Settings) -> tuple[str | None, str]:
     return await schema.current_revision(settings.database_url), schema.head_revision()
 
 
-async def apply_school_file(settings: Settings, path: Path) -> tuple[str, ChangeSummary]:
+# A file longer than this shows its progress, and refreshes the statistics once written.
+BIG_FILE_LINES = 10_000
+ROSTER_TABLES = ("pupils", "guardians", "guardian_pupils")
+SCHOOL_TABLES = ("classes", "staff", "staff_roles", "staff_classes")
+
+
+async def apply_school_file(
+    settings: Settings, path: Path, *, progress: Progress = no_progress
+) -> tuple[str, ChangeSummary]:
+    """`progress` is told about the writes if the file has more than BIG_FILE_LINES lines."""
+    big = _lines(path) > BIG_FILE_LINES
     spec = parse_school_file(path)
     app = await bootstrap.build(settings)
     try:
         async with app.uow_factory() as uow:
-            return spec.school.key, await apply_school(uow, spec)
+            summary = await apply_school(uow, spec, progress=progress if big else no_progress)
+        if big:
+            await optimize(app.db_engine, SCHOOL_TABLES)
+        return spec.school.key, summary
     finally:
         await app.close()
 
 
-async def import_roster_file(settings: Settings, school_key: str, path: Path) -> ChangeSummary:
+async def import_roster_file(
+    settings: Settings, school_key: str, path: Path, *, progress: Progress = no_progress
+) -> ChangeSummary:
+    """`progress` is told about the writes if the file has more than BIG_FILE_LINES lines."""
+    big = _lines(path) > BIG_FILE_LINES
     app = await bootstrap.build(settings)
     try:
         async with app.uow_factory() as uow:
@@ -57,9 +76,21 @@ async def import_roster_file(settings: Settings, school_key: str, path: Path) ->
                 raise OperatorError(f"no school with the key {school_key!r}")
             classes = [c.name for c in await uow.classes.list_for(school_key)]
             rows = parse_roster_csv(path, classes)
-            return await import_roster(uow, school_key, rows)
+            if big:
+                progress("lines read and checked", len(rows), len(rows))
+            summary = await import_roster(
+                uow, school_key, rows, progress=progress if big else no_progress
+            )
+        if big:
+            await optimize(app.db_engine, ROSTER_TABLES)
+        return summary
     finally:
         await app.close()
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as file:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
 
 
 async def issue_invite_code(
@@ -227,8 +258,10 @@ async def run_demo(
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
 ) -> None:
-    if fresh and database.exists():
-        database.unlink()
+    if fresh:
+        # With the write-ahead log beside it: a stale one must not be replayed into the new file.
+        for stale in (database, *(database.with_name(database.name + s) for s in WAL_FILES)):
+            stale.unlink(missing_ok=True)
     settings = Settings(database_url=f"sqlite+aiosqlite:///{database}")
     await schema.upgrade(settings.database_url)
     for country in DEMO_COUNTRIES:

@@ -66,6 +66,9 @@ class GuardianRepository(Protocol):
     async def save_many(self, guardians: Sequence[Guardian]) -> None:
         """Like `save` for each, in a few bulk statements."""
 
+    async def add_many(self, guardians: Sequence[Guardian]) -> None:
+        """Insert guardians not stored yet, with their links, without reading what is there."""
+
 
 class StaffRepository(Protocol):
     async def get(self, school_key: str, staff_id: str) -> StaffMember | None: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Final, TypeVar
 
 from routine.model import (
@@ -269,23 +270,35 @@ def _conflicts(
     blank_is_unsaid: bool,
 ) -> list[Problem]:
     """Lines that say something else about a person than an earlier line did."""
-    known: dict[tuple[str, str], tuple[object, int]] = {}
+    identify, values_of = attrgetter(id_field), attrgetter(*fields)
+    labels = list(fields.values())
+    # Per person: what their lines said first (blank: not yet, if blank is unsaid), and where.
+    known: dict[str, tuple[tuple[object, ...], list[int]]] = {}
     problems = []
     for row in rows:
-        ident = getattr(row, id_field)
-        for field, label in fields.items():
-            now = getattr(row, field)
-            if blank_is_unsaid and not now:
+        ident, now = identify(row), values_of(row)
+        entry = known.get(ident)
+        if entry is None:
+            known[ident] = (now, [row.line] * len(now))
+            continue
+        before, lines = entry
+        if now == before:
+            continue  # the usual case, checked at once: a roster has 100,000 lines
+        said = list(before)
+        for index, (then, value) in enumerate(zip(before, now, strict=True)):
+            if blank_is_unsaid and not value:
                 continue
-            before, line = known.setdefault((ident, field), (now, row.line))
-            if before != now:
+            if blank_is_unsaid and not then:
+                said[index], lines[index] = value, row.line
+            elif then != value:
                 problems.append(
                     Problem(
-                        f"{kind} {ident} has {label} {str(now)!r} here"
-                        f" but {str(before)!r} on line {line}",
+                        f"{kind} {ident} has {labels[index]} {str(value)!r} here"
+                        f" but {str(then)!r} on line {lines[index]}",
                         row.line,
                     )
                 )
+        known[ident] = (tuple(said), lines)
     return problems
 
 
@@ -357,14 +370,14 @@ async def _apply_guardians(
 ) -> None:
     stored = {g.guardian_id: g for g in await uow.guardians.list_for_school(school_key)}
     listed = _guardians_from_rows(school_key, rows)
-    changed = [
-        guardian
-        for guardian in listed.values()
-        if _record(
-            summary, f"guardian {guardian.guardian_id}", stored.get(guardian.guardian_id), guardian
-        )
-    ]
-    await _write(uow.guardians.save_many, changed, "guardians", progress)
+    new, changed = [], []
+    for guardian in listed.values():
+        found = stored.get(guardian.guardian_id)
+        if _record(summary, f"guardian {guardian.guardian_id}", found, guardian):
+            (changed if found else new).append(guardian)
+    # New ones need no look at links already stored: there are none.
+    await _write(uow.guardians.add_many, new, "new guardians", progress)
+    await _write(uow.guardians.save_many, changed, "changed guardians", progress)
     summary.not_listed.extend(
         f"guardian {g.guardian_id} ({g.name})"
         for g in stored.values()
@@ -373,22 +386,29 @@ async def _apply_guardians(
 
 
 def _guardians_from_rows(school_key: str, rows: Sequence[RosterRow]) -> dict[str, Guardian]:
+    # The checks made sure a guardian's lines agree; phone and email may be on any one of them.
     pupils: dict[str, set[str]] = {}
-    guardians: dict[str, Guardian] = {}
+    first: dict[str, RosterRow] = {}
+    phones: dict[str, str] = {}
+    emails: dict[str, str] = {}
     for row in rows:
         pupils.setdefault(row.guardian_id, set()).add(row.pupil_id)
-        before = guardians.get(row.guardian_id)
-        guardians[row.guardian_id] = Guardian(
+        first.setdefault(row.guardian_id, row)
+        if row.guardian_phone:
+            phones[row.guardian_id] = row.guardian_phone
+        if row.guardian_email:
+            emails[row.guardian_id] = row.guardian_email
+    return {
+        gid: Guardian(
             school_key=school_key,
-            guardian_id=row.guardian_id,
+            guardian_id=gid,
             name=row.guardian_name,
             language=row.guardian_language,
-            phone=row.guardian_phone or (before.phone if before else ""),
-            email=row.guardian_email or (before.email if before else ""),
+            phone=phones.get(gid, ""),
+            email=emails.get(gid, ""),
+            pupil_ids=tuple(sorted(pupils[gid])),
         )
-    return {
-        gid: dataclasses.replace(g, pupil_ids=tuple(sorted(pupils[gid])))
-        for gid, g in guardians.items()
+        for gid, row in first.items()
     }
 
 

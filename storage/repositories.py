@@ -180,18 +180,7 @@ class SqlGuardianRepository(_Repository):
         """Upserts the guardians; of their links, deletes the stale and inserts the new ones
         (as `save` does, so that links that stay are not deleted and inserted again)."""
         await bulk.before_bulk(self.session)
-        rows = [
-            {
-                "school_key": g.school_key,
-                "guardian_id": g.guardian_id,
-                "name": g.name,
-                "language": g.language.value,
-                "phone": g.phone,
-                "email": g.email,
-            }
-            for g in guardians
-        ]
-        await bulk.upsert(self.session, GuardianRow.__table__, rows)
+        await bulk.upsert(self.session, GuardianRow.__table__, _guardian_rows(guardians))
         links = GuardianPupilRow.__table__
         owners = [(g.school_key, g.guardian_id) for g in guardians]
         stored = {
@@ -205,6 +194,32 @@ class SqlGuardianRepository(_Repository):
         await bulk.delete_keys(self.session, links, stale)
         await bulk.insert_rows(self.session, links, new)
         bulk.after_bulk(self.session)
+
+    async def add_many(self, guardians: Sequence[Guardian]) -> None:
+        # New guardians have no links yet: nothing to read, only to insert.
+        await bulk.before_bulk(self.session)
+        await bulk.insert_rows(self.session, GuardianRow.__table__, _guardian_rows(guardians))
+        links = [
+            {"school_key": g.school_key, "guardian_id": g.guardian_id, "pupil_id": pupil_id}
+            for g in guardians
+            for pupil_id in sorted(set(g.pupil_ids))
+        ]
+        await bulk.insert_rows(self.session, GuardianPupilRow.__table__, links)
+        bulk.after_bulk(self.session)
+
+
+def _guardian_rows(guardians: Sequence[Guardian]) -> list[dict[str, object]]:
+    return [
+        {
+            "school_key": g.school_key,
+            "guardian_id": g.guardian_id,
+            "name": g.name,
+            "language": g.language.value,
+            "phone": g.phone,
+            "email": g.email,
+        }
+        for g in guardians
+    ]
 
 
 class SqlStaffRepository(_Repository):

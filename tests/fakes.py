@@ -146,6 +146,12 @@ class FakeGuardians(_Repo):
         for guardian in guardians:
             await self.save(guardian)
 
+    async def add_many(self, guardians: Sequence[Guardian]) -> None:
+        for guardian in guardians:
+            if (guardian.school_key, guardian.guardian_id) in self.store.guardians:
+                raise KeyError(f"guardian {guardian.guardian_id} is already stored")
+            await self.save(guardian)
+
 
 class FakeStaff(_Repo):
     async def get(self, school_key: str, staff_id: str) -> StaffMember | None:

@@ -142,3 +142,15 @@ async def test_the_outbox_is_counted_by_status_and_platform(store: UnitOfWorkFac
         (DeliveryStatus.PENDING, "telegram"): 2,
         (DeliveryStatus.PENDING, "slack"): 1,
     }
+
+
+async def test_new_guardians_are_added_in_bulk_with_their_links(store: UnitOfWorkFactory) -> None:
+    new = [
+        Guardian(EKBACKA.key, f"n{i:04}", f"Förälder {i}", Language.SV, pupil_ids=("p2", "p1"))
+        for i in range(2100)
+    ]
+    await committed(store, lambda u: u.guardians.add_many(new))
+
+    listed = await read(store, lambda u: u.guardians.list_for_school(EKBACKA.key))
+    assert listed[-1] == dataclasses.replace(new[-1], pupil_ids=("p1", "p2"))
+    assert len(listed) == 2 + 2100
