@@ -31,7 +31,7 @@ from bench import data
 from bot import operator
 from bot.settings import Settings
 from storage import schema
-from storage.db import SQLITE_PRAGMAS
+from storage.db import SQLITE_PRAGMAS, make_engine
 
 FULL_LINES = 100_000
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -77,7 +77,7 @@ def sqlite_floor(path: Path, rows: dict[str, list[dict[str, object]]]) -> float:
 
 
 async def postgresql_floor(url: str, rows: dict[str, list[dict[str, object]]]) -> float:
-    engine = create_async_engine(url)
+    engine = make_engine(url)  # which understands the URL's search_path
     try:
         async with engine.begin() as connection:
             metadata = MetaData()
@@ -94,35 +94,50 @@ async def postgresql_floor(url: str, rows: dict[str, list[dict[str, object]]]) -
         await engine.dispose()
 
 
-async def fresh_postgresql_schema(server_url: str, name: str) -> str:
-    """A new, empty schema on the server, and the URL that works in it."""
+async def on_server(server_url: str, *statements: str) -> None:
     engine = create_async_engine(server_url)
     try:
         async with engine.begin() as connection:
-            await connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-            await connection.exec_driver_sql(f"CREATE SCHEMA {name}")
+            for statement in statements:
+                await connection.exec_driver_sql(statement)
     finally:
         await engine.dispose()
+
+
+def in_schema(server_url: str, name: str) -> str:
     separator = "&" if "?" in server_url else "?"
     return f"{server_url}{separator}options=-csearch_path%3D{name}"
 
 
-async def bench_backend(backend: str, lines: int, folder: Path, postgres_url: str) -> dict:
+async def bench_sqlite(lines: int, folder: Path) -> dict:
+    real, floor = folder / "real.db", folder / "floor.db"
+    return await bench_backend(
+        "sqlite", lines, folder, f"sqlite+aiosqlite:///{real}", f"sqlite+aiosqlite:///{floor}"
+    )
+
+
+async def bench_postgresql(lines: int, folder: Path, server_url: str) -> dict:
+    # Two schemas of their own on the server, dropped afterwards.
+    schemas = [f"narvaro_bench_{what}_{os.getpid()}" for what in ("real", "floor")]
+    await on_server(server_url, *(f"CREATE SCHEMA {name}" for name in schemas))
+    try:
+        urls = [in_schema(server_url, name) for name in schemas]
+        return await bench_backend("postgresql", lines, folder, *urls)
+    finally:
+        await on_server(server_url, *(f"DROP SCHEMA {name} CASCADE" for name in schemas))
+
+
+async def bench_backend(
+    backend: str, lines: int, folder: Path, real_url: str, floor_url: str
+) -> dict:
     roster = data.roster_file(folder / "roster.csv", lines)
     rows = data.roster_rows(lines)
-    if backend == "sqlite":
-        real, floor_path = folder / "real.db", folder / "floor.db"
-        real_url, floor_url = f"sqlite+aiosqlite:///{real}", f"sqlite+aiosqlite:///{floor_path}"
-    else:
-        pid = os.getpid()
-        real_url = await fresh_postgresql_schema(postgres_url, f"bench_real_{pid}")
-        floor_url = await fresh_postgresql_schema(postgres_url, f"bench_floor_{pid}")
     await prepared(real_url, folder, lines)
     await prepared(floor_url, folder, lines)
     seconds = await time_import(real_url, roster)
     memory = peak_memory_mb()
     if backend == "sqlite":
-        floor = sqlite_floor(floor_path, rows)
+        floor = sqlite_floor(Path(floor_url.removeprefix("sqlite+aiosqlite:///")), rows)
     else:
         floor = await postgresql_floor(floor_url, rows)
     return {
@@ -144,14 +159,18 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("NARVARO_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="the server to bench on; a schema of its own is made (and left) there",
+        help="the server to bench on, in schemas of its own (dropped afterwards)",
     )
     args = parser.parse_args(argv)
     lines = max(10, round(FULL_LINES * args.scale))
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
         with tempfile.TemporaryDirectory(prefix="narvaro-bench-") as folder:
-            result = await bench_backend(backend, lines, Path(folder), args.postgres_url)
+            result = await (
+                bench_sqlite(lines, Path(folder))
+                if backend == "sqlite"
+                else bench_postgresql(lines, Path(folder), args.postgres_url)
+            )
         print(json.dumps(result), flush=True)
 
 

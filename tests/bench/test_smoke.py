@@ -1,0 +1,59 @@
+"""Each benchmark at 1 % scale, as CI runs it: it must run and print its JSON lines. No timing
+is asserted here (tests/bot/test_bulk_import.py holds the one that is)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {
+    "bench",
+    "what",
+    "backend",
+    "rows",
+    "seconds",
+    "floor_seconds",
+    "ratio",
+    "peak_memory_mb",
+}
+
+
+def run_bench(module: str, *args: str) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--scale", "0.01", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bench_backend(request: pytest.FixtureRequest) -> list[str]:
+    if request.param == "sqlite":
+        return ["--backend", "sqlite"]
+    server = request.getfixturevalue("postgres_server")
+    return ["--backend", "postgresql", "--postgres-url", server]
+
+
+def test_the_import_bench_prints_one_json_line_per_result(bench_backend: list[str]) -> None:
+    results = run_bench("bench.imports", *bench_backend)
+
+    assert len(results) == 1
+    (result,) = results
+    assert set(result) == KEYS
+    assert (result["bench"], result["what"], result["backend"], result["rows"]) == (
+        "imports",
+        "roster",
+        bench_backend[1],
+        1000,
+    )
+    assert result["seconds"] > 0 and result["floor_seconds"] > 0 and result["peak_memory_mb"] > 0
