@@ -58,7 +58,7 @@ async def run(
     telegram = bootstrap.telegram_channel(app)
     slack = bootstrap.slack_channel(app)
     needs_http = (telegram is not None and telegram.uses_webhook) or slack is not None
-    http = bootstrap.http_server(settings) if needs_http else None
+    http = bootstrap.http_server(settings, app) if needs_http else None
     senders = dict(senders or {})
     if telegram is not None:
         senders.setdefault("telegram", telegram.sender)
@@ -75,6 +75,7 @@ async def run(
         app.clock,
         worker=worker_name(),
         on_unreachable=chat_unreachable,
+        metrics=app.metrics,
     )
     try:
         # Everything started is stopped in reverse order, even if a later start fails.
