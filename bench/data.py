@@ -25,11 +25,20 @@ def class_names(pupils: int) -> list[str]:
     return ["7A", "7B", *(f"K{number:05}" for number in range(extra))]
 
 
-def school_file(path: Path, pupils: int) -> Path:
-    """The Swedish demo school file, with enough classes for `pupils`."""
+def school_file(path: Path, pupils: int, *, mentors: bool = False) -> Path:
+    """The Swedish demo school file, with enough classes for `pupils`; with `mentors`, a
+    mentor with a Slack id for each class beyond the demo's."""
     text = demo_file("se.toml").read_text(encoding="utf-8")
-    listed = ", ".join(f'"{name}"' for name in class_names(pupils))
-    path.write_text(re.sub(r"(?m)^classes = .*$", f"classes = [{listed}]", text, count=1))
+    names = class_names(pupils)
+    listed = ", ".join(f'"{name}"' for name in names)
+    text = re.sub(r"(?m)^classes = .*$", f"classes = [{listed}]", text, count=1)
+    if mentors:
+        text += "".join(
+            f'\n[[staff]]\nid = "M{number:05}"\nname = "Mentor {number}"\n'
+            f'slack_user_id = "UM{number:07}"\nroles = ["mentor"]\nclasses = ["{name}"]\n'
+            for number, name in enumerate(names[2:])
+        )
+    path.write_text(text, encoding="utf-8")
     return path
 
 
