@@ -26,7 +26,6 @@ from routine.model import (
     Conversation,
     Guardian,
     InviteCode,
-    Language,
     Pupil,
     ReportStatus,
     School,
@@ -34,7 +33,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import bulk, mapping
+from storage import mapping, people_bulk
 from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
@@ -46,13 +45,10 @@ from storage.orm import (
     ContactRequestRow,
     ConversationRow,
     GuardianConcernRow,
-    GuardianPupilRow,
     GuardianRow,
     InviteCodeRow,
     PupilRow,
     SchoolRow,
-    StaffClassRow,
-    StaffRoleRow,
     StaffRow,
     as_utc,
 )
@@ -101,10 +97,7 @@ class SqlClassRepository(_Repository):
             self.session.add(ClassRow(school_key=school_class.school_key, name=school_class.name))
 
     async def save_many(self, classes: Sequence[SchoolClass]) -> None:
-        await bulk.before_bulk(self.session)
-        rows = [{"school_key": c.school_key, "name": c.name} for c in classes]
-        await bulk.upsert(self.session, ClassRow.__table__, rows)
-        bulk.after_bulk(self.session)
+        await people_bulk.save_classes(self.session, classes)
 
 
 def _pupil_order(pupil: Pupil) -> tuple[str, str, str]:
@@ -117,10 +110,7 @@ class SqlPupilRepository(_Repository):
         return None if row is None else mapping.pupil_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Pupil]:
-        # Plain rows, not ORM objects: a whole school's pupils, read for an import.
-        table = PupilRow.__table__
-        rows = await self.session.execute(select(table).where(table.c.school_key == school_key))
-        pupils = (Pupil(**row._mapping) for row in rows)
+        pupils = await people_bulk.list_pupils(self.session, school_key)
         return _in_code_point_order(pupils, key=_pupil_order)
 
     async def list_for_classes(self, school_key: str, class_names: list[str]) -> list[Pupil]:
@@ -137,9 +127,7 @@ class SqlPupilRepository(_Repository):
         self.session.add(row)
 
     async def save_many(self, pupils: Sequence[Pupil]) -> None:
-        await bulk.before_bulk(self.session)
-        await bulk.upsert(self.session, PupilRow.__table__, [vars(p) for p in pupils])
-        bulk.after_bulk(self.session)
+        await people_bulk.save_pupils(self.session, pupils)
 
 
 class SqlGuardianRepository(_Repository):
@@ -148,26 +136,7 @@ class SqlGuardianRepository(_Repository):
         return None if row is None else mapping.guardian_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Guardian]:
-        # Two queries of plain rows, not ORM objects: a whole school's guardians, for an import.
-        table, links = GuardianRow.__table__, GuardianPupilRow.__table__
-        children: dict[str, list[str]] = {}
-        for guardian_id, pupil_id in await self.session.execute(
-            select(links.c.guardian_id, links.c.pupil_id).where(links.c.school_key == school_key)
-        ):
-            children.setdefault(guardian_id, []).append(pupil_id)
-        rows = await self.session.execute(select(table).where(table.c.school_key == school_key))
-        guardians = (
-            Guardian(
-                school_key=row.school_key,
-                guardian_id=row.guardian_id,
-                name=row.name,
-                language=Language(row.language),
-                phone=row.phone,
-                email=row.email,
-                pupil_ids=tuple(sorted(children.get(row.guardian_id, ()))),
-            )
-            for row in rows
-        )
+        guardians = await people_bulk.list_guardians(self.session, school_key)
         return _in_code_point_order(guardians, key=lambda g: g.guardian_id)
 
     async def save(self, guardian: Guardian) -> None:
@@ -177,49 +146,10 @@ class SqlGuardianRepository(_Repository):
         self.session.add(row)
 
     async def save_many(self, guardians: Sequence[Guardian]) -> None:
-        """Upserts the guardians; of their links, deletes the stale and inserts the new ones
-        (as `save` does, so that links that stay are not deleted and inserted again)."""
-        await bulk.before_bulk(self.session)
-        await bulk.upsert(self.session, GuardianRow.__table__, _guardian_rows(guardians))
-        links = GuardianPupilRow.__table__
-        owners = [(g.school_key, g.guardian_id) for g in guardians]
-        stored = {
-            (row["school_key"], row["guardian_id"], row["pupil_id"])
-            for row in await bulk.select_owned(self.session, links, owners, "guardian_id")
-        }
-        wanted = {(g.school_key, g.guardian_id, p) for g in guardians for p in g.pupil_ids}
-        names = ("school_key", "guardian_id", "pupil_id")
-        stale = [dict(zip(names, key, strict=True)) for key in sorted(stored - wanted)]
-        new = [dict(zip(names, key, strict=True)) for key in sorted(wanted - stored)]
-        await bulk.delete_keys(self.session, links, stale)
-        await bulk.insert_rows(self.session, links, new)
-        bulk.after_bulk(self.session)
+        await people_bulk.save_guardians(self.session, guardians)
 
     async def add_many(self, guardians: Sequence[Guardian]) -> None:
-        # New guardians have no links yet: nothing to read, only to insert.
-        await bulk.before_bulk(self.session)
-        await bulk.insert_rows(self.session, GuardianRow.__table__, _guardian_rows(guardians))
-        links = [
-            {"school_key": g.school_key, "guardian_id": g.guardian_id, "pupil_id": pupil_id}
-            for g in guardians
-            for pupil_id in sorted(set(g.pupil_ids))
-        ]
-        await bulk.insert_rows(self.session, GuardianPupilRow.__table__, links)
-        bulk.after_bulk(self.session)
-
-
-def _guardian_rows(guardians: Sequence[Guardian]) -> list[dict[str, object]]:
-    return [
-        {
-            "school_key": g.school_key,
-            "guardian_id": g.guardian_id,
-            "name": g.name,
-            "language": g.language.value,
-            "phone": g.phone,
-            "email": g.email,
-        }
-        for g in guardians
-    ]
+        await people_bulk.add_guardians(self.session, guardians)
 
 
 class SqlStaffRepository(_Repository):
@@ -259,43 +189,7 @@ class SqlStaffRepository(_Repository):
         self.session.add(row)
 
     async def save_many(self, staff: Sequence[StaffMember]) -> None:
-        """Upserts the staff and replaces their roles and classes."""
-        await bulk.before_bulk(self.session)
-        rows = [
-            {
-                "school_key": s.school_key,
-                "staff_id": s.staff_id,
-                "name": s.name,
-                "language": None if s.language is None else s.language.value,
-                "slack_user_id": s.slack_user_id,
-            }
-            for s in staff
-        ]
-        await bulk.upsert(self.session, StaffRow.__table__, rows)
-        owners = [(s.school_key, s.staff_id) for s in staff]
-        roles, classes = StaffRoleRow.__table__, StaffClassRow.__table__
-        await bulk.delete_owned(self.session, roles, owners, "staff_id")
-        await bulk.delete_owned(self.session, classes, owners, "staff_id")
-        member = [{"school_key": s.school_key, "staff_id": s.staff_id} for s in staff]
-        await bulk.insert_rows(
-            self.session,
-            roles,
-            [
-                {**who, "role": role.value}
-                for who, s in zip(member, staff, strict=True)
-                for role in sorted(s.roles)
-            ],
-        )
-        await bulk.insert_rows(
-            self.session,
-            classes,
-            [
-                {**who, "class_name": class_name, "position": position}
-                for who, s in zip(member, staff, strict=True)
-                for position, class_name in enumerate(dict.fromkeys(s.classes))
-            ],
-        )
-        bulk.after_bulk(self.session)
+        await people_bulk.save_staff(self.session, staff)
 
 
 class SqlAbsenceReportRepository(_Repository):
