@@ -111,6 +111,7 @@ async def test_a_school_with_2000_classes_and_mentors_is_applied_in_a_few_statem
     await operator.schema.upgrade(database_url)
     school = data.school_file(tmp_path / "school.toml", 50_000, mentors=True)
     settings = Settings(database_url=database_url)
+    shown: list[tuple[str, int, int]] = []
     count = 0
 
     def counted(*_args: object) -> None:
@@ -119,7 +120,9 @@ async def test_a_school_with_2000_classes_and_mentors_is_applied_in_a_few_statem
 
     event.listen(Engine, "before_cursor_execute", counted)
     try:
-        _key, first = await operator.apply_school_file(settings, school)
+        _key, first = await operator.apply_school_file(
+            settings, school, progress=lambda *told: shown.append(told)
+        )
         first_count, count = count, 0
         _key, again = await operator.apply_school_file(settings, school)
     finally:
@@ -128,5 +131,7 @@ async def test_a_school_with_2000_classes_and_mentors_is_applied_in_a_few_statem
     # 2,000 classes, 5 + 1,998 staff, 6 absence codes: 1 + 2,000 + 2,003 + 6 records.
     assert (len(first.created), first.updated, first.unchanged) == (4_010, [], 0)
     assert (again.created, again.updated, again.unchanged) == ([], [], 4_004)
+    # The file has over 10,000 lines: its progress is shown.
+    assert shown[-2:] == [("staff", 2000, 2003), ("staff", 2003, 2003)]
     # Row by row would be thousands; these include opening the database and checking its schema.
     assert (first_count < 100, count < 100) == (True, True), (first_count, count)
