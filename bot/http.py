@@ -10,8 +10,10 @@ import logging
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import OperatorError
+from routine.outbox import DeliveryStatus
 from routine.ports import UnitOfWorkFactory
 from scheduler.metrics import CONTENT_TYPE_LATEST, Metrics
 
@@ -63,8 +65,14 @@ def metrics_handler(metrics: Metrics, uow_factory: UnitOfWorkFactory) -> Handler
     """`GET /metrics`: Prometheus's text format, with the outbox counted by one grouped query."""
 
     async def serve_metrics(_request: web.Request) -> web.Response:
-        async with uow_factory() as uow:
-            outbox = await uow.outbox.counts()
+        outbox: dict[tuple[DeliveryStatus, str], int] | None
+        try:
+            async with uow_factory() as uow:
+                outbox = await uow.outbox.counts()
+        except (SQLAlchemyError, OSError):
+            # The process's own metrics are still worth having, the database's absence too.
+            log.warning("could not count the outbox for /metrics", exc_info=True)
+            outbox = None
         return web.Response(
             body=metrics.exposition(outbox), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )

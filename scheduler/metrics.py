@@ -80,8 +80,12 @@ class Metrics:
         self.updates.labels(platform).inc()
         self.update_seconds.labels(platform).observe(seconds)
 
-    def exposition(self, outbox: Mapping[tuple[DeliveryStatus, str], int]) -> bytes:
-        """The text format, with the outbox counted just now (`OutboxRepository.counts`)."""
+    def exposition(self, outbox: Mapping[tuple[DeliveryStatus, str], int] | None) -> bytes:
+        """The text format, with the outbox counted just now (`OutboxRepository.counts`); None
+        if it could not be counted, which leaves the gauge out rather than show old counts."""
+        if outbox is None:
+            self.outbox_messages.clear()
+            return generate_latest(self.registry)
         self._platforms.update(platform for _status, platform in outbox)
         for platform in sorted(self._platforms):
             for status in DeliveryStatus:

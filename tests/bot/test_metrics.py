@@ -8,13 +8,16 @@ from datetime import date, time
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.exc import OperationalError
 
 from bot import bootstrap
+from bot.http import HttpServer, metrics_handler
 from bot.settings import Settings
-from routine.outbox import DeliveryResult
+from routine.outbox import DeliveryResult, DeliveryStatus
 from scheduler.clock import run_job
 from scheduler.dispatcher import Dispatcher, RateLimit
 from scheduler.jobs import JOBS, Job, JobContext, JobResult
+from scheduler.metrics import Metrics
 from tests.scheduler.support import SCHOOL, FakeTime, RecordingSender, fill_outbox, message
 
 FAST = RateLimit(per_second=1000, per_recipient_interval=0)
@@ -106,3 +109,33 @@ async def test_each_app_counts_on_its_own_registry(migrated_sqlite_url: str) -> 
     finally:
         await first.close()
         await second.close()
+
+
+class DatabaseAway:
+    """A unit-of-work factory whose database does not answer."""
+
+    def __call__(self) -> DatabaseAway:
+        return self
+
+    async def __aenter__(self) -> DatabaseAway:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+async def test_without_the_database_the_process_metrics_are_still_served() -> None:
+    metrics = Metrics()
+    metrics.exposition({(DeliveryStatus.PENDING, "slack"): 3})  # an earlier scrape
+    metrics.update_handled("slack", 0.2)
+    http = HttpServer("127.0.0.1", 0)
+    http.add_route("GET", bootstrap.METRICS_PATH, metrics_handler(metrics, DatabaseAway()))
+    await http.start()
+    try:
+        samples = await scrape(f"http://127.0.0.1:{http.port}/metrics")
+    finally:
+        await http.stop()
+
+    assert samples[("narvaro_updates_total", (("platform", "slack"),))] == 1
+    # No stale outbox counts: the gauge is left out until the database answers again.
+    assert not [name for name, _labels in samples if name == "narvaro_outbox_messages"]
