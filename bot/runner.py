@@ -2,9 +2,10 @@
 channels that are configured (Telegram, Slack), in one process, until SIGTERM or SIGINT.
 
 Telegram receives updates by long polling, or by webhook on the HTTP server (which also answers
-`/healthz`). Slack posts its events to the same HTTP server, so it runs whenever Slack is on;
-in Socket Mode Slack's events come over a WebSocket the process opens instead, and the HTTP
-server is there for `/healthz`.
+`/healthz` and serves the Prometheus metrics at `/metrics`). Slack posts its events to the same
+HTTP server, so it runs whenever Slack is on; in Socket Mode Slack's events come over a
+WebSocket the process opens instead, and the HTTP server is there for `/healthz` and
+`/metrics`.
 Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
 send, finish the updates already received, then the clock, then the database.
 
