@@ -222,6 +222,7 @@ async def main(argv: list[str]) -> None:
     parser.add_argument("--schools", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="with --backend postgresql")
     args = parser.parse_args(argv)
     for pupils in args.pupils:
         size = max(CLASS_SIZE, int(pupils * args.scale))
@@ -230,18 +231,19 @@ async def main(argv: list[str]) -> None:
                 url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
             else:
                 schema = f"bench_{secrets.token_hex(4)}"
-                url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-                await _postgres_schema(schema, create=True)
+                separator = "&" if "?" in args.postgres_url else "?"
+                url = f"{args.postgres_url}{separator}options=-csearch_path%3D{schema}"
+                await _postgres_schema(args.postgres_url, schema, create=True)
             try:
                 for result in await run_size(url, args.backend, size, args.schools):
                     print(json.dumps(result), flush=True)
             finally:
                 if args.backend == "postgresql":
-                    await _postgres_schema(schema, create=False)
+                    await _postgres_schema(args.postgres_url, schema, create=False)
 
 
-async def _postgres_schema(schema: str, *, create: bool) -> None:
-    engine = make_engine(POSTGRES_URL)
+async def _postgres_schema(server: str, schema: str, *, create: bool) -> None:
+    engine = make_engine(server)
     async with engine.begin() as connection:
         statement = f"CREATE SCHEMA {schema}" if create else f"DROP SCHEMA {schema} CASCADE"
         await connection.execute(text(statement))

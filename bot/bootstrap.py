@@ -5,10 +5,13 @@ Nothing connects at import time; `build()` does, and `App.close()` lets go.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from prometheus_client import CollectorRegistry
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
@@ -17,7 +20,8 @@ from dialogs.flows import all_flows
 from routine.ports import Clock, UnitOfWorkFactory
 from scheduler.clock import SchoolClock, make_job_store
 from scheduler.jobs import JobContext
-from storage.db import make_engine, make_session_factory
+from scheduler.metrics import Metrics
+from storage.db import make_engine, make_session_factory, optimize
 from storage.schema import ensure_current
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
@@ -25,6 +29,11 @@ if TYPE_CHECKING:
     from bot.http import HttpServer
     from bot.slack.app import SlackChannel
     from bot.telegram.app import TelegramChannel
+
+
+log = logging.getLogger(__name__)
+
+METRICS_PATH = "/metrics"
 
 
 class FixedClock:
@@ -50,9 +59,17 @@ class App:
     clock: Clock
     dialogs: Engine
     job_context: JobContext
+    # Its own registry: two apps (or tests) in one process never count into each other.
+    metrics: Metrics
 
     async def close(self) -> None:
-        await self.db_engine.dispose()
+        try:
+            await optimize(self.db_engine)
+        except (SQLAlchemyError, OSError):
+            # Fresher statistics are a nicety; closing must not fail for want of them.
+            log.warning("could not refresh the database's statistics on closing", exc_info=True)
+        finally:
+            await self.db_engine.dispose()
 
 
 async def build(settings: Settings, *, clock: Clock | None = None) -> App:
@@ -62,8 +79,9 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> App:
     uow_factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(db_engine))
     clock = clock or (FixedClock(settings.fixed_time) if settings.fixed_time else SystemClock())
     dialogs = Engine(uow_factory=uow_factory, flows=all_flows(), clock=clock)
-    job_context = JobContext(uow_factory=uow_factory, clock=clock)
-    return App(settings, db_engine, uow_factory, clock, dialogs, job_context)
+    metrics = Metrics(CollectorRegistry())
+    job_context = JobContext(uow_factory=uow_factory, clock=clock, metrics=metrics)
+    return App(settings, db_engine, uow_factory, clock, dialogs, job_context, metrics)
 
 
 def school_clock(app: App) -> SchoolClock:
@@ -98,6 +116,7 @@ def telegram_channel(app: App) -> TelegramChannel | None:
         api_url=settings.telegram_api_url,
         webhook_url=settings.telegram_webhook_url,
         webhook_secret=settings.telegram_webhook_secret.get_secret_value(),
+        metrics=app.metrics,
     )
 
 
@@ -125,10 +144,14 @@ def slack_channel(app: App) -> SlackChannel | None:
         app_token=settings.slack_app_token.get_secret_value(),
         # In the database, so that a retry reaching another process is not handled again.
         once=OncePerEvent(app.uow_factory, app.clock),
+        metrics=app.metrics,
     )
 
 
-def http_server(settings: Settings) -> HttpServer:
-    from bot.http import HttpServer
+def http_server(settings: Settings, app: App) -> HttpServer:
+    """The HTTP server, which also serves the app's metrics at `/metrics`."""
+    from bot.http import HttpServer, metrics_handler
 
-    return HttpServer(settings.http_host, settings.http_port)
+    server = HttpServer(settings.http_host, settings.http_port)
+    server.add_route("GET", METRICS_PATH, metrics_handler(app.metrics, app.uow_factory))
+    return server

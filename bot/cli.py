@@ -143,10 +143,17 @@ def school() -> None:
 async def school_apply(file: Path) -> None:
     """Create or update a school from FILE.toml. Applying the same file twice changes nothing."""
     try:
-        key, summary = await operator.apply_school_file(load_settings(), file)
+        key, summary = await operator.apply_school_file(
+            load_settings(), file, progress=show_progress
+        )
     except InvalidInput as invalid:
         fail_with_problems(file, invalid)
     click.echo(f"School {key}: {operator.describe_summary(summary, noun='record')}")
+
+
+def show_progress(what: str, done: int, total: int) -> None:
+    # On stderr, so that the summary on stdout stays the command's one answer.
+    click.echo(f"{what}: {done} of {total}", err=True)
 
 
 @main.group()
@@ -161,7 +168,9 @@ def roster() -> None:
 async def roster_import(school_key: str, file: Path) -> None:
     """Import FILE.csv: one row per pupil–guardian pair. Re-importing changes nothing."""
     try:
-        summary = await operator.import_roster_file(load_settings(), school_key, file)
+        summary = await operator.import_roster_file(
+            load_settings(), school_key, file, progress=show_progress
+        )
     except InvalidInput as invalid:
         fail_with_problems(file, invalid)
     click.echo(f"Roster for {school_key}: {operator.describe_summary(summary, noun='record')}")

@@ -1,4 +1,4 @@
-"""The service's one HTTP server: Telegram's webhook, `/healthz`, and later Slack's events.
+"""The service's one HTTP server: Telegram's webhook, Slack's events, `/healthz`, `/metrics`.
 
 Channels add their routes before `start()`; aiohttp freezes the routes once it serves. Nothing
 listens until `start()`, and `stop()` closes the port and waits for requests in progress.
@@ -10,8 +10,12 @@ import logging
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import OperatorError
+from routine.outbox import DeliveryStatus
+from routine.ports import UnitOfWorkFactory
+from scheduler.metrics import CONTENT_TYPE_LATEST, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,25 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def metrics_handler(metrics: Metrics, uow_factory: UnitOfWorkFactory) -> Handler:
+    """`GET /metrics`: Prometheus's text format, with the outbox counted by one grouped query."""
+
+    async def serve_metrics(_request: web.Request) -> web.Response:
+        outbox: dict[tuple[DeliveryStatus, str], int] | None
+        try:
+            async with uow_factory() as uow:
+                outbox = await uow.outbox.counts()
+        except (SQLAlchemyError, OSError):
+            # The process's own metrics are still worth having, the database's absence too.
+            log.warning("could not count the outbox for /metrics", exc_info=True)
+            outbox = None
+        return web.Response(
+            body=metrics.exposition(outbox), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
+    return serve_metrics
 
 
 async def healthz(_request: web.Request) -> web.Response:

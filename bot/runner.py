@@ -2,9 +2,10 @@
 channels that are configured (Telegram, Slack), in one process, until SIGTERM or SIGINT.
 
 Telegram receives updates by long polling, or by webhook on the HTTP server (which also answers
-`/healthz`). Slack posts its events to the same HTTP server, so it runs whenever Slack is on;
-in Socket Mode Slack's events come over a WebSocket the process opens instead, and the HTTP
-server is there for `/healthz`.
+`/healthz` and serves the Prometheus metrics at `/metrics`). Slack posts its events to the same
+HTTP server, so it runs whenever Slack is on; in Socket Mode Slack's events come over a
+WebSocket the process opens instead, and the HTTP server is there for `/healthz` and
+`/metrics`.
 Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
 send, finish the updates already received, then the clock, then the database.
 
@@ -58,7 +59,7 @@ async def run(
     telegram = bootstrap.telegram_channel(app)
     slack = bootstrap.slack_channel(app)
     needs_http = (telegram is not None and telegram.uses_webhook) or slack is not None
-    http = bootstrap.http_server(settings) if needs_http else None
+    http = bootstrap.http_server(settings, app) if needs_http else None
     senders = dict(senders or {})
     if telegram is not None:
         senders.setdefault("telegram", telegram.sender)
@@ -75,6 +76,7 @@ async def run(
         app.clock,
         worker=worker_name(),
         on_unreachable=chat_unreachable,
+        metrics=app.metrics,
     )
     try:
         # Everything started is stopped in reverse order, even if a later start fails.

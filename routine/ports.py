@@ -44,6 +44,8 @@ class SchoolRepository(Protocol):
 class ClassRepository(Protocol):
     async def list_for(self, school_key: str) -> list[SchoolClass]: ...
     async def save(self, school_class: SchoolClass) -> None: ...
+    async def save_many(self, classes: Sequence[SchoolClass]) -> None:
+        """Like `save` for each, in a few bulk statements."""
 
 
 class PupilRepository(Protocol):
@@ -51,6 +53,8 @@ class PupilRepository(Protocol):
     async def list_for_school(self, school_key: str) -> list[Pupil]: ...
     async def list_for_classes(self, school_key: str, class_names: list[str]) -> list[Pupil]: ...
     async def save(self, pupil: Pupil) -> None: ...
+    async def save_many(self, pupils: Sequence[Pupil]) -> None:
+        """Like `save` for each, in a few bulk statements."""
 
 
 class GuardianRepository(Protocol):
@@ -59,12 +63,23 @@ class GuardianRepository(Protocol):
     async def save(self, guardian: Guardian) -> None:
         """Insert or update, including the set of linked pupils (`pupil_ids`)."""
 
+    async def save_many(self, guardians: Sequence[Guardian]) -> None:
+        """Like `save` for each, in a few bulk statements."""
+
+    async def add_many(self, guardians: Sequence[Guardian]) -> None:
+        """Insert guardians not stored yet, with their links, without reading what is there."""
+
 
 class StaffRepository(Protocol):
     async def get(self, school_key: str, staff_id: str) -> StaffMember | None: ...
     async def list_for_school(self, school_key: str) -> list[StaffMember]: ...
     async def find_by_slack_user(self, slack_user_id: str) -> StaffMember | None: ...
+    async def list_by_slack_users(self, slack_user_ids: Collection[str]) -> list[StaffMember]:
+        """Every staff member, at any school, with one of these Slack user ids."""
+
     async def save(self, staff: StaffMember) -> None: ...
+    async def save_many(self, staff: Sequence[StaffMember]) -> None:
+        """Like `save` for each, in a few bulk statements."""
 
 
 class AbsenceReportRepository(Protocol):
@@ -194,6 +209,9 @@ class OutboxRepository(Protocol):
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
     ) -> list[OutboxMessage]: ...
+
+    async def counts(self) -> dict[tuple[DeliveryStatus, str], int]:
+        """How many messages there are by status and platform, counted by the database."""
 
     async def delete_created_before(self, school_key: str, moment: datetime) -> int:
         """Delete the school's messages (any status) created before `moment`; how many."""

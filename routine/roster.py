@@ -9,8 +9,9 @@ a missing line is as likely a mistake in an export as a pupil who moved away.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
-from typing import Final
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from operator import attrgetter
+from typing import Final, TypeVar
 
 from routine.model import (
     AbsenceCode,
@@ -22,7 +23,20 @@ from routine.model import (
     StaffMember,
 )
 from routine.ports import UnitOfWork
-from routine.setup import ChangeSummary, InvalidInput, Problem, RosterRow, SchoolSpec
+from routine.setup import (
+    ChangeSummary,
+    InvalidInput,
+    Problem,
+    Progress,
+    RosterRow,
+    SchoolSpec,
+    no_progress,
+)
+
+T = TypeVar("T")
+
+# Rows handed to a repository's `save_many` at a time: progress is told after each.
+WRITE_BATCH = 2000
 
 
 def _code(code: str, label: str, *, valid: bool, late: bool = False) -> AbsenceCode:
@@ -77,18 +91,21 @@ def default_absence_codes(school: School) -> list[AbsenceCode]:
 # --- The school file -------------------------------------------------------------------------
 
 
-async def apply_school(uow: UnitOfWork, spec: SchoolSpec) -> ChangeSummary:
+async def apply_school(
+    uow: UnitOfWork, spec: SchoolSpec, *, progress: Progress = no_progress
+) -> ChangeSummary:
     """Create or update the school, its classes and staff as the school file says. Commits.
 
     Takes an open unit of work. Seeds the country's default absence codes when the school has
-    none yet, so that a school's own codes are never overwritten.
+    none yet, so that a school's own codes are never overwritten. Reads what is stored with a
+    few queries, decides in memory, and writes what changed in bulk.
     """
     _raise_if_any(_spec_problems(spec))
     _raise_if_any(await _slack_ids_taken_elsewhere(uow, spec))
     summary = ChangeSummary()
     await _apply_school_row(uow, spec.school, summary)
-    await _apply_classes(uow, spec, summary)
-    await _apply_staff(uow, spec, summary)
+    await _apply_classes(uow, spec, summary, progress)
+    await _apply_staff(uow, spec, summary, progress)
     await _seed_absence_codes(uow, spec.school, summary)
     await uow.commit()
     return summary
@@ -107,11 +124,16 @@ def _spec_problems(spec: SchoolSpec) -> list[Problem]:
 
 async def _slack_ids_taken_elsewhere(uow: UnitOfWork, spec: SchoolSpec) -> list[Problem]:
     # A Slack user must map to one staff member, or we would not know whose classes to show.
+    wanted = {member.slack_user_id for member in spec.staff if member.slack_user_id}
+    holders: dict[str, StaffMember] = {}
+    # Sorted by school and id, so the first holder is the one `find_by_slack_user` picks.
+    for holder in await uow.staff.list_by_slack_users(wanted):
+        holders.setdefault(holder.slack_user_id, holder)
     problems = []
     for member in spec.staff:
         if not member.slack_user_id:
             continue
-        holder = await uow.staff.find_by_slack_user(member.slack_user_id)
+        holder = holders.get(member.slack_user_id)
         if holder is not None and holder.school_key != spec.school.key:
             problems.append(
                 Problem(
@@ -128,25 +150,30 @@ async def _apply_school_row(uow: UnitOfWork, school: School, summary: ChangeSumm
         await uow.schools.save(school)
 
 
-async def _apply_classes(uow: UnitOfWork, spec: SchoolSpec, summary: ChangeSummary) -> None:
+async def _apply_classes(
+    uow: UnitOfWork, spec: SchoolSpec, summary: ChangeSummary, progress: Progress
+) -> None:
     key = spec.school.key
     stored = {c.name: c for c in await uow.classes.list_for(key)}
-    for name in spec.classes:
-        wanted = SchoolClass(key, name)
-        if _record(summary, f"class {name}", stored.get(name), wanted):
-            await uow.classes.save(wanted)
+    wanted = [SchoolClass(key, name) for name in spec.classes]
+    changed = [c for c in wanted if _record(summary, f"class {c.name}", stored.get(c.name), c)]
+    await _write(uow.classes.save_many, changed, "classes", progress)
     summary.not_listed.extend(
         f"class {name}" for name in sorted(stored.keys() - set(spec.classes))
     )
 
 
-async def _apply_staff(uow: UnitOfWork, spec: SchoolSpec, summary: ChangeSummary) -> None:
+async def _apply_staff(
+    uow: UnitOfWork, spec: SchoolSpec, summary: ChangeSummary, progress: Progress
+) -> None:
     key = spec.school.key
     stored = {s.staff_id: s for s in await uow.staff.list_for_school(key)}
+    changed = []
     for member in spec.staff:
         wanted = _normalized_staff(dataclasses.replace(member, school_key=key))
         if _record(summary, f"staff {member.staff_id}", stored.get(member.staff_id), wanted):
-            await uow.staff.save(wanted)
+            changed.append(wanted)
+    await _write(uow.staff.save_many, changed, "staff", progress)
     listed = {m.staff_id for m in spec.staff}
     summary.not_listed.extend(
         f"staff {s.staff_id} ({s.name})" for s in stored.values() if s.staff_id not in listed
@@ -169,12 +196,19 @@ async def _seed_absence_codes(uow: UnitOfWork, school: School, summary: ChangeSu
 # --- The roster ------------------------------------------------------------------------------
 
 
-async def import_roster(uow: UnitOfWork, school_key: str, rows: list[RosterRow]) -> ChangeSummary:
+async def import_roster(
+    uow: UnitOfWork,
+    school_key: str,
+    rows: list[RosterRow],
+    *,
+    progress: Progress = no_progress,
+) -> ChangeSummary:
     """Create or update the school's pupils and guardians as the roster says. Commits.
 
     Takes an open unit of work. All or nothing: every check runs before the first write, and any
     problem raises `InvalidInput` with all of them. A guardian's links to pupils become exactly
-    the pupils the roster lists with that guardian.
+    the pupils the roster lists with that guardian. Reads the school's pupils and guardians with
+    a few queries, decides in memory, and writes what changed in bulk.
     """
     if await uow.schools.get(school_key) is None:
         raise InvalidInput(
@@ -183,8 +217,8 @@ async def import_roster(uow: UnitOfWork, school_key: str, rows: list[RosterRow])
     class_names = {c.name for c in await uow.classes.list_for(school_key)}
     _raise_if_any(_empty_roster_problems(rows) or roster_problems(rows, class_names))
     summary = ChangeSummary()
-    await _apply_pupils(uow, school_key, rows, summary)
-    await _apply_guardians(uow, school_key, rows, summary)
+    await _apply_pupils(uow, school_key, rows, summary, progress)
+    await _apply_guardians(uow, school_key, rows, summary, progress)
     await uow.commit()
     return summary
 
@@ -236,23 +270,35 @@ def _conflicts(
     blank_is_unsaid: bool,
 ) -> list[Problem]:
     """Lines that say something else about a person than an earlier line did."""
-    known: dict[tuple[str, str], tuple[object, int]] = {}
+    identify, values_of = attrgetter(id_field), attrgetter(*fields)
+    labels = list(fields.values())
+    # Per person: what their lines said first (blank: not yet, if blank is unsaid), and where.
+    known: dict[str, tuple[tuple[object, ...], list[int]]] = {}
     problems = []
     for row in rows:
-        ident = getattr(row, id_field)
-        for field, label in fields.items():
-            now = getattr(row, field)
-            if blank_is_unsaid and not now:
+        ident, now = identify(row), values_of(row)
+        entry = known.get(ident)
+        if entry is None:
+            known[ident] = (now, [row.line] * len(now))
+            continue
+        before, lines = entry
+        if now == before:
+            continue  # the usual case, checked at once: a roster has 100,000 lines
+        said = list(before)
+        for index, (then, value) in enumerate(zip(before, now, strict=True)):
+            if blank_is_unsaid and not value:
                 continue
-            before, line = known.setdefault((ident, field), (now, row.line))
-            if before != now:
+            if blank_is_unsaid and not then:
+                said[index], lines[index] = value, row.line
+            elif then != value:
                 problems.append(
                     Problem(
-                        f"{kind} {ident} has {label} {str(now)!r} here"
-                        f" but {str(before)!r} on line {line}",
+                        f"{kind} {ident} has {labels[index]} {str(value)!r} here"
+                        f" but {str(then)!r} on line {lines[index]}",
                         row.line,
                     )
                 )
+        known[ident] = (tuple(said), lines)
     return problems
 
 
@@ -289,7 +335,11 @@ def _unknown_classes(rows: Sequence[RosterRow], class_names: set[str]) -> list[P
 
 
 async def _apply_pupils(
-    uow: UnitOfWork, school_key: str, rows: Sequence[RosterRow], summary: ChangeSummary
+    uow: UnitOfWork,
+    school_key: str,
+    rows: Sequence[RosterRow],
+    summary: ChangeSummary,
+    progress: Progress,
 ) -> None:
     stored = {p.pupil_id: p for p in await uow.pupils.list_for_school(school_key)}
     listed: dict[str, Pupil] = {}
@@ -297,9 +347,12 @@ async def _apply_pupils(
         listed.setdefault(
             row.pupil_id, Pupil(school_key, row.pupil_id, row.pupil_name, row.class_name)
         )
-    for pupil in listed.values():
-        if _record(summary, f"pupil {pupil.pupil_id}", stored.get(pupil.pupil_id), pupil):
-            await uow.pupils.save(pupil)
+    changed = [
+        pupil
+        for pupil in listed.values()
+        if _record(summary, f"pupil {pupil.pupil_id}", stored.get(pupil.pupil_id), pupil)
+    ]
+    await _write(uow.pupils.save_many, changed, "pupils", progress)
     # Pupils already marked as left are not news; only active ones are worth a look.
     summary.not_listed.extend(
         f"pupil {p.pupil_id} ({p.name}, {p.class_name})"
@@ -309,14 +362,22 @@ async def _apply_pupils(
 
 
 async def _apply_guardians(
-    uow: UnitOfWork, school_key: str, rows: Sequence[RosterRow], summary: ChangeSummary
+    uow: UnitOfWork,
+    school_key: str,
+    rows: Sequence[RosterRow],
+    summary: ChangeSummary,
+    progress: Progress,
 ) -> None:
     stored = {g.guardian_id: g for g in await uow.guardians.list_for_school(school_key)}
     listed = _guardians_from_rows(school_key, rows)
+    new, changed = [], []
     for guardian in listed.values():
         found = stored.get(guardian.guardian_id)
         if _record(summary, f"guardian {guardian.guardian_id}", found, guardian):
-            await uow.guardians.save(guardian)
+            (changed if found else new).append(guardian)
+    # New ones need no look at links already stored: there are none.
+    await _write(uow.guardians.add_many, new, "new guardians", progress)
+    await _write(uow.guardians.save_many, changed, "changed guardians", progress)
     summary.not_listed.extend(
         f"guardian {g.guardian_id} ({g.name})"
         for g in stored.values()
@@ -325,22 +386,29 @@ async def _apply_guardians(
 
 
 def _guardians_from_rows(school_key: str, rows: Sequence[RosterRow]) -> dict[str, Guardian]:
+    # The checks made sure a guardian's lines agree; phone and email may be on any one of them.
     pupils: dict[str, set[str]] = {}
-    guardians: dict[str, Guardian] = {}
+    first: dict[str, RosterRow] = {}
+    phones: dict[str, str] = {}
+    emails: dict[str, str] = {}
     for row in rows:
         pupils.setdefault(row.guardian_id, set()).add(row.pupil_id)
-        before = guardians.get(row.guardian_id)
-        guardians[row.guardian_id] = Guardian(
+        first.setdefault(row.guardian_id, row)
+        if row.guardian_phone:
+            phones[row.guardian_id] = row.guardian_phone
+        if row.guardian_email:
+            emails[row.guardian_id] = row.guardian_email
+    return {
+        gid: Guardian(
             school_key=school_key,
-            guardian_id=row.guardian_id,
+            guardian_id=gid,
             name=row.guardian_name,
             language=row.guardian_language,
-            phone=row.guardian_phone or (before.phone if before else ""),
-            email=row.guardian_email or (before.email if before else ""),
+            phone=phones.get(gid, ""),
+            email=emails.get(gid, ""),
+            pupil_ids=tuple(sorted(pupils[gid])),
         )
-    return {
-        gid: dataclasses.replace(g, pupil_ids=tuple(sorted(pupils[gid])))
-        for gid, g in guardians.items()
+        for gid, row in first.items()
     }
 
 
@@ -357,6 +425,19 @@ def _record(summary: ChangeSummary, label: str, stored: object | None, wanted: o
         return True
     summary.unchanged += 1
     return False
+
+
+async def _write(
+    save_many: Callable[[Sequence[T]], Awaitable[None]],
+    items: Sequence[T],
+    what: str,
+    progress: Progress,
+) -> None:
+    """Hand the items to the repository a batch at a time, telling progress after each."""
+    for start in range(0, len(items), WRITE_BATCH):
+        batch = items[start : start + WRITE_BATCH]
+        await save_many(batch)
+        progress(what, start + len(batch), len(items))
 
 
 def _raise_if_any(problems: list[Problem]) -> None:

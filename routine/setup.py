@@ -6,6 +6,7 @@ applying them. Applying is idempotent: the same input twice changes nothing the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from routine.model import Language, School, StaffMember
@@ -64,3 +65,12 @@ class ChangeSummary:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
+
+
+# Told what is being written, how many of it are written so far, and how many there are; an
+# operator's long import shows it, so that a big file is seen to be working.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(_what: str, _done: int, _total: int) -> None:
+    pass

@@ -42,6 +42,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -170,7 +171,19 @@ async def run_job(
     """Run `job` for `school` as of `day`; `force` runs it even on a day it does not run on."""
     if not force and not runs_on(job, school, day):
         raise NotASchoolDay(job, school, day)
-    return await job.run(context, school.key, day)
+    return await _measured(context, job, school.key, day)
+
+
+async def _measured(context: JobContext, job: Job, school_key: str, day: date) -> JobResult:
+    """Run the job, counting the run and its time in the app's metrics."""
+    start = perf_counter()
+    ok = False
+    try:
+        result = await job.run(context, school_key, day)
+        ok = True
+        return result
+    finally:
+        context.metrics.job_ran(job.name, perf_counter() - start, ok=ok)
 
 
 async def run_scheduled_job(job_name: str, school_key: str) -> JobResult | None:
@@ -199,7 +212,7 @@ async def run_scheduled_job(job_name: str, school_key: str) -> JobResult | None:
     tracked = {task} if task is not None else set()
     registration.running.update(tracked)
     try:
-        result = await job.run(context, school_key, day)
+        result = await _measured(context, job, school_key, day)
     finally:
         registration.running.difference_update(tracked)
     log.info("%s at %s on %s: %s", job_name, school_key, day, result.summary)

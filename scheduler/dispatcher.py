@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage, RetryPolicy
 from routine.ports import Clock, Sender, UnitOfWork, UnitOfWorkFactory
+from scheduler.metrics import Metrics
 from scheduler.outcomes import after_delivery
 from scheduler.rate_limits import DEFAULT_LIMITS, Monotonic, Pacer, RateLimit, Sleep
 
@@ -60,6 +61,7 @@ class Dispatcher:
         sleep: Sleep = asyncio.sleep,
         monotonic: Monotonic = time.monotonic,
         on_unreachable: OnUnreachable | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """`senders` by platform: messages for other platforms are left alone, for a dispatcher
         that has their sender. `limits` replace the `DEFAULT_LIMITS` of their platforms."""
@@ -76,6 +78,7 @@ class Dispatcher:
         self._lease = lease
         self._sleep = sleep
         self._on_unreachable = on_unreachable
+        self._metrics = metrics or Metrics()
         self._pacers = {
             platform: Pacer(limits[platform], monotonic=monotonic, sleep=sleep)
             for platform in senders
@@ -145,12 +148,16 @@ class Dispatcher:
         return dataclasses.replace(message, replaces=ref)
 
     async def _send(self, message: OutboxMessage) -> DeliveryResult:
+        start = time.perf_counter()
         try:
-            return await self._senders[message.platform].send(message)
+            result = await self._senders[message.platform].send(message)
         except Exception as error:
             # Senders report problems as results; one that raises anyway gets another try.
             logger.warning("the %s sender raised", message.platform, exc_info=True)
-            return DeliveryResult.retry(f"{type(error).__name__}: {error}")
+            result = DeliveryResult.retry(f"{type(error).__name__}: {error}")
+        seconds = time.perf_counter() - start
+        self._metrics.sent(message.platform, seconds, delivered=result.sent)
+        return result
 
 
 def interleave_recipients(messages: Iterable[OutboxMessage]) -> list[OutboxMessage]:

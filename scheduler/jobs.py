@@ -8,7 +8,7 @@ function and one entry in JOBS.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
 from scheduler import messages
+from scheduler.metrics import Metrics
 
 # How often untaken contact requests are looked for; the school sets how long is too long.
 ESCALATION_CHECK = timedelta(minutes=5)
@@ -36,6 +37,7 @@ RETENTION_TIME = time(3, 30)
 class JobContext:
     uow_factory: UnitOfWorkFactory
     clock: Clock
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 @dataclass(frozen=True)

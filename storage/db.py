@@ -11,6 +11,7 @@ asyncpg has no `options`, so the `-c` settings are handed to it as server settin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,55 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     _check_sqlite_folder(url)
     engine = create_async_engine(url)
     event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+    event.listen(
+        engine.sync_engine,
+        "connect",
+        _tune_sqlite_file if _is_file(url) else _tune_sqlite_memory,
+    )
     return engine
+
+
+def _is_file(url: URL) -> bool:
+    database = url.database or ""
+    return database not in ("", ":memory:") and "mode=memory" not in database
+
+
+def _tune_sqlite_memory(dbapi_connection: Any, _connection_record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, SQLITE_PRAGMAS)
+
+
+def _tune_sqlite_file(dbapi_connection: Any, _connection_record: Any) -> None:
+    # WAL: readers do not wait for the writer (the clock, the dispatcher and a chat at once),
+    # and a commit is one append. It needs a file: an in-memory database keeps its journal.
+    _sqlite_pragmas(dbapi_connection, ("journal_mode=WAL", *SQLITE_PRAGMAS))
+
+
+# NORMAL is safe with WAL (a power cut may lose the last commits, never corrupt the file) and
+# spares an fsync per commit; busy_timeout waits for another writer instead of failing at once.
+SQLITE_PRAGMAS = ("synchronous=NORMAL", "busy_timeout=5000")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, pragmas: tuple[str, ...]) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in pragmas:
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+async def optimize(engine: AsyncEngine, tables: Sequence[str] = ()) -> None:
+    """Keep the query planner's statistics fresh, after big writes and when the app closes.
+
+    SQLite: `PRAGMA optimize`, which is cheap (it analyzes only tables whose statistics are
+    out of date). PostgreSQL: `ANALYZE` of the given tables (autovacuum looks after the rest)."""
+    if engine.dialect.name == "sqlite":
+        statement = "PRAGMA optimize"
+    elif engine.dialect.name == "postgresql" and tables:
+        statement = "ANALYZE " + ", ".join(tables)
+    else:
+        return
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql(statement)
+        await connection.commit()
 
 
 def _check_sqlite_folder(url: URL) -> None:

@@ -31,8 +31,9 @@ from sqlalchemy.orm import aliased
 
 from routine.outbox import DeliveryStatus, OutboxMessage
 from storage import mapping
+from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import PENDING, OutboxRow, as_utc
-from storage.repositories import INSERTS_BY_DIALECT, batches, delete_where
+from storage.repositories import delete_where
 
 RELEASED = {"claimed_by": None, "claimed_until": None}
 # The versions that are, or are to be, on screen.
@@ -249,6 +250,15 @@ class SqlOutboxRepository:
         if school_key is not None:
             query = query.where(OutboxRow.school_key == school_key)
         return [mapping.outbox_from_row(row) for row in await self.session.scalars(query)]
+
+    async def counts(self) -> dict[tuple[DeliveryStatus, str], int]:
+        # One grouped COUNT, so that a scrape stays cheap however long the outbox grows.
+        rows = await self.session.execute(
+            select(OutboxRow.status, OutboxRow.platform, func.count()).group_by(
+                OutboxRow.status, OutboxRow.platform
+            )
+        )
+        return {(DeliveryStatus(status), platform): n for status, platform, n in rows}
 
     async def delete_created_before(self, school_key: str, moment: datetime) -> int:
         return await delete_where(

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -34,7 +33,8 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import mapping
+from storage import mapping, people_bulk
+from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
     AbsencePromptRow,
@@ -58,17 +58,6 @@ T = TypeVar("T")
 
 def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]:
     return sorted(items, key=key)
-
-
-# INSERT ... ON CONFLICT, which SQLAlchemy offers per dialect.
-INSERTS_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-# Rows per bulk statement: well under SQLite's and asyncpg's limits on bound parameters.
-BATCH = 2000
-
-
-def batches(items: Sequence[T], size: int = BATCH) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class _Repository:
@@ -104,6 +93,9 @@ class SqlClassRepository(_Repository):
         if await self.session.get(ClassRow, key) is None:
             self.session.add(ClassRow(school_key=school_class.school_key, name=school_class.name))
 
+    async def save_many(self, classes: Sequence[SchoolClass]) -> None:
+        await people_bulk.save_classes(self.session, classes)
+
 
 def _pupil_order(pupil: Pupil) -> tuple[str, str, str]:
     return (pupil.class_name, pupil.name, pupil.pupil_id)
@@ -115,10 +107,8 @@ class SqlPupilRepository(_Repository):
         return None if row is None else mapping.pupil_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Pupil]:
-        rows = await self.session.scalars(
-            select(PupilRow).where(PupilRow.school_key == school_key)
-        )
-        return _in_code_point_order(map(mapping.pupil_from_row, rows), key=_pupil_order)
+        pupils = await people_bulk.list_pupils(self.session, school_key)
+        return _in_code_point_order(pupils, key=_pupil_order)
 
     async def list_for_classes(self, school_key: str, class_names: list[str]) -> list[Pupil]:
         rows = await self.session.scalars(
@@ -133,6 +123,9 @@ class SqlPupilRepository(_Repository):
         mapping.pupil_to_row(pupil, row)
         self.session.add(row)
 
+    async def save_many(self, pupils: Sequence[Pupil]) -> None:
+        await people_bulk.save_pupils(self.session, pupils)
+
 
 class SqlGuardianRepository(_Repository):
     async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
@@ -140,18 +133,20 @@ class SqlGuardianRepository(_Repository):
         return None if row is None else mapping.guardian_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Guardian]:
-        rows = await self.session.scalars(
-            select(GuardianRow).where(GuardianRow.school_key == school_key)
-        )
-        return _in_code_point_order(
-            map(mapping.guardian_from_row, rows), key=lambda g: g.guardian_id
-        )
+        guardians = await people_bulk.list_guardians(self.session, school_key)
+        return _in_code_point_order(guardians, key=lambda g: g.guardian_id)
 
     async def save(self, guardian: Guardian) -> None:
         key = (guardian.school_key, guardian.guardian_id)
         row = await self.session.get(GuardianRow, key) or GuardianRow(links=[])
         mapping.guardian_to_row(guardian, row)
         self.session.add(row)
+
+    async def save_many(self, guardians: Sequence[Guardian]) -> None:
+        await people_bulk.save_guardians(self.session, guardians)
+
+    async def add_many(self, guardians: Sequence[Guardian]) -> None:
+        await people_bulk.add_guardians(self.session, guardians)
 
 
 class SqlStaffRepository(_Repository):
@@ -175,11 +170,23 @@ class SqlStaffRepository(_Repository):
         )
         return None if row is None else mapping.staff_from_row(row)
 
+    async def list_by_slack_users(self, slack_user_ids: Collection[str]) -> list[StaffMember]:
+        found: list[StaffMember] = []
+        for batch in batches(sorted(set(slack_user_ids))):
+            rows = await self.session.scalars(
+                select(StaffRow).where(StaffRow.slack_user_id.in_(batch))
+            )
+            found.extend(map(mapping.staff_from_row, rows))
+        return sorted(found, key=lambda s: (s.school_key, s.staff_id))
+
     async def save(self, staff: StaffMember) -> None:
         key = (staff.school_key, staff.staff_id)
         row = await self.session.get(StaffRow, key) or StaffRow(roles=[], classes=[])
         mapping.staff_to_row(staff, row)
         self.session.add(row)
+
+    async def save_many(self, staff: Sequence[StaffMember]) -> None:
+        await people_bulk.save_staff(self.session, staff)
 
 
 class SqlAbsenceReportRepository(_Repository):

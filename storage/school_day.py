@@ -18,6 +18,7 @@ from routine.model import AttendanceMark, ChatAccount, Guardian, Pupil
 from routine.requests import AbsencePrompt
 from routine.roll_call import RollCallStatus
 from storage import mapping
+from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     AbsencePromptRow,
     AttendanceMarkRow,
@@ -29,7 +30,7 @@ from storage.orm import (
     RollCallRow,
     as_utc,
 )
-from storage.repositories import INSERTS_BY_DIALECT, _Repository, batches
+from storage.repositories import _Repository
 
 # Ids per IN (...): well under SQLite's 32,766 and asyncpg's 32,767 bound parameters.
 IDS_PER_QUERY = 5000

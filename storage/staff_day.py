@@ -18,6 +18,7 @@ from routine.follow_up import (
 )
 from routine.register_import import IMPORTED_BY, NOT_TAKEN
 from routine.roll_call import RollCall, RollCallStatus
+from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     FollowUpRow,
     GuardianContactRow,
@@ -25,7 +26,7 @@ from storage.orm import (
     SlackEventRow,
     as_utc,
 )
-from storage.repositories import INSERTS_BY_DIALECT, _Repository, batches, delete_where
+from storage.repositories import _Repository, delete_where
 
 
 async def _insert_unless_there(session: AsyncSession, row_type: type, values: dict) -> None:

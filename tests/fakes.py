@@ -10,6 +10,7 @@ import copy
 import dataclasses
 import itertools
 import json
+from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Self
@@ -107,6 +108,10 @@ class FakeClasses(_Repo):
     async def save(self, school_class: SchoolClass) -> None:
         self.store.classes[(school_class.school_key, school_class.name)] = school_class
 
+    async def save_many(self, classes: Sequence[SchoolClass]) -> None:
+        for school_class in classes:
+            await self.save(school_class)
+
 
 class FakePupils(_Repo):
     async def get(self, school_key: str, pupil_id: str) -> Pupil | None:
@@ -123,6 +128,10 @@ class FakePupils(_Repo):
     async def save(self, pupil: Pupil) -> None:
         self.store.pupils[(pupil.school_key, pupil.pupil_id)] = pupil
 
+    async def save_many(self, pupils: Sequence[Pupil]) -> None:
+        for pupil in pupils:
+            await self.save(pupil)
+
 
 class FakeGuardians(_Repo):
     async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
@@ -135,6 +144,16 @@ class FakeGuardians(_Repo):
     async def save(self, guardian: Guardian) -> None:
         guardian = dataclasses.replace(guardian, pupil_ids=tuple(sorted(guardian.pupil_ids)))
         self.store.guardians[(guardian.school_key, guardian.guardian_id)] = guardian
+
+    async def save_many(self, guardians: Sequence[Guardian]) -> None:
+        for guardian in guardians:
+            await self.save(guardian)
+
+    async def add_many(self, guardians: Sequence[Guardian]) -> None:
+        for guardian in guardians:
+            if (guardian.school_key, guardian.guardian_id) in self.store.guardians:
+                raise KeyError(f"guardian {guardian.guardian_id} is already stored")
+            await self.save(guardian)
 
 
 class FakeStaff(_Repo):
@@ -150,8 +169,17 @@ class FakeStaff(_Repo):
             (s for s in self.store.staff.values() if s.slack_user_id == slack_user_id), None
         )
 
+    async def list_by_slack_users(self, slack_user_ids: Collection[str]) -> list[StaffMember]:
+        wanted = set(slack_user_ids)
+        found = [s for s in self.store.staff.values() if s.slack_user_id in wanted]
+        return sorted(found, key=lambda s: (s.school_key, s.staff_id))
+
     async def save(self, staff: StaffMember) -> None:
         self.store.staff[(staff.school_key, staff.staff_id)] = staff
+
+    async def save_many(self, staff: Sequence[StaffMember]) -> None:
+        for member in staff:
+            await self.save(member)
 
 
 class FakeReports(_Repo):
@@ -450,6 +478,9 @@ class FakeOutbox(_Repo):
             if (status is None or m.status is status)
             and (school_key is None or m.school_key == school_key)
         ]
+
+    async def counts(self) -> dict[tuple[DeliveryStatus, str], int]:
+        return dict(Counter((m.status, m.platform) for m in self.store.outbox.values()))
 
     async def delete_created_before(self, school_key: str, moment: datetime) -> int:
         old = [

@@ -18,6 +18,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from time import perf_counter
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -36,6 +37,7 @@ from bot.slack.locales import LocaleCache
 from bot.slack.replies import ReplyWriter
 from bot.slack.sender import SlackSender
 from dialogs.events import Incoming, Reply
+from scheduler.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class SlackChannel:
         api_url: str = "",
         app_token: str = "",
         once: OncePerEvent | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """`app_token` (xapp-...) turns Socket Mode on. `once` tells which events are new; by
         default only this process remembers them."""
@@ -85,6 +88,7 @@ class SlackChannel:
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
         self._once = once or OncePerEvent()
+        self._metrics = metrics or Metrics()
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         app.middleware(self._once_per_event)
@@ -178,10 +182,12 @@ class SlackChannel:
 
     async def handle(self, incoming: Incoming, *, trigger_id: str | None = None) -> None:
         """The engine's answer to `incoming`, written where the person is."""
+        start = perf_counter()
         locale = await self.locales.locale_of(incoming.key.user)
         incoming = dataclasses.replace(incoming, locale=locale)
         replies = await self._dialogs.handle(incoming)
         await self.replies.write(incoming.key, replies, trigger_id=trigger_id)
+        self._metrics.update_handled("slack", perf_counter() - start)
 
     async def _in_turn(self, key: str, work: Callable[[], Awaitable[None]]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from time import perf_counter
 from typing import Literal, Protocol
 
 from aiohttp import web
@@ -32,6 +33,7 @@ from bot.telegram.ordering import OneAtATimePerChat
 from bot.telegram.replies import send_replies
 from bot.telegram.sender import TelegramSender
 from dialogs.events import Incoming, Reply
+from scheduler.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +82,10 @@ class TelegramChannel:
         api_url: str = "",
         webhook_url: str = "",
         webhook_secret: str = "",
+        metrics: Metrics | None = None,
     ) -> None:
         self.application = application
+        self._metrics = metrics or Metrics()
         self.sender = TelegramSender(application.bot)
         self._dialogs = dialogs
         self._mode = mode
@@ -168,8 +172,10 @@ class TelegramChannel:
         incoming = incoming_from_update(update)
         if incoming is None:
             return
+        start = perf_counter()
         replies = await self._dialogs.handle(incoming)
         await send_replies(self.application.bot, incoming.key.chat, replies)
+        self._metrics.update_handled("telegram", perf_counter() - start)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # The engine answers its own errors; this is for the channel's. The person may have got

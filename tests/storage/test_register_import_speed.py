@@ -16,8 +16,8 @@ from routine.calendar import is_school_day
 from routine.model import Pupil, SchoolClass
 from routine.register_import import import_register, register_check
 from routine.roster import default_absence_codes
+from storage.bulk import BATCH
 from storage.db import make_engine, make_session_factory
-from storage.repositories import BATCH
 from storage.schema import upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.storage.support import EKBACKA

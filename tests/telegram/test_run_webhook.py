@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.telegram.app import SECRET_HEADER, WEBHOOK_PATH
 from dialogs.i18n import language_name
@@ -136,3 +138,26 @@ def test_webhook_mode_without_a_secret_is_refused_before_anything_starts(
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+def updates_handled(base: str) -> float:
+    status, text = asyncio.run(fetch("GET", base + "/metrics"))
+    assert status == 200
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    return sum(
+        sample.value
+        for sample in families["narvaro_updates"].samples
+        if sample.name == "narvaro_updates_total" and sample.labels == {"platform": "telegram"}
+    )
+
+
+def test_metrics_count_the_updates_handled(webhook_service: tuple[Service, str]) -> None:
+    service, base = webhook_service
+    before = updates_handled(base)
+    Person(service.api, TelegramUser(620_000_003, "Ola", "nb")).say("/help", replies=1)
+
+    # The count follows the reply by a moment: the handler counts once the reply is out.
+    deadline = time.monotonic() + 10
+    while updates_handled(base) < before + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert updates_handled(base) == before + 1
