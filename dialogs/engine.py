@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from dialogs import contact_actions, leave_actions, linking, prompts, staff_actions
+from dialogs import actions, linking
 from dialogs.events import Button, ConversationKey, Form, Incoming, Reply
 from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.flows.welcome import privacy_notice
@@ -153,23 +153,8 @@ class Engine:
         )
 
     async def _press(self, ctx: Context, conv: Conversation, button_id: str) -> None:
-        if (prompt_answer := prompts.parse(button_id)) is not None:
-            await prompts.press(ctx, *prompt_answer)
-            await self._resume(ctx, conv)
-            return
-        if (contact_action := contact_actions.parse(button_id)) is not None:
-            await contact_actions.press(ctx, *contact_action)
-            await self._resume(ctx, conv)
-            return
-        if (staff_action := staff_actions.parse(button_id)) is not None:
-            start = await staff_actions.press(ctx, *staff_action)
-            if start is not None and start.flow in self.flows:
-                await self._start(ctx, conv, self.flows[start.flow], start.data)
-            else:
-                await self._resume(ctx, conv)
-            return
-        if (leave_action := leave_actions.parse(button_id)) is not None:
-            start = await leave_actions.press(ctx, *leave_action)
+        handled, start = await actions.press(ctx, button_id)
+        if handled:
             if start is not None and start.flow in self.flows:
                 await self._start(ctx, conv, self.flows[start.flow], start.data)
             else:

@@ -116,6 +116,14 @@ class Step:
 
 
 @dataclass(frozen=True)
+class StartFlow:
+    """What a press outside a flow asks for: start this flow with this data."""
+
+    flow: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Flow:
     name: str
     title: LazyString

@@ -7,12 +7,11 @@ does nothing; a press on a request already decided says who decided it.
 
 from __future__ import annotations
 
-from dialogs.flow import Context
+from dialogs.flow import Context, StartFlow
 from dialogs.flows.leave_decision import say_decided
 from dialogs.i18n import _
 from dialogs.leave_notices import LEAVE_ACTIONS, LEAVE_PREFIX
 from dialogs.parsing import is_id
-from dialogs.staff_actions import StartFlow
 from routine.leave import LeaveStatus, is_decider
 
 

@@ -8,9 +8,7 @@ the roll call as the guardians' reports have it, at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from dialogs.flow import Context, Retry
+from dialogs.flow import Context, Retry, StartFlow
 from dialogs.flows import roll_call as roll_call_flow
 from dialogs.i18n import _
 from dialogs.live import (
@@ -22,12 +20,6 @@ from dialogs.live import (
 )
 from dialogs.parsing import is_id
 from routine.roll_call import RollCallStatus
-
-
-@dataclass(frozen=True)
-class StartFlow:
-    flow: str
-    data: dict = field(default_factory=dict)
 
 
 def parse(button_id: str) -> tuple[str, int, str] | None:
