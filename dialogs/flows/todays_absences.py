@@ -7,7 +7,8 @@ from dialogs.flow import END, Context, Flow, Go, Step
 from dialogs.i18n import N_, _, format_day, format_number
 from dialogs.labels import REASONS, describe_part
 from routine.access import visible_classes
-from routine.attendance import unreported_absent_pupils
+from routine.attendance import unreported_absent_pupils, without_granted_leave
+from routine.leave import LeaveStatus
 from routine.model import AbsenceReport, Pupil
 
 TRANSITIONS = {"show": {"shown": END}}
@@ -28,7 +29,13 @@ async def show(ctx: Context) -> Go:
         staff.school_key, [p.pupil_id for p in pupils], ctx.today
     )
     marks = await ctx.uow.marks.list_for_day(staff.school_key, ctx.today)
-    unreported = set(unreported_absent_pupils(marks, reports))
+    leave = await ctx.uow.leave_requests.list_between(
+        staff.school_key, ctx.today, ctx.today, statuses=[LeaveStatus.GRANTED]
+    )
+    # A pupil on leave the principal granted is absent with permission, not unreported.
+    unreported = set(
+        without_granted_leave(unreported_absent_pupils(marks, reports), leave, ctx.today)
+    )
     lines = [_("Reported absences on {day}").format(day=format_day(ctx.today))]
     for class_name in classes:
         lines.append("")

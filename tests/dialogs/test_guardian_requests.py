@@ -12,6 +12,7 @@ from dialogs.events import Incoming
 from dialogs.i18n import _, use_locale
 from dialogs.prompts import THANKS, prompt_buttons
 from routine.guardian_requests import ask_about_absence
+from routine.leave import LeaveRequest, LeaveStatus
 from routine.model import AttendanceMark, ChatAccount, MarkKind, ReasonCategory
 from routine.requests import ContactTopic, PromptAnswer, RequestStatus
 from routine.roster import default_absence_codes
@@ -229,3 +230,19 @@ async def test_today_shows_the_mentor_who_is_absent_without_a_report_and_open_re
     lines = today.text.splitlines()
     assert sv("Absent without a report: {names}").format(names="Elsa Berg") in lines
     assert lines[-1] == sv("Open contact requests: {count}").format(count=1)
+
+
+async def test_today_does_not_count_a_pupil_on_granted_leave_as_unreported(
+    chat_as, world, prompted, clock
+) -> None:
+    async with world() as uow:
+        await uow.leave_requests.add(
+            LeaveRequest(
+                "se", "P1", "G1", MONDAY, MONDAY, "Bröllop", clock.now(), LeaveStatus.GRANTED
+            )
+        )
+        await uow.commit()
+    mentor = chat_as("se-S1")
+    await mentor.send("hej")
+    (today, _menu) = await mentor.send(f"[{sv(TODAY)}]")
+    assert "Elsa Berg" not in today.text
