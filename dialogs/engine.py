@@ -21,7 +21,7 @@ from dialogs.i18n import N_, _, use_locale
 from dialogs.today import staff_today
 from routine.invites import LinkThrottle
 from routine.model import ChatAccount, Conversation
-from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from routine.ports import Clock, ConversationMoved, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ START_FLOW = "flow:"
 OFFERED = "_offered"
 OFFERED_FORM = "_form"
 SEQUENCE = "_seq"
+# How often an event is handled again when its conversation was saved by another meanwhile.
+MOVED_RETRIES = 3
 
 
 class Engine:
@@ -48,7 +50,15 @@ class Engine:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
-            return await self._handle(incoming)
+            for _attempt in range(MOVED_RETRIES):
+                try:
+                    return await self._handle(incoming)
+                except ConversationMoved:
+                    # Another event of this chat was saved first (a double press, a second
+                    # process); nothing of this one was kept. Handled again, it meets the
+                    # state that event left: a second "Send" finds nothing left to send.
+                    log.info("conversation moved meanwhile; handling the event again")
+            raise RuntimeError("the conversation kept moving")
         except Exception:
             # The person gets an apology, never a stack trace; the operator gets the trace.
             log.exception("failed to handle %s", incoming.key.id)

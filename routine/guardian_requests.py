@@ -159,11 +159,12 @@ async def take_contact_request(
         return None
     if request.status is not RequestStatus.OPEN:
         return None
-    taken = dataclasses.replace(
+    # A compare-and-set: of two members of staff pressing at once, one takes it.
+    if not await uow.contact_requests.take(request_id, staff.staff_id, now):
+        return None
+    return dataclasses.replace(
         request, status=RequestStatus.TAKEN, taken_by=staff.staff_id, taken_at=now
     )
-    await uow.contact_requests.update(taken)
-    return taken
 
 
 async def report_concern(

@@ -86,7 +86,9 @@ async def redeem_invite(
     if not invite.usable(now):
         raise InviteRefused(InviteError.EXPIRED)
     assert invite.id is not None
-    await uow.invites.mark_used(invite.id, now)
+    if not await uow.invites.mark_used(invite.id, now):
+        # Another chat redeemed it a moment ago: a code links one account, once.
+        raise InviteRefused(InviteError.USED)
     account = ChatAccount(platform, account_id, invite.school_key, "guardian", invite.guardian_id)
     await uow.accounts.save(account)
     return account

@@ -326,3 +326,6 @@ class Conversation:
     flow: str | None = None
     state: str | None = None
     data: dict = field(default_factory=dict)
+    # How many times it was saved; a save counts only if nobody saved it since it was read.
+    # Bookkeeping, not content: two conversations saying the same are equal.
+    version: int = field(default=0, compare=False)

@@ -160,14 +160,22 @@ class ChatAccountRepository(Protocol):
 class InviteCodeRepository(Protocol):
     async def add(self, invite: InviteCode) -> InviteCode: ...
     async def find_by_hash(self, code_hash: str) -> InviteCode | None: ...
-    async def mark_used(self, invite_id: int, used_at: datetime) -> None: ...
+    async def mark_used(self, invite_id: int, used_at: datetime) -> bool:
+        """Compare-and-set: only if still unused, in one statement; whether it was."""
     async def revoke_unused(self, school_key: str, guardian_id: str, now: datetime) -> int:
         """Expire every unused code of this guardian; returns how many."""
 
 
+class ConversationMoved(Exception):
+    """Someone else saved the conversation since it was read: this event's work is void."""
+
+
 class ConversationRepository(Protocol):
     async def get(self, key: str) -> Conversation | None: ...
-    async def save(self, conversation: Conversation) -> None: ...
+    async def save(self, conversation: Conversation) -> None:
+        """Compare-and-set on `version`: stored as version + 1 only if the stored one is still
+        `conversation.version` (0: not stored yet); otherwise `ConversationMoved`."""
+
     async def delete(self, key: str) -> None: ...
 
 
@@ -233,6 +241,9 @@ class ContactRequestRepository(Protocol):
     async def add(self, request: ContactRequest) -> ContactRequest: ...
     async def get(self, request_id: int) -> ContactRequest | None: ...
     async def update(self, request: ContactRequest) -> None: ...
+    async def take(self, request_id: int, staff_id: str, at: datetime) -> bool:
+        """Compare-and-set: taken by this staff member only if still open; whether it was."""
+
     async def list_open(self, school_key: str, pupil_ids: list[str]) -> list[ContactRequest]:
         """Requests about these pupils that are not done, oldest first."""
 

@@ -400,7 +400,13 @@ def invite_to_row(invite: InviteCode) -> InviteCodeRow:
 
 def conversation_from_row(row: ConversationRow) -> Conversation:
     # A copy: callers change a conversation's data in place, and the row must not follow.
-    return Conversation(key=row.key, flow=row.flow, state=row.state, data=copy.deepcopy(row.data))
+    return Conversation(
+        key=row.key,
+        flow=row.flow,
+        state=row.state,
+        data=copy.deepcopy(row.data),
+        version=row.version,
+    )
 
 
 # The outbox

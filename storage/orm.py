@@ -412,6 +412,8 @@ class ConversationRow(Base):
     data: Mapped[dict[str, Any]]
     # Bookkeeping for clearing abandoned conversations; not part of the domain object.
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Saves so far: a save is a compare-and-set on it (two events of one chat at once).
+    version: Mapped[int] = mapped_column(server_default=text("0"))
 
 
 # Only pending messages are ever claimed; sent ones pile up until retention removes them, so the

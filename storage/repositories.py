@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -32,9 +32,10 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
+from routine.ports import ConversationMoved
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
 from storage import mapping, people_bulk
-from storage.bulk import batches
+from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     AbsenceCodeRow,
     AbsencePromptRow,
@@ -390,11 +391,14 @@ class SqlInviteCodeRepository(_Repository):
         )
         return None if row is None else mapping.invite_from_row(row)
 
-    async def mark_used(self, invite_id: int, used_at: datetime) -> None:
-        row = await self.session.get(InviteCodeRow, invite_id)
-        if row is None:
-            raise KeyError(f"no invite code with id {invite_id}")
-        row.used_at = as_utc(used_at)
+    async def mark_used(self, invite_id: int, used_at: datetime) -> bool:
+        result = await self.session.execute(
+            update(InviteCodeRow)
+            .where(InviteCodeRow.id == invite_id, InviteCodeRow.used_at.is_(None))
+            .values(used_at=as_utc(used_at))
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
     async def revoke_unused(self, school_key: str, guardian_id: str, now: datetime) -> int:
         now = as_utc(now)
@@ -419,15 +423,33 @@ class SqlConversationRepository(_Repository):
         return None if row is None else mapping.conversation_from_row(row)
 
     async def save(self, conversation: Conversation) -> None:
-        data = as_stored_json(conversation.data)
-        row = await self.session.get(ConversationRow, conversation.key)
-        if row is None:
-            row = ConversationRow(key=conversation.key)
-            self.session.add(row)
-        row.flow = conversation.flow
-        row.state = conversation.state
-        row.data = data
-        row.updated_at = func.now()
+        values = {
+            "flow": conversation.flow,
+            "state": conversation.state,
+            "data": as_stored_json(conversation.data),
+            "updated_at": func.now(),
+            "version": conversation.version + 1,
+        }
+        if conversation.version == 0:
+            insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name]
+            result = await self.session.execute(
+                insert(ConversationRow)
+                .values(key=conversation.key, **values)
+                .on_conflict_do_nothing(index_elements=[ConversationRow.key])
+            )
+        else:
+            result = await self.session.execute(
+                update(ConversationRow)
+                .where(
+                    ConversationRow.key == conversation.key,
+                    ConversationRow.version == conversation.version,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        if result.rowcount != 1:
+            raise ConversationMoved(conversation.key)
+        conversation.version += 1
 
     async def delete(self, key: str) -> None:
         row = await self.session.get(ConversationRow, key)
@@ -498,6 +520,18 @@ class SqlContactRequestRepository(_Repository):
     async def get(self, request_id: int) -> ContactRequest | None:
         row = await self.session.get(ContactRequestRow, request_id)
         return None if row is None else mapping.contact_request_from_row(row)
+
+    async def take(self, request_id: int, staff_id: str, at: datetime) -> bool:
+        result = await self.session.execute(
+            update(ContactRequestRow)
+            .where(
+                ContactRequestRow.id == request_id,
+                ContactRequestRow.status == RequestStatus.OPEN.value,
+            )
+            .values(status=RequestStatus.TAKEN.value, taken_by=staff_id, taken_at=as_utc(at))
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
     async def update(self, request: ContactRequest) -> None:
         row = None if request.id is None else await self.session.get(ContactRequestRow, request.id)

@@ -32,6 +32,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.ports import ConversationMoved
 from routine.record import Correction, RecordUse
 from routine.register_import import IMPORTED_BY, NOT_TAKEN
 from routine.requests import (
@@ -350,9 +351,12 @@ class FakeInvites(_Repo):
     async def find_by_hash(self, code_hash: str) -> InviteCode | None:
         return next((i for i in self.store.invites.values() if i.code_hash == code_hash), None)
 
-    async def mark_used(self, invite_id: int, used_at: datetime) -> None:
-        invite = self.store.invites[invite_id]
+    async def mark_used(self, invite_id: int, used_at: datetime) -> bool:
+        invite = self.store.invites.get(invite_id)
+        if invite is None or invite.used_at is not None:
+            return False
         self.store.invites[invite_id] = dataclasses.replace(invite, used_at=used_at)
+        return True
 
     async def revoke_unused(self, school_key: str, guardian_id: str, now: datetime) -> int:
         revoked = 0
@@ -370,8 +374,12 @@ class FakeConversations(_Repo):
         return copy.deepcopy(found)
 
     async def save(self, conversation: Conversation) -> None:
+        stored = self.store.conversations.get(conversation.key)
+        if (stored.version if stored else 0) != conversation.version:
+            raise ConversationMoved(conversation.key)
         # Stored as JSON, as the database does: tuples come back as lists, dates are refused.
         data = json.loads(json.dumps(conversation.data))
+        conversation.version += 1
         self.store.conversations[conversation.key] = dataclasses.replace(conversation, data=data)
 
     async def delete(self, key: str) -> None:
@@ -543,6 +551,15 @@ class FakeContactRequests(_Repo):
 
     async def get(self, request_id: int) -> ContactRequest | None:
         return self.store.contact_requests.get(request_id)
+
+    async def take(self, request_id: int, staff_id: str, at: datetime) -> bool:
+        request = self.store.contact_requests.get(request_id)
+        if request is None or request.status is not RequestStatus.OPEN:
+            return False
+        self.store.contact_requests[request_id] = dataclasses.replace(
+            request, status=RequestStatus.TAKEN, taken_by=staff_id, taken_at=at
+        )
+        return True
 
     async def update(self, request: ContactRequest) -> None:
         if request.id not in self.store.contact_requests:

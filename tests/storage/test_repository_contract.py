@@ -35,7 +35,7 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
-from routine.ports import UnitOfWorkFactory
+from routine.ports import ConversationMoved, UnitOfWorkFactory
 from tests.conftest import BACKENDS
 from tests.storage.support import (
     EKBACKA,
@@ -626,9 +626,15 @@ async def test_a_used_invite_remembers_when(store: UnitOfWorkFactory) -> None:
     assert not used.usable(NOW)
 
 
-async def test_marking_an_unknown_invite_used_raises(store: UnitOfWorkFactory) -> None:
-    with pytest.raises(KeyError):
-        await committed(store, lambda u: u.invites.mark_used(999, NOW))
+async def test_an_invite_is_marked_used_once_and_an_unknown_one_never(
+    store: UnitOfWorkFactory,
+) -> None:
+    [added] = await add_invites(store, invite("hash-1"))
+    assert await committed(store, lambda u: u.invites.mark_used(added.id, NOW)) is True
+    later = NOW + timedelta(minutes=1)
+    assert await committed(store, lambda u: u.invites.mark_used(added.id, later)) is False
+    assert (await read(store, lambda u: u.invites.find_by_hash("hash-1"))).used_at == NOW
+    assert await committed(store, lambda u: u.invites.mark_used(999, NOW)) is False
 
 
 async def test_revoking_expires_only_the_guardians_usable_invites(
@@ -685,13 +691,30 @@ async def test_a_conversation_is_updated_and_deleted(store: UnitOfWorkFactory) -
     await committed(
         store, lambda u: u.conversations.save(Conversation("k", "flow", "one", {"a": 1}))
     )
-    finished = Conversation("k")
+    finished = Conversation("k", version=1)
     await committed(store, lambda u: u.conversations.save(finished))
-    assert await read(store, lambda u: u.conversations.get("k")) == finished
+    assert await read(store, lambda u: u.conversations.get("k")) == Conversation("k", version=2)
 
     await committed(store, lambda u: u.conversations.delete("k"))
     assert await read(store, lambda u: u.conversations.get("k")) is None
     await committed(store, lambda u: u.conversations.delete("k"))
+
+
+async def test_a_conversation_is_saved_only_if_nobody_saved_it_since_it_was_read(
+    store: UnitOfWorkFactory,
+) -> None:
+    await committed(store, lambda u: u.conversations.save(Conversation("k", "f", "one")))
+    first = await read(store, lambda u: u.conversations.get("k"))
+    second = await read(store, lambda u: u.conversations.get("k"))
+    await committed(store, lambda u: u.conversations.save(dataclasses.replace(first, state="two")))
+    with pytest.raises(ConversationMoved):
+        await committed(
+            store, lambda u: u.conversations.save(dataclasses.replace(second, state="three"))
+        )
+    with pytest.raises(ConversationMoved):
+        await committed(store, lambda u: u.conversations.save(Conversation("k", "f", "new")))
+    stored = await read(store, lambda u: u.conversations.get("k"))
+    assert (stored.state, stored.version) == ("two", 2)
 
 
 async def test_conversation_data_is_stored_as_json(store: UnitOfWorkFactory) -> None:
@@ -725,4 +748,6 @@ async def test_changing_read_data_changes_nothing_until_saved(store: UnitOfWorkF
 
     await committed(store, lambda u: u.conversations.save(Conversation("k", data={"step": 1})))
 
-    assert await committed(store, read_and_change) == Conversation("k", data={"step": 1})
+    assert await committed(store, read_and_change) == Conversation(
+        "k", data={"step": 1}, version=1
+    )
