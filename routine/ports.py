@@ -162,6 +162,7 @@ class InviteCodeRepository(Protocol):
     async def find_by_hash(self, code_hash: str) -> InviteCode | None: ...
     async def mark_used(self, invite_id: int, used_at: datetime) -> bool:
         """Compare-and-set: only if still unused, in one statement; whether it was."""
+
     async def revoke_unused(self, school_key: str, guardian_id: str, now: datetime) -> int:
         """Expire every unused code of this guardian; returns how many."""
 
