@@ -310,6 +310,42 @@ async def outbox_status(school_key: str | None) -> None:
         )
 
 
+def _aware_moment(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter(
+            f"{value!r} is not a moment with a UTC offset (e.g. 2026-11-23T08:00:00+01:00)"
+        )
+    return moment
+
+
+@outbox.command("requeue")
+@click.option("--id", "ids", type=int, multiple=True, help="This message (repeatable).")
+@click.option("--kind", help="Only messages of this kind (as `outbox status` shows it).")
+@click.option(
+    "--since",
+    callback=_aware_moment,
+    help="Only messages created at or after this moment (ISO 8601 with a UTC offset).",
+)
+@click.option("--school", "school_key", help="Only this school's messages.")
+@run_async
+async def outbox_requeue(
+    ids: tuple[int, ...], kind: str | None, since: datetime | None, school_key: str | None
+) -> None:
+    """Put failed messages back in the queue, to be tried afresh: after an outage outlasted
+    NARVARO_OUTBOX_GIVE_UP_HOURS, say. Without options, every failed message. A version of a
+    message edited in place that a newer version replaced stays failed."""
+    count = await operator.requeue_failed(
+        load_settings(), ids=ids, kind=kind, since=since, school_key=school_key
+    )
+    click.echo(f"requeued {count} failed message(s).")
+
+
 @main.command()
 @click.option("--as", "role", type=click.Choice(ROLES), required=True, help="Who you are.")
 @click.option("--id", "person_id", required=True, help="Guardian id or staff id.")

@@ -6,6 +6,7 @@ tests can call the same code the commands call.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,6 +27,8 @@ from routine.setup import ChangeSummary
 from scheduler.clock import local_day, next_run, run_job, runs_on
 from scheduler.jobs import JOBS, Job, JobResult
 from storage import schema
+
+log = logging.getLogger(__name__)
 
 DEMO_COUNTRIES = ("se", "no", "dk")
 
@@ -205,6 +208,38 @@ async def outbox_status(
         if not counts[DeliveryStatus.SUPERSEDED.value]:
             del counts[DeliveryStatus.SUPERSEDED.value]
         return counts, failed
+    finally:
+        await app.close()
+
+
+async def requeue_failed(
+    settings: Settings,
+    *,
+    ids: tuple[int, ...] = (),
+    kind: str | None = None,
+    since: datetime | None = None,
+    school_key: str | None = None,
+) -> int:
+    """Failed outbox messages back to pending (by id, kind, creation time, school); how many."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            if school_key is not None and await uow.schools.get(school_key) is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            count = await uow.outbox.requeue_failed(
+                now=app.clock.now(), ids=ids, kind=kind, since=since, school_key=school_key
+            )
+            await uow.commit()
+        # The audit trail: what an operator asked for and what it did; ids and kinds only.
+        log.info(
+            "requeued %d failed outbox message(s) (ids %s, kind %s, since %s, school %s)",
+            count,
+            ",".join(map(str, ids)) or "any",
+            kind or "any",
+            since.isoformat() if since else "any time",
+            school_key or "any",
+        )
+        return count
     finally:
         await app.close()
 

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
         gt=0,
         description="How late a scheduled job may still run (after downtime), in seconds.",
     )
+    outbox_give_up_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 30,
+        description=(
+            "How long the outbox keeps retrying a message through network errors, 5xx and "
+            "rate limits, in hours since it was created, before it fails it."
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="Python logging level."
     )

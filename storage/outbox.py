@@ -154,6 +154,42 @@ class SqlOutboxRepository:
         )
         return ref or ""
 
+    async def requeue_failed(
+        self,
+        *,
+        now: datetime,
+        ids: Collection[int] = (),
+        kind: str | None = None,
+        since: datetime | None = None,
+        school_key: str | None = None,
+    ) -> int:
+        conditions: list[ColumnElement[bool]] = [
+            OutboxRow.status == DeliveryStatus.FAILED.value,
+            ~_outdated_by_a_newer_version(),
+        ]
+        if ids:
+            conditions.append(OutboxRow.id.in_(list(ids)))
+        if kind is not None:
+            conditions.append(OutboxRow.kind == kind)
+        if since is not None:
+            conditions.append(OutboxRow.created_at >= as_utc(since))
+        if school_key is not None:
+            conditions.append(OutboxRow.school_key == school_key)
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(*conditions)
+            .values(
+                status=DeliveryStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=None,
+                last_error="",
+                created_at=as_utc(now),
+                **RELEASED,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
+
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
     ) -> list[OutboxMessage]:
@@ -203,6 +239,23 @@ def _claimable(now: datetime, limit: int, platforms: Collection[str] | None) -> 
     if platforms is not None:
         query = query.where(OutboxRow.platform.in_(platforms))
     return query
+
+
+def _outdated_by_a_newer_version() -> ColumnElement[bool]:
+    """Whether a message in a slot has a newer version pending or sent."""
+    newer = aliased(OutboxRow, name="newer")
+    return (
+        exists()
+        .where(
+            OutboxRow.slot != "",
+            newer.platform == OutboxRow.platform,
+            newer.recipient == OutboxRow.recipient,
+            newer.slot == OutboxRow.slot,
+            newer.id > OutboxRow.id,
+            newer.status.in_(LIVE),
+        )
+        .correlate(OutboxRow)
+    )
 
 
 def _behind_an_older_version() -> ColumnElement[bool]:

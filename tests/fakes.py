@@ -425,6 +425,40 @@ class FakeOutbox(_Repo):
         self.store.outbox[message.id] = dataclasses.replace(message, replaces="")
         self.store.leases.pop(message.id, None)
 
+    async def requeue_failed(
+        self,
+        *,
+        now: datetime,
+        ids: Collection[int] = (),
+        kind: str | None = None,
+        since: datetime | None = None,
+        school_key: str | None = None,
+    ) -> int:
+        chosen = [
+            m
+            for m in self.store.outbox.values()
+            if m.status is DeliveryStatus.FAILED
+            and (not ids or m.id in ids)
+            and (kind is None or m.kind == kind)
+            and (since is None or (m.created_at is not None and m.created_at >= since))
+            and (school_key is None or m.school_key == school_key)
+            and not any(
+                (v.id or 0) > (m.id or 0) and v.status in LIVE_OUTBOX
+                for v in self._versions(m.platform, m.recipient, m.slot)
+            )
+        ]
+        for m in chosen:
+            self.store.outbox[m.id] = dataclasses.replace(
+                m,
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+                next_attempt_at=None,
+                last_error="",
+                created_at=now,
+            )
+            self.store.leases.pop(m.id, None)
+        return len(chosen)
+
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
     ) -> list[OutboxMessage]:
