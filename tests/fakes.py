@@ -396,7 +396,7 @@ class FakeOutbox(_Repo):
                 and due
                 and not leased
                 and wanted
-                and not self._behind_an_older_version(message)
+                and not self._behind_an_older_message(message)
             ):
                 self.store.leases[message.id] = (worker, now + lease)
                 claimed.append(message)
@@ -404,11 +404,14 @@ class FakeOutbox(_Repo):
                 break
         return claimed
 
-    def _behind_an_older_version(self, message: OutboxMessage) -> bool:
-        """As `storage.outbox`: a version waits while an older one in its slot is pending."""
+    def _behind_an_older_message(self, message: OutboxMessage) -> bool:
+        """As `storage.outbox`: a message waits while an older one to its recipient is pending
+        (claimed earlier in this same claim included)."""
         return any(
-            (m.id or 0) < (message.id or 0) and m.status is DeliveryStatus.PENDING
-            for m in self._versions(message.platform, message.recipient, message.slot)
+            (m.id or 0) < (message.id or 0)
+            and m.status is DeliveryStatus.PENDING
+            and (m.platform, m.recipient) == (message.platform, message.recipient)
+            for m in self.store.outbox.values()
         )
 
     async def record(self, message: OutboxMessage) -> None:

@@ -279,7 +279,9 @@ async def test_one_recipients_messages_are_a_second_apart_while_others_go_betwee
     sender = RecordingSender(time)
     limits = {"telegram": RateLimit(per_second=4, per_recipient_interval=1.0)}
 
-    await dispatcher(fake_uow_factory, time, {"telegram": sender}, limits=limits).run_once()
+    worker = dispatcher(fake_uow_factory, time, {"telegram": sender}, limits=limits)
+    while await worker.run_once():
+        pass
 
     assert sender.sent == [(0, "a1"), (0.25, "b1"), (0.5, "c1"), (1, "a2"), (2, "a3")]
 
@@ -351,9 +353,9 @@ def test_interleaving_keeps_each_recipients_order() -> None:
 async def test_a_batch_starts_no_send_after_half_its_lease(
     fake_uow_factory: FakeUnitOfWorkFactory, time: FakeTime
 ) -> None:
-    await fill_outbox(fake_uow_factory, *(message(f"a{n}", "anna") for n in range(8)))
+    await fill_outbox(fake_uow_factory, *(message(f"a{n}") for n in range(8)))
     sender = RecordingSender(time)
-    limits = {"telegram": RateLimit(per_second=10, per_recipient_interval=1.0)}
+    limits = {"telegram": RateLimit(per_second=1, per_recipient_interval=0)}
     worker = dispatcher(
         fake_uow_factory, time, {"telegram": sender}, limits=limits, lease=timedelta(seconds=10)
     )
@@ -530,7 +532,9 @@ async def test_messages_without_a_slot_edit_nothing(
     sender = RecordingSender(time, posted_or_edited)
     await fill_outbox(fake_uow_factory, message("a", "chat-1"), message("b", "chat-1"))
 
-    await dispatcher(fake_uow_factory, time, {"telegram": sender}).run_once()
+    worker = dispatcher(fake_uow_factory, time, {"telegram": sender})
+    while await worker.run_once():
+        pass
 
     assert [(m.key, m.replaces) for m in sender.messages] == [("a", ""), ("b", "")]
     assert [m.ref for m in await outbox(fake_uow_factory)] == ["posted-a", "posted-b"]
