@@ -176,6 +176,20 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token.get_secret_value())
 
+    def secrets(self) -> list[str]:
+        """Every secret setting's value, for the log to replace should one ever reach it; the
+        database URL's password too."""
+        values = [
+            self.telegram_token,
+            self.telegram_webhook_secret,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+        ]
+        found = [value.get_secret_value() for value in values]
+        password = make_url(self.database_url).password
+        return [secret for secret in [*found, password or ""] if secret]
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
