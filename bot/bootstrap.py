@@ -142,6 +142,7 @@ def slack_channel(app: App) -> SlackChannel | None:
         app.dialogs,
         api_url=settings.slack_api_url,
         app_token=settings.slack_app_token.get_secret_value(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
         # In the database, so that a retry reaching another process is not handled again.
         once=OncePerEvent(app.uow_factory, app.clock),
         metrics=app.metrics,

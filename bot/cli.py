@@ -12,7 +12,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,7 @@ def main() -> None:
         # loads them itself and says what is wrong.
         configure_logging("WARNING")
         return
-    configure_logging(settings.log_level.upper())
+    configure_logging(settings.log_level.upper(), secrets=settings.secrets())
     given = os.environ.get("NARVARO_DATABASE_URL", "")
     if given and given != settings.database_url:
         click.echo(
@@ -102,11 +102,50 @@ class BriefFormatter(logging.Formatter):
         return text.rstrip()
 
 
-def configure_logging(level: str) -> None:
+# Our own loggers, which say nothing personal at any level (ids, kinds and counts only); they
+# log at NARVARO_LOG_LEVEL.
+OWN_LOGGERS = ("bot", "dialogs", "routine", "scheduler", "storage")
+# Everyone else's loggers stay at WARNING whatever the level: at INFO and DEBUG the HTTP
+# clients show URLs with the bot token, PTB and bolt show updates and request bodies (what
+# people wrote), and aiosqlite every statement with its parameters.
+THIRD_PARTY_LEVEL = logging.WARNING
+
+
+class WithoutSecrets(logging.Filter):
+    """The last line of defence: a secret that still reaches a record (in an error's text, say)
+    is replaced before the record is written."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        # Longest first, so that a secret containing another is replaced whole.
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "[secret]")
+            record.msg, record.args = message, None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+            if any(secret in text for secret in self._secrets):
+                # The traceback would carry the secret in its last line: only the type is kept.
+                record.msg = f"{record.msg} ({type(record.exc_info[1]).__name__})"
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
+def configure_logging(level: str, *, secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler()
     if level != "DEBUG":
         handler.setFormatter(BriefFormatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
+    handler.addFilter(WithoutSecrets(secrets))
+    logging.basicConfig(
+        level=max(logging.getLevelName(level), THIRD_PARTY_LEVEL), handlers=[handler]
+    )
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 @main.group()
@@ -452,6 +491,42 @@ async def outbox_status(school_key: str | None) -> None:
             f"failed #{message.id} {message.kind} to {message.platform}:{message.recipient} "
             f"after {message.attempts} attempt(s): {message.last_error}"
         )
+
+
+def _aware_moment(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter(
+            f"{value!r} is not a moment with a UTC offset (e.g. 2026-11-23T08:00:00+01:00)"
+        )
+    return moment
+
+
+@outbox.command("requeue")
+@click.option("--id", "ids", type=int, multiple=True, help="This message (repeatable).")
+@click.option("--kind", help="Only messages of this kind (as `outbox status` shows it).")
+@click.option(
+    "--since",
+    callback=_aware_moment,
+    help="Only messages created at or after this moment (ISO 8601 with a UTC offset).",
+)
+@click.option("--school", "school_key", help="Only this school's messages.")
+@run_async
+async def outbox_requeue(
+    ids: tuple[int, ...], kind: str | None, since: datetime | None, school_key: str | None
+) -> None:
+    """Put failed messages back in the queue, to be tried afresh: after an outage outlasted
+    NARVARO_OUTBOX_GIVE_UP_HOURS, say. Without options, every failed message. A version of a
+    message edited in place that a newer version replaced stays failed."""
+    count = await operator.requeue_failed(
+        load_settings(), ids=ids, kind=kind, since=since, school_key=school_key
+    )
+    click.echo(f"requeued {count} failed message(s).")
 
 
 @main.command()

@@ -7,6 +7,7 @@ tests can call the same code the commands call.
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from scheduler.clock import local_day, next_run, run_job, runs_on
 from scheduler.jobs import JOBS, Job, JobResult
 from storage import schema
 from storage.db import optimize
+
+log = logging.getLogger(__name__)
 
 DEMO_COUNTRIES = ("se", "no", "dk")
 WAL_FILES = ("-wal", "-shm")
@@ -405,6 +408,38 @@ async def outbox_status(
         if not counts[DeliveryStatus.SUPERSEDED.value]:
             del counts[DeliveryStatus.SUPERSEDED.value]
         return counts, failed
+    finally:
+        await app.close()
+
+
+async def requeue_failed(
+    settings: Settings,
+    *,
+    ids: tuple[int, ...] = (),
+    kind: str | None = None,
+    since: datetime | None = None,
+    school_key: str | None = None,
+) -> int:
+    """Failed outbox messages back to pending (by id, kind, creation time, school); how many."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            if school_key is not None and await uow.schools.get(school_key) is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            count = await uow.outbox.requeue_failed(
+                now=app.clock.now(), ids=ids, kind=kind, since=since, school_key=school_key
+            )
+            await uow.commit()
+        # The audit trail: what an operator asked for and what it did; ids and kinds only.
+        log.info(
+            "requeued %d failed outbox message(s) (ids %s, kind %s, since %s, school %s)",
+            count,
+            ",".join(map(str, ids)) or "any",
+            kind or "any",
+            since.isoformat() if since else "any time",
+            school_key or "any",
+        )
+        return count
     finally:
         await app.close()
 

@@ -28,10 +28,12 @@ import os
 import signal
 import socket
 from collections.abc import Mapping
+from datetime import timedelta
 
 from bot import bootstrap
 from bot.settings import Settings
 from dialogs.reachability import chat_unreachable
+from routine.outbox import RetryPolicy
 from routine.ports import Sender
 from scheduler.dispatcher import Dispatcher
 
@@ -75,6 +77,7 @@ async def run(
         senders,
         app.clock,
         worker=worker_name(),
+        retry=RetryPolicy(give_up_after=timedelta(hours=settings.outbox_give_up_hours)),
         on_unreachable=chat_unreachable,
         metrics=app.metrics,
     )

@@ -92,6 +92,15 @@ class Settings(BaseSettings):
         gt=0,
         description="How late a scheduled job may still run (after downtime), in seconds.",
     )
+    outbox_give_up_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 30,
+        description=(
+            "How long the outbox keeps retrying a message through network errors, 5xx and "
+            "rate limits, in hours since it was created, before it fails it."
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="Python logging level."
     )
@@ -179,6 +188,20 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_token.get_secret_value())
+
+    def secrets(self) -> list[str]:
+        """Every secret setting's value, for the log to replace should one ever reach it; the
+        database URL's password too."""
+        values = [
+            self.telegram_token,
+            self.telegram_webhook_secret,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+        ]
+        found = [value.get_secret_value() for value in values]
+        password = make_url(self.database_url).password
+        return [secret for secret in [*found, password or ""] if secret]
 
     @field_validator("log_level", mode="before")
     @classmethod

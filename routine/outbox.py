@@ -64,21 +64,35 @@ def idempotency_key(kind: str, recipient: str, *subject: str) -> str:
     return ":".join((kind, recipient, *subject))
 
 
+DEFAULT_GIVE_UP_AFTER = timedelta(hours=24)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff, then a visible failure. Defaults: 8 attempts over about 4 minutes."""
+    """Capped exponential backoff until a time limit since the message was created, then a
+    visible failure. Bounded by time, not by a number of attempts: an outage of minutes or hours
+    (a platform's 5xx, the network gone) must lose nothing, and a count of tries says nothing
+    about how long they covered. Defaults: 2 s, doubling, at most 5 minutes apart, for 24 hours.
+    """
 
-    max_attempts: int = 8
+    give_up_after: timedelta = DEFAULT_GIVE_UP_AFTER
     first_delay: timedelta = timedelta(seconds=2)
     factor: float = 2.0
     longest_delay: timedelta = timedelta(minutes=5)
 
-    def next_attempt(self, attempts: int, now: datetime) -> datetime | None:
-        """When to try again after `attempts` failed tries, or None to give up."""
-        if attempts >= self.max_attempts:
+    def next_attempt(
+        self, attempts: int, now: datetime, created_at: datetime | None = None
+    ) -> datetime | None:
+        """When to try again after `attempts` failed tries, or None to give up: the time limit
+        since `created_at` (or since `now`, for a message not yet stored) has passed. The last
+        try is at the limit itself, not after it."""
+        deadline = (created_at or now) + self.give_up_after
+        if now >= deadline:
             return None
-        delay = self.first_delay * (self.factor ** (attempts - 1))
-        return now + min(delay, self.longest_delay)
+        # The exponent is capped before it is used: 2.0 ** 10_000 would overflow.
+        steps = min(max(attempts - 1, 0), 64)
+        delay = min(self.first_delay * min(self.factor**steps, 1e9), self.longest_delay)
+        return min(now + delay, deadline)
 
 
 @dataclass(frozen=True)

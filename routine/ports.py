@@ -215,6 +215,21 @@ class OutboxRepository(Protocol):
         """The `ref` of the newest sent version in the slot, which the next one edits; "" if
         none was sent."""
 
+    async def requeue_failed(
+        self,
+        *,
+        now: datetime,
+        ids: Collection[int] = (),
+        kind: str | None = None,
+        since: datetime | None = None,
+        school_key: str | None = None,
+    ) -> int:
+        """Put failed messages back to pending, to be tried afresh: no attempts, due at once,
+        and the retry time limit counted again from `now` (which becomes their `created_at`).
+        Only those that match every filter given: one of `ids`, of `kind`, created at or after
+        `since`, of the school. A version in a slot that has a newer version pending or sent
+        stays failed: sending it would undo what is on screen. How many were requeued."""
+
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
     ) -> list[OutboxMessage]: ...

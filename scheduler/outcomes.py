@@ -1,9 +1,10 @@
 """What one delivery attempt makes of an outbox message: sent, tried again later, or failed.
 
 Every attempt counts, the successful one too. A retry waits as long as the platform asked
-(`retry_after`), or else as the `RetryPolicy`'s backoff says. Either way the attempt counts
-towards the policy's maximum: once it gives up, the message fails visibly, with its last error
-kept for the school's operators, rather than being retried for ever.
+(`retry_after`), or else as the `RetryPolicy`'s backoff says, until the policy's time limit since
+the message was created: then it fails visibly, with its last error kept for the school's
+operators (who can requeue it), rather than being retried for ever. A recipient who cannot be
+reached (blocked the bot, left Slack) fails the message at once.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def after_delivery(
             next_attempt_at=None,
             ref=result.ref,
         )
-    next_attempt = None if result.unreachable else retry.next_attempt(attempts, now)
+    next_attempt = (
+        None if result.unreachable else retry.next_attempt(attempts, now, message.created_at)
+    )
     if next_attempt is None:
         return dataclasses.replace(
             message,

@@ -47,7 +47,9 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
     _check_sqlite_folder(url)
-    engine = create_async_engine(url)
+    # Errors quote their statement but not its parameters: those are people's data, and an
+    # error's text ends up in the operator's log.
+    engine = create_async_engine(url, hide_parameters=True)
     event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     event.listen(
         engine.sync_engine,
@@ -125,10 +127,11 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _connection_record: Any) 
 def _postgresql_engine(url: URL) -> AsyncEngine:
     options = url.query.get("options")
     if options is None:
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     return create_async_engine(
         url.difference_update_query(["options"]),
         pool_pre_ping=True,
+        hide_parameters=True,
         connect_args={"server_settings": server_settings_from_options(str(options))},
     )
 

@@ -14,9 +14,12 @@ dispatchers (processes, hosts) working on one database:
 Versions of one message (a slot) are kept to one pending at a time by `add`, which supersedes the
 earlier ones, but not one that is leased: its dispatcher is sending it and will record what
 became of it. A leased version that is then to be tried again is superseded by `record`.
-Meanwhile the newer version is not claimable (`_behind_an_older_version`): another dispatcher
-would find no delivered version to edit and post a second message. The same rule keeps one
-claim from taking two versions of a slot, and makes versions go out oldest first.
+Meanwhile the newer version is not claimable (`_behind_an_older_message`): another dispatcher
+would find no delivered version to edit and post a second message.
+
+That rule holds for every message, slot or not: none is claimed while an older one to the same
+recipient is still pending (leased, due or waiting for its retry), so each person's messages
+arrive in order. A message that failed for good or was superseded holds nothing up.
 """
 
 from __future__ import annotations
@@ -241,6 +244,42 @@ class SqlOutboxRepository:
         )
         return ref or ""
 
+    async def requeue_failed(
+        self,
+        *,
+        now: datetime,
+        ids: Collection[int] = (),
+        kind: str | None = None,
+        since: datetime | None = None,
+        school_key: str | None = None,
+    ) -> int:
+        conditions: list[ColumnElement[bool]] = [
+            OutboxRow.status == DeliveryStatus.FAILED.value,
+            ~_outdated_by_a_newer_version(),
+        ]
+        if ids:
+            conditions.append(OutboxRow.id.in_(list(ids)))
+        if kind is not None:
+            conditions.append(OutboxRow.kind == kind)
+        if since is not None:
+            conditions.append(OutboxRow.created_at >= as_utc(since))
+        if school_key is not None:
+            conditions.append(OutboxRow.school_key == school_key)
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(*conditions)
+            .values(
+                status=DeliveryStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=None,
+                last_error="",
+                created_at=as_utc(now),
+                **RELEASED,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
+
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
     ) -> list[OutboxMessage]:
@@ -295,7 +334,7 @@ def _claimable(now: datetime, limit: int, platforms: Collection[str] | None) -> 
             PENDING,
             or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
             or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-            ~_behind_an_older_version(),
+            ~_behind_an_older_message(),
         )
         .order_by(OutboxRow.id)
         .limit(limit)
@@ -305,20 +344,38 @@ def _claimable(now: datetime, limit: int, platforms: Collection[str] | None) -> 
     return query
 
 
-def _behind_an_older_version() -> ColumnElement[bool]:
-    """Whether a message has an older version in its slot still pending: being sent (leased),
-    due, or waiting for a retry. Any of them is to go out, or be given up, first.
-
-    A correlated subquery, so the claim keeps its own partial index; this one is answered by
-    the slot's index. Messages without a slot are versions of nothing."""
-    older = aliased(OutboxRow, name="older")
+def _outdated_by_a_newer_version() -> ColumnElement[bool]:
+    """Whether a message in a slot has a newer version pending or sent."""
+    newer = aliased(OutboxRow, name="newer")
     return (
         exists()
         .where(
             OutboxRow.slot != "",
+            newer.platform == OutboxRow.platform,
+            newer.recipient == OutboxRow.recipient,
+            newer.slot == OutboxRow.slot,
+            newer.id > OutboxRow.id,
+            newer.status.in_(LIVE),
+        )
+        .correlate(OutboxRow)
+    )
+
+
+def _behind_an_older_message() -> ColumnElement[bool]:
+    """Whether a message has an older (lower id) message to the same recipient still pending:
+    being sent (leased), due, or waiting for its retry. Any of them is to go out, or fail for
+    good, first: so one person's messages arrive in the order they were written, through
+    retries, expired leases and many dispatchers. Versions of one message (a slot) go out
+    oldest first by the same rule, and the newer waits while an older one is being sent.
+
+    A correlated subquery, so the claim keeps its own partial index; this one is answered by
+    the (platform, recipient, slot) index."""
+    older = aliased(OutboxRow, name="older")
+    return (
+        exists()
+        .where(
             older.platform == OutboxRow.platform,
             older.recipient == OutboxRow.recipient,
-            older.slot == OutboxRow.slot,
             older.id < OutboxRow.id,
             older.status == DeliveryStatus.PENDING.value,
         )

@@ -448,7 +448,7 @@ class FakeOutbox(_Repo):
                 and due
                 and not leased
                 and wanted
-                and not self._behind_an_older_version(message)
+                and not self._behind_an_older_message(message)
             ):
                 self.store.leases[message.id] = (worker, now + lease)
                 claimed.append(message)
@@ -456,11 +456,14 @@ class FakeOutbox(_Repo):
                 break
         return claimed
 
-    def _behind_an_older_version(self, message: OutboxMessage) -> bool:
-        """As `storage.outbox`: a version waits while an older one in its slot is pending."""
+    def _behind_an_older_message(self, message: OutboxMessage) -> bool:
+        """As `storage.outbox`: a message waits while an older one to its recipient is pending
+        (claimed earlier in this same claim included)."""
         return any(
-            (m.id or 0) < (message.id or 0) and m.status is DeliveryStatus.PENDING
-            for m in self._versions(message.platform, message.recipient, message.slot)
+            (m.id or 0) < (message.id or 0)
+            and m.status is DeliveryStatus.PENDING
+            and (m.platform, m.recipient) == (message.platform, message.recipient)
+            for m in self.store.outbox.values()
         )
 
     async def record(self, message: OutboxMessage) -> None:
@@ -476,6 +479,40 @@ class FakeOutbox(_Repo):
         # Only the stored columns: what the dispatcher adds for sending is not kept.
         self.store.outbox[message.id] = dataclasses.replace(message, replaces="")
         self.store.leases.pop(message.id, None)
+
+    async def requeue_failed(
+        self,
+        *,
+        now: datetime,
+        ids: Collection[int] = (),
+        kind: str | None = None,
+        since: datetime | None = None,
+        school_key: str | None = None,
+    ) -> int:
+        chosen = [
+            m
+            for m in self.store.outbox.values()
+            if m.status is DeliveryStatus.FAILED
+            and (not ids or m.id in ids)
+            and (kind is None or m.kind == kind)
+            and (since is None or (m.created_at is not None and m.created_at >= since))
+            and (school_key is None or m.school_key == school_key)
+            and not any(
+                (v.id or 0) > (m.id or 0) and v.status in LIVE_OUTBOX
+                for v in self._versions(m.platform, m.recipient, m.slot)
+            )
+        ]
+        for m in chosen:
+            self.store.outbox[m.id] = dataclasses.replace(
+                m,
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+                next_attempt_at=None,
+                last_error="",
+                created_at=now,
+            )
+            self.store.leases.pop(m.id, None)
+        return len(chosen)
 
     async def list(
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None

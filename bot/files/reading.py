@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from routine.setup import InvalidInput, Problem
+
+# C0 controls and DEL: never part of a name or an id, and PostgreSQL refuses NUL outright.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def read_text(path: Path) -> str:

@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.files.reading import csv_records, did_you_mean, raise_if_any, read_text
+from bot.files.reading import (
+    CONTROL_CHARACTER,
+    csv_records,
+    did_you_mean,
+    raise_if_any,
+    read_text,
+)
 from routine.model import Language
 from routine.roster import roster_problems
 from routine.setup import Problem, RosterRow
@@ -80,6 +86,15 @@ def _row(
     broken = [column for column, value in values.items() if "\n" in value or "\r" in value]
     if broken:
         problems.append(Problem(f"line break inside the value of {', '.join(broken)}", line))
+    controlled = [
+        column
+        for column, value in values.items()
+        if column not in broken and CONTROL_CHARACTER.search(value)
+    ]
+    if controlled:
+        problems.append(
+            Problem(f"control character inside the value of {', '.join(controlled)}", line)
+        )
     language = _guardian_language(values["guardian_language"], line, problems)
     phone, email = values.get("guardian_phone", ""), values.get("guardian_email", "")
     if phone and not _PHONE.fullmatch(phone):

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.files.reading import did_you_mean, raise_if_any, read_text
+from bot.files.reading import CONTROL_CHARACTER, did_you_mean, raise_if_any, read_text
 from bot.files.toml_lines import KeyPath, LineLocator
 from routine.model import (
     COUNTRY_LANGUAGE,
@@ -51,6 +51,20 @@ _SCHOOL_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A school file has tables two deep at most; much deeper is no school file, and Python's
+# TOML reader recurses once per level (thousands of levels raise RecursionError).
+_DEEPEST_NESTING = 32
+# The largest sensible value of each count: a longer retention, look-ahead or span than these
+# is a typing mistake, and larger numbers break the date arithmetic of the nightly jobs.
+_MOST: dict[str, int] = {
+    "retention_days": 3660,
+    "max_days_ahead": 366,
+    "max_span_days": 366,
+    "max_note_length": 2000,
+    "max_reason_length": 2000,
+    "correction_days": 366,
+    "remind_after_days": 366,
+}
 
 # The countries' own words for the roles (domain guide §1), so a file can say "tovholder".
 _ROLE_WORDS: dict[str, Role] = {
@@ -78,10 +92,53 @@ def parse_school_file(path: Path) -> SchoolSpec:
 
 
 def _load_toml(text: str) -> dict[str, Any]:
+    too_deep = _line_too_deep(text)
+    if too_deep is not None:
+        message = f"nested more than {_DEEPEST_NESTING} levels deep: no school file is"
+        raise InvalidInput([Problem(message, too_deep)])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput([_toml_problem(str(error), text)]) from error
+    except RecursionError:
+        # Nesting the scan above did not see (it is deliberately simple): no line to show.
+        raise InvalidInput([Problem("nested too deeply to read", 1)]) from None
+
+
+def _line_too_deep(text: str) -> int | None:
+    """The line where arrays and inline tables open more than `_DEEPEST_NESTING` levels deep,
+    if they do. Skips strings and comments; invalid TOML is tomllib's to report."""
+    depth, line, at, quote = 0, 1, 0, ""
+    while at < len(text):
+        char = text[at]
+        if char == "\n":
+            line += 1
+        if quote:
+            if text.startswith(quote, at):
+                at, quote = at + len(quote), ""
+                continue
+            if char == "\\" and quote[0] == '"':
+                # An escape: the next character is part of it (a line break still counts).
+                line += text[at + 1 : at + 2] == "\n"
+                at += 1
+            at += 1
+            continue
+        if char == "#":
+            end = text.find("\n", at)
+            at = len(text) if end < 0 else end
+            continue
+        if char in "\"'":
+            quote = text[at : at + 3] if text.startswith(char * 3, at) else char
+            at += len(quote)
+            continue
+        if char in "[{":
+            depth += 1
+            if depth > _DEEPEST_NESTING:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        at += 1
+    return None
 
 
 def _toml_problem(message: str, text: str) -> Problem:
@@ -104,6 +161,7 @@ class _SchoolFile:
         self.problems: list[Problem] = []
 
     def spec(self) -> SchoolSpec:
+        self._control_characters(self.data, ())
         self._unknown_keys(self.data, (), _TOP_KEYS + _TOP_TABLES)
         key = self._school_key()
         name = self._string(self.data, (), "name")
@@ -142,6 +200,24 @@ class _SchoolFile:
         where = ".".join(str(part) for part in path if isinstance(part, str))
         text = f"{where}: {message}" if where else message
         self.problems.append(Problem(text, self.locator.line_of(path)))
+
+    def _control_characters(self, value: object, path: KeyPath) -> None:
+        """Every key and string anywhere in the file, however deep, without control
+        characters (TOML's escapes, such as \\u0000 or \\t, can write them)."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if CONTROL_CHARACTER.search(key):
+                    self._report(path, f"the key {key!r} contains a control character")
+                self._control_characters(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self._control_characters(item, (*path, index))
+        elif isinstance(value, str) and (found := CONTROL_CHARACTER.search(value)):
+            self._report(
+                path,
+                f"contains a control character (U+{ord(found[0]):04X}), which no name or id "
+                "may hold; remove it",
+            )
 
     def _unknown_keys(
         self, table: dict[str, Any], path: KeyPath, allowed: tuple[str, ...]
@@ -462,8 +538,9 @@ class _SchoolFile:
 
     def _count(self, table: dict[str, Any], path: KeyPath, key: str, default: int) -> int:
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self._report((*path, key), f"must be a whole number of at least 1, not {value!r}")
+        most = _MOST[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            self._report((*path, key), f"must be a whole number from 1 to {most}, not {value!r}")
             return default
         return value
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import Any, Protocol
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -36,12 +38,15 @@ from bot.slack.dedupe import OncePerEvent
 from bot.slack.locales import LocaleCache
 from bot.slack.replies import ReplyWriter
 from bot.slack.sender import SlackSender
+from bot.slack.verify import refusal, request_key
 from dialogs.events import Incoming, Reply
 from scheduler.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# Where `events` leaves the key of a signed request for the middleware that handles it once.
+REQUEST_KEY = "narvaro_request_key"
 # How long the first Socket Mode connection may take before `narvaro run` gives up starting.
 CONNECT_SECONDS = 30
 
@@ -73,11 +78,12 @@ class SlackChannel:
         *,
         api_url: str = "",
         app_token: str = "",
+        signing_secret: str = "",
         once: OncePerEvent | None = None,
         metrics: Metrics | None = None,
     ) -> None:
-        """`app_token` (xapp-...) turns Socket Mode on. `once` tells which events are new; by
-        default only this process remembers them."""
+        """`app_token` (xapp-...) turns Socket Mode on; over HTTP, `signing_secret` is required.
+        `once` tells which requests are new; by default only this process remembers them."""
         self.app = app
         self.client: AsyncWebClient = app.client
         self.sender = SlackSender(self.client)
@@ -86,6 +92,7 @@ class SlackChannel:
         self._dialogs = dialogs
         self._api_url = api_url
         self._app_token = app_token
+        self._signing_secret = signing_secret
         self._socket: AsyncSocketModeHandler | None = None
         self._once = once or OncePerEvent()
         self._metrics = metrics or Metrics()
@@ -100,6 +107,8 @@ class SlackChannel:
 
     def mount(self, http: HttpServer) -> None:
         """Serve Slack's requests on `http` (before it starts): HTTP mode."""
+        if not self._signing_secret:
+            raise ValueError("serving Slack's requests over HTTP needs the signing secret")
         http.add_route("POST", EVENTS_PATH, self.events)
 
     async def start(self) -> None:
@@ -171,7 +180,24 @@ class SlackChannel:
         await asyncio.gather(*(t for t in tasks if t is not None), return_exceptions=True)
 
     async def events(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
+        """One of Slack's requests, checked on its raw bytes before anything reads them."""
+        body = await request.read()
+        why = refusal(request.headers, body, self._signing_secret, time.time())
+        if why is not None:
+            log.warning("refused a request to %s: %s", EVENTS_PATH, why)
+            return web.Response(status=401, text="invalid request")
+        try:
+            text = body.decode()
+        except UnicodeDecodeError:
+            log.warning("refused a signed request to %s: its body is not UTF-8", EVENTS_PATH)
+            return web.Response(status=400, text="not UTF-8")
+        bolt_request = AsyncBoltRequest(
+            body=text,
+            query=request.query_string,
+            headers=dict(request.headers),
+            context={REQUEST_KEY: request_key(request.headers, body)},
+        )
+        response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     def later(self, key: str, work: Callable[[], Awaitable[None]]) -> None:
@@ -203,10 +229,22 @@ class SlackChannel:
                 self._locks.pop(key, None)
 
     async def _once_per_event(
-        self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+        self,
+        body: dict[str, Any],
+        context: dict[str, Any],
+        next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
+        """Each event once (Slack retries events), and each signed request once: button
+        presses and forms carry no event id, and a copy of a signed request is as well signed
+        as the original for five minutes."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not await self._once.first_time(event_id):
-            log.info("Slack delivered event %s again: handled once", event_id)
+        key = event_id if isinstance(event_id, str) else context.get(REQUEST_KEY)
+        if isinstance(key, str) and not await self._once.first_time(key):
+            log.info("Slack's request %s came again: handled once", _shown(key))
             return BoltResponse(status=200, body="")
         return await next()
+
+
+def _shown(key: str) -> str:
+    """An event id as it is; a request's key shortened (a hash is no use whole in a log)."""
+    return key[:20] if key.startswith("request:") else key

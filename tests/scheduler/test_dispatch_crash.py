@@ -8,12 +8,14 @@ each key to a recorder on 127.0.0.1, which is the test's view of what was sent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -114,7 +116,11 @@ async def test_a_killed_dispatcher_loses_nothing_and_repeats_at_most_one_message
 ) -> None:
     keys = [f"crash:{n:04}" for n in range(MESSAGES)]
     async with sql_uow_factory(migrated_database_url) as uow_factory:
-        await fill_outbox(uow_factory, *(message(key) for key in keys))
+        # Created now: the worker's clock is the wall clock, and retries stop a day after.
+        now = datetime.now(UTC)
+        await fill_outbox(
+            uow_factory, *(dataclasses.replace(message(key), created_at=now) for key in keys)
+        )
 
         async def all_sent() -> bool:
             async with uow_factory() as uow:

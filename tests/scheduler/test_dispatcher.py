@@ -136,29 +136,63 @@ async def test_a_sender_that_raises_counts_as_a_retry(
     ]
 
 
-async def test_retries_back_off_then_fail_visibly(
+async def test_retries_back_off_until_the_time_limit_then_fail_visibly(
     fake_uow_factory: FakeUnitOfWorkFactory, time: FakeTime
 ) -> None:
     await fill_outbox(fake_uow_factory, message("a"))
     sender = RecordingSender(time, lambda _: DeliveryResult.retry("timed out"))
-    worker = dispatcher(fake_uow_factory, time, {"telegram": sender})
+    policy = RetryPolicy(give_up_after=timedelta(hours=1))
+    worker = dispatcher(fake_uow_factory, time, {"telegram": sender}, retry=policy)
 
     delays = []
-    for _ in range(RetryPolicy().max_attempts):
+    while True:
         await worker.run_once()
         [state] = await outbox(fake_uow_factory)
-        if state.next_attempt_at is not None:
-            delays.append((state.next_attempt_at - time.now()).total_seconds())
-            time.pass_time(delays[-1])
+        if state.next_attempt_at is None:
+            break
+        delays.append((state.next_attempt_at - time.now()).total_seconds())
+        time.pass_time(delays[-1])
 
-    assert delays == [2, 4, 8, 16, 32, 64, 128]
+    # Doubling up to five minutes apart; the last try is at the limit itself.
+    assert delays[:9] == [2, 4, 8, 16, 32, 64, 128, 256, 300]
+    assert set(delays[9:-1]) == {300}
+    assert time.now() == START + timedelta(hours=1)
     assert (state.status, state.attempts, state.last_error) == (
         DeliveryStatus.FAILED,
-        8,
+        len(delays) + 1,
         "timed out",
     )
     time.pass_time(3600)
     assert await worker.run_once() == 0
+
+
+async def test_a_ten_minute_storm_of_502s_loses_nothing(
+    fake_uow_factory: FakeUnitOfWorkFactory, time: FakeTime
+) -> None:
+    """20 messages to 20 chats while the platform answers 502 for ten minutes (the issue:
+    8 attempts over about 4 minutes failed them all for good)."""
+    keys = [f"m{n:02}" for n in range(20)]
+    await fill_outbox(fake_uow_factory, *map(message, keys))
+    storm_ends = START + timedelta(minutes=10)
+
+    def platform(_: OutboxMessage) -> DeliveryResult:
+        if time.now() < storm_ends:
+            return DeliveryResult.retry("502 Bad Gateway")
+        return DeliveryResult.ok()
+
+    sender = RecordingSender(time, platform)
+    worker = dispatcher(fake_uow_factory, time, {"telegram": sender})
+
+    # As `run` does, a second's rest whenever nothing was due; bounded, so a bug cannot hang.
+    for _ in range(3600):
+        if {m.status for m in await outbox(fake_uow_factory)} == {DeliveryStatus.SENT}:
+            break
+        if await worker.run_once() == 0:
+            time.pass_time(1)
+
+    assert time.now() < storm_ends + timedelta(minutes=6)  # at most one backoff late
+    assert [m.status for m in await outbox(fake_uow_factory)] == [DeliveryStatus.SENT] * 20
+    assert all(n > 8 for n in Counter(sender.keys).values())
 
 
 async def test_a_retry_after_a_failure_can_still_succeed(
@@ -245,7 +279,9 @@ async def test_one_recipients_messages_are_a_second_apart_while_others_go_betwee
     sender = RecordingSender(time)
     limits = {"telegram": RateLimit(per_second=4, per_recipient_interval=1.0)}
 
-    await dispatcher(fake_uow_factory, time, {"telegram": sender}, limits=limits).run_once()
+    worker = dispatcher(fake_uow_factory, time, {"telegram": sender}, limits=limits)
+    while await worker.run_once():
+        pass
 
     assert sender.sent == [(0, "a1"), (0.25, "b1"), (0.5, "c1"), (1, "a2"), (2, "a3")]
 
@@ -317,9 +353,9 @@ def test_interleaving_keeps_each_recipients_order() -> None:
 async def test_a_batch_starts_no_send_after_half_its_lease(
     fake_uow_factory: FakeUnitOfWorkFactory, time: FakeTime
 ) -> None:
-    await fill_outbox(fake_uow_factory, *(message(f"a{n}", "anna") for n in range(8)))
+    await fill_outbox(fake_uow_factory, *(message(f"a{n}") for n in range(8)))
     sender = RecordingSender(time)
-    limits = {"telegram": RateLimit(per_second=10, per_recipient_interval=1.0)}
+    limits = {"telegram": RateLimit(per_second=1, per_recipient_interval=0)}
     worker = dispatcher(
         fake_uow_factory, time, {"telegram": sender}, limits=limits, lease=timedelta(seconds=10)
     )
@@ -496,7 +532,9 @@ async def test_messages_without_a_slot_edit_nothing(
     sender = RecordingSender(time, posted_or_edited)
     await fill_outbox(fake_uow_factory, message("a", "chat-1"), message("b", "chat-1"))
 
-    await dispatcher(fake_uow_factory, time, {"telegram": sender}).run_once()
+    worker = dispatcher(fake_uow_factory, time, {"telegram": sender})
+    while await worker.run_once():
+        pass
 
     assert [(m.key, m.replaces) for m in sender.messages] == [("a", ""), ("b", "")]
     assert [m.ref for m in await outbox(fake_uow_factory)] == ["posted-a", "posted-b"]

@@ -21,7 +21,13 @@ from dialogs.events import Incoming, Reply
 from tests.conftest import sql_uow_factory
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.slack.fake_slack_api import TEAM, FakeSlackApi
-from tests.slack.signing import SIGNING_SECRET, event_body, post
+from tests.slack.signing import (
+    SIGNING_SECRET,
+    event_body,
+    interaction_body,
+    post,
+    signed_headers,
+)
 
 NOW = datetime.fromisoformat("2026-11-23T08:30:00+01:00")
 
@@ -60,7 +66,13 @@ async def two_processes(
             factory = await stack.enter_async_context(sql_uow_factory(migrated_database_url))
             once = OncePerEvent(factory, FixedClock(NOW))
             app = build_app(slack_api.token, SIGNING_SECRET, slack_api.url)
-            channel = SlackChannel(app, running.dialogs, api_url=slack_api.url, once=once)
+            channel = SlackChannel(
+                app,
+                running.dialogs,
+                api_url=slack_api.url,
+                signing_secret=SIGNING_SECRET,
+                once=once,
+            )
             http = HttpServer("127.0.0.1", 0)
             channel.mount(http)
             await channel.start()
@@ -91,6 +103,28 @@ async def test_a_retry_reaching_another_process_is_not_handled_again(
     assert statuses == [200, 200, 200]  # the retry is acknowledged, so Slack stops retrying
     assert [incoming.text for incoming in two_processes.dialogs.seen] == ["hej", "meny"]
     assert len(slack_api.posted) == 2
+
+
+async def test_copies_of_a_signed_button_press_reaching_two_processes_are_handled_once(
+    two_processes: Processes,
+) -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1"},
+        "trigger_id": "trigger-1",
+        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.0"},
+        "actions": [{"action_id": "1.0", "value": "1.0", "action_ts": "1764000000.1"}],
+    }
+    body, content_type = interaction_body(payload)
+    signed = signed_headers(body)
+    statuses = [
+        (await asyncio.to_thread(post, url, body, content_type, headers=signed))[0]
+        for url in two_processes.urls * 3
+    ]
+    await two_processes.finish()
+    assert statuses == [200] * 6
+    assert [incoming.button for incoming in two_processes.dialogs.seen] == ["1.0"]
 
 
 # What is remembered, and for how long

@@ -369,10 +369,12 @@ async def test_a_newer_version_waits_while_an_older_one_is_being_sent(
         version("v2", "2 of 25", created_at=meanwhile),
         version("other slot", "7B", slot="summary:7B", created_at=meanwhile),
         version("no slot", "7A", slot="", created_at=meanwhile),
+        version("other mentor", "7A", recipient="chat-other", created_at=meanwhile),
     )
 
-    # Worker B would find nothing sent to edit, and post a second message.
-    assert await claim(store, now=meanwhile, worker="b") == ["other slot", "no slot"]
+    # Worker B would find nothing sent to edit, and post a second message; and nothing else to
+    # the same mentor overtakes v1 either.
+    assert await claim(store, now=meanwhile, worker="b") == ["other mentor"]
 
     sent = dataclasses.replace(v1, status=DeliveryStatus.SENT, sent_at=meanwhile, ref="D1:1")
     await committed(store, lambda u: u.outbox.record(sent))
@@ -486,7 +488,9 @@ async def test_no_version_sent_means_no_ref(store: UnitOfWorkFactory) -> None:
 async def test_a_retry_of_a_version_with_a_newer_one_is_superseded(
     store: UnitOfWorkFactory,
 ) -> None:
-    await add(store, version("v1", "1 of 25"), version("other", "7B", slot="summary:7B"))
+    await add(
+        store, version("v1", "1 of 25"), version("other", "7B", recipient="chat-other-mentor")
+    )
     [v1, other] = await committed(
         store, lambda u: u.outbox.claim(now=NOW, limit=2, lease=LEASE, worker="w1")
     )

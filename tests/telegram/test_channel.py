@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -15,6 +16,7 @@ from bot.http import HttpServer
 from bot.telegram.app import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel, build_application
 from bot.telegram.commands import command_descriptions
 from dialogs.events import Button, Incoming, Reply
+from tests.raw_http import raw_post
 from tests.telegram.fake_bot_api import Chat, FakeBotApi, TelegramUser, press_update, text_update
 
 SECRET = "s3cret-token_for-tests"
@@ -230,3 +232,24 @@ async def test_a_group_chat_is_passed_on_as_not_private(
     api.send_text(TROND, "/start@narvaro_test_bot", chat=group)
     await api.until(lambda: api.messages_to(group.id))
     assert (dialogs.seen[0].private, dialogs.seen[0].key.chat) == (False, str(group.id))
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["hemlighet-ö".encode(), b"\xff\xfe-not-utf-8", SECRET.encode() + b"\x80"],
+    ids=["non-ascii", "not-utf-8", "secret-and-more"],
+)
+async def test_a_malformed_secret_is_refused_with_one_line_in_the_log(
+    webhook: str, dialogs: Dialogs, sent: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = json.dumps(text_update(1, LENE, "hej")).encode()
+    headers = [(SECRET_HEADER.encode(), sent), (b"Content-Type", b"application/json")]
+    with caplog.at_level(logging.DEBUG):
+        assert await raw_post(webhook + WEBHOOK_PATH, headers, body) == 403
+    await asyncio.sleep(0.2)
+    assert dialogs.seen == []
+    refused = [r for r in caplog.records if r.name == "bot.telegram.app"]
+    assert [r.getMessage() for r in refused] == [
+        "refused a Telegram webhook post: wrong secret token"
+    ]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
