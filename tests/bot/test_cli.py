@@ -248,7 +248,10 @@ def test_the_console_checks_who_you_say_you_are(run, school: str) -> None:
     [
         ("garbage", "NARVARO_DATABASE_URL: Value error, not a database URL"),
         ("mysql://db/x", "unsupported database driver 'mysql'"),
-        ("postgresql://db/x", "unsupported database driver 'postgresql'"),
+        (
+            "postgresql+psycopg2cffi://db/x",
+            "unsupported database driver 'postgresql+psycopg2cffi'",
+        ),
         ("postgresql+asyncpg://postgres:s3cret@127.0.0.1:1/test", "cannot use the database at"),
         (
             "sqlite+aiosqlite:////nonexistent/dir/x.db",
