@@ -19,7 +19,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.i18n import _, format_clock, format_day, use_locale
-from dialogs.labels import REASONS
 from dialogs.live import (
     CONTACT_ACTION,
     FOLLOW_UP_PREFIX,
@@ -29,6 +28,7 @@ from dialogs.live import (
     refresh_roll_calls,
 )
 from dialogs.notices import staff_language
+from dialogs.staff_view import reason_for_staff
 from routine.access import visible_classes
 from routine.attendance import reported_not_valid
 from routine.follow_up import (
@@ -225,14 +225,14 @@ def _line(view: FollowUpDay, follow_up: FollowUp, staff: dict[str, str]) -> str:
 
 def _reported_line(school: School, report: AbsenceReport, codes: dict[str, AbsenceCode]) -> str:
     valid = report_code(school, report.reason, codes)[1]
-    if not school.privacy.mentor_sees_reason:
+    reason = reason_for_staff(school, report.reason)
+    if reason is None:
         if valid is True:
             return _("the guardian has reported the absence.")
         return _(
             "the guardian has reported the absence, but the reason does not make it valid: "
             "contact the guardian."
         )
-    reason = REASONS[report.reason]
     if valid is True:
         return _("the guardian has reported: {reason}.").format(reason=reason)
     if valid is None:

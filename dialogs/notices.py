@@ -10,7 +10,8 @@ import dataclasses
 from datetime import datetime
 
 from dialogs.i18n import N_, LazyString, _, use_locale
-from dialogs.labels import REASONS, describe_part
+from dialogs.labels import describe_part
+from dialogs.staff_view import reason_for_staff, sees_reasons
 from routine.model import AbsenceReport, ChatAccount, Guardian, Pupil, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
 from routine.requests import (
@@ -82,6 +83,10 @@ def prompt_answered(
 ) -> OutboxMessage:
     with use_locale(staff_language(school, mentor)):
         names = {"guardian": guardian.name, "pupil": pupil.name}
+        if answer in (PromptAnswer.ILL, PromptAnswer.OTHER) and not sees_reasons(school):
+            # The school keeps reasons from staff: the answer says absent, not why.
+            text = _("{guardian} answered about {pupil}: absent today.").format(**names)
+            return to_staff(school, mentor, f"prompt-answer-{answer.value}", text, subject, now)
         text = {
             PromptAnswer.ILL: _("{guardian} answered about {pupil}: ill today."),
             PromptAnswer.OTHER: _(
@@ -105,13 +110,15 @@ def late_report(
     now: datetime,
 ) -> OutboxMessage:
     with use_locale(staff_language(school, mentor)):
-        text = _("{guardian} reported {pupil} absent today after the cut-off: {reason}, {when}.")
-        text = text.format(
-            guardian=guardian.name,
-            pupil=pupil.name,
-            reason=REASONS[report.reason],
-            when=describe_part(report),
-        )
+        names = {"guardian": guardian.name, "pupil": pupil.name, "when": describe_part(report)}
+        reason = reason_for_staff(school, report.reason)
+        if reason is None:
+            text = _("{guardian} reported {pupil} absent today after the cut-off, {when}.")
+        else:
+            text = _(
+                "{guardian} reported {pupil} absent today after the cut-off: {reason}, {when}."
+            )
+        text = text.format(reason=reason, **names)
     return to_staff(school, mentor, "late-report", text, str(report.id), now)
 
 

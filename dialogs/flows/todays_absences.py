@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dialogs.flow import END, Context, Flow, Go, Step
 from dialogs.i18n import N_, _, format_day, format_number
-from dialogs.labels import REASONS, describe_part
+from dialogs.labels import describe_part
+from dialogs.staff_view import note_for_staff, reason_or_reported
 from routine.access import visible_classes
 from routine.attendance import unreported_absent_pupils, without_granted_leave
 from routine.leave import LeaveStatus
@@ -71,12 +72,11 @@ def _class_lines(
 
 
 def _report_line(ctx: Context, pupil: Pupil, report: AbsenceReport) -> str:
-    privacy = ctx.actor.school.privacy
-    details = [str(REASONS[report.reason]) if privacy.mentor_sees_reason else _("reported")]
-    details.append(describe_part(report))
+    school = ctx.actor.school
+    details = [reason_or_reported(school, report.reason), describe_part(report)]
     line = f"• {pupil.name}: {', '.join(details)}"
-    if privacy.mentor_sees_note and report.note:
-        line += " — " + _("note: {note}").format(note=report.note)
+    if (note := note_for_staff(school, report)) is not None:
+        line += " — " + _("note: {note}").format(note=note)
     return line
 
 
