@@ -178,6 +178,9 @@ class ConversationRepository(Protocol):
         `conversation.version` (0: not stored yet); otherwise `ConversationMoved`."""
 
     async def delete(self, key: str) -> None: ...
+    async def clear_idle_before(self, moment: datetime) -> int:
+        """Forget where conversations not touched since `moment` stood, with whatever was
+        typed into them and never sent (a note may hold a health detail); how many."""
 
 
 class OutboxRepository(Protocol):

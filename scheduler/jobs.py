@@ -29,6 +29,9 @@ from scheduler.metrics import Metrics
 
 # How often untaken contact requests are looked for; the school sets how long is too long.
 ESCALATION_CHECK = timedelta(minutes=5)
+# A conversation left this long is abandoned: what was typed into it and never sent (a note
+# may hold a health detail) is forgotten, and the next message starts from the menu.
+CONVERSATION_IDLE = timedelta(hours=24)
 # Retention runs at night, at a time that exists exactly once on both DST change days.
 RETENTION_TIME = time(3, 30)
 
@@ -265,6 +268,8 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         corrections = await uow.corrections.delete_before(school_key, cutoff)
         corrections += await uow.record_uses.delete_before(school_key, cutoff)
         sent = await uow.outbox.delete_created_before(school_key, midnight)
+        # Conversations belong to no one school; each school's run clears the abandoned ones.
+        await uow.conversations.clear_idle_before(ctx.clock.now() - CONVERSATION_IDLE)
         requests = sum(
             [
                 await uow.prompts.delete_created_before(school_key, midnight),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -455,6 +455,24 @@ class SqlConversationRepository(_Repository):
         row = await self.session.get(ConversationRow, key)
         if row is not None:
             await self.session.delete(row)
+
+    async def clear_idle_before(self, moment: datetime) -> int:
+        result = await self.session.execute(
+            update(ConversationRow)
+            .where(
+                ConversationRow.updated_at < as_utc(moment),
+                or_(ConversationRow.flow.is_not(None), ConversationRow.data != {}),
+            )
+            .values(
+                flow=None,
+                state=None,
+                data={},
+                version=ConversationRow.version + 1,
+                updated_at=func.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
 
 
 class SqlPromptRepository(_Repository):

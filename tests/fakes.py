@@ -12,7 +12,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
 from routine.follow_up import FollowUp, GuardianContact
@@ -64,6 +64,7 @@ class FakeStore:
         self.accounts: dict[tuple[str, str], ChatAccount] = {}
         self.invites: dict[int, InviteCode] = {}
         self.conversations: dict[str, Conversation] = {}
+        self.conversation_touched: dict[str, datetime] = {}
         self.outbox: dict[int, OutboxMessage] = {}
         self.prompts: dict[int, AbsencePrompt] = {}
         self.contact_requests: dict[int, ContactRequest] = {}
@@ -381,9 +382,20 @@ class FakeConversations(_Repo):
         data = json.loads(json.dumps(conversation.data))
         conversation.version += 1
         self.store.conversations[conversation.key] = dataclasses.replace(conversation, data=data)
+        self.store.conversation_touched[conversation.key] = datetime.now(UTC)
 
     async def delete(self, key: str) -> None:
         self.store.conversations.pop(key, None)
+
+    async def clear_idle_before(self, moment: datetime) -> int:
+        cleared = 0
+        for key, conversation in list(self.store.conversations.items()):
+            idle = self.store.conversation_touched.get(key, moment) < moment
+            if idle and (conversation.flow is not None or conversation.data):
+                self.store.conversations[key] = Conversation(key, version=conversation.version + 1)
+                self.store.conversation_touched[key] = datetime.now(UTC)
+                cleared += 1
+        return cleared
 
 
 class FakeOutbox(_Repo):

@@ -751,3 +751,29 @@ async def test_changing_read_data_changes_nothing_until_saved(store: UnitOfWorkF
     assert await committed(store, read_and_change) == Conversation(
         "k", data={"step": 1}, version=1
     )
+
+
+async def test_abandoned_conversations_are_forgotten(store: UnitOfWorkFactory) -> None:
+    draft = Conversation("idle", "report_absence", "note", {"note": "has asthma"})
+    await committed(store, lambda u: u.conversations.save(draft))
+    await committed(store, lambda u: u.conversations.save(Conversation("empty")))
+    now = datetime.now(UTC)
+    assert (
+        await committed(
+            store, lambda u: u.conversations.clear_idle_before(now - timedelta(hours=1))
+        )
+        == 0
+    )
+    assert (
+        await committed(
+            store, lambda u: u.conversations.clear_idle_before(now + timedelta(minutes=1))
+        )
+        == 1
+    )
+    cleared = await read(store, lambda u: u.conversations.get("idle"))
+    assert (cleared.flow, cleared.state, cleared.data) == (None, None, {})
+    # A chat whose event was read before the clearing finds it moved, and starts afresh.
+    with pytest.raises(ConversationMoved):
+        await committed(
+            store, lambda u: u.conversations.save(dataclasses.replace(draft, version=1))
+        )
