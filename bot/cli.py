@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import corrections, operator, runner
+from bot import access_commands, corrections, operator, runner
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.model import School
@@ -188,6 +188,19 @@ async def school_apply(file: Path) -> None:
     except InvalidInput as invalid:
         fail_with_problems(file, invalid)
     click.echo(f"School {key}: {operator.describe_summary(summary, noun='record')}")
+    _not_listed(key, summary.not_listed)
+
+
+def _not_listed(school_key: str, not_listed: list[str]) -> None:
+    """What the file no longer lists is left as it was; here is how to end its access."""
+    commands = access_commands.end_access_commands(school_key, not_listed)
+    if commands:
+        click.echo(
+            f"{len(commands)} in the database but not in this file, left unchanged. "
+            "To end their access:"
+        )
+        for command in commands:
+            click.echo(f"  {command}")
 
 
 def show_progress(what: str, done: int, total: int) -> None:
@@ -218,6 +231,7 @@ async def roster_import(school_key: str, file: Path) -> None:
             f"{len(summary.not_listed)} pupil(s) in the database are not in this file and were "
             f"left unchanged: {', '.join(summary.not_listed)}"
         )
+    _not_listed(school_key, summary.not_listed)
 
 
 @main.group()
@@ -560,3 +574,6 @@ def fail_with_problems(file: Path, invalid: InvalidInput) -> None:
         click.echo(f"{location}: {problem.message}", err=True)
     count = len(invalid.problems)
     raise click.ClickException(f"{count} problem(s) found in {file}; nothing was changed.")
+
+
+access_commands.register(main, load_settings, run_async)

@@ -78,6 +78,9 @@ class StaffRepository(Protocol):
         """Every staff member, at any school, with one of these Slack user ids."""
 
     async def save(self, staff: StaffMember) -> None: ...
+    async def delete(self, school_key: str, staff_id: str) -> None:
+        """Remove the member of staff (their roles and classes with them)."""
+
     async def save_many(self, staff: Sequence[StaffMember]) -> None:
         """Like `save` for each, in a few bulk statements."""
 

@@ -186,6 +186,11 @@ class SqlStaffRepository(_Repository):
         mapping.staff_to_row(staff, row)
         self.session.add(row)
 
+    async def delete(self, school_key: str, staff_id: str) -> None:
+        row = await self.session.get(StaffRow, (school_key, staff_id))
+        if row is not None:
+            await self.session.delete(row)
+
     async def save_many(self, staff: Sequence[StaffMember]) -> None:
         await people_bulk.save_staff(self.session, staff)
 

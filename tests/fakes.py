@@ -183,6 +183,9 @@ class FakeStaff(_Repo):
         for member in staff:
             await self.save(member)
 
+    async def delete(self, school_key: str, staff_id: str) -> None:
+        self.store.staff.pop((school_key, staff_id), None)
+
 
 class FakeReports(_Repo):
     async def add(self, report: AbsenceReport) -> AbsenceReport:

@@ -270,3 +270,34 @@ def test_a_database_that_cannot_be_used_is_explained(
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_unknown_log_levels_are_refused(run) -> None:
     assert_clean_failure(run("db", "status", NARVARO_LOG_LEVEL="loud"), "NARVARO_LOG_LEVEL")
+
+
+def test_access_ends_by_explicit_commands_that_the_files_point_to(
+    run, school: str, tmp_path: Path
+) -> None:
+    text = demo_file("se.toml").read_text(encoding="utf-8")
+    without_erik = text.replace(
+        '[[staff]]\nid = "S-SE-02"\nname = "Erik Johansson"\nslack_user_id = "U0SE0002"\n'
+        'roles = ["mentor"]\nclasses = ["7B"]\n',
+        "",
+    )
+    assert without_erik != text
+    (tmp_path / "school.toml").write_text(without_erik, encoding="utf-8")
+    applied = run("school", "apply", str(tmp_path / "school.toml"))
+    assert applied.returncode == 0, applied.stderr
+    assert f"narvaro staff remove --school {school} --staff-id S-SE-02" in applied.stdout
+
+    removed = run("staff", "remove", "--school", school, "--staff-id", "S-SE-02")
+    assert removed.returncode == 0, removed.stderr
+    assert "Staff S-SE-02: staff access ended." in removed.stdout
+    assert "staff access ended: school=se-bjorkangen staff_id=S-SE-02" in removed.stderr
+    again = run("staff", "remove", "--school", school, "--staff-id", "S-SE-02")
+    assert_clean_failure(again, "no staff member 'S-SE-02'")
+
+    unlinked = run(
+        "guardian", "unlink", "--school", school, "--guardian-id", "G-SE-001",
+        "--pupil-id", "P-SE-001",
+    )  # fmt: skip
+    assert "Guardian G-SE-001: link to pupil ended." in unlinked.stdout
+    left = run("pupil", "left", "--school", school, "--pupil-id", "P-SE-002")
+    assert "Pupil P-SE-002: pupil marked as left." in left.stdout
