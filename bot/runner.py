@@ -10,9 +10,10 @@ Shutdown goes from the outside in: stop receiving, let the dispatcher finish its
 send, finish the updates already received, then the clock, then the database.
 
 Scaling: any number of `narvaro run --no-scheduler` workers can share one PostgreSQL database;
-the outbox hands each message to one of them (SELECT ... FOR UPDATE SKIP LOCKED). Exactly one
-process runs the scheduler, because APScheduler 3 does not coordinate schedulers; should two
-run, the outbox's idempotency keys still keep every message single. Telegram allows one
+the outbox hands each message to one of them (SELECT ... FOR UPDATE SKIP LOCKED). Of several
+`narvaro run` with the scheduler, exactly one runs the school clock, under a PostgreSQL advisory
+lock, and another takes over within a minute if it dies (`bot.leadership`); the outbox's
+idempotency keys would still keep every message single. Telegram allows one
 long-polling process per bot: several processes need webhook mode. Slack spreads its events
 over every process (over HTTP through the load balancer, in Socket Mode over each process's
 connection); a retried event may reach another process, and the database's record of event ids
@@ -31,6 +32,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot import bootstrap
+from bot.leadership import ClockLeadership
 from bot.settings import Settings
 from dialogs.reachability import chat_unreachable
 from routine.outbox import RetryPolicy
@@ -38,6 +40,14 @@ from routine.ports import Sender
 from scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
+
+
+async def _finish(task: asyncio.Task) -> None:
+    """The clock's leadership ends with `stop`; on a failed start, it is cancelled."""
+    if not task.done():
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def worker_name() -> str:
@@ -86,9 +96,11 @@ async def run(
         async with contextlib.AsyncExitStack() as running:
             running.push_async_callback(app.close)
             if clock is not None:
-                running.push_async_callback(clock.stop)
-                changes = await clock.start()
-                log.info("school clock started: %s", changes)
+                leadership = ClockLeadership(app.db_engine, start=clock.start, stop=clock.stop)
+                running.push_async_callback(leadership.let_go)
+                await leadership.begin()
+                leading = asyncio.create_task(leadership.keep(stop))
+                running.push_async_callback(_finish, leading)
             if telegram is not None:
                 running.push_async_callback(telegram.stop)
                 await telegram.start()
