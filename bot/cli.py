@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import access_commands, corrections, operator, runner
+from bot import access_commands, corrections, operator, privacy_commands, runner
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.model import School
@@ -577,3 +577,4 @@ def fail_with_problems(file: Path, invalid: InvalidInput) -> None:
 
 
 access_commands.register(main, load_settings, run_async)
+privacy_commands.register(main, load_settings, run_async)

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.outbox import SqlOutboxRepository
+from storage.privacy import SqlPrivacyQueries
 from storage.record import (
     SqlCorrectionRepository,
     SqlLeaveRequestRepository,
@@ -63,6 +64,8 @@ class SqlAlchemyUnitOfWork:
     corrections: SqlCorrectionRepository
     leave_requests: SqlLeaveRequestRepository
     school_day: SqlSchoolDayQueries
+    # Operators only (`narvaro privacy`), so not a port of the routine.
+    privacy: SqlPrivacyQueries
     record_uses: SqlRecordUseRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -95,6 +98,7 @@ class SqlAlchemyUnitOfWork:
         self.corrections = SqlCorrectionRepository(session)
         self.leave_requests = SqlLeaveRequestRepository(session)
         self.school_day = SqlSchoolDayQueries(session)
+        self.privacy = SqlPrivacyQueries(session)
         self.record_uses = SqlRecordUseRepository(session)
         return self
 

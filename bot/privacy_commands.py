@@ -1,0 +1,81 @@
+"""`narvaro privacy export` and `narvaro privacy erase`, for a guardian's request about their
+own data and their children's. Both are audited (`narvaro.audit`, ids only).
+
+Erasure deletes what is the guardian's alone: their chat links, invite codes, answers to
+prompts, contact requests, concerns, the free-text notes of their reports, and their phone and
+email. It keeps the children's attendance record (the days, reasons, marks, the school's
+follow-ups, corrections and leave decisions) and the guardian's name and link while a child
+is at the school: the school keeps them as the attendance record, and retention deletes them
+after `[privacy] retention_days`. The report says so, line by line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from bot import bootstrap
+from bot.errors import OperatorError
+from bot.settings import Settings
+
+audit = logging.getLogger("narvaro.audit")
+
+KEPT = (
+    "absence reports (days and reason category), marks, follow-ups and contacts, corrections "
+    "and leave requests: the children's attendance record, kept until the school's retention "
+    "period ends",
+    "the guardian's name and link to each child: needed while the child is at the school; "
+    "end the link with `narvaro guardian unlink --pupil-id`",
+)
+
+
+async def _with_privacy(settings: Settings, school_key: str, guardian_id: str, work) -> Any:
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            if await uow.guardians.get(school_key, guardian_id) is None:
+                raise OperatorError(f"no guardian {guardian_id!r} at {school_key}")
+            result = await work(uow.privacy)  # type: ignore[attr-defined]
+            await uow.commit()
+            return result
+    finally:
+        await app.close()
+
+
+def register(main: click.Group, load_settings: Callable[[], Settings], run_async: Any) -> None:
+    @main.group()
+    def privacy() -> None:
+        """A guardian's data: export it, or erase what may be erased."""
+
+    @privacy.command("export")
+    @click.option("--school", "school_key", required=True, help="The school's key.")
+    @click.option("--guardian-id", required=True, help="The guardian's id from the roster.")
+    @run_async
+    async def privacy_export(school_key: str, guardian_id: str) -> None:
+        """Print, as JSON, everything stored about the guardian and their children."""
+        found = await _with_privacy(
+            load_settings(), school_key, guardian_id, lambda q: q.export(school_key, guardian_id)
+        )
+        audit.warning("privacy export: school=%s guardian_id=%s", school_key, guardian_id)
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True))
+
+    @privacy.command("erase")
+    @click.option("--school", "school_key", required=True, help="The school's key.")
+    @click.option("--guardian-id", required=True, help="The guardian's id from the roster.")
+    @run_async
+    async def privacy_erase(school_key: str, guardian_id: str) -> None:
+        """Erase what is the guardian's alone; report what was kept and why."""
+        counts = await _with_privacy(
+            load_settings(), school_key, guardian_id, lambda q: q.erase(school_key, guardian_id)
+        )
+        audit.warning("privacy erase: school=%s guardian_id=%s", school_key, guardian_id)
+        click.echo(f"Erased for guardian {guardian_id} at {school_key}:")
+        for what, count in counts.items():
+            click.echo(f"  {what}: {count}")
+        click.echo("Kept, and why:")
+        for line in KEPT:
+            click.echo(f"  {line}")
