@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.record import Correction, DayRecord, DayStatus, RecordSource, RecordUse
 from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, RecordUseRow, as_utc
-from storage.repositories import _Repository, delete_where
+from storage.repositories import _Repository, delete_where, in_days
 
 # Corrections
 
@@ -91,14 +91,9 @@ class SqlCorrectionRepository(_Repository):
         end: date,
         pupil_ids: Collection[str] | None = None,
     ) -> list[Correction]:
-        query = select(AttendanceCorrectionRow).where(
-            AttendanceCorrectionRow.school_key == school_key,
-            AttendanceCorrectionRow.day >= start,
-            AttendanceCorrectionRow.day <= end,
+        rows = await self.session.scalars(
+            in_days(AttendanceCorrectionRow, school_key, start, end, pupil_ids)
         )
-        if pupil_ids is not None:
-            query = query.where(AttendanceCorrectionRow.pupil_id.in_(sorted(pupil_ids)))
-        rows = await self.session.scalars(query.order_by(AttendanceCorrectionRow.id))
         return [correction_from_row(row) for row in rows]
 
     async def delete_before(self, school_key: str, day: date) -> int:
@@ -135,14 +130,7 @@ class SqlRecordUseRepository(_Repository):
         end: date,
         pupil_ids: Collection[str] | None = None,
     ) -> list[RecordUse]:
-        query = select(RecordUseRow).where(
-            RecordUseRow.school_key == school_key,
-            RecordUseRow.day >= start,
-            RecordUseRow.day <= end,
-        )
-        if pupil_ids is not None:
-            query = query.where(RecordUseRow.pupil_id.in_(sorted(pupil_ids)))
-        rows = await self.session.scalars(query.order_by(RecordUseRow.id))
+        rows = await self.session.scalars(in_days(RecordUseRow, school_key, start, end, pupil_ids))
         return [use_from_row(row) for row in rows]
 
     async def delete_before(self, school_key: str, day: date) -> int:

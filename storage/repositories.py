@@ -61,6 +61,23 @@ def _in_code_point_order(items: Iterable[T], key: Callable[[T], Any]) -> list[T]
     return sorted(items, key=key)
 
 
+def in_days(
+    row_type: Any,
+    school_key: str,
+    start: date,
+    end: date,
+    pupil_ids: Collection[str] | None = None,
+) -> Select[Any]:
+    """A school's rows of the days `start`..`end` (of these pupils, or of all), oldest first:
+    marks, corrections and record uses are all read this way."""
+    query = select(row_type).where(
+        row_type.school_key == school_key, row_type.day >= start, row_type.day <= end
+    )
+    if pupil_ids is not None:
+        query = query.where(row_type.pupil_id.in_(sorted(pupil_ids)))
+    return query.order_by(row_type.id)
+
+
 class _Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -308,14 +325,9 @@ class SqlAttendanceMarkRepository(_Repository):
         end: date,
         pupil_ids: Collection[str] | None = None,
     ) -> list[AttendanceMark]:
-        query = select(AttendanceMarkRow).where(
-            AttendanceMarkRow.school_key == school_key,
-            AttendanceMarkRow.day >= start,
-            AttendanceMarkRow.day <= end,
+        rows = await self.session.scalars(
+            in_days(AttendanceMarkRow, school_key, start, end, pupil_ids)
         )
-        if pupil_ids is not None:
-            query = query.where(AttendanceMarkRow.pupil_id.in_(sorted(pupil_ids)))
-        rows = await self.session.scalars(query.order_by(AttendanceMarkRow.id))
         return [mapping.mark_from_row(row) for row in rows]
 
     async def add_many(self, marks: Sequence[AttendanceMark]) -> int:
