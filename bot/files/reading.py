@@ -6,7 +6,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from routine.setup import InvalidInput, Problem
@@ -60,3 +60,25 @@ def csv_delimiter(text: str) -> str:
     # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
     header = next((line for line in text.splitlines() if line.strip()), "")
     return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_columns(
+    header: list[str], line: int, required: Sequence[str], optional: Sequence[str]
+) -> list[str]:
+    """The header's column names, lower case; every problem with them on the header's line.
+    Rows cannot be read without knowing the columns, so a problem here stops the reading."""
+    names = [name.strip().lower() for name in header]
+    known = [*required, *optional]
+    problems = [
+        Problem(f"missing column {name!r}", line) for name in required if name not in names
+    ]
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.append(Problem(f"column {position} has no name", line))
+        elif name not in known:
+            hint = did_you_mean(name, known)
+            problems.append(Problem(f"unknown column {name!r}{hint}", line))
+        elif names.index(name) != position - 1:
+            problems.append(Problem(f"column {name!r} appears twice", line))
+    raise_if_any(problems)
+    return names

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.files.reading import csv_records, did_you_mean, raise_if_any, read_text
+from bot.files.reading import csv_columns, csv_records, did_you_mean, raise_if_any, read_text
 from routine.model import MarkKind
 from routine.register_import import RegisterRow
 from routine.setup import Problem
@@ -55,22 +55,7 @@ def parse_register_csv(
 
 
 def _columns(header: list[str], line: int) -> list[str]:
-    names = [name.strip().lower() for name in header]
-    known = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
-    problems = [
-        Problem(f"missing column {name!r}", line) for name in REQUIRED_COLUMNS if name not in names
-    ]
-    for position, name in enumerate(names, start=1):
-        if not name:
-            problems.append(Problem(f"column {position} has no name", line))
-        elif name not in known:
-            hint = did_you_mean(name, known)
-            problems.append(Problem(f"unknown column {name!r}{hint}", line))
-        elif names.index(name) != position - 1:
-            problems.append(Problem(f"column {name!r} appears twice", line))
-    # Rows cannot be read without knowing the columns, so stop here.
-    raise_if_any(problems)
-    return names
+    return csv_columns(header, line, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
 
 
 def _row(
