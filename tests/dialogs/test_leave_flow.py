@@ -196,7 +196,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
     < Hvornår: mandag den 23. november 2026, hele dagen
     <
     < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil I gerne have skolens tilladelse, kan I søge om frihed i stedet.
-    [Send meldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
+    [Send fraværsmeldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
     > [Søg om frihed i stedet]
     < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
     [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]

@@ -122,8 +122,8 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < Barn: Ola Nordmann
     < Årsak: Annen årsak
     < Når: mandag 23. november 2026, går kl. 13:15
-    [Send meldingen] [Begynn på nytt] [Avbryt]
-    > [Send meldingen]
+    [Send fraværsmeldingen] [Begynn på nytt] [Avbryt]
+    > [Send fraværsmeldingen]
     < Takk! Skolen har mottatt fraværsmeldingen din. Referansenummer: 1.
     < Barn: Ola Nordmann
     < Årsak: Annen årsak
@@ -182,8 +182,8 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Barn: Emil Hansen
     < Årsag: Syg
     < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
-    [Send meldingen] [Start forfra] [Annuller]
-    > [Send meldingen]
+    [Send fraværsmeldingen] [Start forfra] [Annuller]
+    > [Send fraværsmeldingen]
     < Tak! Skolen har modtaget din fraværsmelding. Referencenummer: 1.
     < Barn: Emil Hansen
     < Årsag: Syg
@@ -196,8 +196,8 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     [Emil Hansen: man. 23. nov.] [Annuller]
     > [Emil Hansen: man. 23. nov.]
     < Emil Hansen, mandag den 23. november 2026, kommer kl. 10.30. Hvad vil du gerne gøre?
-    [Træk meldingen tilbage] [Behold meldingen] [Annuller]
-    > [Træk meldingen tilbage]
+    [Træk fraværsmeldingen tilbage] [Behold fraværsmeldingen] [Annuller]
+    > [Træk fraværsmeldingen tilbage]
     < Fraværsmeldingen for Emil Hansen (mandag den 23. november 2026) er trukket tilbage.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
@@ -461,7 +461,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     [Annuller]
     {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > {pupil=P1 | day=20.11 | status=late | reason=Kom for sent, ikke noteret ved fremmødet}
-    < Rettet: Emil Hansen, fredag den 20. november 2026: Ikke registreret → Forsinket.
+    < Rettet: Emil Hansen, fredag den 20. november 2026: Ikke registreret → For sent.
     < Rettelsen er logget med dit navn og din begrundelse.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
