@@ -129,17 +129,17 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
         f"""
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Søg om frihed]
-    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
+    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
     [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > 28.11
     < Der er ikke skole lørdag den 28. november 2026. Vælg en skoledag.
     <<
-    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
+    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
     [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > [ons. 25. nov.]
-    < Hvad er den sidste dag med frihed? Vælg en dag eller skriv en dato.
+    < Hvad er den sidste dag med frihed? Vælg en dag, eller skriv en dato.
     [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [ons. 2. dec.] [tors. 3. dec.] [Annuller]
     > [fre. 27. nov.]
     < Skriv kort, hvorfor I ønsker frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
@@ -162,7 +162,7 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     < Årsag: Familiefest
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     (request,) = world.store.leave_requests.values()
@@ -176,7 +176,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -198,7 +198,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
     < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil I gerne have skolens tilladelse, kan I søge om frihed i stedet.
     [Send fraværsmeldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
     > [Søg om frihed i stedet]
-    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
+    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
     [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
         """
     )

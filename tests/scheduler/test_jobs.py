@@ -142,7 +142,7 @@ async def test_each_mentor_gets_the_list_for_their_classes(factory) -> None:
     lines = lists["U1"].text.splitlines()
     with use_locale("sv"):
         asked = _("asked the guardians in chat; no answer yet.")
-        contact = _("Contact the guardian: {name}")
+        contact = _("Contact the guardian of {name}")
     # Maja's guardians: Per has no chat account, but Sara is on Telegram.
     assert lines[1:3] == [f"• Elsa Berg (7A): {asked}", f"• Maja Lind (7A): {asked}"]
     assert len(lines) == 4

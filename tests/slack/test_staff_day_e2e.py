@@ -182,7 +182,7 @@ def test_the_follow_up_list_is_edited_as_a_contact_is_recorded(
     assert "1 unreported absence(s)" in summary, summary
     anna = mentor(service)
     with use_locale("sv"):
-        contact_label = _("Contact the guardian: {name}").format(name="Elias Karlsson")
+        contact_label = _("Contact the guardian of {name}").format(name="Elias Karlsson")
     listing = service.api.wait_until(
         lambda: next((m for m in anna.messages if contact_label in m.labels), None)
     )
