@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dialogs.events import Form, FormField
 from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.follow_up_list import may_follow_up, refresh_follow_ups
-from dialogs.i18n import N_, _, format_clock
+from dialogs.i18n import N_, _, format_clock, format_number, ngettext
 from dialogs.parsing import parse_clock
 from routine.attendance import guardians_of
 from routine.follow_up import (
@@ -150,9 +150,11 @@ async def _record(
     note = (values.get("note") or "").strip()
     if len(note) > ctx.rules.max_note_length:
         return Retry(
-            _("The note is too long: at most {count} characters.").format(
-                count=ctx.rules.max_note_length
-            )
+            ngettext(
+                "The note is too long: at most {count} character.",
+                "The note is too long: at most {count} characters.",
+                ctx.rules.max_note_length,
+            ).format(count=format_number(ctx.rules.max_note_length))
         )
     staff = ctx.actor.staff
     assert staff is not None and follow_up.id is not None

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from dialogs.events import Incoming, Reply
-from dialogs.i18n import _, use_locale
+from dialogs.i18n import _, ngettext, use_locale
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.model import ChatAccount, Guardian, Language, Role, StaffMember
 from routine.outbox import OutboxMessage
@@ -393,7 +393,11 @@ async def test_a_too_long_comment_is_asked_again_and_kept(chat_as, deciders) -> 
     replies = await submit(eva, form, comment=too_long)
 
     with use_locale("sv"):
-        told = _("The comment is too long: at most {count} characters, please.").format(count=300)
+        told = ngettext(
+            "The comment is too long: at most {count} character, please.",
+            "The comment is too long: at most {count} characters, please.",
+            300,
+        ).format(count=300)
     assert replies[0].text == told
     assert with_form(replies).form.fields[0].initial == (too_long.strip(),)
     assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from dialogs.events import Incoming, Reply
+from dialogs.flows.roll_call import pupils_absent, pupils_late
 from dialogs.i18n import _, format_day, use_locale
 from routine.follow_up import ContactMeans, ContactOutcome, open_follow_up
 from routine.guardian_requests import ask_about_absence
@@ -105,8 +106,8 @@ async def test_a_submitted_roll_call_is_stored_and_its_message_edited(chat_as, d
     replies = await submit(karin, form_reply, absent="P1\nP3", late="")
 
     with use_locale("sv"):
-        saved = _("Roll call for class {name} saved: {absent} absent, {late} late.").format(
-            name="7A", absent=2, late=0
+        saved = _("Roll call for class {name} saved: {absent}, {late}.").format(
+            name="7A", absent=pupils_absent(2), late=pupils_late(0)
         )
     assert replies[0].text.startswith(saved)
     assert sorted((m.pupil_id, m.kind) for m in day.store.marks.values()) == [
