@@ -19,7 +19,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.i18n import _, format_clock, format_day, use_locale
-from dialogs.labels import REASONS
+from dialogs.labels import REASONS, mid_sentence
 from dialogs.live import (
     CONTACT_ACTION,
     FOLLOW_UP_PREFIX,
@@ -232,7 +232,7 @@ def _reported_line(school: School, report: AbsenceReport, codes: dict[str, Absen
             "the guardian has reported the absence, but the reason does not make it valid: "
             "contact the guardian."
         )
-    reason = REASONS[report.reason]
+    reason = mid_sentence(REASONS[report.reason])
     if valid is True:
         return _("the guardian has reported: {reason}.").format(reason=reason)
     if valid is None:

@@ -125,6 +125,11 @@ def format_number(number: int) -> str:
 def language_name(code: str, *, capitalised: bool = True) -> str:
     """A language's name in that language, so a person always recognises their own.
 
-    Nordic languages write language names in lower case mid-sentence ("på svenska")."""
-    name = Locale.parse(code).get_display_name(code)
-    return name.capitalize() if capitalised else name.lower()
+    Nordic languages write language names in lower case mid-sentence ("på svenska"), and
+    Norwegians say "på bokmål" in a sentence: Babel's "norsk bokmål" is a list heading."""
+    if not capitalised:
+        return _IN_A_SENTENCE.get(code) or Locale.parse(code).get_display_name(code).lower()
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+_IN_A_SENTENCE = {"nb": "bokmål"}

@@ -11,6 +11,7 @@ import pytest
 from dialogs.events import Incoming, Reply
 from dialogs.flows.roll_call import pupils_absent, pupils_late
 from dialogs.i18n import _, format_day, use_locale
+from dialogs.labels import mid_sentence
 from routine.follow_up import ContactMeans, ContactOutcome, open_follow_up
 from routine.guardian_requests import ask_about_absence
 from routine.model import (
@@ -293,7 +294,7 @@ async def test_a_guardian_s_answer_updates_the_mentor_s_list(
 
     (follow_up_list,) = slack_to(day, "U-S1", "follow-up-list")
     with use_locale("sv"):
-        line = _("the guardian has reported: {reason}.").format(reason=_("Ill"))
+        line = _("the guardian has reported: {reason}.").format(reason=mid_sentence(_("Ill")))
     assert f"• Elsa Berg (7A): {line}" in follow_up_list.text
 
 

@@ -44,14 +44,14 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Titta igenom din anmälan:
     < Barn: Olle Berg
     < Orsak: Sjuk
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     < Meddelande: Tandläkare kl 10
     [Skicka anmälan] [Börja om] [Avbryt]
     > [Skicka anmälan]
     < Tack! Skolan har fått din anmälan. Referensnummer: 1.
     < Barn: Olle Berg
     < Orsak: Sjuk
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     < Meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
@@ -244,13 +244,13 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < Titta igenom din anmälan:
     < Barn: Elsa Berg
     < Orsak: Annan orsak
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     [Skicka anmälan] [Börja om] [Avbryt]
     > [Skicka anmälan]
     < Tack! Skolan har fått din anmälan. Referensnummer: 1.
     < Barn: Elsa Berg
     < Orsak: Annan orsak
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     <<
     < Vad mer kan jag hjälpa dig med?
     [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
@@ -258,7 +258,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < Vilken anmälan?
     [Elsa Berg: mån 23 nov. – tis 24 nov.] [Avbryt]
     > [Elsa Berg: mån 23 nov. – tis 24 nov.]
-    < Elsa Berg, måndag 23 november 2026 till tisdag 24 november 2026, hela dagen. Vad vill du göra?
+    < Elsa Berg, måndag 23 november 2026 till tisdag 24 november 2026. Vad vill du göra?
     [Tillbaka tidigare] [Återkalla anmälan] [Behåll anmälan] [Avbryt]
     > [Tillbaka tidigare]
     < Vilken dag är Elsa Berg tillbaka i skolan?
