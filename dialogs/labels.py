@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.i18n import N_, LazyString, _, format_clock, format_day
+from dialogs.i18n import N_, LazyString, _, format_clock, format_day, format_short_day
 from routine.model import AbsenceReport, DayPart, ReasonCategory
 
 REASONS = {
@@ -21,6 +21,13 @@ def mid_sentence(label: LazyString | str) -> str:
     labels are capitalised only because they also stand alone on buttons."""
     text = str(label)
     return text[:1].lower() + text[1:]
+
+
+def day_label(day: date, today: date) -> str:
+    """A day on a button: 'ons 25 nov.', and today says so: 'I dag (ons 25 nov.)'."""
+    if day == today:
+        return _("Today ({day})").format(day=format_short_day(day))
+    return format_short_day(day)
 
 
 def describe_days(first: date, last: date) -> str:

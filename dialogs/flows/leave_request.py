@@ -163,7 +163,9 @@ async def ask_first_day(ctx: Context) -> Prompt:
     text = _(
         "What is the first day of the leave? Choose a day or type a date, for example {example}."
     )
-    return Prompt(text.format(example=_example_date(ctx)), _day_choices(days), accepts_text=True)
+    return Prompt(
+        text.format(example=_example_date(ctx)), _day_choices(days, ctx.today), accepts_text=True
+    )
 
 
 async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
@@ -184,7 +186,7 @@ async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
     days = next_school_days(ctx.actor.school, first, DAYS_OFFERED)
     text = _("What is the last day of the leave? Choose a day or type a date.")
-    return Prompt(text, _day_choices(days), accepts_text=True)
+    return Prompt(text, _day_choices(days, ctx.today), accepts_text=True)
 
 
 async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:

@@ -2,8 +2,8 @@
 
 from datetime import date, time
 
-from dialogs.i18n import _, language_name, use_locale
-from dialogs.labels import REASONS, describe_when, mid_sentence
+from dialogs.i18n import _, example_day, language_name, use_locale
+from dialogs.labels import REASONS, day_label, describe_when, mid_sentence
 from routine.model import AbsenceReport, DayPart, ReasonCategory
 
 
@@ -41,3 +41,26 @@ def test_norwegians_are_written_to_på_bokmål() -> None:
     }
     with use_locale("nb"):
         assert language_name("nb") == "Norsk bokmål"
+
+
+def test_a_date_example_never_ends_a_sentence_with_two_dots() -> None:
+    """Norwegian writes '24.11.': a message ending in '{example}.' would show '24.11..'."""
+    prompts = (
+        "I could not read that date. Please write it like {example}.",
+        "What is the first day? Choose a day or type a date, for example {example}.",
+        "What is the first day of the leave? Choose a day or type a date, for example {example}.",
+        "Day (for example {example})",
+    )
+    doubled = []
+    for code in ("sv", "nb", "da"):
+        with use_locale(code):
+            example = example_day(date(2026, 11, 24))
+            doubled += [p for p in prompts if ".." in _(p).format(example=example)]
+    assert doubled == []
+
+
+def test_today_on_a_day_button_says_so() -> None:
+    monday = date(2026, 11, 23)
+    with use_locale("da"):
+        labels = [day_label(day, monday) for day in (monday, date(2026, 11, 25))]
+    assert labels == ["I dag (man. 23. nov.)", "ons. 25. nov."]

@@ -37,7 +37,7 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     [Elsa Berg] [Olle Berg] [Avbryt]
     > [Elsa Berg]
     < Vilken är den första dagen av ledigheten? Välj en dag eller skriv ett datum, till exempel 24/11.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > [tis 24 nov.]
     < Vilken är den sista dagen av ledigheten? Välj en dag eller skriv ett datum.
     [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [ons 2 dec.] [Avbryt]
@@ -94,8 +94,8 @@ async def test_norwegian_guardian_asks_for_leave_with_typed_dates(chat_as, world
     < Hei Kari Nordmann! Hva vil du gjøre?
     {menu}
     > [Søk om permisjon]
-    < Hva er første dag av permisjonen? Velg en dag eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tir. 24. nov.] [ons. 25. nov.] [tor. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tir. 1. des.] [Avbryt]
+    < Hva er første dag av permisjonen? Velg en dag eller skriv en dato (for eksempel 24.11.).
+    [I dag (man. 23. nov.)] [tir. 24. nov.] [ons. 25. nov.] [tor. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tir. 1. des.] [Avbryt]
     > 30.11
     < Hva er siste dag av permisjonen? Velg en dag eller skriv en dato.
     [man. 30. nov.] [tir. 1. des.] [ons. 2. des.] [tor. 3. des.] [fre. 4. des.] [man. 7. des.] [tir. 8. des.] [Avbryt]
@@ -132,12 +132,12 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Søg om frihed]
     < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > 28.11
     < Der er ikke skole lørdag den 28. november 2026. Vælg en skoledag.
     <<
     < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > [ons. 25. nov.]
     < Hvad er den sidste dag med frihed? Vælg en dag, eller skriv en dato.
     [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [ons. 2. dec.] [tors. 3. dec.] [Annuller]
@@ -199,7 +199,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
     [Send fraværsmeldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
     > [Søg om frihed i stedet]
     < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
         """
     )
 

@@ -271,9 +271,7 @@ async def test_a_contact_time_in_the_future_is_explained(chat_as, day, followed)
     replies = await submit(
         karin, form_reply, whom="G1", means="phone", time="10:00", outcome="reached", valid="open"
     )
-    assert replies[0].text == sv(
-        "Please give the time of the contact as HH:MM, today and not later than now."
-    )
+    assert replies[0].text == "Ange tiden för kontakten som TT:MM, i dag och inte senare än nu."
     assert day.store.guardian_contacts == {}
 
 

@@ -28,15 +28,15 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     [I dag] [I dag och i morgon] [Andra dagar] [Avbryt]
     > [Andra dagar]
     < Vilken är första dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > nästa vecka
     < Jag kunde inte läsa datumet. Skriv det så här: 24/11.
     <<
     < Vilken är första dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
-    > [mån 23 nov.]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    > [I dag (mån 23 nov.)]
     < Vilken är sista frånvarodagen? Välj en dag eller skriv ett datum.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > [tis 24 nov.]
     < Vill du lägga till ett kort meddelande till skolan? Skriv inte något om hälsa eller diagnoser. Skriv ditt meddelande eller välj ”Inget meddelande”.
     [Inget meddelande] [Avbryt]
@@ -167,12 +167,12 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Hele dagen eller en del af dagen?
     [Hele dagen] [Kommer senere] [Går tidligere] [Annuller]
     > [Kommer senere]
-    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10:30.
+    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10.30.
     [Annuller]
     > kl 10
-    < Jeg kunne ikke læse klokkeslættet. Skriv det sådan her: 10:30.
+    < Jeg kunne ikke læse klokkeslættet. Skriv det sådan her: 10.30.
     <<
-    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10:30.
+    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10.30.
     [Annuller]
     > 10.30
     < Vil du tilføje en kort besked til skolen? Skriv ikke noget om helbred eller diagnoser. Skriv beskeden, eller vælg »Ingen besked«.
@@ -418,25 +418,25 @@ async def test_a_norwegian_mentor_is_told_why_a_weekend_and_the_future_cannot_be
     > [Rett fraværsføringen]
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=21/11 | status=present | reason=Var på skoletur}
     < Det er ikke skoledag lørdag 21. november 2026.
     <<
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=24/11 | status=present | reason=Var på skoletur}
     < Du kan rette i dag og tidligere dager, ikke tirsdag 24. november 2026.
     <<
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=i går | status=present | reason=Var på skoletur}
-    < Jeg klarte ikke å lese datoen. Skriv den slik: 23/11.
+    < Jeg klarte ikke å lese datoen. Skriv den med tall (for eksempel 23.11.).
     <<
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=20/11 | status=present | reason=Var på skoletur med klassen}
     < Rettet: Ola Nordmann, fredag 20. november 2026: Ikke registrert → Til stede.
     < Rettelsen er logget med navnet ditt og begrunnelsen din.
@@ -459,7 +459,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
-    {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
+    {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > {pupil=P1 | day=20.11 | status=late | reason=Kom for sent, ikke noteret ved fremmødet}
     < Rettet: Emil Hansen, fredag den 20. november 2026: Ikke registreret → For sent.
     < Rettelsen er logget med dit navn og din begrundelse.
@@ -469,13 +469,13 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
-    {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
+    {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > {pupil=P1 | day=20.11 | status=late | reason=Igen}
     < Der står allerede sådan for den dag: intet blev ændret.
     <<
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
-    {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
+    {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > [Annuller]
     < Annulleret. Der blev ikke sendt noget.
     <<

@@ -500,7 +500,7 @@ async def test_contact_requests_nobody_took_in_time_go_to_the_coordinators(facto
     assert "Elsa Berg" in message.text and "Anna Berg" in message.text
     # No possessive built from a name, and the labels in lower case inside the sentence.
     assert message.text.startswith("Ingen har tagit förfrågan från Anna Berg än.")
-    assert "När: på förmiddagen." in message.text
+    assert "Hur: per telefon." in message.text
     assert [b.id for b in message.buttons] == [f"c.{waited.id}.take", f"c.{waited.id}.done"]
 
 
