@@ -52,13 +52,13 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     > Farmors 90-årsdag i Umeå
     < Kontrollera din ansökan:
     < Barn: Elsa Berg
-    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)
+    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)
     < Orsak: Farmors 90-årsdag i Umeå
     [Skicka ansökan] [Börja om] [Avbryt]
     > [Skicka ansökan]
     < Tack. Skolan har tagit emot din ansökan. Rektor beslutar, och du får besked.
     < Barn: Elsa Berg
-    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)
+    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)
     < Orsak: Farmors 90-årsdag i Umeå
     <<
     < Vad mer kan jag hjälpa dig med?
@@ -105,13 +105,13 @@ async def test_norwegian_guardian_asks_for_leave_with_typed_dates(chat_as, world
     > Familiebesøk i Tromsø
     < Se over søknaden din:
     < Barn: Ola Nordmann
-    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (skoledager: 3)
+    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (3 skoledager)
     < Årsak: Familiebesøk i Tromsø
     [Send søknaden] [Begynn på nytt] [Avbryt]
     > [Send søknaden]
     < Takk. Skolen har mottatt søknaden din. Rektor avgjør den, og du får beskjed.
     < Barn: Ola Nordmann
-    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (skoledager: 3)
+    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (3 skoledager)
     < Årsak: Familiebesøk i Tromsø
     <<
     < Hva annet kan jeg hjelpe deg med?
@@ -152,13 +152,13 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     > Familiefest
     < Tjek din ansøgning:
     < Barn: Emil Hansen
-    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (skoledage: 3)
+    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (3 skoledage)
     < Årsag: Familiefest
     [Send ansøgningen] [Start forfra] [Annuller]
     > [Send ansøgningen]
     < Tak. Skolen har modtaget jeres ansøgning. Skolelederen træffer afgørelsen, og I får besked.
     < Barn: Emil Hansen
-    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (skoledage: 3)
+    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (3 skoledage)
     < Årsag: Familiefest
     <<
     < Hvad kan jeg ellers hjælpe dig med?
@@ -311,7 +311,7 @@ async def test_each_decider_gets_the_request_with_grant_and_refuse(chat_as, deci
     assert first.slot == f"leave:{request.id}"
     assert first.text.splitlines() == [
         "Ansökan om ledighet från Anna Berg för Elsa Berg (7A).",
-        "Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)",
+        "Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)",
         "Orsak: Farmors 90-årsdag",
     ]
     assert [b.id for b in first.buttons] == [f"l.{request.id}.grant", f"l.{request.id}.refuse"]

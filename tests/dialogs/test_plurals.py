@@ -6,7 +6,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from dialogs.flows.roll_call import pupils_absent, pupils_late
-from dialogs.i18n import SUPPORTED_LOCALES, use_locale
+from dialogs.i18n import SUPPORTED_LOCALES, ngettext, use_locale
 from dialogs.messages import report_error_message
 from locales import DOMAIN, LOCALES_DIR
 from routine.model import ReportingRules
@@ -66,3 +66,18 @@ def test_a_limit_in_days_agrees_in_norwegian_and_danish() -> None:
         danish = report_error_message(ReportError.TOO_LONG, rules)
     assert norwegian.startswith("En fraværsmelding kan gjelde høyst 1 dag.")
     assert danish.startswith("En fraværsmelding kan højst dække 1 dag.")
+
+
+def test_school_days_of_a_leave_request_agree_with_the_number() -> None:
+    seen = {}
+    for locale in SUPPORTED_LOCALES:
+        with use_locale(locale):
+            seen[locale] = [
+                ngettext("{count} school day", "{count} school days", n).format(count=n)
+                for n in (0, 1, 2)
+            ]
+    assert seen == {
+        "sv": ["0 skoldagar", "1 skoldag", "2 skoldagar"],
+        "nb": ["0 skoledager", "1 skoledag", "2 skoledager"],
+        "da": ["0 skoledage", "1 skoledag", "2 skoledage"],
+    }
