@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from dialogs.i18n import N_, _, format_day, ngettext, use_locale
+from dialogs.i18n import N_, _, format_day, format_number, ngettext, use_locale
 from dialogs.notices import staff_language, to_staff
 from routine.corrections import MAX_REASON_LENGTH, Corrected, Refusal
 from routine.model import AbsenceCode, Role, School, StaffMember
@@ -75,9 +75,11 @@ def refusal_message(refusal: Refusal, school: School, day: date | None) -> str:
             count,
         ).format(count=count, day=when)
     if refusal is Refusal.REASON_TOO_LONG:
-        return _("The reason is too long: at most {count} characters.").format(
-            count=MAX_REASON_LENGTH
-        )
+        return ngettext(
+            "The reason is too long: at most {count} character.",
+            "The reason is too long: at most {count} characters.",
+            MAX_REASON_LENGTH,
+        ).format(count=format_number(MAX_REASON_LENGTH))
     return str(REFUSALS[refusal])
 
 

@@ -243,7 +243,7 @@ class Engine:
         next_state = flow.next_state(conv.state, go.outcome)
         if next_state == END:
             _leave_flow(ctx, conv)
-            await self._show_menu(ctx, conv, greeting=False)
+            await self._show_menu(ctx, conv, greeting=False, after_a_task=flow.does_a_task)
             return
         conv.state = next_state
         await self._ask(ctx, conv, flow)
@@ -281,13 +281,16 @@ class Engine:
         _leave_flow(ctx, conv)
         await self._show_menu(ctx, conv, greeting=False)
 
-    async def _show_menu(self, ctx: Context, conv: Conversation, *, greeting: bool) -> None:
+    async def _show_menu(
+        self, ctx: Context, conv: Conversation, *, greeting: bool, after_a_task: bool = True
+    ) -> None:
         with use_locale(ctx.locale):
-            text = (
-                _("Hello {name}! What would you like to do?").format(name=ctx.actor.name)
-                if greeting
-                else _("What else can I help you with?")
-            )
+            if greeting:
+                text = _("Hello {name}! What would you like to do?").format(name=ctx.actor.name)
+            elif after_a_task:
+                text = _("What else can I help you with?")
+            else:
+                text = _("What would you like to do?")
             choices = [
                 (START_FLOW + flow.name, str(flow.title))
                 for flow in self.flows.values()

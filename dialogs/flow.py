@@ -134,6 +134,9 @@ class Flow:
     cancellable: bool = True
     # Which of the audience the menu offers it to (e.g. by role); None: all of them.
     offered: Callable[[Actor], bool] | None = None
+    # False for a flow that does nothing for the person yet (the welcome after linking): the
+    # menu after it asks what they would like to do, not what *else*.
+    does_a_task: bool = True
 
     def __post_init__(self) -> None:
         undeclared = set(self.steps) ^ set(self.transitions)

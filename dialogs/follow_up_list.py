@@ -187,7 +187,7 @@ def follow_up_text(
         pupil = view.pupils[follow_up.pupil_id]
         lines.append(f"• {pupil.name} ({pupil.class_name}): " + _line(view, follow_up, staff))
         assert follow_up.id is not None
-        label = _("Contact the guardian: {name}").format(name=pupil.name)
+        label = _("Contact the guardian of {name}").format(name=pupil.name)
         buttons.append(OutgoingButton(f"{FOLLOW_UP_PREFIX}{follow_up.id}.{CONTACT_ACTION}", label))
     lines.append(_("Step 1 of the routine: contact the guardians today."))
     return "\n".join(lines), tuple(buttons)

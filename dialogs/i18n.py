@@ -19,7 +19,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_time_format
 from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -117,6 +117,22 @@ def format_clock(moment: time) -> str:
     return babel_format_time(moment, format="short", locale=babel_locale())
 
 
+def example_day(day: date) -> str:
+    """A day and month as people type them, for examples: '24/11', '24.11.', '24.11'."""
+    return format_skeleton("dM", day, locale=babel_locale())
+
+
+def clock_hint() -> str:
+    """How to type a time, as the reader writes it: 'TT:MM' in Swedish, 'TT.MM' in Danish.
+
+    Babel's short time pattern gives the separator; the catalog gives the letters people use
+    for hours and minutes in that language."""
+    pattern = get_time_format("short", locale=babel_locale()).pattern
+    # The letters are one msgid each: a translator sees them side by side in the catalog.
+    hours, minutes = gettext("HH"), gettext("MM")
+    return pattern.replace("HH", "\0").replace("mm", minutes).replace("\0", hours)
+
+
 def format_number(number: int) -> str:
     """A count as the reader writes numbers ('1 000' in Swedish, '1.000' in Danish)."""
     return format_decimal(number, locale=babel_locale())
@@ -125,6 +141,11 @@ def format_number(number: int) -> str:
 def language_name(code: str, *, capitalised: bool = True) -> str:
     """A language's name in that language, so a person always recognises their own.
 
-    Nordic languages write language names in lower case mid-sentence ("på svenska")."""
-    name = Locale.parse(code).get_display_name(code)
-    return name.capitalize() if capitalised else name.lower()
+    Nordic languages write language names in lower case mid-sentence ("på svenska"), and
+    Norwegians say "på bokmål" in a sentence: Babel's "norsk bokmål" is a list heading."""
+    if not capitalised:
+        return _IN_A_SENTENCE.get(code) or Locale.parse(code).get_display_name(code).lower()
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+_IN_A_SENTENCE = {"nb": "bokmål"}

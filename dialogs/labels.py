@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.i18n import N_, _, format_clock, format_day
+from dialogs.i18n import N_, LazyString, _, format_clock, format_day, format_short_day
 from routine.model import AbsenceReport, DayPart, ReasonCategory
 
 REASONS = {
@@ -12,6 +12,22 @@ REASONS = {
     ReasonCategory.APPOINTMENT: N_("Medical or dental appointment"),
     ReasonCategory.OTHER: N_("Other reason"),
 }
+
+
+def mid_sentence(label: LazyString | str) -> str:
+    """A label ("Sjuk", "Per telefon") as it reads inside a sentence: "sjuk", "per telefon".
+
+    Swedish, Norwegian and Danish write these common words in lower case mid-sentence; the
+    labels are capitalised only because they also stand alone on buttons."""
+    text = str(label)
+    return text[:1].lower() + text[1:]
+
+
+def day_label(day: date, today: date) -> str:
+    """A day on a button: 'ons 25 nov.', and today says so: 'I dag (ons 25 nov.)'."""
+    if day == today:
+        return _("Today ({day})").format(day=format_short_day(day))
+    return format_short_day(day)
 
 
 def describe_days(first: date, last: date) -> str:
@@ -27,7 +43,9 @@ def describe_when(report: AbsenceReport) -> str:
         return _("{day}, arriving at {time}").format(day=days, time=format_clock(report.at_time))
     if report.part is DayPart.LEAVING_EARLY and report.at_time:
         return _("{day}, leaving at {time}").format(day=days, time=format_clock(report.at_time))
-    return _("{days}, whole day").format(days=days)
+    if report.first_day != report.last_day:
+        return days  # only a single day can be part of a day: a span needs no "whole day"
+    return _("{day}, whole day").format(day=days)
 
 
 def describe_part(report: AbsenceReport) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.i18n import _, format_clock, format_number
+from dialogs.i18n import _, format_clock, format_number, ngettext
 from routine.model import ReportingRules
 from routine.reporting import ReportError
 
@@ -15,20 +15,27 @@ def report_error_message(error: ReportError, rules: ReportingRules) -> str:
                 "the school."
             )
         case ReportError.TOO_FAR_AHEAD:
-            return _("You can report at most {days} days ahead.").format(
-                days=format_number(rules.max_days_ahead)
-            )
+            return ngettext(
+                "You can report at most {days} day ahead.",
+                "You can report at most {days} days ahead.",
+                rules.max_days_ahead,
+            ).format(days=format_number(rules.max_days_ahead))
         case ReportError.ENDS_BEFORE_START:
             return _("The last day cannot be before the first day.")
         case ReportError.TOO_LONG:
-            return _(
+            return ngettext(
+                "A report can cover at most {days} day. For a longer absence, please contact "
+                "the school.",
                 "A report can cover at most {days} days. For a longer absence, please contact "
-                "the school."
+                "the school.",
+                rules.max_span_days,
             ).format(days=format_number(rules.max_span_days))
         case ReportError.NOTE_TOO_LONG:
-            return _("The note is too long: at most {count} characters, please.").format(
-                count=format_number(rules.max_note_length)
-            )
+            return ngettext(
+                "The note is too long: at most {count} character, please.",
+                "The note is too long: at most {count} characters, please.",
+                rules.max_note_length,
+            ).format(count=format_number(rules.max_note_length))
         case ReportError.TIME_OUT_OF_HOURS:
             return _("Please give a time between {earliest} and {latest}.").format(
                 earliest=format_clock(rules.earliest_time),

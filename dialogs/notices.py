@@ -10,7 +10,7 @@ import dataclasses
 from datetime import datetime
 
 from dialogs.i18n import N_, LazyString, _, use_locale
-from dialogs.labels import describe_part
+from dialogs.labels import describe_part, mid_sentence
 from dialogs.staff_view import reason_for_staff, sees_reasons
 from routine.model import AbsenceReport, ChatAccount, Guardian, Pupil, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
@@ -146,7 +146,7 @@ def contact_escalated(
 ) -> OutboxMessage:
     """To a coordinator: a guardian has waited too long. They may take it themselves."""
     text = N_(
-        "Nobody has taken {guardian}'s request to be contacted about {pupil} (class "
+        "Nobody has taken the request from {guardian} to be contacted about {pupil} (class "
         "{class_name}) yet. Topic: {topic}. How: {way}. When: {time}."
     )
     return _about_request(
@@ -170,9 +170,9 @@ def _about_request(
             guardian=guardian.name,
             pupil=pupil.name,
             class_name=pupil.class_name,
-            topic=TOPICS[request.topic],
-            way=WAYS[request.way],
-            time=TIMES[request.time],
+            topic=mid_sentence(TOPICS[request.topic]),
+            way=mid_sentence(WAYS[request.way]),
+            time=mid_sentence(TIMES[request.time]),
         )
         buttons = request_buttons(request.id or 0)
     message = to_staff(school, member, kind, rendered, str(request.id), now)

@@ -8,7 +8,7 @@ Several platforms show staff only "reported absence", not the reason (domain gui
 from __future__ import annotations
 
 from dialogs.i18n import _
-from dialogs.labels import REASONS
+from dialogs.labels import REASONS, mid_sentence
 from routine.model import AbsenceReport, ReasonCategory, School
 
 
@@ -18,7 +18,7 @@ def sees_reasons(school: School) -> bool:
 
 def reason_for_staff(school: School, reason: ReasonCategory) -> str | None:
     """The reason's label, or None where the school keeps reasons from staff."""
-    return str(REASONS[reason]) if school.privacy.mentor_sees_reason else None
+    return mid_sentence(REASONS[reason]) if school.privacy.mentor_sees_reason else None
 
 
 def note_for_staff(school: School, report: AbsenceReport) -> str | None:
@@ -27,4 +27,5 @@ def note_for_staff(school: School, report: AbsenceReport) -> str | None:
 
 
 def reason_or_reported(school: School, reason: ReasonCategory) -> str:
-    return reason_for_staff(school, reason) or _("reported")
+    """For the head of a list line ("• Elsa Berg: Sjuk, hela dagen"): as on the buttons."""
+    return str(REASONS[reason]) if sees_reasons(school) else _("reported")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
 from dialogs.i18n import N_, _
+from dialogs.labels import mid_sentence
 from dialogs.notices import TIMES, TOPICS, WAYS, contact_requested
 from routine.guardian_requests import request_contact
 from routine.requests import ContactTime, ContactTopic, ContactWay
@@ -57,8 +58,8 @@ async def ask_confirm(ctx: Context) -> Prompt:
     text = _("The school will contact you about {name}. {topic}, {way}, {time}.").format(
         name=await child_name(ctx),
         topic=TOPICS[ContactTopic(ctx.data["topic"])],
-        way=str(WAYS[ContactWay(ctx.data["way"])]).lower(),
-        time=str(TIMES[ContactTime(ctx.data["time"])]).lower(),
+        way=mid_sentence(WAYS[ContactWay(ctx.data["way"])]),
+        time=mid_sentence(TIMES[ContactTime(ctx.data["time"])]),
     )
     return Prompt(text, (Choice("send", _("Send request")),))
 

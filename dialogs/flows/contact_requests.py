@@ -8,6 +8,7 @@ from __future__ import annotations
 from dialogs.contact_actions import tell_guardian_taken
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _
+from dialogs.labels import mid_sentence
 from dialogs.notices import TIMES, TOPICS, WAYS
 from routine.access import visible_classes
 from routine.guardian_requests import take_contact_request
@@ -38,8 +39,14 @@ async def ask_pick(ctx: Context) -> Prompt | Go:
         name = pupil.name if pupil else request.pupil_id
         who = guardian.name if guardian else request.guardian_id
         phone = f" ({guardian.phone})" if guardian and guardian.phone else ""
-        line = f"• {name}: {who}{phone}. {TOPICS[request.topic]}, {WAYS[request.way]}, "
-        line += str(TIMES[request.time])
+        line = "• " + _("{pupil}: {guardian}{phone}. {topic}, {way}, {time}").format(
+            pupil=name,
+            guardian=who,
+            phone=phone,
+            topic=TOPICS[request.topic],
+            way=mid_sentence(WAYS[request.way]),
+            time=mid_sentence(TIMES[request.time]),
+        )
         if request.status is RequestStatus.TAKEN:
             line += " — " + _("taken")
         else:

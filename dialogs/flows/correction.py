@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dialogs.corrections import STATES, describe_change, refusal_message, tell_principals
 from dialogs.events import Form, FormField
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
-from dialogs.i18n import N_, _, format_day, ngettext
+from dialogs.i18n import N_, _, example_day, format_day, ngettext
 from dialogs.parsing import parse_day
 from routine.access import visible_classes
 from routine.corrections import (
@@ -165,7 +165,7 @@ def _intro(ctx: Context, class_name: str) -> str:
 
 
 def _example(ctx: Context) -> str:
-    return f"{ctx.today.day}/{ctx.today.month}"
+    return example_day(ctx.today)
 
 
 async def answer_correction(ctx: Context, answer: Answer) -> Go | Retry:

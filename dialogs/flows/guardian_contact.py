@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dialogs.events import Form, FormField
 from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.follow_up_list import may_follow_up, refresh_follow_ups
-from dialogs.i18n import N_, _, format_clock
+from dialogs.i18n import N_, _, clock_hint, format_clock, format_number, ngettext
 from dialogs.parsing import parse_clock
 from routine.attendance import guardians_of
 from routine.follow_up import (
@@ -87,7 +87,7 @@ async def ask_record(ctx: Context) -> Prompt | Go:
             FormField("means", _("How?"), choices=_choices(MEANS), initial=initial("means")),
             FormField(
                 "time",
-                _("When? (HH:MM, today)"),
+                _("When? ({hint}, today)").format(hint=clock_hint()),
                 initial=initial("time", (format_clock(local_now.time()),)),
             ),
             FormField(
@@ -145,14 +145,18 @@ async def _record(
     contacted_at = _contact_time(ctx, values.get("time", ""))
     if contacted_at is None:
         return Retry(
-            _("Please give the time of the contact as HH:MM, today and not later than now.")
+            _(
+                "Please give the time of the contact as {hint}, today and not later than now."
+            ).format(hint=clock_hint())
         )
     note = (values.get("note") or "").strip()
     if len(note) > ctx.rules.max_note_length:
         return Retry(
-            _("The note is too long: at most {count} characters.").format(
-                count=ctx.rules.max_note_length
-            )
+            ngettext(
+                "The note is too long: at most {count} character.",
+                "The note is too long: at most {count} characters.",
+                ctx.rules.max_note_length,
+            ).format(count=format_number(ctx.rules.max_note_length))
         )
     staff = ctx.actor.staff
     assert staff is not None and follow_up.id is not None

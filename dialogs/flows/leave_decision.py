@@ -12,7 +12,7 @@ from __future__ import annotations
 from dialogs.events import Form, FormField
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import tell_mentors
-from dialogs.i18n import N_, _, format_number, format_short_day
+from dialogs.i18n import N_, _, format_number, format_short_day, ngettext
 from dialogs.leave_notices import (
     decision_line,
     describe_span,
@@ -123,7 +123,11 @@ async def answer_decide(ctx: Context, answer: Answer) -> Go | Retry:
     comment = (answer.form.get("comment") or "").strip()
     if len(comment) > MAX_COMMENT:
         ctx.data["comment"] = comment
-        message = _("The comment is too long: at most {count} characters, please.")
+        message = ngettext(
+            "The comment is too long: at most {count} character, please.",
+            "The comment is too long: at most {count} characters, please.",
+            MAX_COMMENT,
+        )
         return Retry(message.format(count=format_number(MAX_COMMENT)))
     try:
         decision = await decide(

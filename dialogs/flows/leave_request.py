@@ -21,7 +21,7 @@ from dialogs.flows.report_absence import (
     _example_date,
     _unreadable_date,
 )
-from dialogs.i18n import N_, _, format_day, format_number, format_short_day
+from dialogs.i18n import N_, _, format_day, format_number, format_short_day, ngettext
 from dialogs.labels import describe_days
 from dialogs.leave_notices import describe_span, refresh_leave_request
 from routine.calendar import is_school_day, next_school_days
@@ -56,24 +56,31 @@ def leave_error_message(error: LeaveError, rules: LeaveRules) -> str:
         case LeaveError.IN_THE_PAST:
             return _("That day has already passed. Please choose today or a later day.")
         case LeaveError.TOO_FAR_AHEAD:
-            return _("You can ask for leave at most {days} days ahead.").format(
-                days=format_number(rules.max_days_ahead)
-            )
+            return ngettext(
+                "You can ask for leave at most {days} day ahead.",
+                "You can ask for leave at most {days} days ahead.",
+                rules.max_days_ahead,
+            ).format(days=format_number(rules.max_days_ahead))
         case LeaveError.ENDS_BEFORE_START:
             return _("The last day cannot be before the first day.")
         case LeaveError.TOO_LONG:
-            return _(
+            return ngettext(
+                "One request can cover at most {days} day. For longer leave, please contact "
+                "the school.",
                 "One request can cover at most {days} days. For longer leave, please contact "
-                "the school."
+                "the school.",
+                rules.max_span_days,
             ).format(days=format_number(rules.max_span_days))
         case LeaveError.NO_SCHOOL_DAYS:
             return _("There is no school on those days, so no leave is needed.")
         case LeaveError.REASON_MISSING:
             return _("Please write a short reason.")
         case LeaveError.REASON_TOO_LONG:
-            return _("The reason is too long: at most {count} characters, please.").format(
-                count=format_number(rules.max_reason_length)
-            )
+            return ngettext(
+                "The reason is too long: at most {count} character, please.",
+                "The reason is too long: at most {count} characters, please.",
+                rules.max_reason_length,
+            ).format(count=format_number(rules.max_reason_length))
         case LeaveError.NOT_PENDING:
             return _("The school has already answered that request.")
         case _:
@@ -156,7 +163,9 @@ async def ask_first_day(ctx: Context) -> Prompt:
     text = _(
         "What is the first day of the leave? Choose a day or type a date, for example {example}."
     )
-    return Prompt(text.format(example=_example_date(ctx)), _day_choices(days), accepts_text=True)
+    return Prompt(
+        text.format(example=_example_date(ctx)), _day_choices(days, ctx.today), accepts_text=True
+    )
 
 
 async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
@@ -177,7 +186,7 @@ async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
     days = next_school_days(ctx.actor.school, first, DAYS_OFFERED)
     text = _("What is the last day of the leave? Choose a day or type a date.")
-    return Prompt(text, _day_choices(days), accepts_text=True)
+    return Prompt(text, _day_choices(days, ctx.today), accepts_text=True)
 
 
 async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
@@ -193,10 +202,14 @@ async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
 
 
 async def ask_reason(ctx: Context) -> Prompt:
-    text = _(
+    longest = ctx.actor.school.leave.max_reason_length
+    text = ngettext(
+        "Please write a short reason for the leave, at most {count} character. Please do "
+        "not write anything about health or diagnoses.",
         "Please write a short reason for the leave, at most {count} characters. Please do "
-        "not write anything about health or diagnoses."
-    ).format(count=format_number(ctx.actor.school.leave.max_reason_length))
+        "not write anything about health or diagnoses.",
+        longest,
+    ).format(count=format_number(longest))
     return Prompt(text, accepts_text=True)
 
 

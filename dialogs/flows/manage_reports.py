@@ -11,7 +11,7 @@ from datetime import date
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.follow_up_list import refresh_today
 from dialogs.i18n import N_, _, format_day, format_short_day
-from dialogs.labels import describe_days, describe_when
+from dialogs.labels import day_label, describe_days, describe_when
 from dialogs.parsing import parse_day
 from routine.calendar import is_school_day
 from routine.model import AbsenceReport
@@ -82,7 +82,7 @@ async def ask_back_day(ctx: Context) -> Prompt:
         for day in back_at_school_days(report, ctx.today)
         if is_school_day(ctx.actor.school, day)
     ]
-    choices = tuple(Choice(day.isoformat(), format_short_day(day)) for day in days)
+    choices = tuple(Choice(day.isoformat(), day_label(day, ctx.today)) for day in days)
     text = _("Which day is {name} back at school?").format(name=await _pupil_name(ctx, report))
     return Prompt(text, choices, accepts_text=True)
 

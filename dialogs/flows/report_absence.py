@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
 from dialogs.follow_up_list import refresh_today
-from dialogs.i18n import N_, _, format_clock, format_day, format_short_day
-from dialogs.labels import REASONS, describe_when
+from dialogs.i18n import N_, _, example_day, format_clock, format_day
+from dialogs.labels import REASONS, day_label, describe_when
 from dialogs.messages import report_error_message
 from dialogs.notices import late_report
 from dialogs.parsing import parse_clock, parse_day
@@ -57,11 +57,14 @@ async def answer_reason(ctx: Context, answer: Answer) -> Go:
 async def ask_when(ctx: Context) -> Prompt:
     """Today is offered only when there is school today."""
     choices = [Choice("other", _("Other days"))]
-    if is_school_day(ctx.actor.school, ctx.today):
-        choices[:0] = [
-            Choice("today", _("Today")),
-            Choice("today_tomorrow", _("Today and tomorrow")),
-        ]
+    if not is_school_day(ctx.actor.school, ctx.today):
+        # Say why "today" is missing, or the person wonders where it went.
+        text = _("When? There is no school today, so please choose among the coming days.")
+        return Prompt(text, tuple(choices))
+    choices[:0] = [
+        Choice("today", _("Today")),
+        Choice("today_tomorrow", _("Today and tomorrow")),
+    ]
     return Prompt(_("When?"), tuple(choices))
 
 
@@ -76,7 +79,9 @@ async def answer_when(ctx: Context, answer: Answer) -> Go:
 async def ask_first_day(ctx: Context) -> Prompt:
     days = next_school_days(ctx.actor.school, ctx.today, DAYS_OFFERED)
     text = _("What is the first day? Choose a day or type a date, for example {example}.")
-    return Prompt(text.format(example=_example_date(ctx)), _day_choices(days), accepts_text=True)
+    return Prompt(
+        text.format(example=_example_date(ctx)), _day_choices(days, ctx.today), accepts_text=True
+    )
 
 
 async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
@@ -96,7 +101,7 @@ async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
     days = next_school_days(ctx.actor.school, first, DAYS_OFFERED)
     text = _("What is the last day of the absence? Choose a day or type a date.")
-    return Prompt(text, _day_choices(days), accepts_text=True)
+    return Prompt(text, _day_choices(days, ctx.today), accepts_text=True)
 
 
 async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
@@ -128,16 +133,19 @@ async def answer_part(ctx: Context, answer: Answer) -> Go:
 async def ask_at_time(ctx: Context) -> Prompt:
     name = await child_name(ctx)
     if ctx.data["part"] == DayPart.ARRIVING_LATE.value:
-        text = _("At what time will {name} arrive? Type a time, for example 10:30.")
+        text = _("At what time will {name} arrive? Type a time, for example {example}.")
+        example = time(10, 30)
     else:
-        text = _("At what time will {name} leave? Type a time, for example 13:15.")
-    return Prompt(text.format(name=name), accepts_text=True)
+        text = _("At what time will {name} leave? Type a time, for example {example}.")
+        example = time(13, 15)
+    return Prompt(text.format(name=name, example=format_clock(example)), accepts_text=True)
 
 
 async def answer_at_time(ctx: Context, answer: Answer) -> Go | Retry:
     moment = parse_clock(answer.text or "")
     if moment is None:
-        return Retry(_("I could not read that time. Please write it like 10:30."))
+        message = _("I could not read that time. Please write it like {example}.")
+        return Retry(message.format(example=format_clock(time(10, 30))))
     if error := check_time(moment, ctx.rules):
         return Retry(report_error_message(error, ctx.rules))
     ctx.data["at_time"] = moment.isoformat(timespec="minutes")
@@ -268,8 +276,8 @@ def _set_days(ctx: Context, first: date, last: date) -> None:
         ctx.data.pop("at_time", None)
 
 
-def _day_choices(days: list[date]) -> tuple[Choice, ...]:
-    return tuple(Choice(day.isoformat(), format_short_day(day)) for day in days)
+def _day_choices(days: list[date], today: date) -> tuple[Choice, ...]:
+    return tuple(Choice(day.isoformat(), day_label(day, today)) for day in days)
 
 
 def _chosen_day(ctx: Context, answer: Answer) -> date | None:
@@ -284,9 +292,7 @@ def _unreadable_date(ctx: Context) -> Retry:
 
 
 def _example_date(ctx: Context) -> str:
-    tomorrow = ctx.today + timedelta(days=1)
-    separator = "/" if ctx.locale == "sv" else "."
-    return f"{tomorrow.day}{separator}{tomorrow.month}"
+    return example_day(ctx.today + timedelta(days=1))
 
 
 FLOW = Flow(

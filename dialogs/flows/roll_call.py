@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.events import Form, FormField
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
-from dialogs.i18n import N_, _, format_clock
+from dialogs.i18n import N_, _, format_clock, format_number, ngettext
 from dialogs.live import refresh_roll_call, roll_call_state
 from dialogs.unreported import follow_up_unreported
 from routine.calendar import is_school_day
@@ -164,8 +164,10 @@ async def save(ctx: Context, roll_call: RollCall, attendance: Attendance) -> Go 
         # and whoever it no longer has absent leaves the mentors' lists.
         await follow_up_unreported(ctx.uow, school, ctx.today, ctx.now)
     ctx.say(
-        _("Roll call for class {name} saved: {absent} absent, {late} late.").format(
-            name=roll_call.class_name, absent=len(attendance.absent), late=len(attendance.late)
+        _("Roll call for class {name} saved: {absent}, {late}.").format(
+            name=roll_call.class_name,
+            absent=pupils_absent(len(attendance.absent)),
+            late=pupils_late(len(attendance.late)),
         )
         + " "
         + _("You can change it until {time}.").format(time=format_clock(school.times.end_of_day))
@@ -219,3 +221,16 @@ FLOW = Flow(
     },
     transitions=TRANSITIONS,
 )
+
+
+def pupils_absent(count: int) -> str:
+    """'1 elev frånvarande', '2 elever frånvarande': the noun takes the count's plural form."""
+    return ngettext("{count} pupil absent", "{count} pupils absent", count).format(
+        count=format_number(count)
+    )
+
+
+def pupils_late(count: int) -> str:
+    return ngettext("{count} pupil late", "{count} pupils late", count).format(
+        count=format_number(count)
+    )

@@ -64,4 +64,5 @@ FLOW = Flow(
     steps={"language": Step(ask_language, answer_language), "privacy": Step(show_privacy)},
     transitions=TRANSITIONS,
     cancellable=False,
+    does_a_task=False,
 )

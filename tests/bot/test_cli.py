@@ -232,7 +232,7 @@ def test_a_report_in_the_console_reaches_the_mentor(run, school: str) -> None:
 def test_a_mentor_takes_the_roll_call_in_the_console_and_can_change_it(run, school: str) -> None:
     # S-SE-01 mentors 7A; Alva Nilsson is the first of the class. Absent: 1; late: none.
     taken = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="1\n1\n\n/quit\n")
-    assert "Uppropet för klass 7A är sparat: 1 frånvarande, 0 sena." in taken.stdout
+    assert "Uppropet för klass 7A är sparat: 1 elev frånvarande, 0 elever sena." in taken.stdout
     # Opened again, the form shows what was submitted.
     again = run("console", "--as", "mentor", "--id", "S-SE-01", stdin="1\n/quit\n")
     assert "[x] 1) Alva Nilsson" in again.stdout, again.stdout

@@ -3,7 +3,9 @@ from datetime import date, time
 from dialogs.i18n import (
     N_,
     _,
+    clock_hint,
     current_locale,
+    example_day,
     format_clock,
     format_day,
     format_number,
@@ -47,4 +49,21 @@ def test_the_locale_is_local_to_the_block_and_unknown_ones_fall_back() -> None:
 
 def test_language_names_are_written_in_their_own_language() -> None:
     assert [language_name(c) for c in ("sv", "nb", "da")] == ["Svenska", "Norsk bokmål", "Dansk"]
-    assert language_name("nb", capitalised=False) == "norsk bokmål"
+    assert language_name("nb", capitalised=False) == "bokmål"  # "på bokmål" in a sentence
+
+
+def test_time_hints_and_date_examples_are_written_as_each_locale_writes_them() -> None:
+    """Danish writes 'kl. 10.30', so its hint is 'TT.MM'; Norwegians write '24.11.'."""
+    seen = {}
+    for locale in ("sv", "nb", "da"):
+        with use_locale(locale):
+            seen[locale] = (
+                clock_hint(),
+                example_day(date(2026, 11, 24)),
+                format_clock(time(10, 30)),
+            )
+    assert seen == {
+        "sv": ("TT:MM", "24/11", "10:30"),
+        "nb": ("TT:MM", "24.11.", "10:30"),
+        "da": ("TT.MM", "24.11", "10.30"),
+    }

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from dialogs.events import Incoming, Reply
-from dialogs.i18n import _, use_locale
+from dialogs.i18n import _, ngettext, use_locale
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.model import ChatAccount, Guardian, Language, Role, StaffMember
 from routine.outbox import OutboxMessage
@@ -37,7 +37,7 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     [Elsa Berg] [Olle Berg] [Avbryt]
     > [Elsa Berg]
     < Vilken är den första dagen av ledigheten? Välj en dag eller skriv ett datum, till exempel 24/11.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > [tis 24 nov.]
     < Vilken är den sista dagen av ledigheten? Välj en dag eller skriv ett datum.
     [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [ons 2 dec.] [Avbryt]
@@ -52,13 +52,13 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     > Farmors 90-årsdag i Umeå
     < Kontrollera din ansökan:
     < Barn: Elsa Berg
-    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)
+    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)
     < Orsak: Farmors 90-årsdag i Umeå
     [Skicka ansökan] [Börja om] [Avbryt]
     > [Skicka ansökan]
     < Tack. Skolan har tagit emot din ansökan. Rektor beslutar, och du får besked.
     < Barn: Elsa Berg
-    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)
+    < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)
     < Orsak: Farmors 90-årsdag i Umeå
     <<
     < Vad mer kan jag hjälpa dig med?
@@ -94,8 +94,8 @@ async def test_norwegian_guardian_asks_for_leave_with_typed_dates(chat_as, world
     < Hei Kari Nordmann! Hva vil du gjøre?
     {menu}
     > [Søk om permisjon]
-    < Hva er første dag av permisjonen? Velg en dag eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tir. 24. nov.] [ons. 25. nov.] [tor. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tir. 1. des.] [Avbryt]
+    < Hva er første dag av permisjonen? Velg en dag eller skriv en dato (for eksempel 24.11.).
+    [I dag (man. 23. nov.)] [tir. 24. nov.] [ons. 25. nov.] [tor. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tir. 1. des.] [Avbryt]
     > 30.11
     < Hva er siste dag av permisjonen? Velg en dag eller skriv en dato.
     [man. 30. nov.] [tir. 1. des.] [ons. 2. des.] [tor. 3. des.] [fre. 4. des.] [man. 7. des.] [tir. 8. des.] [Avbryt]
@@ -105,13 +105,13 @@ async def test_norwegian_guardian_asks_for_leave_with_typed_dates(chat_as, world
     > Familiebesøk i Tromsø
     < Se over søknaden din:
     < Barn: Ola Nordmann
-    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (skoledager: 3)
+    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (3 skoledager)
     < Årsak: Familiebesøk i Tromsø
     [Send søknaden] [Begynn på nytt] [Avbryt]
     > [Send søknaden]
     < Takk. Skolen har mottatt søknaden din. Rektor avgjør den, og du får beskjed.
     < Barn: Ola Nordmann
-    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (skoledager: 3)
+    < Dager: mandag 30. november 2026 til onsdag 2. desember 2026 (3 skoledager)
     < Årsak: Familiebesøk i Tromsø
     <<
     < Hva annet kan jeg hjelpe deg med?
@@ -129,17 +129,17 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
         f"""
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Søg om frihed]
-    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
+    [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > 28.11
     < Der er ikke skole lørdag den 28. november 2026. Vælg en skoledag.
     <<
-    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
+    [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > [ons. 25. nov.]
-    < Hvad er den sidste dag med frihed? Vælg en dag eller skriv en dato.
+    < Hvad er den sidste dag med frihed? Vælg en dag, eller skriv en dato.
     [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [ons. 2. dec.] [tors. 3. dec.] [Annuller]
     > [fre. 27. nov.]
     < Skriv kort, hvorfor I ønsker frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
@@ -152,17 +152,17 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     > Familiefest
     < Tjek din ansøgning:
     < Barn: Emil Hansen
-    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (skoledage: 3)
+    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (3 skoledage)
     < Årsag: Familiefest
     [Send ansøgningen] [Start forfra] [Annuller]
     > [Send ansøgningen]
     < Tak. Skolen har modtaget jeres ansøgning. Skolelederen træffer afgørelsen, og I får besked.
     < Barn: Emil Hansen
-    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (skoledage: 3)
+    < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (3 skoledage)
     < Årsag: Familiefest
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     (request,) = world.store.leave_requests.values()
@@ -176,7 +176,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -196,10 +196,10 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
     < Hvornår: mandag den 23. november 2026, hele dagen
     <
     < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil I gerne have skolens tilladelse, kan I søge om frihed i stedet.
-    [Send meldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
+    [Send fraværsmeldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
     > [Søg om frihed i stedet]
-    < Hvad er den første dag med frihed? Vælg en dag eller skriv en dato, for eksempel 24.11.
-    [man. 23. nov.] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
+    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
+    [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
         """
     )
 
@@ -311,7 +311,7 @@ async def test_each_decider_gets_the_request_with_grant_and_refuse(chat_as, deci
     assert first.slot == f"leave:{request.id}"
     assert first.text.splitlines() == [
         "Ansökan om ledighet från Anna Berg för Elsa Berg (7A).",
-        "Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (skoldagar: 3)",
+        "Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)",
         "Orsak: Farmors 90-årsdag",
     ]
     assert [b.id for b in first.buttons] == [f"l.{request.id}.grant", f"l.{request.id}.refuse"]
@@ -393,7 +393,11 @@ async def test_a_too_long_comment_is_asked_again_and_kept(chat_as, deciders) -> 
     replies = await submit(eva, form, comment=too_long)
 
     with use_locale("sv"):
-        told = _("The comment is too long: at most {count} characters, please.").format(count=300)
+        told = ngettext(
+            "The comment is too long: at most {count} character, please.",
+            "The comment is too long: at most {count} characters, please.",
+            300,
+        ).format(count=300)
     assert replies[0].text == told
     assert with_form(replies).form.fields[0].initial == (too_long.strip(),)
     assert deciders.store.leave_requests[request.id].status is LeaveStatus.PENDING

@@ -61,6 +61,8 @@ async def test_on_a_saturday_today_is_not_offered_and_weekend_days_are_refused(
     await chat.send("[Elsa Berg]")
     (when,) = await chat.send(f"[{sv('Ill')}]")
     assert [b.label for b in when.buttons] == [sv("Other days"), sv("Cancel")]
+    # Why "today" is missing is said, not left to guess.
+    assert when.text == "När? Det är ingen skola i dag, så välj bland de kommande dagarna."
     (first_day,) = await chat.send(f"[{sv('Other days')}]")
     assert first_day.buttons[0].label.startswith("mån")
     refused, again = await chat.send("29/11")

@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from dialogs.events import Incoming, Reply
+from dialogs.flows.roll_call import pupils_absent, pupils_late
 from dialogs.i18n import _, format_day, use_locale
+from dialogs.labels import mid_sentence
 from routine.follow_up import ContactMeans, ContactOutcome, open_follow_up
 from routine.guardian_requests import ask_about_absence
 from routine.model import (
@@ -105,8 +107,8 @@ async def test_a_submitted_roll_call_is_stored_and_its_message_edited(chat_as, d
     replies = await submit(karin, form_reply, absent="P1\nP3", late="")
 
     with use_locale("sv"):
-        saved = _("Roll call for class {name} saved: {absent} absent, {late} late.").format(
-            name="7A", absent=2, late=0
+        saved = _("Roll call for class {name} saved: {absent}, {late}.").format(
+            name="7A", absent=pupils_absent(2), late=pupils_late(0)
         )
     assert replies[0].text.startswith(saved)
     assert sorted((m.pupil_id, m.kind) for m in day.store.marks.values()) == [
@@ -269,9 +271,7 @@ async def test_a_contact_time_in_the_future_is_explained(chat_as, day, followed)
     replies = await submit(
         karin, form_reply, whom="G1", means="phone", time="10:00", outcome="reached", valid="open"
     )
-    assert replies[0].text == sv(
-        "Please give the time of the contact as HH:MM, today and not later than now."
-    )
+    assert replies[0].text == "Ange tiden för kontakten som TT:MM, i dag och inte senare än nu."
     assert day.store.guardian_contacts == {}
 
 
@@ -292,7 +292,7 @@ async def test_a_guardian_s_answer_updates_the_mentor_s_list(
 
     (follow_up_list,) = slack_to(day, "U-S1", "follow-up-list")
     with use_locale("sv"):
-        line = _("the guardian has reported: {reason}.").format(reason=_("Ill"))
+        line = _("the guardian has reported: {reason}.").format(reason=mid_sentence(_("Ill")))
     assert f"• Elsa Berg (7A): {line}" in follow_up_list.text
 
 

@@ -28,15 +28,15 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     [I dag] [I dag och i morgon] [Andra dagar] [Avbryt]
     > [Andra dagar]
     < Vilken är första dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > nästa vecka
     < Jag kunde inte läsa datumet. Skriv det så här: 24/11.
     <<
     < Vilken är första dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
-    > [mån 23 nov.]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    > [I dag (mån 23 nov.)]
     < Vilken är sista frånvarodagen? Välj en dag eller skriv ett datum.
-    [mån 23 nov.] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
+    [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > [tis 24 nov.]
     < Vill du lägga till ett kort meddelande till skolan? Skriv inte något om hälsa eller diagnoser. Skriv ditt meddelande eller välj ”Inget meddelande”.
     [Inget meddelande] [Avbryt]
@@ -44,14 +44,14 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Titta igenom din anmälan:
     < Barn: Olle Berg
     < Orsak: Sjuk
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     < Meddelande: Tandläkare kl 10
     [Skicka anmälan] [Börja om] [Avbryt]
     > [Skicka anmälan]
     < Tack! Skolan har fått din anmälan. Referensnummer: 1.
     < Barn: Olle Berg
     < Orsak: Sjuk
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     < Meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
@@ -122,8 +122,8 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < Barn: Ola Nordmann
     < Årsak: Annen årsak
     < Når: mandag 23. november 2026, går kl. 13:15
-    [Send meldingen] [Begynn på nytt] [Avbryt]
-    > [Send meldingen]
+    [Send fraværsmeldingen] [Begynn på nytt] [Avbryt]
+    > [Send fraværsmeldingen]
     < Takk! Skolen har mottatt fraværsmeldingen din. Referansenummer: 1.
     < Barn: Ola Nordmann
     < Årsak: Annen årsak
@@ -156,7 +156,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -167,12 +167,12 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Hele dagen eller en del af dagen?
     [Hele dagen] [Kommer senere] [Går tidligere] [Annuller]
     > [Kommer senere]
-    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10:30.
+    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10.30.
     [Annuller]
     > kl 10
-    < Jeg kunne ikke læse klokkeslættet. Skriv det sådan her: 10:30.
+    < Jeg kunne ikke læse klokkeslættet. Skriv det sådan her: 10.30.
     <<
-    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10:30.
+    < Hvornår kommer Emil Hansen i skole? Skriv et klokkeslæt, for eksempel 10.30.
     [Annuller]
     > 10.30
     < Vil du tilføje en kort besked til skolen? Skriv ikke noget om helbred eller diagnoser. Skriv beskeden, eller vælg »Ingen besked«.
@@ -182,26 +182,26 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Barn: Emil Hansen
     < Årsag: Syg
     < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
-    [Send meldingen] [Start forfra] [Annuller]
-    > [Send meldingen]
+    [Send fraværsmeldingen] [Start forfra] [Annuller]
+    > [Send fraværsmeldingen]
     < Tak! Skolen har modtaget din fraværsmelding. Referencenummer: 1.
     < Barn: Emil Hansen
     < Årsag: Syg
     < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Tilbage i skolen, eller træk en fraværsmelding tilbage]
     < Hvilken fraværsmelding?
     [Emil Hansen: man. 23. nov.] [Annuller]
     > [Emil Hansen: man. 23. nov.]
     < Emil Hansen, mandag den 23. november 2026, kommer kl. 10.30. Hvad vil du gerne gøre?
-    [Træk meldingen tilbage] [Behold meldingen] [Annuller]
-    > [Træk meldingen tilbage]
+    [Træk fraværsmeldingen tilbage] [Behold fraværsmeldingen] [Annuller]
+    > [Træk fraværsmeldingen tilbage]
     < Fraværsmeldingen for Emil Hansen (mandag den 23. november 2026) er trukket tilbage.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     await chat_as("dk-S1").verify(
@@ -244,13 +244,13 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < Titta igenom din anmälan:
     < Barn: Elsa Berg
     < Orsak: Annan orsak
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     [Skicka anmälan] [Börja om] [Avbryt]
     > [Skicka anmälan]
     < Tack! Skolan har fått din anmälan. Referensnummer: 1.
     < Barn: Elsa Berg
     < Orsak: Annan orsak
-    < När: måndag 23 november 2026 till tisdag 24 november 2026, hela dagen
+    < När: måndag 23 november 2026 till tisdag 24 november 2026
     <<
     < Vad mer kan jag hjälpa dig med?
     [Anmäl frånvaro] [Tillbaka i skolan, eller återkalla en anmälan] [Ansök om ledighet] [Be skolan kontakta mig] [Det är svårt att få mitt barn till skolan] [Språk]
@@ -258,7 +258,7 @@ async def test_back_at_school_shortens_a_report_and_then_only_withdrawal_is_left
     < Vilken anmälan?
     [Elsa Berg: mån 23 nov. – tis 24 nov.] [Avbryt]
     > [Elsa Berg: mån 23 nov. – tis 24 nov.]
-    < Elsa Berg, måndag 23 november 2026 till tisdag 24 november 2026, hela dagen. Vad vill du göra?
+    < Elsa Berg, måndag 23 november 2026 till tisdag 24 november 2026. Vad vill du göra?
     [Tillbaka tidigare] [Återkalla anmälan] [Behåll anmälan] [Avbryt]
     > [Tillbaka tidigare]
     < Vilken dag är Elsa Berg tillbaka i skolan?
@@ -292,10 +292,10 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
     < Fra nu af skriver jeg til dig på dansk.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > /menu
     < Hej Kari Nordmann! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
 
@@ -418,25 +418,25 @@ async def test_a_norwegian_mentor_is_told_why_a_weekend_and_the_future_cannot_be
     > [Rett fraværsføringen]
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=21/11 | status=present | reason=Var på skoletur}
     < Det er ikke skoledag lørdag 21. november 2026.
     <<
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=24/11 | status=present | reason=Var på skoletur}
     < Du kan rette i dag og tidligere dager, ikke tirsdag 24. november 2026.
     <<
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=i går | status=present | reason=Var på skoletur}
-    < Jeg klarte ikke å lese datoen. Skriv den slik: 23/11.
+    < Jeg klarte ikke å lese datoen. Skriv den med tall (for eksempel 23.11.).
     <<
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
-    {Rett fraværsføringen: Elev | Dag (for eksempel 23/11) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
+    {Rett fraværsføringen: Elev | Dag (for eksempel 23.11.) | Dette skal gjelde for dagen | Begrunnelse (lagres i loggen; ingen helseopplysninger)}
     > {pupil=P1 | day=20/11 | status=present | reason=Var på skoletur med klassen}
     < Rettet: Ola Nordmann, fredag 20. november 2026: Ikke registrert → Til stede.
     < Rettelsen er logget med navnet ditt og begrunnelsen din.
@@ -459,9 +459,9 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
-    {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
+    {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > {pupil=P1 | day=20.11 | status=late | reason=Kom for sent, ikke noteret ved fremmødet}
-    < Rettet: Emil Hansen, fredag den 20. november 2026: Ikke registreret → Forsinket.
+    < Rettet: Emil Hansen, fredag den 20. november 2026: Ikke registreret → For sent.
     < Rettelsen er logget med dit navn og din begrundelse.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
@@ -469,13 +469,13 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
-    {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
+    {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > {pupil=P1 | day=20.11 | status=late | reason=Igen}
     < Der står allerede sådan for den dag: intet blev ændret.
     <<
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
-    {Ret registreringen: Elev | Dag (for eksempel 23/11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
+    {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > [Annuller]
     < Annulleret. Der blev ikke sendt noget.
     <<

@@ -87,4 +87,6 @@ class Chat:
     async def verify(self, transcript: str) -> None:
         for turn in parse(transcript):
             actual = render(await self.send(turn.said))
-            assert (turn.said, actual) == (turn.said, turn.expected)
+            assert (turn.said, actual) == (turn.said, turn.expected), (
+                f"after {turn.said!r}\n--- expected\n{turn.expected}\n--- actual\n{actual}"
+            )

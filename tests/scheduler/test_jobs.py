@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from dialogs.i18n import _, format_clock, format_day, use_locale
-from dialogs.labels import REASONS
+from dialogs.labels import REASONS, mid_sentence
 from routine.follow_up import ContactMeans, ContactOutcome, GuardianContact, record_contact
 from routine.model import (
     AbsenceReport,
@@ -142,7 +142,7 @@ async def test_each_mentor_gets_the_list_for_their_classes(factory) -> None:
     lines = lists["U1"].text.splitlines()
     with use_locale("sv"):
         asked = _("asked the guardians in chat; no answer yet.")
-        contact = _("Contact the guardian: {name}")
+        contact = _("Contact the guardian of {name}")
     # Maja's guardians: Per has no chat account, but Sara is on Telegram.
     assert lines[1:3] == [f"• Elsa Berg (7A): {asked}", f"• Maja Lind (7A): {asked}"]
     assert len(lines) == 4
@@ -214,7 +214,7 @@ async def test_another_reason_stays_on_the_list_for_staff_to_judge(factory) -> N
         judge = _(
             "the guardian has reported: {reason}. Valid only if the school judges so: contact "
             "the guardian and record whether it is valid."
-        ).format(reason=REASONS[ReasonCategory.OTHER])
+        ).format(reason=mid_sentence(REASONS[ReasonCategory.OTHER]))
     assert f"• Elsa Berg (7A): {judge}" in mentor_list.splitlines()
     await run(factory, "end-of-day")
     elsa = next(m for m in factory.store.marks.values() if m.pupil_id == "P1")
@@ -498,6 +498,9 @@ async def test_contact_requests_nobody_took_in_time_go_to_the_coordinators(facto
     assert factory.store.contact_requests[waited.id].escalated_at == NOW
     assert message.recipient == "U4"
     assert "Elsa Berg" in message.text and "Anna Berg" in message.text
+    # No possessive built from a name, and the labels in lower case inside the sentence.
+    assert message.text.startswith("Ingen har tagit förfrågan från Anna Berg än.")
+    assert "Hur: per telefon." in message.text
     assert [b.id for b in message.buttons] == [f"c.{waited.id}.take", f"c.{waited.id}.done"]
 
 

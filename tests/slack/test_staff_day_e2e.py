@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 import pytest
 
+from dialogs.flows.roll_call import pupils_absent, pupils_late
 from dialogs.i18n import _, format_day, use_locale
 from routine.model import AbsenceReport, Pupil, ReasonCategory
 from scheduler.jobs import JOBS, JobContext
@@ -134,8 +135,8 @@ def test_a_40_pupil_roll_call_is_taken_in_a_modal(
     assert len(options_of(view, "absent")) == 40
     assert [o["text"]["text"] for o in chosen_options(view, "absent")] == ["Alva Nilsson"]
     with use_locale("sv"):
-        saved = _("Roll call for class {name} saved: {absent} absent, {late} late.").format(
-            name="7A", absent=2, late=1
+        saved = _("Roll call for class {name} saved: {absent}, {late}.").format(
+            name="7A", absent=pupils_absent(2), late=pupils_late(1)
         )
         absent = _("Absent: {names}").format(names="Alva Nilsson, Elias Karlsson")
         late = _("Late: {names}").format(names="Elev 07")
@@ -182,7 +183,7 @@ def test_the_follow_up_list_is_edited_as_a_contact_is_recorded(
     assert "1 unreported absence(s)" in summary, summary
     anna = mentor(service)
     with use_locale("sv"):
-        contact_label = _("Contact the guardian: {name}").format(name="Elias Karlsson")
+        contact_label = _("Contact the guardian of {name}").format(name="Elias Karlsson")
     listing = service.api.wait_until(
         lambda: next((m for m in anna.messages if contact_label in m.labels), None)
     )

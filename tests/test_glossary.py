@@ -1,0 +1,95 @@
+"""Each catalog names each concept of the routine with the one term of its glossary.
+
+`locales/{locale}/glossary.toml` lists, per concept, the term to use and the terms not to use
+(see "Reviewing a translation" in the README). A rejected term anywhere in a msgstr fails,
+and so does a glossary whose term the catalog never uses (the glossary must describe the
+catalog, or it stops being read)."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from dialogs.i18n import SUPPORTED_LOCALES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def glossary(locale: str) -> dict[str, dict]:
+    with (ROOT / "locales" / locale / "glossary.toml").open("rb") as toml_file:
+        return tomllib.load(toml_file)
+
+
+def translations(locale: str) -> list[tuple[str, str]]:
+    """(msgid, text) for every translated form, plural forms included."""
+    path = ROOT / "locales" / locale / "LC_MESSAGES" / "narvaro.po"
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=locale)
+    found = []
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        texts = (message.string,) if isinstance(message.string, str) else message.string
+        found.extend((msgid, text) for text in texts)
+    return found
+
+
+def pattern(term: str) -> re.Pattern[str]:
+    """A whole word or phrase; a trailing * allows any ending ("meddelelse*")."""
+    stem = re.escape(term.removesuffix("*"))
+    ending = r"\w*" if term.endswith("*") else ""
+    return re.compile(rf"(?<!\w){stem}{ending}(?!\w)", re.IGNORECASE)
+
+
+def rejected_uses(locale: str) -> list[tuple[str, str, str]]:
+    """(concept, rejected term, msgid) for every use of a rejected term."""
+    texts = translations(locale)
+    return [
+        (concept, term, msgid)
+        for concept, entry in glossary(locale).items()
+        for term in entry.get("rejected", ())
+        for msgid, text in texts
+        if pattern(term).search(text)
+    ]
+
+
+def test_a_rejected_term_is_found_whole_word_and_with_endings() -> None:
+    assert pattern("melding").search("Send meldingen") is None
+    assert pattern("melding").search("Trekk fraværsmeldingen") is None
+    assert pattern("melding").search("Uten melding.")
+    assert pattern("meddelelse*").search("uden meddelelser")
+    assert pattern("ikke kendt endnu").search("Ikke kendt endnu")
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_concept_has_a_term_and_the_term_is_not_rejected_elsewhere(locale: str) -> None:
+    entries = glossary(locale)
+    assert all(entry.get("term") for entry in entries.values())
+    clashes = [
+        (concept, other)
+        for concept, entry in entries.items()
+        for other, other_entry in entries.items()
+        for term in other_entry.get("rejected", ())
+        if pattern(term).search(entry["term"])
+    ]
+    assert clashes == []
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_catalog_uses_no_rejected_term(locale: str) -> None:
+    assert rejected_uses(locale) == []
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_catalog_uses_each_concept_s_term(locale: str) -> None:
+    """A concept named only by rejected terms, or a stale glossary, shows up here."""
+    texts = [text.lower() for _msgid, text in translations(locale)]
+    unused = [
+        concept
+        for concept, entry in glossary(locale).items()
+        if not any(entry["term"].lower() in text for text in texts)
+    ]
+    assert unused == []
