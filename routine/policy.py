@@ -22,6 +22,7 @@ Defaults the sources leave open, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from dataclasses import dataclass, field
@@ -154,9 +155,12 @@ class OriginKind(enum.StrEnum):
 class Origin:
     kind: OriginKind = OriginKind.DEFAULT
     line: int | None = None
+    # The policy file's settings a school file changed only in part.
+    under: Origin | None = None
 
     def describe(self) -> str:
-        return self.kind.value if self.line is None else f"{self.kind.value} line {self.line}"
+        here = self.kind.value if self.line is None else f"{self.kind.value} line {self.line}"
+        return here if self.under is None else f"{here} over {self.under.describe()}"
 
 
 @dataclass(frozen=True)
@@ -349,3 +353,43 @@ DEFAULTS: dict[Country, tuple[Rule, ...]] = {
     ),
     Country.DK: (DK_UNLAWFUL_10, DK_UNLAWFUL_15, DK_ILLNESS_15, DK_ILLNESS_TOTAL_15),
 }
+
+
+def rules_for(school: School) -> tuple[Rule, ...]:
+    """The country's rules with the school's overrides applied, policy file first, then the
+    school file, so the school file wins; each rule keeps where its settings came from."""
+    rules = {rule.id: rule for rule in DEFAULTS[school.country]}
+    for override in school.policy:
+        rule = rules.get(override.rule_id)
+        if rule is None:
+            continue
+        changes: dict[str, object] = {
+            name: value
+            for name in ("enabled", "threshold", "min_known_days")
+            if (value := getattr(override, name)) is not None
+        }
+        if override.window is not None:
+            changes["window"] = Window.parse(override.window)
+        origin = Origin(OriginKind(override.origin), override.line)
+        if rule.origin.kind is not OriginKind.DEFAULT and rule.origin != origin:
+            origin = Origin(origin.kind, origin.line, rule.origin)
+        rules[rule.id] = dataclasses.replace(rule, **changes, origin=origin)
+    return tuple(rules.values())
+
+
+def rule_key(rule_id: str) -> str:
+    """The rule's key in a TOML table: `[policy.se_step2]` for `se.step2`."""
+    return rule_id.replace(".", "_", 1)
+
+
+def describe_rule(rule: Rule) -> str:
+    """One line for `narvaro policy show`: id, on/off, threshold and measure, window, origin,
+    and the seed reference."""
+    parts = [f"{rule.id:<20}", "on " if rule.enabled else "off", rule.describe_threshold()]
+    if rule.measure is not Measure.EVENT:
+        parts.append(rule.window.describe())
+    if rule.min_known_days:
+        parts.append(f"at least {rule.min_known_days} known days")
+    parts.append(rule.origin.describe())
+    parts.append(f"[{rule.source}]")
+    return " | ".join(parts)
