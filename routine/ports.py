@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from routine.leave import LeaveRequest, LeaveStatus
     from routine.record import Correction, RecordUse
     from routine.roll_call import RollCall
+    from routine.thresholds import RuleHit
 
 
 class SchoolRepository(Protocol):
@@ -336,6 +337,21 @@ class RecordUseRepository(Protocol):
         """Uses of days `start`..`end` (of these pupils, or of all), oldest first."""
 
     async def delete_before(self, school_key: str, day: date) -> int: ...
+    async def add_many(self, uses: Sequence[RecordUse]) -> None:
+        """Store many uses in a few statements (the day's rule hits)."""
+
+
+class RuleHitRepository(Protocol):
+    """What the rules found (routine.thresholds): one hit per school, pupil, rule and window
+    end, so evaluating a day again stores nothing twice."""
+
+    async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
+        """Store the hits not stored yet; return those, with `found_at`."""
+
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
+        """Hits whose window ends from `start` to `end`, by window end, pupil and rule."""
+
+    async def delete_before(self, school_key: str, day: date) -> int: ...
 
 
 class LeaveRequestRepository(Protocol):
@@ -436,6 +452,7 @@ class UnitOfWork(Protocol):
     leave_requests: LeaveRequestRepository
     school_day: SchoolDayQueries
     record_uses: RecordUseRepository
+    rule_hits: RuleHitRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -29,6 +29,7 @@ from storage.repositories import (
     SqlSchoolRepository,
     SqlStaffRepository,
 )
+from storage.rule_hits import SqlRuleHitRepository
 from storage.school_day import SqlSchoolDayQueries
 from storage.staff_day import (
     SqlFollowUpRepository,
@@ -64,6 +65,7 @@ class SqlAlchemyUnitOfWork:
     leave_requests: SqlLeaveRequestRepository
     school_day: SqlSchoolDayQueries
     record_uses: SqlRecordUseRepository
+    rule_hits: SqlRuleHitRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -96,6 +98,7 @@ class SqlAlchemyUnitOfWork:
         self.leave_requests = SqlLeaveRequestRepository(session)
         self.school_day = SqlSchoolDayQueries(session)
         self.record_uses = SqlRecordUseRepository(session)
+        self.rule_hits = SqlRuleHitRepository(session)
         return self
 
     async def __aexit__(

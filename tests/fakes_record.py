@@ -4,11 +4,12 @@ leave."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.record import Correction, RecordUse
+from routine.thresholds import RuleHit
 
 
 def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
@@ -81,6 +82,10 @@ class FakeRecordUses:
             ),
             key=lambda u: u.id or 0,
         )
+
+    async def add_many(self, uses: Sequence[RecordUse]) -> None:
+        for use in uses:
+            await self.add(use.school_key, use.pupil_id, use.day, use.used_by, use.used_at)
 
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [
@@ -168,4 +173,36 @@ class FakeLeaveRequests:
         ]
         for request_id in old:
             del self.store.leave_requests[request_id]
+        return len(old)
+
+
+class FakeRuleHits:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
+        new = []
+        for hit in hits:
+            key = (hit.school_key, hit.pupil_id, hit.rule_id, hit.window_end)
+            if key in self.store.rule_hits:
+                continue
+            stored = dataclasses.replace(hit, found_at=found_at, id=next(self.store.ids))
+            self.store.rule_hits[key] = stored
+            new.append(stored)
+        return new
+
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
+        return sorted(
+            (
+                dataclasses.replace(h, days=())
+                for h in self.store.rule_hits.values()
+                if h.school_key == school_key and start <= h.window_end <= end
+            ),
+            key=lambda h: (h.window_end, h.pupil_id, h.rule_id),
+        )
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = [k for k, h in self.store.rule_hits.items() if k[0] == school_key and k[3] < day]
+        for key in old:
+            del self.store.rule_hits[key]
         return len(old)

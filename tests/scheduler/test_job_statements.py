@@ -9,7 +9,13 @@ from scheduler.jobs import JOBS, JobContext
 from storage.db import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
-DAILY = ("roll-call", "roll-call-reminder", "unreported-absences", "end-of-day")
+DAILY = (
+    "roll-call",
+    "roll-call-reminder",
+    "unreported-absences",
+    "end-of-day",
+    "evaluate-thresholds",
+)
 
 
 async def statements_per_job(url: str, school_key: str, pupils: int) -> dict[str, int]:
