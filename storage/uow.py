@@ -37,6 +37,7 @@ from storage.staff_day import (
     SqlRollCallRepository,
     SqlSlackEventRepository,
 )
+from storage.thresholds import SqlThresholdQueries
 
 
 class SqlAlchemyUnitOfWork:
@@ -66,6 +67,7 @@ class SqlAlchemyUnitOfWork:
     school_day: SqlSchoolDayQueries
     record_uses: SqlRecordUseRepository
     rule_hits: SqlRuleHitRepository
+    thresholds: SqlThresholdQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -99,6 +101,7 @@ class SqlAlchemyUnitOfWork:
         self.school_day = SqlSchoolDayQueries(session)
         self.record_uses = SqlRecordUseRepository(session)
         self.rule_hits = SqlRuleHitRepository(session)
+        self.thresholds = SqlThresholdQueries(session)
         return self
 
     async def __aexit__(

@@ -43,7 +43,13 @@ from routine.requests import (
 from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
 from tests.fakes_day import FakeSchoolDay
-from tests.fakes_record import FakeCorrections, FakeLeaveRequests, FakeRecordUses, FakeRuleHits
+from tests.fakes_record import (
+    FakeCorrections,
+    FakeLeaveRequests,
+    FakeRecordUses,
+    FakeRuleHits,
+    FakeThresholds,
+)
 
 # The outbox's versions that are, or are to be, on screen.
 LIVE_OUTBOX = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
@@ -807,6 +813,7 @@ class FakeUnitOfWork:
         self.school_day = FakeSchoolDay(store)
         self.record_uses = FakeRecordUses(store)
         self.rule_hits = FakeRuleHits(store)
+        self.thresholds = FakeThresholds(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

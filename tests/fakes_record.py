@@ -8,8 +8,11 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from routine.leave import LeaveRequest, LeaveStatus
-from routine.record import Correction, RecordUse
-from routine.thresholds import RuleHit
+from routine.model import AttendanceMark, MarkKind
+from routine.policy import Counted
+from routine.record import Correction, RecordSource, RecordUse
+from routine.roll_call import RollCallStatus
+from routine.thresholds import ILLNESS_CODE, RuleHit
 
 
 def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
@@ -206,3 +209,86 @@ class FakeRuleHits:
         for key in old:
             del self.store.rule_hits[key]
         return len(old)
+
+
+TAKEN = {
+    RollCallStatus.SUBMITTED: RecordSource.ROLL_CALL,
+    RollCallStatus.IMPORTED: RecordSource.IMPORT,
+}
+
+
+def _counts(counted: Counted, mark: AttendanceMark) -> bool:
+    absent = mark.kind is MarkKind.ABSENT
+    return {
+        Counted.ABSENCE: absent,
+        Counted.SINGLE_DAYS: absent,
+        Counted.INVALID: absent and mark.valid is False,
+        Counted.VALID: absent and mark.valid is True,
+        Counted.LATE: mark.kind is MarkKind.LATE,
+        Counted.ILLNESS: absent and mark.code == ILLNESS_CODE,
+    }.get(counted, False)
+
+
+class FakeThresholds:
+    """The aggregates as storage computes them: day-level marks of the kind counted."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def _taken(self, school_key: str) -> dict[tuple[str, date], RecordSource]:
+        return {
+            (r.class_name, r.day): TAKEN[r.status]
+            for r in self.store.roll_calls.values()
+            if r.school_key == school_key and r.status in TAKEN
+        }
+
+    async def active_classes(self, school_key: str) -> dict[str, str]:
+        return {
+            p.pupil_id: p.class_name
+            for p in self.store.pupils.values()
+            if p.school_key == school_key and p.active
+        }
+
+    async def count_days(
+        self, school_key: str, start: date, end: date, counted: Counted
+    ) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for mark in self.store.marks.values():
+            if (
+                mark.school_key == school_key
+                and start <= mark.day <= end
+                and mark.lesson is None
+                and _counts(counted, mark)
+            ):
+                counts[mark.pupil_id] = counts.get(mark.pupil_id, 0) + 1
+        return counts
+
+    async def marks_of(
+        self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
+    ) -> list[AttendanceMark]:
+        wanted = set(pupil_ids)
+        return sorted(
+            (
+                m
+                for m in self.store.marks.values()
+                if m.school_key == school_key and start <= m.day <= end and m.pupil_id in wanted
+            ),
+            key=lambda m: m.id or 0,
+        )
+
+    async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        wanted = set(days)
+        for name, day in self._taken(school_key):
+            if day in wanted:
+                counted[name] = counted.get(name, 0) + 1
+        return counted
+
+    async def taken_days(
+        self, school_key: str, start: date, end: date, class_names: Collection[str]
+    ) -> dict[tuple[str, date], RecordSource]:
+        return {
+            key: source
+            for key, source in self._taken(school_key).items()
+            if key[0] in class_names and start <= key[1] <= end
+        }
