@@ -325,6 +325,20 @@ async def attendance_show(
     click.echo("\n".join(lines))
 
 
+@main.group()
+def policy() -> None:
+    """The routine's rules as the school has them (see docs/school-file.md, [policy])."""
+
+
+@policy.command("show")
+@click.option("--school", "school_key", required=True, help="The school's key.")
+@run_async
+async def policy_show(school_key: str) -> None:
+    """Each rule on one line: id, on or off, threshold and measure, window, where its settings
+    come from (country default, policy file line N, school file line N), and the seed lines."""
+    click.echo("\n".join(await operator.policy_lines(load_settings(), school_key)))
+
+
 @main.command()
 @click.option("--school", "school_key", required=True, help="The school's key.")
 @click.option("--guardian-id", help="The guardian's id from the roster.")

@@ -27,6 +27,7 @@ from routine.history import record_of
 from routine.invites import InviteRefused, issue_invite, issue_invites
 from routine.model import School
 from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.policy import describe_rule, rules_for
 from routine.ports import Clock
 from routine.register_import import RegisterImportSummary, import_register, register_check
 from routine.roster import apply_school, import_roster
@@ -181,6 +182,19 @@ async def attendance_record(
                 raise OperatorError(f"the period starts on {start}, after its end {end}")
             found = await record_of(uow, school, start, end, [pupil])
             return describe_record(school, pupil, start, end, found[pupil.pupil_id])
+    finally:
+        await app.close()
+
+
+async def policy_lines(settings: Settings, school_key: str) -> list[str]:
+    """Each of the school's rules on one line (`routine.policy.describe_rule`)."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+        if school is None:
+            raise OperatorError(f"no school with the key {school_key!r}")
+        return [describe_rule(rule) for rule in rules_for(school)]
     finally:
         await app.close()
 

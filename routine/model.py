@@ -147,6 +147,22 @@ class LeaveRules:
 
 
 @dataclass(frozen=True)
+class PolicyOverride:
+    """One rule's settings from a policy file or the school file's `[policy]`, over the
+    country's default (`routine.policy`); None leaves the default. Checked when read."""
+
+    rule_id: str
+    # "policy file" or "school file", and the line of the rule's table there.
+    origin: str
+    line: int | None = None
+    enabled: bool | None = None
+    threshold: float | None = None
+    # As written: "4w", "20d", "month", "term", "quarter" (routine.policy.Window.parse).
+    window: str | None = None
+    min_known_days: int | None = None
+
+
+@dataclass(frozen=True)
 class School:
     key: str
     name: str
@@ -159,6 +175,8 @@ class School:
     reporting: ReportingRules = field(default_factory=ReportingRules)
     attendance: AttendanceRules = field(default_factory=AttendanceRules)
     leave: LeaveRules = field(default_factory=LeaveRules)
+    # The policy file's rules first, then the school file's: later ones win.
+    policy: tuple[PolicyOverride, ...] = ()
 
     @property
     def other_reason(self) -> OtherReason:

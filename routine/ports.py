@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     # The use cases' modules import these ports; their nouns are only named here.
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
-    from routine.record import Correction, RecordUse
+    from routine.policy import Counted
+    from routine.record import Correction, RecordSource, RecordUse
     from routine.roll_call import RollCall
+    from routine.thresholds import RuleHit
 
 
 class SchoolRepository(Protocol):
@@ -369,6 +371,46 @@ class RecordUseRepository(Protocol):
         """Uses of days `start`..`end` (of these pupils, or of all), oldest first."""
 
     async def delete_before(self, school_key: str, day: date) -> int: ...
+    async def add_many(self, uses: Sequence[RecordUse]) -> None:
+        """Store many uses in a few statements (the day's rule hits)."""
+
+
+class RuleHitRepository(Protocol):
+    """What the rules found (routine.thresholds): one hit per school, pupil, rule and window
+    end, so evaluating a day again stores nothing twice."""
+
+    async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
+        """Store the hits not stored yet; return those, with `found_at`."""
+
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
+        """Hits whose window ends from `start` to `end`, by window end, pupil and rule."""
+
+    async def delete_before(self, school_key: str, day: date) -> int: ...
+
+
+class ThresholdQueries(Protocol):
+    """The nightly rules' aggregates (routine.evaluation): one GROUP BY per window and kind."""
+
+    async def active_classes(self, school_key: str) -> dict[str, str]:
+        """Each active pupil's class, by pupil id."""
+
+    async def count_days(
+        self, school_key: str, start: date, end: date, counted: Counted
+    ) -> dict[str, int]:
+        """Per pupil with any, the day-level marks of that kind from `start` to `end`."""
+
+    async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
+        """How many of these days each class's roll call was submitted or imported."""
+
+    async def marks_of(
+        self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
+    ) -> list[AttendanceMark]:
+        """These pupils' marks from `start` to `end`, oldest first, in few queries."""
+
+    async def taken_days(
+        self, school_key: str, start: date, end: date, class_names: Collection[str]
+    ) -> dict[tuple[str, date], RecordSource]:
+        """(class, day) → roll call or import, for these classes: the record's `taken`."""
 
 
 class LeaveRequestRepository(Protocol):
@@ -469,6 +511,8 @@ class UnitOfWork(Protocol):
     leave_requests: LeaveRequestRepository
     school_day: SchoolDayQueries
     record_uses: RecordUseRepository
+    rule_hits: RuleHitRepository
+    thresholds: ThresholdQueries
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -162,6 +162,23 @@ def build_record(
     return {pupil.pupil_id: [builder.day(pupil, day) for day in days] for pupil in inputs.pupils}
 
 
+def build_days(
+    school: School,
+    days: Iterable[date],
+    inputs: RecordInputs,
+    wanted: Mapping[str, Iterable[date]],
+) -> dict[str, dict[date, DayRecord]]:
+    """Only the wanted days of each pupil (those a mark, report, leave or correction decides),
+    by pupil id and day: for a large school, whose other days follow from its roll calls."""
+    builder = _Builder(school, set(days), inputs)
+    pupils = {pupil.pupil_id: pupil for pupil in inputs.pupils}
+    return {
+        pupil_id: {day: builder.day(pupils[pupil_id], day) for day in sorted(set(pupil_days))}
+        for pupil_id, pupil_days in wanted.items()
+        if pupil_id in pupils
+    }
+
+
 class _Builder:
     """The inputs indexed once by pupil and day, so that each day is decided by lookups."""
 

@@ -18,6 +18,7 @@ from dialogs.live import Tally, refresh_roll_calls
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
+from routine.evaluation import evaluate_thresholds
 from routine.guardian_requests import escalate_untaken_requests
 from routine.leave import LeaveStatus, deciders, due_for_reminder
 from routine.model import Role, School
@@ -34,6 +35,8 @@ ESCALATION_CHECK = timedelta(minutes=5)
 CONVERSATION_IDLE = timedelta(hours=24)
 # Retention runs at night, at a time that exists exactly once on both DST change days.
 RETENTION_TIME = time(3, 30)
+# The rules are evaluated once the end of the day has settled the day's absences.
+EVALUATION_DELAY = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,23 @@ async def leave_reminder_job(ctx: JobContext, school_key: str, day: date) -> Job
     return JobResult(school_key, day, f"{len(due)} leave request(s) waiting; {queue.summary()}")
 
 
+async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """The school's counting rules (`routine.policy`) over its record, every pupil at once;
+    what held is stored once per rule, pupil and window end."""
+    async with ctx.uow_factory() as uow:
+        school = await _school(uow, school_key)
+        found = await evaluate_thresholds(uow, school, day, ctx.clock.now())
+        await uow.commit()
+    return JobResult(school_key, day, found.summary())
+
+
+def after_end_of_day(school: School) -> time:
+    """Half an hour after the end of the day, when its absences are settled; never past
+    midnight, which would be the next day's."""
+    end = datetime.combine(date.min, school.times.end_of_day)
+    return min(end + EVALUATION_DELAY, datetime.combine(date.min, time(23, 59))).time()
+
+
 async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
     """Deletes what is older than the school's retention period: reports, marks, corrections,
     messages."""
@@ -267,6 +287,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         days += await uow.follow_ups.delete_before(school_key, cutoff)
         corrections = await uow.corrections.delete_before(school_key, cutoff)
         corrections += await uow.record_uses.delete_before(school_key, cutoff)
+        corrections += await uow.rule_hits.delete_before(school_key, cutoff)
         sent = await uow.outbox.delete_created_before(school_key, midnight)
         # Conversations belong to no one school; each school's run clears the abandoned ones.
         await uow.conversations.clear_idle_before(ctx.clock.now() - CONVERSATION_IDLE)
@@ -281,7 +302,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
     summary = (
         f"deleted before {cutoff}: {reports} report(s), {leave} leave request(s), "
         f"{marks} mark(s), {days} roll call(s) and follow-up(s), "
-        f"{corrections} correction(s) and record use(s), {sent} message(s), "
+        f"{corrections} correction(s), record use(s) and rule hit(s), {sent} message(s), "
         f"{requests} answer(s), request(s) and concern(s)"
     )
     return JobResult(school_key, day, summary)
@@ -294,6 +315,7 @@ JOBS: dict[str, Job] = {
         Job("roll-call-reminder", lambda s: s.times.roll_call_reminder, True, roll_call_reminder),
         Job("unreported-absences", lambda s: s.times.unreported_prompt, True, unreported_absences),
         Job("end-of-day", lambda s: s.times.end_of_day, True, end_of_day),
+        Job("evaluate-thresholds", after_end_of_day, True, evaluate_thresholds_job),
         Job("retention", lambda _school: RETENTION_TIME, False, retention),
         Job("leave-reminder", lambda s: s.times.roll_call, True, leave_reminder_job),
         Job(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from routine.model import (
     MarkKind,
     MarkSource,
     OtherReason,
+    PolicyOverride,
     PrivacySettings,
     Pupil,
     ReasonCategory,
@@ -111,6 +113,7 @@ def school_from_row(row: SchoolRow) -> School:
             decided_by=Role(row.leave_decided_by),
             remind_after_days=row.leave_remind_after_days,
         ),
+        policy=tuple(PolicyOverride(**item) for item in row.policy.get("overrides", [])),
     )
 
 
@@ -143,6 +146,7 @@ def school_to_row(school: School, row: SchoolRow) -> None:
     row.leave_decided_by = school.leave.decided_by.value
     row.leave_remind_after_days = school.leave.remind_after_days
     row.calendar = calendar_to_json(school.calendar)
+    row.policy = {"overrides": [dataclasses.asdict(item) for item in school.policy]}
 
 
 def calendar_to_json(calendar: SchoolCalendar) -> dict[str, Any]:

@@ -136,6 +136,9 @@ class SchoolRow(Base):
     leave_remind_after_days: Mapped[int]
     # Terms, breaks and days off: read and written only as a whole, with the school.
     calendar: Mapped[dict[str, Any]]
+    # The rules' overrides from the policy file and `[policy]` (routine.model.PolicyOverride):
+    # {"overrides": [...]}, read and written as a whole.
+    policy: Mapped[dict[str, Any]]
 
 
 class ClassRow(Base):
@@ -332,6 +335,27 @@ class RecordUseRow(Base):
     # What used it: a rule's or notice's id, for the principal to read.
     used_by: Mapped[str]
     used_at: Mapped[datetime]
+
+
+class RuleHitRow(Base):
+    """A rule held for a pupil over a window (routine.thresholds.RuleHit), with its numbers.
+    Unique per window end, so evaluating a day again changes nothing."""
+
+    __tablename__ = "rule_hits"
+    __table_args__ = (
+        _pupil_key(),
+        UniqueConstraint("school_key", "pupil_id", "rule_id", "window_end"),
+        Index("ix_rule_hits_school_key_window_end", "school_key", "window_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    school_key: Mapped[str]
+    pupil_id: Mapped[str]
+    rule_id: Mapped[str]
+    window_start: Mapped[date]
+    window_end: Mapped[date]
+    numbers: Mapped[dict[str, Any]]
+    found_at: Mapped[datetime]
 
 
 class LeaveRequestRow(Base):

@@ -8,7 +8,7 @@ loaded with one query per kind of row (`routine.history`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.record import Correction, DayRecord, DayStatus, RecordSource, RecordUse
+from storage.bulk import before_bulk, insert_rows
 from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, RecordUseRow, as_utc
 from storage.repositories import _Repository, delete_where, in_days
 
@@ -132,6 +133,23 @@ class SqlRecordUseRepository(_Repository):
     ) -> list[RecordUse]:
         rows = await self.session.scalars(in_days(RecordUseRow, school_key, start, end, pupil_ids))
         return [use_from_row(row) for row in rows]
+
+    async def add_many(self, uses: Sequence[RecordUse]) -> None:
+        await before_bulk(self.session)
+        await insert_rows(
+            self.session,
+            RecordUseRow.__table__,
+            [
+                {
+                    "school_key": u.school_key,
+                    "pupil_id": u.pupil_id,
+                    "day": u.day,
+                    "used_by": u.used_by,
+                    "used_at": as_utc(u.used_at),
+                }
+                for u in uses
+            ],
+        )
 
     async def delete_before(self, school_key: str, day: date) -> int:
         return await delete_where(

@@ -30,6 +30,7 @@ from storage.repositories import (
     SqlSchoolRepository,
     SqlStaffRepository,
 )
+from storage.rule_hits import SqlRuleHitRepository
 from storage.school_day import SqlSchoolDayQueries
 from storage.staff_day import (
     SqlFollowUpRepository,
@@ -37,6 +38,7 @@ from storage.staff_day import (
     SqlRollCallRepository,
     SqlSlackEventRepository,
 )
+from storage.thresholds import SqlThresholdQueries
 
 
 class SqlAlchemyUnitOfWork:
@@ -67,6 +69,8 @@ class SqlAlchemyUnitOfWork:
     # Operators only (`narvaro privacy`), so not a port of the routine.
     privacy: SqlPrivacyQueries
     record_uses: SqlRecordUseRepository
+    rule_hits: SqlRuleHitRepository
+    thresholds: SqlThresholdQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -100,6 +104,8 @@ class SqlAlchemyUnitOfWork:
         self.school_day = SqlSchoolDayQueries(session)
         self.privacy = SqlPrivacyQueries(session)
         self.record_uses = SqlRecordUseRepository(session)
+        self.rule_hits = SqlRuleHitRepository(session)
+        self.thresholds = SqlThresholdQueries(session)
         return self
 
     async def __aexit__(

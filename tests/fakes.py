@@ -42,8 +42,15 @@ from routine.requests import (
     RequestStatus,
 )
 from routine.roll_call import RollCall, RollCallStatus
+from routine.thresholds import RuleHit
 from tests.fakes_day import FakeSchoolDay
-from tests.fakes_record import FakeCorrections, FakeLeaveRequests, FakeRecordUses
+from tests.fakes_record import (
+    FakeCorrections,
+    FakeLeaveRequests,
+    FakeRecordUses,
+    FakeRuleHits,
+    FakeThresholds,
+)
 
 # The outbox's versions that are, or are to be, on screen.
 LIVE_OUTBOX = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
@@ -76,6 +83,7 @@ class FakeStore:
         self.corrections: dict[int, Correction] = {}
         self.leave_requests: dict[int, LeaveRequest] = {}
         self.record_uses: dict[int, RecordUse] = {}
+        self.rule_hits: dict[tuple[str, str, str, date], RuleHit] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -873,6 +881,8 @@ class FakeUnitOfWork:
         self.leave_requests = FakeLeaveRequests(store)
         self.school_day = FakeSchoolDay(store)
         self.record_uses = FakeRecordUses(store)
+        self.rule_hits = FakeRuleHits(store)
+        self.thresholds = FakeThresholds(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -4,11 +4,15 @@ leave."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from routine.leave import LeaveRequest, LeaveStatus
-from routine.record import Correction, RecordUse
+from routine.model import AttendanceMark, MarkKind
+from routine.policy import Counted
+from routine.record import Correction, RecordSource, RecordUse
+from routine.roll_call import RollCallStatus
+from routine.thresholds import ILLNESS_CODE, RuleHit
 
 
 def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
@@ -81,6 +85,10 @@ class FakeRecordUses:
             ),
             key=lambda u: u.id or 0,
         )
+
+    async def add_many(self, uses: Sequence[RecordUse]) -> None:
+        for use in uses:
+            await self.add(use.school_key, use.pupil_id, use.day, use.used_by, use.used_at)
 
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [
@@ -169,3 +177,118 @@ class FakeLeaveRequests:
         for request_id in old:
             del self.store.leave_requests[request_id]
         return len(old)
+
+
+class FakeRuleHits:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
+        new = []
+        for hit in hits:
+            key = (hit.school_key, hit.pupil_id, hit.rule_id, hit.window_end)
+            if key in self.store.rule_hits:
+                continue
+            stored = dataclasses.replace(hit, found_at=found_at, id=next(self.store.ids))
+            self.store.rule_hits[key] = stored
+            new.append(stored)
+        return new
+
+    async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
+        return sorted(
+            (
+                dataclasses.replace(h, days=())
+                for h in self.store.rule_hits.values()
+                if h.school_key == school_key and start <= h.window_end <= end
+            ),
+            key=lambda h: (h.window_end, h.pupil_id, h.rule_id),
+        )
+
+    async def delete_before(self, school_key: str, day: date) -> int:
+        old = [k for k, h in self.store.rule_hits.items() if k[0] == school_key and k[3] < day]
+        for key in old:
+            del self.store.rule_hits[key]
+        return len(old)
+
+
+TAKEN = {
+    RollCallStatus.SUBMITTED: RecordSource.ROLL_CALL,
+    RollCallStatus.IMPORTED: RecordSource.IMPORT,
+}
+
+
+def _counts(counted: Counted, mark: AttendanceMark) -> bool:
+    absent = mark.kind is MarkKind.ABSENT
+    return {
+        Counted.ABSENCE: absent,
+        Counted.SINGLE_DAYS: absent,
+        Counted.INVALID: absent and mark.valid is False,
+        Counted.VALID: absent and mark.valid is True,
+        Counted.LATE: mark.kind is MarkKind.LATE,
+        Counted.ILLNESS: absent and mark.code == ILLNESS_CODE,
+    }.get(counted, False)
+
+
+class FakeThresholds:
+    """The aggregates as storage computes them: day-level marks of the kind counted."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def _taken(self, school_key: str) -> dict[tuple[str, date], RecordSource]:
+        return {
+            (r.class_name, r.day): TAKEN[r.status]
+            for r in self.store.roll_calls.values()
+            if r.school_key == school_key and r.status in TAKEN
+        }
+
+    async def active_classes(self, school_key: str) -> dict[str, str]:
+        return {
+            p.pupil_id: p.class_name
+            for p in self.store.pupils.values()
+            if p.school_key == school_key and p.active
+        }
+
+    async def count_days(
+        self, school_key: str, start: date, end: date, counted: Counted
+    ) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for mark in self.store.marks.values():
+            if (
+                mark.school_key == school_key
+                and start <= mark.day <= end
+                and mark.lesson is None
+                and _counts(counted, mark)
+            ):
+                counts[mark.pupil_id] = counts.get(mark.pupil_id, 0) + 1
+        return counts
+
+    async def marks_of(
+        self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
+    ) -> list[AttendanceMark]:
+        wanted = set(pupil_ids)
+        return sorted(
+            (
+                m
+                for m in self.store.marks.values()
+                if m.school_key == school_key and start <= m.day <= end and m.pupil_id in wanted
+            ),
+            key=lambda m: m.id or 0,
+        )
+
+    async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        wanted = set(days)
+        for name, day in self._taken(school_key):
+            if day in wanted:
+                counted[name] = counted.get(name, 0) + 1
+        return counted
+
+    async def taken_days(
+        self, school_key: str, start: date, end: date, class_names: Collection[str]
+    ) -> dict[tuple[str, date], RecordSource]:
+        return {
+            key: source
+            for key, source in self._taken(school_key).items()
+            if key[0] in class_names and start <= key[1] <= end
+        }

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.files.policy_tables import read_policy_file, read_policy_tables
 from bot.files.reading import CONTROL_CHARACTER, did_you_mean, raise_if_any, read_text
 from bot.files.toml_lines import KeyPath, LineLocator
 from routine.model import (
@@ -20,6 +21,7 @@ from routine.model import (
     Language,
     LeaveRules,
     OtherReason,
+    PolicyOverride,
     PrivacySettings,
     ReportingRules,
     Role,
@@ -28,10 +30,20 @@ from routine.model import (
     SchoolTimes,
     StaffMember,
 )
+from routine.policy import OriginKind
 from routine.setup import InvalidInput, Problem, SchoolSpec
 
-_TOP_KEYS = ("key", "name", "country", "timezone", "language", "classes")
-_TOP_TABLES = ("times", "calendar", "privacy", "reporting", "attendance", "leave", "staff")
+_TOP_KEYS = ("key", "name", "country", "timezone", "language", "classes", "policy_file")
+_TOP_TABLES = (
+    "times",
+    "calendar",
+    "privacy",
+    "reporting",
+    "attendance",
+    "leave",
+    "policy",
+    "staff",
+)
 _TIME_KEYS = ("roll_call", "report_cutoff", "unreported_prompt", "end_of_day")
 # Optional: by default shortly before the roll call is due (see _reminder_time).
 _REMINDER_KEY = "roll_call_reminder"
@@ -88,7 +100,7 @@ _ROLE_WORDS: dict[str, Role] = {
 def parse_school_file(path: Path) -> SchoolSpec:
     """Read a school file; raises `InvalidInput` with every problem and its line."""
     text = read_text(path)
-    return _SchoolFile(_load_toml(text), LineLocator(text)).spec()
+    return _SchoolFile(_load_toml(text), LineLocator(text), path.parent).spec()
 
 
 def _load_toml(text: str) -> dict[str, Any]:
@@ -155,9 +167,11 @@ def _toml_problem(message: str, text: str) -> Problem:
 class _SchoolFile:
     """Checks the parsed TOML, noting every problem, and builds the spec if there is none."""
 
-    def __init__(self, data: dict[str, Any], locator: LineLocator) -> None:
+    def __init__(self, data: dict[str, Any], locator: LineLocator, folder: Path) -> None:
         self.data = data
         self.locator = locator
+        # A policy file is named relative to the school file.
+        self.folder = folder
         self.problems: list[Problem] = []
 
     def spec(self) -> SchoolSpec:
@@ -174,6 +188,7 @@ class _SchoolFile:
         reporting = self._reporting()
         attendance = self._attendance()
         leave = self._leave()
+        policy = self._policy(country, privacy.retention_days)
         classes = self._classes()
         staff = self._staff(key, set(classes))
         raise_if_any(self.problems)
@@ -191,6 +206,7 @@ class _SchoolFile:
             reporting,
             attendance,
             leave,
+            policy,
         )
         return SchoolSpec(school=school, classes=tuple(classes), staff=tuple(staff))
 
@@ -535,6 +551,30 @@ class _SchoolFile:
             else:
                 decided_by = role
         return LeaveRules(**counts, decided_by=decided_by)
+
+    def _policy(self, country: Country | None, retention_days: int) -> tuple[PolicyOverride, ...]:
+        # The policy file's rules first, so that the school file's own [policy] wins.
+        found: list[PolicyOverride] = []
+        name = self._string(self.data, (), "policy_file", required=False)
+        if name is not None:
+            shared, problems = read_policy_file(
+                self.folder / name, country=country, retention_days=retention_days
+            )
+            for problem in problems:
+                where = f"line {problem.line}: " if problem.line else ""
+                self._report(("policy_file",), f"in {name}, {where}{problem.message}")
+            found.extend(shared)
+        found.extend(
+            read_policy_tables(
+                self.data,
+                self._report,
+                country=country,
+                retention_days=retention_days,
+                origin=OriginKind.SCHOOL_FILE,
+                locator=self.locator,
+            )
+        )
+        return tuple(found)
 
     def _count(self, table: dict[str, Any], path: KeyPath, key: str, default: int) -> int:
         value = table.get(key, default)

@@ -71,3 +71,13 @@ def test_the_morning_benchmark_runs_at_one_percent(bench_backend: list[str]) -> 
         assert {"seconds", "statements", "floor_seconds", "ratio", "peak_memory_mb"} <= set(result)
         assert result["backend"] == bench_backend[1]
     assert results[-1]["queued"] > 0
+
+
+def test_the_nightly_benchmark_runs_at_one_percent(bench_backend: list[str]) -> None:
+    results = run_bench("bench.nightly", "--country", "SE", "DK", *bench_backend)
+    assert [(r["country"], r["pupils"]) for r in results] == [("SE", 1000), ("DK", 1000)]
+    for result in results:
+        assert {"seconds", "statements", "floor_seconds", "ratio", "hits"} <= set(result)
+        assert result["backend"] == bench_backend[1]
+        assert result["marks"] > 10000
+    assert results[0]["hits"] > 0

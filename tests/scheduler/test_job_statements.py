@@ -4,12 +4,22 @@ per class or per message would send ten times as many for the larger school and 
 
 from __future__ import annotations
 
+import pytest
+
+from bench import nightly
 from bench.morning import DAY, Clock, StatementCounter, load, school_rows
+from routine.model import Country
 from scheduler.jobs import JOBS, JobContext
 from storage.db import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 
-DAILY = ("roll-call", "roll-call-reminder", "unreported-absences", "end-of-day")
+DAILY = (
+    "roll-call",
+    "roll-call-reminder",
+    "unreported-absences",
+    "end-of-day",
+    "evaluate-thresholds",
+)
 
 
 async def statements_per_job(url: str, school_key: str, pupils: int) -> dict[str, int]:
@@ -35,3 +45,30 @@ async def test_a_ten_times_larger_school_costs_no_more_statements(
     large = await statements_per_job(migrated_database_url, "large", 1000)
     assert large == small
     assert all(count < 60 for count in small.values()), small
+
+
+async def evaluation_statements(url: str, country: Country, school_key: str, pupils: int):
+    engine = make_engine(url)
+    try:
+        await nightly.load(
+            engine, nightly.school_rows(nightly.bench_school(school_key, country), pupils)
+        )
+        factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+        context = JobContext(factory, nightly.Clock())
+        counter = StatementCounter(engine)
+        result = await JOBS["evaluate-thresholds"].run(context, school_key, nightly.DAY)
+        return counter.count, result.summary
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("country", [Country.SE, Country.NO, Country.DK])
+async def test_the_evaluation_costs_no_more_statements_for_a_ten_times_larger_school(
+    migrated_database_url: str, country: Country
+) -> None:
+    small, found = await evaluation_statements(migrated_database_url, country, "small", 50)
+    large, found_large = await evaluation_statements(migrated_database_url, country, "large", 500)
+    assert large == small, (found, found_large)
+    assert small < 40
+    if country is not Country.DK:
+        assert "(0 new)" not in found_large and "hits: none" not in found_large

@@ -40,6 +40,7 @@ from routine.requests import (
 )
 from routine.roll_call import RollCallStatus
 from routine.roster import default_absence_codes
+from routine.thresholds import RuleHit
 from scheduler.jobs import JOBS, JobContext, UnknownSchool
 from tests.fakes import FakeUnitOfWorkFactory
 
@@ -405,11 +406,15 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
                 Correction("se", "P1", day, DayStatus.PRESENT, None, None, "why", "S1", at)
             )
             await uow.record_uses.add("se", "P1", day, "step-2", at)
+            await uow.rule_hits.add_new(
+                [RuleHit("se", "P1", "se.step2", day - timedelta(days=27), day, {"count": 3})], at
+            )
         await uow.commit()
     summary = await run(factory, "retention")
     assert summary == (
         "deleted before 2026-10-24: 1 report(s), 0 leave request(s), 1 mark(s), "
-        "0 roll call(s) and follow-up(s), 2 correction(s) and record use(s), 1 message(s), "
+        "0 roll call(s) and follow-up(s), 3 correction(s), record use(s) and rule hit(s), "
+        "1 message(s), "
         "2 answer(s), request(s) and concern(s)"
     )
     assert (factory.store.prompts, factory.store.concerns) == ({}, {})
@@ -417,6 +422,7 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
     assert [r.first_day for r in factory.store.reports.values()] == [MONDAY]
     assert [c.day for c in factory.store.corrections.values()] == [MONDAY]
     assert [u.day for u in factory.store.record_uses.values()] == [MONDAY]
+    assert [h.window_end for h in factory.store.rule_hits.values()] == [MONDAY]
 
 
 def test_jobs_run_at_the_school_s_times() -> None:
@@ -425,6 +431,7 @@ def test_jobs_run_at_the_school_s_times() -> None:
         "roll-call-reminder": time(8, 45),
         "unreported-absences": time(9, 0),
         "end-of-day": time(16, 0),
+        "evaluate-thresholds": time(16, 30),
         "retention": time(3, 30),
         "leave-reminder": time(8, 15),
         "contact-escalation": time(8, 15),

@@ -1,0 +1,220 @@
+"""Benchmark 3: the nightly evaluation of the rules. Prints one JSON line per country.
+
+Builds, deterministically, one school of 100,000 pupils (25 a class) with a school year of
+imported registers: every class's register for every school day up to the evaluated day, and
+about 1,000,000 absence marks (one pupil in ten is absent one day in five, the others one day
+in twenty-five; a third of the absences invalid). Then runs the real `evaluate-thresholds` job
+(the same code `narvaro run` runs) for the last day, and times it beside its floor: one
+aggregate query over the marks table, `SELECT school_key, pupil_id, count(*) ... GROUP BY`.
+Target (issue "The stepwise routine"): at most 30 s and at most 3 times the floor.
+
+    .venv/bin/python -m bench.nightly [--pupils 100000] [--country SE DK] [--backend sqlite]
+
+`--scale 0.01` shrinks the school (CI's smoke test). PostgreSQL: `--backend postgresql` uses
+NARVARO_BENCH_POSTGRES_URL (default: the local `test` database, in a schema of its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import secrets
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bench.morning import POSTGRES_URL, StatementCounter, _postgres_schema
+from routine.model import Country, DateSpan, Language, School, SchoolCalendar
+from routine.record import school_days
+from routine.roster import DEFAULT_ABSENCE_CODES
+from scheduler.jobs import JOBS, JobContext
+from storage import mapping
+from storage.db import make_engine, make_session_factory
+from storage.orm import (
+    AbsenceCodeRow,
+    AttendanceMarkRow,
+    ClassRow,
+    PupilRow,
+    RollCallRow,
+    SchoolRow,
+)
+from storage.schema import upgrade
+from storage.uow import SqlAlchemyUnitOfWorkFactory
+
+TERMS = (
+    DateSpan(date(2026, 8, 17), date(2026, 12, 18), "autumn"),
+    DateSpan(date(2027, 1, 11), date(2027, 6, 11), "spring"),
+)
+# The evaluated day: late in the school year, so that every window is full.
+DAY = date(2027, 6, 10)
+NOW = datetime(2027, 6, 10, 15, 0, tzinfo=UTC)
+CLASS_SIZE = 25
+BATCH = 2000
+ZONES = {
+    Country.SE: "Europe/Stockholm",
+    Country.NO: "Europe/Oslo",
+    Country.DK: "Europe/Copenhagen",
+}
+LANGUAGES = {Country.SE: Language.SV, Country.NO: Language.NB, Country.DK: Language.DA}
+
+
+class Clock:
+    def now(self) -> datetime:
+        return NOW
+
+
+def bench_school(key: str, country: Country) -> School:
+    calendar = SchoolCalendar(terms=TERMS)
+    return School(key, key, country, ZONES[country], LANGUAGES[country], calendar=calendar)
+
+
+def is_absent(pupil: int, day_index: int) -> bool:
+    every = 5 if pupil % 10 == 0 else 25
+    return (pupil * 7 + day_index) % every == 0
+
+
+def school_rows(school: School, pupils: int, day: date = DAY) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the school, built from its key, country and size alone."""
+    row = SchoolRow()
+    mapping.school_to_row(school, row)
+    key = school.key
+    classes = [f"C{n:04d}" for n in range((pupils + CLASS_SIZE - 1) // CLASS_SIZE)]
+    days = school_days(school, TERMS[0].start, day)
+    rows: dict[str, list[dict[str, Any]]] = {
+        "school": [{c.key: getattr(row, c.key) for c in SchoolRow.__table__.columns}],
+        "classes": [{"school_key": key, "name": name} for name in classes],
+        "codes": [
+            {"school_key": key, "code": c.code, "label": c.label, "valid": c.valid}
+            | {"counts_as_absence": c.counts_as_absence, "late": c.late}
+            for c in DEFAULT_ABSENCE_CODES[school.country]
+        ],
+        "pupils": [
+            {"school_key": key, "pupil_id": f"P{n:06d}", "name": f"Pupil {n}"}
+            | {"class_name": classes[n // CLASS_SIZE], "active": True}
+            for n in range(pupils)
+        ],
+        "roll_calls": [
+            {"school_key": key, "class_name": name, "day": d, "status": "imported"}
+            | {"opened_at": NOW, "submitted_by": "import", "submitted_at": NOW}
+            for d in days
+            for name in classes
+        ],
+        "marks": [],
+    }
+    for index, d in enumerate(days):
+        for n in range(pupils):
+            if is_absent(n, index):
+                invalid = (n + index) % 3 == 0
+                rows["marks"].append(
+                    {"school_key": key, "pupil_id": f"P{n:06d}", "day": d, "kind": "absent"}
+                    | {"lesson": None, "explained": True, "valid": not invalid}
+                    | {"code": "invalid" if invalid else "illness", "marked_by": "import"}
+                    | {"minutes": None, "source": "import"}
+                )
+    return rows
+
+
+TABLES = {
+    "school": SchoolRow,
+    "classes": ClassRow,
+    "codes": AbsenceCodeRow,
+    "pupils": PupilRow,
+    "roll_calls": RollCallRow,
+    "marks": AttendanceMarkRow,
+}
+
+
+async def load(engine: AsyncEngine, rows: dict[str, list[dict[str, Any]]]) -> None:
+    async with engine.begin() as connection:
+        for name, table in TABLES.items():
+            for start in range(0, len(rows[name]), BATCH):
+                await connection.execute(insert(table), rows[name][start : start + BATCH])
+        # Fresh statistics, as a school's database has after its nightly optimize.
+        await connection.execute(text("ANALYZE"))
+
+
+async def floor(engine: AsyncEngine, school_key: str) -> float:
+    """One aggregate query over the marks: what any evaluation must at least read."""
+    query = text(
+        "SELECT school_key, pupil_id, count(*) FROM attendance_marks "
+        "WHERE school_key = :key GROUP BY school_key, pupil_id"
+    )
+    started = time.perf_counter()
+    async with engine.connect() as connection:
+        (await connection.execute(query, {"key": school_key})).all()
+    return time.perf_counter() - started
+
+
+async def run_country(url: str, backend: str, pupils: int, country: Country) -> dict[str, Any]:
+    engine = make_engine(url)
+    try:
+        school = bench_school(f"n-{country.value.lower()}", country)
+        rows = school_rows(school, pupils)
+        await load(engine, rows)
+        context = JobContext(SqlAlchemyUnitOfWorkFactory(make_session_factory(engine)), Clock())
+        counter = StatementCounter(engine)
+        started = time.perf_counter()
+        result = await JOBS["evaluate-thresholds"].run(context, school.key, DAY)
+        seconds = time.perf_counter() - started
+        statements = counter.count
+        floor_seconds = await floor(engine, school.key)
+        async with engine.connect() as connection:
+            hits = (
+                await connection.execute(select(text("count(*)")).select_from(text("rule_hits")))
+            ).scalar()
+        return {
+            "bench": "nightly",
+            "what": "evaluate-thresholds",
+            "backend": backend,
+            "country": country.value,
+            "pupils": pupils,
+            "marks": len(rows["marks"]),
+            "seconds": round(seconds, 4),
+            "statements": statements,
+            "floor_seconds": round(floor_seconds, 4),
+            "ratio": round(seconds / floor_seconds, 1) if floor_seconds else None,
+            "hits": hits,
+            "summary": result.summary,
+            "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+    finally:
+        await engine.dispose()
+
+
+async def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=100_000)
+    parser.add_argument("--country", nargs="+", default=["SE", "DK"], choices=["SE", "NO", "DK"])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="with --backend postgresql")
+    args = parser.parse_args(argv)
+    size = max(CLASS_SIZE, int(args.pupils * args.scale))
+    for country in args.country:
+        with tempfile.TemporaryDirectory() as folder:
+            if args.backend == "sqlite":
+                url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+            else:
+                schema = f"bench_{secrets.token_hex(4)}"
+                separator = "&" if "?" in args.postgres_url else "?"
+                url = f"{args.postgres_url}{separator}options=-csearch_path%3D{schema}"
+                await _postgres_schema(args.postgres_url, schema, create=True)
+            try:
+                await upgrade(url)
+                result = await run_country(url, args.backend, size, Country(country))
+                print(json.dumps(result), flush=True)
+            finally:
+                if args.backend == "postgresql":
+                    await _postgres_schema(args.postgres_url, schema, create=False)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))

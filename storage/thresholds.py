@@ -1,0 +1,129 @@
+"""The nightly rules' aggregates: per pupil, one GROUP BY over a window's marks of one kind.
+
+Measured (bench/nightly.py): filtering the rows to the kind counted, and grouping them without
+joining the pupils, is what keeps each query near the cost of a plain count.
+
+`count_days` counts each pupil's day-level marks of the kind a rule counts (absent, invalid,
+valid, late, illness) in the window; `routine.evaluation` builds the
+full record only for the pupils these counts say a rule may hit, and for those whose window
+also has a report, leave, a correction or a judgement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from routine.model import AttendanceMark, MarkKind, MarkSource
+from routine.policy import Counted
+from routine.record import RecordSource
+from routine.roll_call import RollCallStatus
+from routine.thresholds import ILLNESS_CODE
+from storage.orm import AttendanceMarkRow, PupilRow, RollCallRow
+from storage.repositories import _Repository
+
+TAKEN = {
+    RollCallStatus.SUBMITTED.value: RecordSource.ROLL_CALL,
+    RollCallStatus.IMPORTED.value: RecordSource.IMPORT,
+}
+CLASSES_PER_QUERY = 2000
+PUPILS_PER_QUERY = 2000
+_M = AttendanceMarkRow
+# Which marks count for each kind of day: a filter, so only those rows are grouped.
+FILTERS: dict[Counted, tuple[Any, ...]] = {
+    Counted.ABSENCE: (_M.kind == "absent",),
+    Counted.SINGLE_DAYS: (_M.kind == "absent",),
+    Counted.INVALID: (_M.kind == "absent", _M.valid.is_(False)),
+    Counted.VALID: (_M.kind == "absent", _M.valid.is_(True)),
+    Counted.LATE: (_M.kind == "late",),
+    Counted.ILLNESS: (_M.kind == "absent", _M.code == ILLNESS_CODE),
+}
+
+
+class SqlThresholdQueries(_Repository):
+    async def active_classes(self, school_key: str) -> dict[str, str]:
+        table = PupilRow.__table__
+        query = select(table.c.pupil_id, table.c.class_name).where(
+            table.c.school_key == school_key, table.c.active.is_(True)
+        )
+        return {pupil_id: name for pupil_id, name in await self.session.execute(query)}
+
+    async def count_days(
+        self, school_key: str, start: date, end: date, counted: Counted
+    ) -> dict[str, int]:
+        # A range of days, not the school days: a mark on another day only counts one more,
+        # and the range lets the (school_key, day) index serve.
+        if counted not in FILTERS:
+            return {}
+        m = AttendanceMarkRow
+        query = (
+            select(m.pupil_id, func.count())
+            .where(
+                m.school_key == school_key,
+                m.day >= start,
+                m.day <= end,
+                m.lesson.is_(None),
+                *FILTERS[counted],
+            )
+            .group_by(m.pupil_id)
+        )
+        return {pupil_id: count for pupil_id, count in await self.session.execute(query)}
+
+    async def marks_of(
+        self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
+    ) -> list[AttendanceMark]:
+        # Plain rows, not ORM objects: a few thousand pupils' marks over a term.
+        table = AttendanceMarkRow.__table__
+        found: list[AttendanceMark] = []
+        ids = sorted(pupil_ids)
+        for at in range(0, len(ids), PUPILS_PER_QUERY):
+            query = (
+                select(table)
+                .where(
+                    table.c.school_key == school_key,
+                    table.c.day >= start,
+                    table.c.day <= end,
+                    table.c.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
+                )
+                .order_by(table.c.id)
+            )
+            for row in await self.session.execute(query):
+                values = dict(row._mapping)
+                values["kind"] = MarkKind(values["kind"])
+                values["source"] = MarkSource(values["source"])
+                found.append(AttendanceMark(**values))
+        return found
+
+    async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
+        r = RollCallRow
+        query = (
+            select(r.class_name, func.count())
+            .where(
+                r.school_key == school_key,
+                r.day.in_(sorted(days)),
+                r.status.in_(list(TAKEN)),
+            )
+            .group_by(r.class_name)
+        )
+        return {name: count for name, count in await self.session.execute(query)}
+
+    async def taken_days(
+        self, school_key: str, start: date, end: date, class_names: Collection[str]
+    ) -> dict[tuple[str, date], RecordSource]:
+        r = RollCallRow
+        found: dict[tuple[str, date], RecordSource] = {}
+        names = sorted(class_names)
+        for at in range(0, len(names), CLASSES_PER_QUERY):
+            query = select(r.class_name, r.day, r.status).where(
+                r.school_key == school_key,
+                r.day >= start,
+                r.day <= end,
+                r.status.in_(list(TAKEN)),
+                r.class_name.in_(names[at : at + CLASSES_PER_QUERY]),
+            )
+            for name, day, status in await self.session.execute(query):
+                found[(name, day)] = TAKEN[status]
+        return found
