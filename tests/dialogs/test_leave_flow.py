@@ -36,18 +36,18 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     < Vilket barn gäller det?
     [Elsa Berg] [Olle Berg] [Avbryt]
     > [Elsa Berg]
-    < Vilken är den första dagen av ledigheten? Välj en dag eller skriv ett datum, till exempel 24/11.
+    < Vilken är första lediga dagen? Välj en dag eller skriv ett datum, till exempel 24/11.
     [I dag (mån 23 nov.)] [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [Avbryt]
     > [tis 24 nov.]
-    < Vilken är den sista dagen av ledigheten? Välj en dag eller skriv ett datum.
+    < Vilken är sista lediga dagen? Välj en dag eller skriv ett datum.
     [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [ons 2 dec.] [Avbryt]
     > 20/11
     < Sista dagen kan inte vara före första dagen.
     <<
-    < Vilken är den sista dagen av ledigheten? Välj en dag eller skriv ett datum.
+    < Vilken är sista lediga dagen? Välj en dag eller skriv ett datum.
     [tis 24 nov.] [ons 25 nov.] [tors 26 nov.] [fre 27 nov.] [mån 30 nov.] [tis 1 dec.] [ons 2 dec.] [Avbryt]
     > [tors 26 nov.]
-    < Skriv kort varför ni önskar ledighet, högst 200 tecken. Skriv inget om hälsa eller diagnoser.
+    < Skriv kort varför du ansöker om ledighet, högst 200 tecken. Skriv inget om hälsa eller diagnoser.
     [Avbryt]
     > Farmors 90-årsdag i Umeå
     < Kontrollera din ansökan:
@@ -94,13 +94,13 @@ async def test_norwegian_guardian_asks_for_leave_with_typed_dates(chat_as, world
     < Hei Kari Nordmann! Hva vil du gjøre?
     {menu}
     > [Søk om permisjon]
-    < Hva er første dag av permisjonen? Velg en dag eller skriv en dato (for eksempel 24.11.).
+    < Hva er første permisjonsdag? Velg en dag eller skriv en dato (for eksempel 24.11.).
     [I dag (man. 23. nov.)] [tir. 24. nov.] [ons. 25. nov.] [tor. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tir. 1. des.] [Avbryt]
     > 30.11
-    < Hva er siste dag av permisjonen? Velg en dag eller skriv en dato.
+    < Hva er siste permisjonsdag? Velg en dag eller skriv en dato.
     [man. 30. nov.] [tir. 1. des.] [ons. 2. des.] [tor. 3. des.] [fre. 4. des.] [man. 7. des.] [tir. 8. des.] [Avbryt]
     > 2.12
-    < Skriv kort hvorfor dere ønsker permisjon, høyst 200 tegn. Ikke skriv noe om helse eller diagnoser.
+    < Skriv kort hvorfor du søker om permisjon, høyst 200 tegn. Ikke skriv noe om helse eller diagnoser.
     [Avbryt]
     > Familiebesøk i Tromsø
     < Se over søknaden din:
@@ -142,12 +142,12 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     < Hvad er den sidste dag med frihed? Vælg en dag, eller skriv en dato.
     [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [ons. 2. dec.] [tors. 3. dec.] [Annuller]
     > [fre. 27. nov.]
-    < Skriv kort, hvorfor I ønsker frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
+    < Skriv kort, hvorfor du søger om frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
     [Annuller]
     > {long_reason}
     < Begrundelsen er for lang: højst 200 tegn.
     <<
-    < Skriv kort, hvorfor I ønsker frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
+    < Skriv kort, hvorfor du søger om frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
     [Annuller]
     > Familiefest
     < Tjek din ansøgning:
@@ -156,7 +156,7 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     < Årsag: Familiefest
     [Send ansøgningen] [Start forfra] [Annuller]
     > [Send ansøgningen]
-    < Tak. Skolen har modtaget jeres ansøgning. Skolelederen træffer afgørelsen, og I får besked.
+    < Tak. Skolen har modtaget din ansøgning. Skolelederen træffer afgørelsen, og du får besked.
     < Barn: Emil Hansen
     < Dage: onsdag den 25. november 2026 til fredag den 27. november 2026 (3 skoledage)
     < Årsag: Familiefest
@@ -195,7 +195,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
     < Årsag: Anden årsag
     < Hvornår: mandag den 23. november 2026, hele dagen
     <
-    < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil I gerne have skolens tilladelse, kan I søge om frihed i stedet.
+    < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil du gerne have skolens tilladelse, kan du søge om frihed i stedet.
     [Send fraværsmeldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
     > [Søg om frihed i stedet]
     < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.

@@ -471,7 +471,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     [Annuller]
     {Ret registreringen: Elev | Dag (for eksempel 23.11) | Dette skal gælde for dagen | Begrundelse (gemmes i loggen; ingen helbredsoplysninger)}
     > {pupil=P1 | day=20.11 | status=late | reason=Igen}
-    < Der står allerede sådan for den dag: intet blev ændret.
+    < Det står der allerede for den dag, så intet er ændret.
     <<
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
