@@ -108,11 +108,14 @@ def tell_principals(
     codes: Mapping[str, AbsenceCode],
     now: datetime,
 ) -> list[OutboxMessage]:
-    """A DM to each principal on Slack, each in their own language."""
+    """A DM to each principal on Slack, each in their own language; not to a principal who
+    made the correction (they were told in their chat)."""
     correction = corrected.correction
     messages = []
     for principal in staff:
         if not principal.has_role(Role.PRINCIPAL) or not principal.slack_user_id:
+            continue
+        if principal.staff_id == corrected_by.staff_id:
             continue
         with use_locale(staff_language(school, principal)):
             uses = ", ".join(

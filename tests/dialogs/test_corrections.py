@@ -103,6 +103,25 @@ async def test_a_correction_of_a_used_day_is_flagged_to_the_principal(
     )
 
 
+async def test_a_principal_is_not_told_of_their_own_flagged_correction(
+    chat_as, absence_codes, clock
+) -> None:
+    async with absence_codes() as uow:
+        principal = await uow.staff.get("se", "S3")
+        assert principal is not None
+        await uow.staff.save(dataclasses.replace(principal, slack_user_id="U-EVA"))
+        await uow.record_uses.add("se", "P1", FRIDAY, "step-2", clock.now())
+        await uow.commit()
+    eva = chat_as("se-S3")
+    await eva.send("hej")
+    await eva.send("[Rätta närvaron]")
+    await eva.send("[7A]")
+    await eva.send("{pupil=P1 | day=20/11 | status=absent | code=illness | reason=Intyg}")
+    (stored,) = absence_codes.store.corrections.values()
+    assert stored.flagged
+    assert not [m for m in absence_codes.store.outbox.values() if m.recipient == "U-EVA"]
+
+
 async def test_pupil_health_is_not_offered_corrections(engine, world) -> None:
     async with world() as uow:
         await uow.staff.save(StaffMember("se", "S9", "Siv Ek", frozenset({Role.PUPIL_HEALTH})))
