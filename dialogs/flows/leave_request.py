@@ -14,12 +14,12 @@ from datetime import date, timedelta
 
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import answer_child, ask_child, child_name
-from dialogs.flows.report_absence import (
+from dialogs.flows.days import (
     DAYS_OFFERED,
-    _chosen_day,
-    _day_choices,
-    _example_date,
-    _unreadable_date,
+    chosen_day,
+    day_choices,
+    example_date,
+    unreadable_date,
 )
 from dialogs.i18n import N_, _, format_day, format_number, format_short_day, ngettext
 from dialogs.labels import describe_days
@@ -164,14 +164,14 @@ async def ask_first_day(ctx: Context) -> Prompt:
         "What is the first day of the leave? Choose a day or type a date, for example {example}."
     )
     return Prompt(
-        text.format(example=_example_date(ctx)), _day_choices(days, ctx.today), accepts_text=True
+        text.format(example=example_date(ctx)), day_choices(days, ctx.today), accepts_text=True
     )
 
 
 async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
-    day = _chosen_day(ctx, answer)
+    day = chosen_day(ctx, answer)
     if day is None:
-        return _unreadable_date(ctx)
+        return unreadable_date(ctx)
     rules = ctx.actor.school.leave
     if error := check_first_day(day, ctx.today, rules):
         return Retry(leave_error_message(error, rules))
@@ -186,13 +186,13 @@ async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
     days = next_school_days(ctx.actor.school, first, DAYS_OFFERED)
     text = _("What is the last day of the leave? Choose a day or type a date.")
-    return Prompt(text, _day_choices(days, ctx.today), accepts_text=True)
+    return Prompt(text, day_choices(days, ctx.today), accepts_text=True)
 
 
 async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
-    last = _chosen_day(ctx, answer)
+    last = chosen_day(ctx, answer)
     if last is None:
-        return _unreadable_date(ctx)
+        return unreadable_date(ctx)
     first = date.fromisoformat(ctx.data["first_day"])
     rules = ctx.actor.school.leave
     if error := check_last_day(first, last, rules):

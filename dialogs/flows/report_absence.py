@@ -11,12 +11,19 @@ from zoneinfo import ZoneInfo
 
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
+from dialogs.flows.days import (
+    DAYS_OFFERED,
+    chosen_day,
+    day_choices,
+    example_date,
+    unreadable_date,
+)
 from dialogs.follow_up_list import refresh_today
-from dialogs.i18n import N_, _, example_day, format_clock, format_day
-from dialogs.labels import REASONS, day_label, describe_when
+from dialogs.i18n import N_, _, format_clock, format_day
+from dialogs.labels import REASONS, describe_when
 from dialogs.messages import report_error_message
 from dialogs.notices import late_report
-from dialogs.parsing import parse_clock, parse_day
+from dialogs.parsing import parse_clock
 from routine.calendar import is_school_day, next_school_days
 from routine.model import AbsenceReport, Country, DayPart, ReasonCategory
 from routine.reporting import (
@@ -39,8 +46,6 @@ TRANSITIONS = {
     "note": {"done": "confirm"},
     "confirm": {"sent": END, "restart": "reason"},
 }
-
-DAYS_OFFERED = 7
 
 
 async def ask_reason(ctx: Context) -> Prompt:
@@ -80,14 +85,14 @@ async def ask_first_day(ctx: Context) -> Prompt:
     days = next_school_days(ctx.actor.school, ctx.today, DAYS_OFFERED)
     text = _("What is the first day? Choose a day or type a date, for example {example}.")
     return Prompt(
-        text.format(example=_example_date(ctx)), _day_choices(days, ctx.today), accepts_text=True
+        text.format(example=example_date(ctx)), day_choices(days, ctx.today), accepts_text=True
     )
 
 
 async def answer_first_day(ctx: Context, answer: Answer) -> Go | Retry:
-    day = _chosen_day(ctx, answer)
+    day = chosen_day(ctx, answer)
     if day is None:
-        return _unreadable_date(ctx)
+        return unreadable_date(ctx)
     if error := check_first_day(day, ctx.today, ctx.rules):
         return Retry(report_error_message(error, ctx.rules))
     if not is_school_day(ctx.actor.school, day):
@@ -101,13 +106,13 @@ async def ask_last_day(ctx: Context) -> Prompt:
     first = date.fromisoformat(ctx.data["first_day"])
     days = next_school_days(ctx.actor.school, first, DAYS_OFFERED)
     text = _("What is the last day of the absence? Choose a day or type a date.")
-    return Prompt(text, _day_choices(days, ctx.today), accepts_text=True)
+    return Prompt(text, day_choices(days, ctx.today), accepts_text=True)
 
 
 async def answer_last_day(ctx: Context, answer: Answer) -> Go | Retry:
-    last = _chosen_day(ctx, answer)
+    last = chosen_day(ctx, answer)
     if last is None:
-        return _unreadable_date(ctx)
+        return unreadable_date(ctx)
     first = date.fromisoformat(ctx.data["first_day"])
     if error := check_last_day(first, last, ctx.rules):
         return Retry(report_error_message(error, ctx.rules))
@@ -274,25 +279,6 @@ def _set_days(ctx: Context, first: date, last: date) -> None:
     if first != last:
         ctx.data["part"] = DayPart.WHOLE_DAY.value
         ctx.data.pop("at_time", None)
-
-
-def _day_choices(days: list[date], today: date) -> tuple[Choice, ...]:
-    return tuple(Choice(day.isoformat(), day_label(day, today)) for day in days)
-
-
-def _chosen_day(ctx: Context, answer: Answer) -> date | None:
-    if answer.choice is not None:
-        return date.fromisoformat(answer.choice)
-    return parse_day(answer.text or "", ctx.today)
-
-
-def _unreadable_date(ctx: Context) -> Retry:
-    message = _("I could not read that date. Please write it like {example}.")
-    return Retry(message.format(example=_example_date(ctx)))
-
-
-def _example_date(ctx: Context) -> str:
-    return example_day(ctx.today + timedelta(days=1))
 
 
 FLOW = Flow(
