@@ -49,6 +49,8 @@ class Evaluation:
     # Hits per rule id: all that held, and those stored for the first time.
     held: Counter[str] = field(default_factory=Counter)
     new: Counter[str] = field(default_factory=Counter)
+    # The hits stored for the first time: what may open a case (routine.case_opening).
+    new_hits: tuple[RuleHit, ...] = ()
 
     def summary(self) -> str:
         if self.span is None:
@@ -97,6 +99,7 @@ async def evaluate_thresholds(
         len(records),
         Counter(h.rule_id for h in hits),
         Counter(h.rule_id for h in new),
+        tuple(new),
     )
 
 

@@ -29,6 +29,7 @@ from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern
 
 if TYPE_CHECKING:
     # The use cases' modules import these ports; their nouns are only named here.
+    from routine.cases import Case, CaseEvent
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
     from routine.policy import Counted
@@ -388,6 +389,39 @@ class RuleHitRepository(Protocol):
     async def delete_before(self, school_key: str, day: date) -> int: ...
 
 
+class CaseRepository(Protocol):
+    """Cases (routine.cases) and their logs. A pupil has at most one open case."""
+
+    async def get(self, case_id: int) -> Case | None: ...
+
+    async def open_cases(
+        self, school_key: str, pupil_ids: Collection[str] | None = None
+    ) -> list[Case]:
+        """The school's open cases (of these pupils), in one query."""
+
+    async def last_closed(self, school_key: str, pupil_ids: Collection[str]) -> dict[str, Case]:
+        """Each of these pupils' most recently closed case, by pupil id."""
+
+    async def of_pupil(self, school_key: str, pupil_id: str) -> list[Case]:
+        """The pupil's cases, newest first."""
+
+    async def add_new(self, cases: Sequence[Case]) -> list[Case]:
+        """Store these new cases; a pupil who has an open case meanwhile (another process)
+        gets none. The stored ones, with their ids."""
+
+    async def update(self, case: Case) -> Case | None:
+        """Store the case if nobody changed it since it was read (its `version`); the stored
+        case with the next version, or None if it moved."""
+
+    async def add_events(self, events: Sequence[CaseEvent]) -> None: ...
+
+    async def events_of(self, case_ids: Collection[int]) -> dict[int, list[CaseEvent]]:
+        """The logs of these cases, oldest first, in one query."""
+
+    async def delete_closed_before(self, school_key: str, before: datetime) -> int:
+        """Cases closed before that instant, with their logs."""
+
+
 class ThresholdQueries(Protocol):
     """The nightly rules' aggregates (routine.evaluation): one GROUP BY per window and kind."""
 
@@ -513,6 +547,7 @@ class UnitOfWork(Protocol):
     record_uses: RecordUseRepository
     rule_hits: RuleHitRepository
     thresholds: ThresholdQueries
+    cases: CaseRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

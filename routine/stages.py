@@ -15,13 +15,36 @@ owner, checklist and conversation questions in the sources' own wording.
 
 from __future__ import annotations
 
-from routine.model import Country
+from routine.model import Country, Role
 
 STAGES: dict[Country, tuple[str, ...]] = {
     Country.SE: ("se.step2", "se.step3"),
     Country.NO: ("no.concern", "no.early_effort", "no.meeting", "no.referral"),
     Country.DK: ("dk.detection", "dk.mapping", "dk.measures"),
 }
+
+# Who owns each stage, from the sources; `routine.guides` names the same owner with the
+# stage's checklist. Denmark: after the review of absence data "de relevante kontaktlærere
+# kontaktes med henblik på at gå i dialog med barn og forældre" (004: 1220–1225); the
+# tovholder, "skolelederen eller dén fagprofessionelle, der er mest relevant" (004: 1005–1008),
+# coordinates the mapping and the measures (004: 993–1020).
+OWNERS: dict[str, Role] = {
+    "se.step2": Role.MENTOR,
+    "se.step3": Role.PRINCIPAL,
+    "no.concern": Role.MENTOR,
+    "no.early_effort": Role.MENTOR,
+    # "Skolens ledelse har ansvar for å initiere og koordinere det tverrfaglige møtet"
+    # (002: 737–738).
+    "no.meeting": Role.PRINCIPAL,
+    "no.referral": Role.PRINCIPAL,
+    "dk.detection": Role.MENTOR,
+    "dk.mapping": Role.COORDINATOR,
+    "dk.measures": Role.COORDINATOR,
+}
+
+
+def stage_owner(stage: str) -> Role:
+    return OWNERS[stage]
 
 
 def first_stage(country: Country) -> str:

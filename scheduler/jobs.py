@@ -18,6 +18,7 @@ from dialogs.live import Tally, refresh_roll_calls
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
+from routine.case_opening import open_cases, trigger_from_hit
 from routine.evaluation import evaluate_thresholds
 from routine.guardian_requests import escalate_untaken_requests
 from routine.leave import LeaveStatus, deciders, due_for_reminder
@@ -258,12 +259,17 @@ async def leave_reminder_job(ctx: JobContext, school_key: str, day: date) -> Job
 
 async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -> JobResult:
     """The school's counting rules (`routine.policy`) over its record, every pupil at once;
-    what held is stored once per rule, pupil and window end."""
+    what held is stored once per rule, pupil and window end, and opens a case for a pupil
+    without one (`routine.case_opening`), or is logged on the open one."""
     async with ctx.uow_factory() as uow:
         school = await _school(uow, school_key)
-        found = await evaluate_thresholds(uow, school, day, ctx.clock.now())
+        now = ctx.clock.now()
+        found = await evaluate_thresholds(uow, school, day, now)
+        triggers = [trigger_from_hit(hit, now) for hit in found.new_hits]
+        changes = await open_cases(uow, school, triggers)
         await uow.commit()
-    return JobResult(school_key, day, found.summary())
+    summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
+    return JobResult(school_key, day, summary)
 
 
 def after_end_of_day(school: School) -> time:
@@ -275,7 +281,7 @@ def after_end_of_day(school: School) -> time:
 
 async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
     """Deletes what is older than the school's retention period: reports, marks, corrections,
-    messages."""
+    messages, and cases closed before it (an open case stays, whatever its age)."""
     async with ctx.uow_factory() as uow:
         school = await _school(uow, school_key)
         cutoff = retention_cutoff(day, school.privacy.retention_days)
@@ -289,6 +295,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         corrections += await uow.record_uses.delete_before(school_key, cutoff)
         corrections += await uow.rule_hits.delete_before(school_key, cutoff)
         sent = await uow.outbox.delete_created_before(school_key, midnight)
+        cases = await uow.cases.delete_closed_before(school_key, midnight)
         # Conversations belong to no one school; each school's run clears the abandoned ones.
         await uow.conversations.clear_idle_before(ctx.clock.now() - CONVERSATION_IDLE)
         requests = sum(
@@ -303,6 +310,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
         f"deleted before {cutoff}: {reports} report(s), {leave} leave request(s), "
         f"{marks} mark(s), {days} roll call(s) and follow-up(s), "
         f"{corrections} correction(s), record use(s) and rule hit(s), {sent} message(s), "
+        f"{cases} closed case(s), "
         f"{requests} answer(s), request(s) and concern(s)"
     )
     return JobResult(school_key, day, summary)

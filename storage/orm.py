@@ -624,3 +624,7 @@ class SlackEventRow(Base):
 
     event_id: Mapped[str] = mapped_column(primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# The case tables live in their own module; importing it here puts them in Base.metadata.
+from storage import orm_cases  # noqa: E402, F401

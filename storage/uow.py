@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.cases import SqlCaseRepository
 from storage.outbox import SqlOutboxRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
@@ -71,6 +72,7 @@ class SqlAlchemyUnitOfWork:
     record_uses: SqlRecordUseRepository
     rule_hits: SqlRuleHitRepository
     thresholds: SqlThresholdQueries
+    cases: SqlCaseRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -106,6 +108,7 @@ class SqlAlchemyUnitOfWork:
         self.record_uses = SqlRecordUseRepository(session)
         self.rule_hits = SqlRuleHitRepository(session)
         self.thresholds = SqlThresholdQueries(session)
+        self.cases = SqlCaseRepository(session)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
+from routine.cases import Case, CaseEvent
 from routine.follow_up import FollowUp, GuardianContact
 from routine.leave import LeaveRequest
 from routine.model import (
@@ -43,6 +44,7 @@ from routine.requests import (
 )
 from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
+from tests.fakes_cases import FakeCases
 from tests.fakes_day import FakeSchoolDay
 from tests.fakes_record import (
     FakeCorrections,
@@ -84,6 +86,8 @@ class FakeStore:
         self.leave_requests: dict[int, LeaveRequest] = {}
         self.record_uses: dict[int, RecordUse] = {}
         self.rule_hits: dict[tuple[str, str, str, date], RuleHit] = {}
+        self.cases: dict[int, Case] = {}
+        self.case_events: list[CaseEvent] = []
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -883,6 +887,7 @@ class FakeUnitOfWork:
         self.record_uses = FakeRecordUses(store)
         self.rule_hits = FakeRuleHits(store)
         self.thresholds = FakeThresholds(store)
+        self.cases = FakeCases(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -86,7 +86,10 @@ async def run(factory: UnitOfWorkFactory, day: date = END) -> str:
 
 async def check_evaluation(factory: UnitOfWorkFactory) -> None:
     days = await set_up(factory)
-    assert await run(factory) == "3 pupil(s) evaluated; hits: se.step2 1 (1 new)"
+    assert await run(factory) == (
+        "3 pupil(s) evaluated; hits: se.step2 1 (1 new); "
+        "cases: 1 opened, 0 logged on open cases, 0 unchanged"
+    )
     async with factory() as uow:
         [hit] = await uow.rule_hits.list_between("se", END, END)
         uses = await uow.record_uses.list_between("se", days[0], END)
@@ -101,7 +104,10 @@ async def check_evaluation(factory: UnitOfWorkFactory) -> None:
         ("P1", d, "se.step2") for d in days[:3]
     ]
     # Again: nothing new is stored, and the summary says so.
-    assert await run(factory) == "3 pupil(s) evaluated; hits: se.step2 1 (0 new)"
+    assert await run(factory) == (
+        "3 pupil(s) evaluated; hits: se.step2 1 (0 new); "
+        "cases: 0 opened, 0 logged on open cases, 0 unchanged"
+    )
     async with factory() as uow:
         assert len(await uow.rule_hits.list_between("se", END, END)) == 1
         assert len(await uow.record_uses.list_between("se", days[0], END)) == 3
@@ -115,6 +121,32 @@ async def test_the_evaluation_on_sql(uow_factory: UnitOfWorkFactory) -> None:
     await check_evaluation(uow_factory)
 
 
+async def check_a_case_opens_once(factory: UnitOfWorkFactory) -> None:
+    await set_up(factory)
+    await run(factory)
+    # The next school day the rolling window still holds: a new hit, the same case.
+    monday = date(2026, 12, 7)
+    assert await run(factory, monday) == (
+        "3 pupil(s) evaluated; hits: se.step2 1 (1 new); "
+        "cases: 0 opened, 0 logged on open cases, 1 unchanged"
+    )
+    async with factory() as uow:
+        [case] = await uow.cases.open_cases("se")
+        log = (await uow.cases.events_of([case.id]))[case.id]
+    assert (case.pupil_id, case.stage, case.opened_by) == ("P1", "se.step2", "rule:se.step2")
+    [opened] = log
+    assert opened.detail["numbers"] == {"count": 3, "known": 20, "school_days": 20, "share": 0.15}
+    assert opened.actor == "rule:se.step2"
+
+
+async def test_a_case_opens_once_on_fakes() -> None:
+    await check_a_case_opens_once(FakeUnitOfWorkFactory())
+
+
+async def test_a_case_opens_once_on_sql(uow_factory: UnitOfWorkFactory) -> None:
+    await check_a_case_opens_once(uow_factory)
+
+
 async def test_a_school_policy_changes_what_holds() -> None:
     factory = FakeUnitOfWorkFactory()
     lower = PolicyOverride("se.step2", "school file", 40, threshold=0.05)
@@ -122,7 +154,10 @@ async def test_a_school_policy_changes_what_holds() -> None:
         "se", "Ekbackens skola", Country.SE, "Europe/Stockholm", Language.SV, policy=(lower,)
     )
     await set_up(factory, school)
-    assert await run(factory) == "3 pupil(s) evaluated; hits: se.step2 2 (2 new)"
+    assert await run(factory) == (
+        "3 pupil(s) evaluated; hits: se.step2 2 (2 new); "
+        "cases: 2 opened, 0 logged on open cases, 0 unchanged"
+    )
     off = PolicyOverride("se.step2", "school file", 40, enabled=False)
     async with factory() as uow:
         await uow.schools.save(

@@ -9,6 +9,7 @@ import pytest
 
 from dialogs.i18n import _, format_clock, format_day, use_locale
 from dialogs.labels import REASONS, mid_sentence
+from routine.cases import Case, close
 from routine.follow_up import ContactMeans, ContactOutcome, GuardianContact, record_contact
 from routine.model import (
     AbsenceReport,
@@ -409,14 +410,19 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
             await uow.rule_hits.add_new(
                 [RuleHit("se", "P1", "se.step2", day - timedelta(days=27), day, {"count": 3})], at
             )
+        # A case closed before the cutoff goes with its log; an open one stays however old.
+        [old_case] = await uow.cases.add_new([Case("se", "P1", "se.step2", at, "rule:se.step2")])
+        await uow.cases.update(close(old_case, at))
+        await uow.cases.add_new([Case("se", "P1", "se.step2", at, "guardian_concern")])
         await uow.commit()
     summary = await run(factory, "retention")
     assert summary == (
         "deleted before 2026-10-24: 1 report(s), 0 leave request(s), 1 mark(s), "
         "0 roll call(s) and follow-up(s), 3 correction(s), record use(s) and rule hit(s), "
-        "1 message(s), "
+        "1 message(s), 1 closed case(s), "
         "2 answer(s), request(s) and concern(s)"
     )
+    assert [c.opened_by for c in factory.store.cases.values()] == ["guardian_concern"]
     assert (factory.store.prompts, factory.store.concerns) == ({}, {})
     assert {m.day for m in factory.store.marks.values()} == {MONDAY}
     assert [r.first_day for r in factory.store.reports.values()] == [MONDAY]
