@@ -153,9 +153,9 @@ GUARDIAN = QuestionSet(
                 " trivsel og adfærd i hjemmet og forældrenes oplevelse af den eventuelle"
                 " problematik.",
                 "I dialogen med vårdnadshavarna kan man fråga om vad de har sett av barnets"
-                " trivsel och beteende hemma och hur de själva upplever problemen.",
+                " trivsel och beteende hemma och hur de själva upplever de eventuella problemen.",
                 "I dialogen med de foresatte kan en spørre om hva de har observert av barnets"
-                " trivsel og atferd hjemme, og hvordan de selv opplever problemene.",
+                " trivsel og atferd hjemme, og hvordan de selv opplever de eventuelle problemene.",
             ),
             "004: 1562–1565",
             covered_only=True,
