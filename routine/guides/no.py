@@ -1,0 +1,358 @@
+"""Norway, the Drammen guide (seed 002): concern, early effort, the multidisciplinary meeting and
+referral.
+
+Each item's Norwegian text is the guide's own wording; Swedish and Danish are translations.
+Owners: the school's attendance coordinator or team follows up a concern about a pupil
+(002: 373, 598–600); the contact teacher runs the early effort and signs the cooperation
+agreement (002: 1317); the school's management initiates and coordinates the multidisciplinary
+meeting (002: 736) and decides on referrals and reports to child welfare (domain §6)."""
+
+from __future__ import annotations
+
+from routine.guides.model import GuideItem, StageGuide, wording
+from routine.guides.no_meeting import AGENDA, CHILD_ADVICE
+from routine.guides.no_talks import AGREEMENT, GUARDIAN, PUPIL
+from routine.model import Language, Role
+
+nb = wording(Language.NB)
+
+CONCERN = StageGuide(
+    stage="no.concern",
+    name=nb("Bekymringsfullt skolefravær", "Oroande skolfrånvaro", "Bekymrende skolefravær"),
+    owner=Role.COORDINATOR,
+    source="002: 114, 643–675",
+    checklist=(
+        GuideItem(
+            "discomfort",
+            nb(
+                "Opplever sterkt ubehag relatert til skole eller melder om at det er vanskelig å"
+                " møte opp",
+                "Upplever starkt obehag kopplat till skolan eller säger att det är svårt att komma"
+                " till skolan",
+                "Oplever stærkt ubehag i forbindelse med skolen eller siger, at det er svært at"
+                " møde op",
+            ),
+            "002: 649",
+        ),
+        GuideItem(
+            "invalid",
+            nb(
+                "Har ugyldig fravær mer enn 1 gang",
+                "Har ogiltig frånvaro mer än 1 gång",
+                "Har ulovligt fravær mere end 1 gang",
+            ),
+            "002: 651",
+        ),
+        GuideItem(
+            "vague_complaints",
+            nb(
+                "Har hyppig fravær grunnet diffuse plager, f.eks. mer enn 3 enkeltdager i løpet"
+                " av 1 måned",
+                "Har ofta frånvaro på grund av diffusa besvär, t.ex. mer än 3 enstaka dagar under"
+                " 1 månad",
+                "Har hyppigt fravær på grund af diffuse gener, f.eks. mere end 3 enkeltdage inden"
+                " for 1 måned",
+            ),
+            "002: 653",
+        ),
+        GuideItem(
+            "valid",
+            nb(
+                "Har gyldig fravær som overstiger 10 dager i løpet av semesteret",
+                "Har giltig frånvaro som överstiger 10 dagar under terminen",
+                "Har lovligt fravær, der overstiger 10 dage i løbet af halvåret",
+            ),
+            "002: 655",
+        ),
+        GuideItem(
+            "late",
+            nb(
+                "Kommer for seint mer enn 3 ganger i løpet av 1 måned",
+                "Kommer för sent mer än 3 gånger under 1 månad",
+                "Kommer for sent mere end 3 gange inden for 1 måned",
+            ),
+            "002: 657",
+        ),
+        GuideItem(
+            "leaves_class",
+            nb(
+                "Forlater undervisningen gjentatte ganger uten å komme tilbake i timen",
+                "Lämnar undervisningen upprepade gånger utan att komma tillbaka till lektionen",
+                "Forlader undervisningen gentagne gange uden at komme tilbage til timen",
+            ),
+            "002: 659",
+        ),
+        GuideItem(
+            "guardian_struggle",
+            nb(
+                "Eller når en foresatt: Melder om stadig strev for å få eleven på skolen",
+                "Eller när en vårdnadshavare: Berättar om en ständig kamp för att få eleven till"
+                " skolan",
+                "Eller når en forælder: Fortæller om en konstant kamp for at få eleven i skole",
+            ),
+            "002: 661–663",
+        ),
+        GuideItem(
+            "check",
+            nb("Sjekk og ta kontakt", "Kolla läget och ta kontakt", "Tjek op og tag kontakt"),
+            "002: 667",
+        ),
+        GuideItem(
+            "early",
+            nb(
+                "Så tidlig som mulig, helst før fravær har begynt.",
+                "Så tidigt som möjligt, helst innan frånvaron har börjat.",
+                "Så tidligt som muligt, helst før fraværet er begyndt.",
+            ),
+            "002: 669",
+        ),
+    ),
+    questions=(),
+)
+
+EARLY_EFFORT = StageGuide(
+    stage="no.early_effort",
+    name=nb(
+        "Tidlig innsats ved bekymring for skolefravær",
+        "Tidiga insatser vid oro för skolfrånvaro",
+        "Tidlig indsats ved bekymring for skolefravær",
+    ),
+    owner=Role.MENTOR,
+    source="002: 676–702",
+    checklist=(
+        GuideItem(
+            "dialogue",
+            nb(
+                "Tidlig dialog mellom foresatte og skole når en elev strever med å komme eller er"
+                " borte fra skolen.",
+                "Tidig dialog mellan vårdnadshavare och skola när en elev har svårt att komma till"
+                " skolan eller är borta från skolan.",
+                "Tidlig dialog mellem forældre og skole, når en elev har svært ved at komme i"
+                " skole eller er væk fra skolen.",
+            ),
+            "002: 678–680",
+        ),
+        GuideItem(
+            "plan",
+            nb(
+                "Det bør i samarbeid med elev og foresatte raskt utarbeides en plan.",
+                "I samarbete med elev och vårdnadshavare bör en plan snabbt tas fram.",
+                "Der bør hurtigt udarbejdes en plan i samarbejde med elev og forældre.",
+            ),
+            "002: 684",
+        ),
+        GuideItem(
+            "pupil_conversation",
+            nb(
+                "Det er viktig at skolen raskt har en samtale med eleven for å finne ut hva som er"
+                " fraværets årsak og funksjon.",
+                "Det är viktigt att skolan snabbt har ett samtal med eleven för att ta reda på"
+                " frånvarons orsak och funktion.",
+                "Det er vigtigt, at skolen hurtigt har en samtale med eleven for at finde ud af,"
+                " hvad der er fraværets årsag og funktion.",
+            ),
+            "002: 686–688",
+        ),
+        GuideItem(
+            "mapping",
+            nb(
+                "Kartlegging er nødvendig for å finne ut hvorfor eleven synes skolen er et"
+                " vanskelig sted å være.",
+                "Kartläggning behövs för att ta reda på varför eleven tycker att skolan är en svår"
+                " plats att vara på.",
+                "Kortlægning er nødvendig for at finde ud af, hvorfor eleven synes, at skolen er"
+                " et svært sted at være.",
+            ),
+            "002: 690–692",
+        ),
+        GuideItem(
+            "expectation",
+            nb(
+                "Tydelig forventning fra skole og foresatte om at målet er at barnet eller"
+                " ungdommen skal gå på skolen.",
+                "Tydlig förväntan från skola och vårdnadshavare att målet är att barnet eller"
+                " ungdomen ska gå i skolan.",
+                "Tydelig forventning fra skole og forældre om, at målet er, at barnet eller den"
+                " unge skal gå i skole.",
+            ),
+            "002: 696–698",
+        ),
+        GuideItem(
+            "support",
+            nb(
+                "Viktig at hjem og skole tilrettelegger for, og gir nok støtte til at eleven kan"
+                " gå på skolen ut fra elevens forutsetninger.",
+                "Viktigt att hem och skola anpassar och ger tillräckligt stöd så att eleven kan gå"
+                " i skolan utifrån elevens förutsättningar.",
+                "Vigtigt, at hjem og skole tilrettelægger og giver nok støtte til, at eleven kan"
+                " gå i skole ud fra elevens forudsætninger.",
+            ),
+            "002: 700–702",
+        ),
+        GuideItem(
+            "agreement",
+            nb(
+                "Utarbeid en samarbeidsavtale med beskrivelser av tiltak og ansvar.",
+                "Ta fram ett samarbetsavtal som beskriver insatser och ansvar.",
+                "Udarbejd en samarbejdsaftale med beskrivelser af tiltag og ansvar.",
+            ),
+            "002: 1227",
+        ),
+    ),
+    questions=(PUPIL, GUARDIAN, AGREEMENT),
+)
+
+MEETING = StageGuide(
+    stage="no.meeting",
+    name=nb("Tverrfaglig møte", "Tvärprofessionellt möte", "Tværfagligt møde"),
+    owner=Role.PRINCIPAL,
+    source="002: 383–387, 708–742",
+    checklist=(
+        GuideItem(
+            "invite",
+            nb(
+                "Skolen har tverrfaglige møter der de kan invitere elev og foreldre inn for hjelp"
+                " til kartlegging og å lage en plan for elevens nærvær",
+                "Skolan har tvärprofessionella möten dit den kan bjuda in elev och"
+                " vårdnadshavare för att få hjälp med kartläggning och med att göra en plan för"
+                " elevens närvaro",
+                "Skolen har tværfaglige møder, hvor den kan invitere elev og forældre med for at"
+                " få hjælp til kortlægning og til at lave en plan for elevens fremmøde",
+            ),
+            "002: 407–413",
+        ),
+        GuideItem(
+            "school_staff",
+            nb(
+                "Skole ved kontaktlærer og representant for skolens ledelse",
+                "Skolan genom mentor och en representant för skolans ledning",
+                "Skolen ved kontaktlærer og en repræsentant for skolens ledelse",
+            ),
+            "002: 728",
+        ),
+        GuideItem(
+            "services",
+            nb(
+                "Skolehelsetjenesten ved helsesykepleier på elevens skole, PP-tjenesten ved"
+                " skolekontakt, Barneverntjenesten og Familieteamene",
+                "Elevhälsan genom skolsköterskan på elevens skola, PP-tjänsten genom sin"
+                " kontaktperson för skolan, socialtjänsten och familjeteamen",
+                "Sundhedsplejen ved sundhedsplejersken på elevens skole, PPR ved skolens"
+                " kontaktperson, socialforvaltningen og familieteamene",
+            ),
+            "002: 730–732",
+        ),
+        GuideItem(
+            "family",
+            nb(
+                "Elev og foresatte ut fra behov og vurdering",
+                "Elev och vårdnadshavare utifrån behov och bedömning",
+                "Elev og forældre ud fra behov og vurdering",
+            ),
+            "002: 734",
+        ),
+        GuideItem(
+            "lead",
+            nb(
+                "Skolens ledelse har ansvar for å initiere og koordinere det tverrfaglige møtet.",
+                "Skolans ledning ansvarar för att ta initiativ till och samordna det"
+                " tvärprofessionella mötet.",
+                "Skolens ledelse har ansvaret for at tage initiativ til og koordinere det"
+                " tværfaglige møde.",
+            ),
+            "002: 736",
+        ),
+        GuideItem(
+            "plan",
+            nb(
+                "Skolen samarbeider med elev og foresatte om plan og tiltak",
+                "Skolan samarbetar med elev och vårdnadshavare om plan och insatser",
+                "Skolen samarbejder med elev og forældre om plan og tiltag",
+            ),
+            "002: 423–425",
+        ),
+        GuideItem(
+            "minutes",
+            nb(
+                "Skolen skriver møtereferat etter møtet og sender til foreldrene og øvrige"
+                " instanser.",
+                "Skolan skriver minnesanteckningar efter mötet och skickar dem till"
+                " vårdnadshavarna och övriga instanser.",
+                "Skolen skriver et mødereferat efter mødet og sender det til forældrene og de"
+                " øvrige instanser.",
+            ),
+            "002: 740–742",
+        ),
+    ),
+    questions=(AGENDA, CHILD_ADVICE),
+)
+
+REFERRAL = StageGuide(
+    stage="no.referral",
+    name=nb("Henvisning", "Remiss", "Henvisning"),
+    owner=Role.PRINCIPAL,
+    source="002: 27–43, 435–459",
+    checklist=(
+        GuideItem(
+            "assess",
+            nb(
+                "Vurdere behov for å henvise eleven/melde bekymring til hjelpetjenester",
+                "Bedöma behovet av att remittera eleven/göra en orosanmälan till"
+                " stödverksamheterna",
+                "Vurdere behovet for at henvise eleven/underrette hjælpeinstanserne om"
+                " bekymringen",
+            ),
+            "002: 435–437",
+            principal_only=True,
+        ),
+        GuideItem(
+            "procedures",
+            nb(
+                "Eleven har et langvarig fravær fra skole der tiltak etter denne veilederen ikke"
+                " har vært tilstrekkelig. I slike tilfeller vises det til rutiner for henvisning"
+                " til enkeltinstanser etter ordinære henvisningsprosedyrer (PP-tjenesten,"
+                " Barneverntjenesten, Familieteam, BUPA).",
+                "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
+                " vägledningen inte har räckt. I sådana fall hänvisas till rutinerna för remiss"
+                " till enskilda instanser enligt ordinarie remissförfaranden (PP-tjänsten,"
+                " socialtjänsten, familjeteamet, BUP).",
+                "Eleven har et langvarigt fravær fra skolen, hvor tiltag efter denne vejledning"
+                " ikke har været tilstrækkelige. I sådanne tilfælde henvises der til rutinerne for"
+                " henvisning til de enkelte instanser efter de almindelige henvisningsprocedurer"
+                " (PPR, socialforvaltningen, familieteamet, børne- og ungdomspsykiatrien).",
+            ),
+            "002: 29–35",
+        ),
+        GuideItem(
+            "child_welfare",
+            nb(
+                "Der det er bekymring for omsorgssvikt, alvorlige psykiske lidelser eller ved"
+                " omfattende konflikter mellom foresatte. I slike situasjoner følges"
+                " retningslinjer og rutiner for melding til Barnevern og/eller henvisning til"
+                " Barne- og ungdomspsykiatrisk avdeling (BUPA) og Familievernkontoret.",
+                "Där det finns oro för omsorgssvikt, allvarlig psykisk ohälsa eller vid"
+                " omfattande konflikter mellan vårdnadshavarna. I sådana situationer följs"
+                " riktlinjer och rutiner för orosanmälan till socialtjänsten och/eller remiss"
+                " till barn- och ungdomspsykiatrin (BUP) och familjerådgivningen.",
+                "Hvor der er bekymring for omsorgssvigt, alvorlige psykiske lidelser eller ved"
+                " omfattende konflikter mellem forældrene. I sådanne situationer følges"
+                " retningslinjer og rutiner for underretning til kommunen og/eller henvisning til"
+                " børne- og ungdomspsykiatrien og familierådgivningen.",
+            ),
+            "002: 37–43",
+            principal_only=True,
+        ),
+        GuideItem(
+            "responsibility_group",
+            nb(
+                "Vurdere behov for faste tverrfaglige møter som f.eks ansvarsgruppe",
+                "Bedöma behovet av fasta tvärprofessionella möten, t.ex. en ansvarsgrupp",
+                "Vurdere behovet for faste tværfaglige møder, f.eks. en ansvarsgruppe",
+            ),
+            "002: 457–459",
+        ),
+    ),
+    questions=(),
+)
+
+GUIDES = (CONCERN, EARLY_EFFORT, MEETING, REFERRAL)

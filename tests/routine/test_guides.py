@@ -1,0 +1,258 @@
+"""The guides: every stage has one, and every text is the sources' own, translated.
+
+The seed lines the guides cite are copied in `guide_sources.txt` (written by
+`make_guide_sources.py`), so these tests run from a clone without the seeds."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from routine.guides import CLOSING, GUIDES, GuideItem, QuestionSet, Text, guide_for, item
+from routine.guides.model import source_lines
+from routine.model import Country, Language, Role
+from routine.stages import STAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).with_name("guide_sources.txt")
+QUOTES = {Language.SV: "”", Language.NB: "«»", Language.DA: "»«"}
+ALL_QUOTES = set('"”“„«»')
+
+
+def seed_lines() -> dict[tuple[str, int], str]:
+    found = {}
+    for row in FIXTURE.read_text(encoding="utf-8").splitlines():
+        if row.startswith("#"):
+            continue
+        key, _, text = row.partition("\t")
+        number, _, line = key.partition(":")
+        found[number, int(line)] = text
+    return found
+
+
+SEEDS = seed_lines()
+
+
+def normalised(text: str) -> str:
+    """Text to compare with a PDF's: no whitespace, soft hyphens, hyphens (a word broken at a
+    line end reads the same as a whole one), bullets or quotation-mark style; case-folded."""
+    text = re.sub(r"[\s\u00ad\-•\uf0b7]", "", text)
+    return re.sub("[”“„«»]", '"', text).casefold()
+
+
+def cited_text(source: str) -> str:
+    number, lines = source_lines(source)
+    missing = [line for line in lines if (number, line) not in SEEDS]
+    assert missing == [], f"{source}: run make_guide_sources.py, lines {missing} are not copied"
+    return normalised(" ".join(SEEDS[number, line] for line in lines))
+
+
+def all_sets() -> list[tuple[str, QuestionSet]]:
+    sets = [(stage, qs) for stage, guide in GUIDES.items() for qs in guide.questions]
+    return sets + [(f"closing {country}", qs) for country, qs in CLOSING.items()]
+
+
+def all_items() -> list[tuple[str, GuideItem]]:
+    found = [(stage, entry) for stage, guide in GUIDES.items() for entry in guide.checklist]
+    return found + [(where, entry) for where, qs in all_sets() for entry in qs.items]
+
+
+def all_texts() -> list[tuple[str, Text]]:
+    texts = [(stage, guide.name) for stage, guide in GUIDES.items()]
+    texts += [(f"{where} {qs.id}", qs.title) for where, qs in all_sets()]
+    return texts + [(f"{where} {entry.id}", entry.text) for where, entry in all_items()]
+
+
+def test_every_stage_has_a_guide_and_every_guide_a_stage() -> None:
+    stages = {stage for order in STAGES.values() for stage in order}
+    assert set(GUIDES) == stages
+    assert all(guide.stage == stage for stage, guide in GUIDES.items())
+
+
+def test_guide_for_and_item_find_what_a_logged_tick_names() -> None:
+    assert guide_for("se.step3").owner is Role.PRINCIPAL
+    with pytest.raises(KeyError):
+        guide_for("se.step4")
+    assert item("se.step3", "social_services").principal_only
+    assert item("no.early_effort", "health").covered_only  # a question of appendix 2
+    assert item("dk.detection", "closing_regular") is CLOSING[Country.DK].items[0]
+    assert item("se.step2", "no_such_item") is None
+    assert item("xx.step", "talk") is None
+
+
+@pytest.mark.parametrize("stage", sorted(GUIDES))
+def test_ids_are_unique_within_a_stage_its_sets_and_the_closing_questions(stage: str) -> None:
+    guide = GUIDES[stage]
+    sets = (*guide.questions, CLOSING[Country(stage[:2].upper())])
+    ids = [entry.id for entry in guide.checklist] + [e.id for qs in sets for e in qs.items]
+    assert len(ids) == len(set(ids))
+    assert len({qs.id for qs in guide.questions}) == len(guide.questions)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", identifier) for identifier in ids)
+
+
+def test_closing_questions_are_the_danish_model_s_for_every_country() -> None:
+    assert set(CLOSING) == set(Country)
+    for question_set in CLOSING.values():
+        assert question_set.id == "closing"
+        assert question_set.title.original is Language.DA
+        assert source_lines(question_set.source) == ("004", tuple(range(2296, 2337)))
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["002: 1090–1092", "000: 361", "002: 114, 643–675", "004: 2296–2336"],
+)
+def test_a_source_names_a_seed_and_its_lines(source: str) -> None:
+    number, lines = source_lines(source)
+    assert len(number) == 3 and lines and list(lines) == sorted(lines)
+
+
+@pytest.mark.parametrize(
+    "source", ["002: 1090-1092", "2: 1090", "002:1090", "002: 1092–1090", "002 1090", ""]
+)
+def test_a_malformed_source_is_refused(source: str) -> None:
+    with pytest.raises(ValueError):
+        source_lines(source)
+
+
+@pytest.mark.parametrize(("where", "entry"), all_items(), ids=lambda v: getattr(v, "id", v))
+def test_an_item_s_original_is_the_source_s_wording(where: str, entry: GuideItem) -> None:
+    assert normalised(entry.text.verbatim) in cited_text(entry.source), (where, entry.source)
+
+
+def test_each_name_and_title_is_found_in_its_source() -> None:
+    named = [(guide.name, guide.source) for guide in GUIDES.values()]
+    named += [(qs.title, qs.source) for _where, qs in all_sets()]
+    for text, source in named:
+        for part in text.verbatim.split(" – "):
+            assert normalised(part) in cited_text(source), (part, source)
+
+
+def test_each_country_s_guides_are_in_its_language() -> None:
+    language = {Country.SE: Language.SV, Country.NO: Language.NB, Country.DK: Language.DA}
+    for country, stages in STAGES.items():
+        for stage in stages:
+            guide = GUIDES[stage]
+            texts = [guide.name, *(entry.text for entry in guide.checklist)]
+            texts += [qs.title for qs in guide.questions]
+            texts += [entry.text for qs in guide.questions for entry in qs.items]
+            assert {text.original for text in texts} == {language[country]}, stage
+
+
+@pytest.mark.parametrize(
+    ("stage", "owner"),
+    [
+        ("se.step2", Role.MENTOR),  # "Ansvarig: mentor" (000: 329)
+        ("se.step3", Role.PRINCIPAL),  # "Ansvarig: rektor" (000: 478)
+        ("no.concern", Role.COORDINATOR),  # the attendance team follows up (002: 373, 598–600)
+        ("no.early_effort", Role.MENTOR),  # the contact teacher signs the agreement (002: 1317)
+        ("no.meeting", Role.PRINCIPAL),  # the management initiates the meeting (002: 736)
+        ("no.referral", Role.PRINCIPAL),  # referrals and child welfare (domain §6)
+        ("dk.detection", Role.MENTOR),  # contact teachers talk with child and parents (004: 1223)
+        ("dk.mapping", Role.COORDINATOR),  # the tovholder coordinates the mapping (004: 1636)
+        ("dk.measures", Role.COORDINATOR),  # goals on the tovholder's initiative (004: 2207)
+    ],
+)
+def test_each_stage_has_the_owner_its_source_names(stage: str, owner: Role) -> None:
+    assert GUIDES[stage].owner is owner
+
+
+REPORT_TO_SOCIAL_SERVICES = {
+    Language.SV: re.compile(r"anmälan till\s+socialtjänsten", re.IGNORECASE),
+    Language.NB: re.compile(r"melde bekymring|melding til barnevern", re.IGNORECASE),
+    Language.DA: re.compile(r"underretning", re.IGNORECASE),
+}
+
+
+def test_only_a_report_to_social_services_is_principal_only() -> None:
+    flagged = {(where, entry.id) for where, entry in all_items() if entry.principal_only}
+    reports = {
+        (where, entry.id)
+        for where, entry in all_items()
+        if REPORT_TO_SOCIAL_SERVICES[entry.text.original].search(entry.text.verbatim)
+    }
+    assert flagged == reports
+    assert ("se.step3", "social_services") in flagged
+    assert {where for where, _id in flagged} <= {"se.step3", "no.referral", "dk.measures"}
+
+
+def test_a_report_to_social_services_is_never_a_question() -> None:
+    assert not [entry for _where, qs in all_sets() for entry in qs.items if entry.principal_only]
+
+
+# Words of health, home, family and feelings, in each source language.
+PERSONAL = {
+    Language.SV: ("mående", "hemsituation", "orsak", "faktorer bidrar", "individuella", "social"),
+    Language.NB: ("hjem", "famil", "helse", "mamma", "pappa", "mobb", "bekymret", "har du det"),
+    Language.DA: ("hjem", "famil", "helbred", "sygdom", "sansemæssig", "utilpas", "årsag"),
+}
+
+
+@pytest.mark.parametrize(
+    ("where", "entry"),
+    [(where, entry) for where, qs in all_sets() for entry in qs.items],
+    ids=lambda v: getattr(v, "id", v),
+)
+def test_a_question_about_health_home_or_feelings_is_covered_only(
+    where: str, entry: GuideItem
+) -> None:
+    words = PERSONAL[entry.text.original]
+    if any(word in entry.text.verbatim.casefold() for word in words):
+        assert entry.covered_only, where
+
+
+def test_covered_only_marks_questions_not_checklist_items() -> None:
+    assert [e.id for guide in GUIDES.values() for e in guide.checklist if e.covered_only] == []
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_no_text_is_empty_or_untidy(language: Language) -> None:
+    for where, text in all_texts():
+        value = text.in_language(language)
+        assert value and value == value.strip() and "  " not in value, where
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_each_language_uses_its_own_quotation_marks(language: Language) -> None:
+    wrong = [
+        where
+        for where, text in all_texts()
+        if (set(text.in_language(language)) & ALL_QUOTES) - set(QUOTES[language])
+    ]
+    assert wrong == []
+
+
+def rejected_terms(language: Language) -> list[re.Pattern[str]]:
+    path = ROOT / "locales" / language.value / "glossary.toml"
+    with path.open("rb") as toml_file:
+        glossary = tomllib.load(toml_file)
+    patterns = []
+    for entry in glossary.values():
+        for term in entry.get("rejected", ()):
+            stem = re.escape(term.removesuffix("*"))
+            ending = r"\w*" if term.endswith("*") else ""
+            patterns.append(re.compile(rf"(?<!\w){stem}{ending}(?!\w)", re.IGNORECASE))
+    return patterns
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_translations_use_the_glossary_s_terms(language: Language) -> None:
+    """The sources' own words stand as they are; a translation uses the glossary's term."""
+    patterns = rejected_terms(language)
+    wrong = [
+        (where, pattern.pattern)
+        for where, text in all_texts()
+        if text.original is not language
+        for pattern in patterns
+        if pattern.search(text.in_language(language))
+    ]
+    assert wrong == []
+
+
+def test_a_text_is_given_in_the_language_asked_for() -> None:
+    text = Text(sv="Hej", nb="Hei", da="Hej med dig", original=Language.NB)
+    assert [text.in_language(language) for language in Language] == ["Hej", "Hei", "Hej med dig"]
+    assert text.verbatim == "Hei"
