@@ -215,7 +215,12 @@ def new_case(
     coordinator_load: Mapping[str, int] | None = None,
 ) -> Case:
     stage = first_stage(school.country)
-    owner = appoint(stage_owner(stage), pupil, staff, coordinator_load)
+    # Nobody with the stage's role: the class's mentor, else a principal, holds it meanwhile.
+    owner = (
+        appoint(stage_owner(stage), pupil, staff, coordinator_load)
+        or appoint(Role.MENTOR, pupil, staff)
+        or appoint(Role.PRINCIPAL, pupil, staff)
+    )
     coordinator = appoint(Role.COORDINATOR, pupil, staff, coordinator_load) or owner
     opened_by = trigger.reason
     return Case(

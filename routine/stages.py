@@ -31,7 +31,9 @@ STAGES: dict[Country, tuple[str, ...]] = {
 OWNERS: dict[str, Role] = {
     "se.step2": Role.MENTOR,
     "se.step3": Role.PRINCIPAL,
-    "no.concern": Role.MENTOR,
+    # "Skolen bør ha et nærværsteam som følger opp ... oppfølging ved bekymring rundt trinn og
+    # enkeltelever" (002: 598–600).
+    "no.concern": Role.COORDINATOR,
     "no.early_effort": Role.MENTOR,
     # "Skolens ledelse har ansvar for å initiere og koordinere det tverrfaglige møtet"
     # (002: 737–738).

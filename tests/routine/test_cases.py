@@ -164,7 +164,8 @@ def test_a_pupil_who_left_gets_no_case() -> None:
 
 @pytest.mark.parametrize(
     ("school", "first", "owner"),
-    [(SE, "se.step2", "m7a"), (NO, "no.concern", "m7a"), (DK, "dk.detection", "m7a")],
+    # Norway's concern is the attendance team's: the coordinator with the fewest cases.
+    [(SE, "se.step2", "m7a"), (NO, "no.concern", "c1"), (DK, "dk.detection", "m7a")],
 )
 def test_each_country_opens_at_its_first_stage(school: School, first: str, owner: str) -> None:
     people = [dataclasses.replace(s, school_key=school.key) for s in STAFF]
@@ -248,3 +249,11 @@ def test_the_lifecycle() -> None:
     assert again.is_open and again.closed_at is None and again.stage == "se.step2"
     with pytest.raises(CaseRefused):
         reopen(again)
+
+
+def test_without_anyone_in_the_stages_role_the_mentor_holds_the_case() -> None:
+    people = [dataclasses.replace(s, school_key=NO.key) for s in STAFF if s.staff_id == "m7a"]
+    [(case, _)] = decide_openings(
+        NO, {"P1": pupil(school=NO)}, people, {}, {}, {}, [concern()]
+    ).new
+    assert (case.owner_id, case.coordinator_id) == ("m7a", "m7a")

@@ -14,7 +14,7 @@ import pytest
 from routine.guides import CLOSING, GUIDES, GuideItem, QuestionSet, Text, guide_for, item
 from routine.guides.model import source_lines
 from routine.model import Country, Language, Role
-from routine.stages import STAGES
+from routine.stages import OWNERS, STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).with_name("guide_sources.txt")
@@ -158,6 +158,8 @@ def test_each_country_s_guides_are_in_its_language() -> None:
 )
 def test_each_stage_has_the_owner_its_source_names(stage: str, owner: Role) -> None:
     assert GUIDES[stage].owner is owner
+    # The owner a case at that stage is given (routine.cases) is the same.
+    assert OWNERS[stage] is owner
 
 
 REPORT_TO_SOCIAL_SERVICES = {
