@@ -117,7 +117,9 @@ async def raise_to_step3(
         raised = advance(current)
         if not owner:
             return raised
-        kept = with_member(raised, current.owner_id) if current.owner_id else raised
+        # The former owner stays on the case as a member.
+        former = current.owner_id
+        kept = with_member(raised, former) if former and former != owner else raised
         return dataclasses.replace(kept, owner_id=owner)
 
     detail = {"stage": STEP3, "from": STEP2}
