@@ -13,7 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs import contact_actions, leave_actions, prompts, staff_actions
+from dialogs import case_actions, contact_actions, leave_actions, prompts, staff_actions
+from dialogs.case_notices import NOTICE_PREFIX
+from dialogs.case_steps import STEP3_PREFIX
 from dialogs.flow import Context, StartFlow
 from dialogs.leave_notices import LEAVE_PREFIX
 from dialogs.live import FOLLOW_UP_PREFIX, ROLL_CALL_PREFIX
@@ -35,6 +37,8 @@ ACTIONS: dict[str, Action] = {
     ROLL_CALL_PREFIX: Action(staff_actions.parse, staff_actions.press),
     FOLLOW_UP_PREFIX: Action(staff_actions.parse, staff_actions.press),
     LEAVE_PREFIX: Action(leave_actions.parse, leave_actions.press),
+    NOTICE_PREFIX: Action(case_actions.parse_notice, case_actions.press_notice),
+    STEP3_PREFIX: Action(case_actions.parse_step3, case_actions.press_step3),
 }
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from routine.cases import Case, CaseEvent
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
+    from routine.notices_dk import CaseNotice, NoticeStatus
     from routine.policy import Counted
     from routine.record import Correction, RecordSource, RecordUse
     from routine.roll_call import RollCall
@@ -422,6 +423,26 @@ class CaseRepository(Protocol):
         """Cases closed before that instant, with their logs."""
 
 
+class CaseNoticeRepository(Protocol):
+    """What the Danish absence rules ask of the head (routine.notices_dk), once per case, kind
+    and quarter."""
+
+    async def get(self, notice_id: int) -> CaseNotice | None: ...
+
+    async def add_new(self, notices: Sequence[CaseNotice]) -> list[CaseNotice]:
+        """Store the notices not kept yet for their case, kind and quarter (by another night
+        or process); the stored ones, pending, with their ids."""
+
+    async def decide(
+        self, notice_id: int, status: NoticeStatus, staff_id: str, at: datetime
+    ) -> CaseNotice | None:
+        """Compare-and-set: decide the notice only if it is still pending, in one statement;
+        the decided notice, or None if it was not pending (or is not there)."""
+
+    async def of_cases(self, case_ids: Collection[int]) -> list[CaseNotice]:
+        """The notices of these cases, oldest first."""
+
+
 class ThresholdQueries(Protocol):
     """The nightly rules' aggregates (routine.evaluation): one GROUP BY per window and kind."""
 
@@ -548,6 +569,7 @@ class UnitOfWork(Protocol):
     rule_hits: RuleHitRepository
     thresholds: ThresholdQueries
     cases: CaseRepository
+    case_notices: CaseNoticeRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.case_notices import queue_case_notices
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
@@ -267,8 +268,12 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
         found = await evaluate_thresholds(uow, school, day, now)
         triggers = [trigger_from_hit(hit, now) for hit in found.new_hits]
         changes = await open_cases(uow, school, triggers)
+        # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.
+        notices = await queue_case_notices(uow, school, found.new_hits, now)
         await uow.commit()
     summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
+    if notices.new:
+        summary += f"; {notices.summary()}"
     return JobResult(school_key, day, summary)
 
 

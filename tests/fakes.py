@@ -32,6 +32,7 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
+from routine.notices_dk import CaseNotice
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import ConversationMoved
 from routine.record import Correction, RecordUse
@@ -44,6 +45,7 @@ from routine.requests import (
 )
 from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
+from tests.fakes_case_notices import FakeCaseNotices
 from tests.fakes_cases import FakeCases
 from tests.fakes_day import FakeSchoolDay
 from tests.fakes_record import (
@@ -88,6 +90,7 @@ class FakeStore:
         self.rule_hits: dict[tuple[str, str, str, date], RuleHit] = {}
         self.cases: dict[int, Case] = {}
         self.case_events: list[CaseEvent] = []
+        self.case_notices: dict[int, CaseNotice] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -888,6 +891,7 @@ class FakeUnitOfWork:
         self.rule_hits = FakeRuleHits(store)
         self.thresholds = FakeThresholds(store)
         self.cases = FakeCases(store)
+        self.case_notices = FakeCaseNotices(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

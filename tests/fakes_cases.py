@@ -89,4 +89,6 @@ class FakeCases:
         for case_id in old:
             del self.store.cases[case_id]
         self.store.case_events[:] = [e for e in self.store.case_events if e.case_id not in old]
+        for notice_id in [i for i, n in self.store.case_notices.items() if n.case_id in old]:
+            del self.store.case_notices[notice_id]
         return len(old)
