@@ -211,8 +211,11 @@ async def queue_case_notices(
     if not wanted:
         return NoticeTally()
     pupil_ids = {h.pupil_id for h in wanted}
-    open_cases = {c.pupil_id: c for c in await uow.cases.open_cases(school.key, pupil_ids)}
-    stored = await uow.case_notices.add_new(notices_due(wanted, open_cases, now))
+    # The law asks this of the head whatever the case: a pupil whose case was closed earlier
+    # in the quarter gets the notice on that case (the head sees every case of the school).
+    cases = await uow.cases.last_closed(school.key, pupil_ids)
+    cases.update((c.pupil_id, c) for c in await uow.cases.open_cases(school.key, pupil_ids))
+    stored = await uow.case_notices.add_new(notices_due(wanted, cases, now))
     if not stored:
         return NoticeTally()
     tally = await _refresh_heads(uow, school, stored, now)

@@ -79,14 +79,15 @@ def quarter_key(day: date) -> str:
 
 
 def notices_due(
-    hits: Iterable[RuleHit], open_cases: Mapping[str, Case], now: datetime
+    hits: Iterable[RuleHit], cases: Mapping[str, Case], now: datetime
 ) -> list[CaseNotice]:
-    """The notices the night's new hits ask for: one per pupil with an open case, kind and
-    quarter (storage keeps the ones it has already, so a later night adds nothing)."""
+    """The notices the night's new hits ask for: one per pupil, kind and quarter, on the
+    pupil's case (open, else the last closed); storage keeps the ones it has already, so a
+    later night, or a new case in the same quarter, adds nothing."""
     found: dict[tuple[str, NoticeKind, str], CaseNotice] = {}
     for hit in sorted(hits, key=lambda h: (h.pupil_id, h.rule_id, h.window_end)):
         kind = RULE_NOTICES.get(hit.rule_id)
-        case = open_cases.get(hit.pupil_id)
+        case = cases.get(hit.pupil_id)
         if kind is None or case is None or case.id is None:
             continue
         quarter = quarter_key(hit.window_start)

@@ -1,8 +1,9 @@
 """Storage of what the Danish absence rules ask of the head (routine.notices_dk).
 
-New notices are inserted in one statement a batch with ON CONFLICT DO NOTHING on (case, kind,
-quarter), so a notice is kept once however often the rule holds; a decision is a compare-and-set
-on status = pending that checks its row count, so it is taken once.
+New notices are inserted in one statement a batch with ON CONFLICT DO NOTHING on (school,
+pupil, kind, quarter), so a notice is kept once however often the rule holds, and whichever
+case the pupil has; a decision is a compare-and-set on status = pending that checks its row
+count, so it is taken once.
 """
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ class SqlCaseNoticeRepository(_Repository):
         for batch in batches(list(notices)):
             statement = (
                 insert.values([_values(n) for n in batch])
-                .on_conflict_do_nothing(index_elements=["case_id", "kind", "quarter"])
+                .on_conflict_do_nothing(
+                    index_elements=["school_key", "pupil_id", "kind", "quarter"]
+                )
                 .returning(NOTICES)
             )
             rows = await self.session.execute(statement)

@@ -14,7 +14,7 @@ from storage.orm import Base
 
 class CaseNoticeRow(Base):
     __tablename__ = "case_notices"
-    __table_args__ = (UniqueConstraint("case_id", "kind", "quarter"),)
+    __table_args__ = (UniqueConstraint("school_key", "pupil_id", "kind", "quarter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))

@@ -19,10 +19,12 @@ class FakeCaseNotices:
         return self.store.case_notices.get(notice_id)
 
     async def add_new(self, notices: Sequence[CaseNotice]) -> list[CaseNotice]:
-        kept = {(n.case_id, n.kind, n.quarter) for n in self.store.case_notices.values()}
+        kept = {
+            (n.school_key, n.pupil_id, n.kind, n.quarter) for n in self.store.case_notices.values()
+        }
         stored = []
         for notice in notices:
-            key = (notice.case_id, notice.kind, notice.quarter)
+            key = (notice.school_key, notice.pupil_id, notice.kind, notice.quarter)
             if key in kept:
                 continue
             kept.add(key)

@@ -18,7 +18,7 @@ from dialogs.case_notices import (
 )
 from dialogs.events import Incoming, Reply
 from dialogs.i18n import _, use_locale
-from routine.cases import Case, EventKind
+from routine.cases import Case, EventKind, close
 from routine.model import ChatAccount, Guardian, Language, Role, StaffMember
 from routine.notices_dk import CaseNotice, NoticeKind, NoticeStatus
 from routine.outbox import OutboxMessage
@@ -157,6 +157,24 @@ async def test_each_head_is_asked_once_per_pupil_and_quarter(dk_world) -> None:
     # A new quarter is a new notice.
     later = datetime(2027, 1, 15, 16, 30, tzinfo=UTC)
     assert (await night(factory, hit("dk.unlawful_10", date(2027, 1, 15)), at=later)).new == 1
+
+
+async def test_a_closed_case_still_gets_the_notice_and_a_new_one_no_second(dk_world) -> None:
+    """The law asks the notice of the head whatever the case: a case closed earlier in the
+    quarter takes it; a second case in the same quarter gets no second notice."""
+    factory, case_id = dk_world
+    async with factory() as uow:
+        case = await uow.cases.get(case_id)
+        await uow.cases.update(close(case, NIGHT))
+        await uow.commit()
+    first = await night(factory, hit("dk.unlawful_10", date(2026, 11, 20)))
+    assert first.new == 1
+    assert [n.case_id for n in notices(factory)] == [case_id]
+    async with factory() as uow:
+        await uow.cases.add_new([Case("dk", "P1", "dk.detection", NIGHT, "guardian_concern")])
+        await uow.commit()
+    again = await night(factory, hit("dk.unlawful_10", date(2026, 11, 27)))
+    assert (again.new, len(notices(factory))) == (0, 1)
 
 
 async def test_one_approval_sends_once_to_each_guardian_a_chat_reaches(chat_as, dk_world) -> None:

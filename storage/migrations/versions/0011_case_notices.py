@@ -43,7 +43,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_notices")),
         sa.UniqueConstraint(
-            "case_id", "kind", "quarter", name=op.f("uq_case_notices_case_id_kind_quarter")
+            "school_key",
+            "pupil_id",
+            "kind",
+            "quarter",
+            name=op.f("uq_case_notices_school_key_pupil_id_kind_quarter"),
         ),
     )
 
