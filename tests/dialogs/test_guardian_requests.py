@@ -11,7 +11,7 @@ from dialogs.engine import Engine
 from dialogs.events import Incoming
 from dialogs.i18n import _, use_locale
 from dialogs.prompts import THANKS, prompt_buttons
-from routine.cases import EventKind
+from routine.cases import Case, EventKind
 from routine.guardian_requests import ask_about_absence
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.model import AttendanceMark, ChatAccount, MarkKind, PolicyOverride, ReasonCategory
@@ -199,6 +199,29 @@ async def test_a_second_concern_is_kept_and_the_case_stays_one(chat_as, world, p
     assert len(world.store.concerns) == 2
     assert len(world.store.cases) == 1
     assert [e.kind for e in world.store.case_events] == [EventKind.OPENED]
+
+
+async def test_a_concern_about_a_child_with_an_open_case_is_logged_on_it(
+    chat_as, world, prompted, clock
+) -> None:
+    async with world() as uow:
+        [case] = await uow.cases.add_new(
+            [Case("se", "P3", "se.step2", clock.now(), "rule:se.step2", "S1", "S4")]
+        )
+        await uow.commit()
+    guardian = chat_as("se-G2")
+    await guardian.send("hej")
+    await guardian.send(f"[{sv('It is hard to get my child to school')}]")
+    replies = await guardian.send(f"[{sv('Yes, please tell the school')}]")
+    assert replies[0].text == sv("Thank you. The school will contact you soon.")
+    assert list(world.store.cases) == [case.id]
+    (logged,) = world.store.case_events
+    assert (logged.case_id, logged.kind, logged.actor, logged.detail["reason"]) == (
+        case.id,
+        EventKind.TRIGGER,
+        "guardian:G2",
+        "guardian_concern",
+    )
 
 
 @pytest.mark.parametrize("enabled", [True, False])

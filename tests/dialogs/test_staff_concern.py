@@ -302,3 +302,34 @@ def test_only_mentors_are_offered_it(staff_id: str) -> None:
     offered = staff_concern.FLOW.offered_to(Actor(SCHOOLS["se"], staff=member))
     # Jonas (S2) mentors 7B; Eva (S3) is the principal, Nils (S4) a coordinator.
     assert offered is (staff_id == "S2")
+
+
+async def test_a_mentor_of_two_classes_chooses_the_class_first(
+    chat_as, world: FakeUnitOfWorkFactory
+) -> None:
+    async with world() as uow:
+        member = await uow.staff.get("se", "S1")
+        assert member is not None
+        await uow.staff.save(dataclasses.replace(member, classes=("7A", "7B")))
+        await uow.commit()
+    await chat_as("se-S1").verify(
+        f"""
+    > hej
+    < Hej Karin Ek! Vad vill du göra?
+    {SV_MENU}
+    > [Jag är orolig för en elev]
+    < Vilken klass?
+    [7A] [7B] [Avbryt]
+    > 7C
+    < Svara med något av alternativen.
+    <<
+    < Vilken klass?
+    [7A] [7B] [Avbryt]
+    > [7B]
+    < Vilken elev är du orolig för? (klass 7B)
+    [Olle Berg] [Avbryt]
+    > [Olle Berg]
+    < Vad har du sett?
+    {SV_SEEN}
+    """
+    )
