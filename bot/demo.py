@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot import bootstrap
 from bot.console import QUIT_COMMANDS, chat_as, link_console_account
-from routine.model import Role
+from bot.demo_history import open_cases
+from routine.cases import Case
+from routine.model import Role, School
 from routine.ports import UnitOfWork
 
 SWITCH = "/switch"
 COUNTRY_NAMES = {"SE": "Sweden", "NO": "Norway", "DK": "Denmark"}
 LANGUAGE_NAMES = {"sv": "Swedish", "nb": "Norwegian", "da": "Danish"}
-STAFF_ROLES = (Role.MENTOR, Role.COORDINATOR, Role.PRINCIPAL)
+STAFF_ROLES = (Role.MENTOR, Role.COORDINATOR, Role.PRINCIPAL, Role.PUPIL_HEALTH)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ class Persona:
 
 async def personas(uow: UnitOfWork) -> list[Persona]:
     """Per school: the guardian with the most children, then the mentor of that guardian's
-    first child, a coordinator and the principal, so a report can be followed across roles."""
+    first child, a coordinator, the principal and pupil health, so a report can be followed
+    across roles."""
     found = []
     schools = sorted(await uow.schools.list(), key=lambda s: ["SE", "NO", "DK"].index(s.country))
     for school in schools:
@@ -54,7 +58,7 @@ async def personas(uow: UnitOfWork) -> list[Persona]:
             member = next(iter(preferred or candidates), None)
             if member is not None:
                 classes = f" (class {', '.join(member.classes)})" if member.classes else ""
-                label = f"{where}: {role.value} {member.name}{classes}"
+                label = f"{where}: {role.value.replace('_', ' ')} {member.name}{classes}"
                 found.append(Persona(school.key, role.value, member.staff_id, label))
     return found
 
@@ -67,6 +71,19 @@ def intro(database: Path) -> str:
     )
 
 
+def describe_cases(cases: list[tuple[School, Case, str]]) -> str:
+    """The open cases to walk through, from the weeks of history the demo starts with."""
+    if not cases:
+        return "No open cases yet: the demo's history falls outside the schools' terms."
+    lines = ["Open cases to walk through (from the weeks of history before today):"]
+    lines.extend(
+        f"  {school.name}: {name}, stage {case.stage}, opened "
+        f"{case.opened_at.astimezone(ZoneInfo(school.timezone)):%a %d %b} ({case.opened_by})"
+        for school, case, name in cases
+    )
+    return "\n".join(lines)
+
+
 async def play(
     app: bootstrap.App,
     database: Path,
@@ -75,6 +92,7 @@ async def play(
     write: Callable[[str], None],
 ) -> None:
     write(intro(database))
+    write(describe_cases(await open_cases(app.uow_factory)))
     while True:
         async with app.uow_factory() as uow:
             people = await personas(uow)

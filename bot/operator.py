@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
-from bot import bootstrap, demo
+from bot import bootstrap, demo, demo_history
 from bot.attendance_view import default_period, describe_record
 from bot.console import chat_as, link_console_account
 from bot.errors import OperatorError
@@ -488,6 +488,7 @@ async def run_demo(
         await import_roster_file(settings, spec.school.key, demo_file(f"{country}.csv"))
     app = await bootstrap.build(settings)
     try:
+        await demo_history.seed_history(app.uow_factory, app.clock)
         await demo.play(app, database, read=read, write=write)
     finally:
         await app.close()

@@ -120,14 +120,21 @@ class Trigger:
     numbers: Mapping[str, float] = field(default_factory=dict)
     window_start: date | None = None
     window_end: date | None = None
+    # What a member of staff saw (routine.concerns.StaffConcernKind), for a staff concern.
+    kind: str = ""
 
     @property
     def reason(self) -> str:
-        """What the log keeps once per case: the rule, or the kind of concern."""
-        return f"rule:{self.rule_id}" if self.origin is Origin.RULE else self.origin.value
+        """What the log keeps once per case: the rule, or the origin of a concern with what
+        was seen ("staff_concern:leaves_lessons")."""
+        if self.origin is Origin.RULE:
+            return f"rule:{self.rule_id}"
+        return f"{self.origin.value}:{self.kind}" if self.kind else self.origin.value
 
     def detail(self) -> dict[str, object]:
         found: dict[str, object] = {"reason": self.reason}
+        if self.kind:
+            found["kind"] = self.kind
         if self.numbers:
             found["numbers"] = dict(self.numbers)
         if self.window_start is not None and self.window_end is not None:

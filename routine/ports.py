@@ -30,6 +30,7 @@ from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern
 if TYPE_CHECKING:
     # The use cases' modules import these ports; their nouns are only named here.
     from routine.cases import Case, CaseEvent
+    from routine.concerns import StaffConcern
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
     from routine.notices_dk import CaseNotice, NoticeStatus
@@ -279,6 +280,16 @@ class ContactRequestRepository(Protocol):
 class ConcernRepository(Protocol):
     async def add(self, concern: GuardianConcern) -> GuardianConcern: ...
     async def list_for_pupil(self, school_key: str, pupil_id: str) -> list[GuardianConcern]: ...
+    async def delete_created_before(self, school_key: str, moment: datetime) -> int: ...
+
+
+class StaffConcernRepository(Protocol):
+    """A member of staff's "I am worried about this pupil" (routine.concerns)."""
+
+    async def add(self, concern: StaffConcern) -> StaffConcern: ...
+    async def list_for_pupil(self, school_key: str, pupil_id: str) -> list[StaffConcern]:
+        """Oldest first."""
+
     async def delete_created_before(self, school_key: str, moment: datetime) -> int: ...
 
 
@@ -558,6 +569,7 @@ class UnitOfWork(Protocol):
     prompts: PromptRepository
     contact_requests: ContactRequestRepository
     concerns: ConcernRepository
+    staff_concerns: StaffConcernRepository
     roll_calls: RollCallRepository
     follow_ups: FollowUpRepository
     guardian_contacts: GuardianContactRepository

@@ -308,6 +308,7 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
                 await uow.prompts.delete_created_before(school_key, midnight),
                 await uow.contact_requests.delete_created_before(school_key, midnight),
                 await uow.concerns.delete_created_before(school_key, midnight),
+                await uow.staff_concerns.delete_created_before(school_key, midnight),
             ]
         )
         await uow.commit()

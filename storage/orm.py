@@ -626,5 +626,6 @@ class SlackEventRow(Base):
     seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
-# The case tables live in their own modules; importing them here puts them in Base.metadata.
-from storage import orm_case_notices, orm_cases  # noqa: E402, F401
+# The case and concern tables live in their own modules; importing them here puts them in
+# Base.metadata.
+from storage import orm_case_notices, orm_cases, orm_concerns  # noqa: E402, F401

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.case_notices import SqlCaseNoticeRepository
 from storage.cases import SqlCaseRepository
+from storage.concerns import SqlStaffConcernRepository
 from storage.outbox import SqlOutboxRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
@@ -61,6 +62,7 @@ class SqlAlchemyUnitOfWork:
     prompts: SqlPromptRepository
     contact_requests: SqlContactRequestRepository
     concerns: SqlConcernRepository
+    staff_concerns: SqlStaffConcernRepository
     roll_calls: SqlRollCallRepository
     follow_ups: SqlFollowUpRepository
     guardian_contacts: SqlGuardianContactRepository
@@ -99,6 +101,7 @@ class SqlAlchemyUnitOfWork:
         self.prompts = SqlPromptRepository(session)
         self.contact_requests = SqlContactRequestRepository(session)
         self.concerns = SqlConcernRepository(session)
+        self.staff_concerns = SqlStaffConcernRepository(session)
         self.roll_calls = SqlRollCallRepository(session)
         self.follow_ups = SqlFollowUpRepository(session)
         self.guardian_contacts = SqlGuardianContactRepository(session)

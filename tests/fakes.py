@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
 from routine.cases import Case, CaseEvent
+from routine.concerns import StaffConcern
 from routine.follow_up import FollowUp, GuardianContact
 from routine.leave import LeaveRequest
 from routine.model import (
@@ -47,6 +48,7 @@ from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
 from tests.fakes_case_notices import FakeCaseNotices
 from tests.fakes_cases import FakeCases
+from tests.fakes_concerns import FakeStaffConcerns
 from tests.fakes_day import FakeSchoolDay
 from tests.fakes_record import (
     FakeCorrections,
@@ -80,6 +82,7 @@ class FakeStore:
         self.prompts: dict[int, AbsencePrompt] = {}
         self.contact_requests: dict[int, ContactRequest] = {}
         self.concerns: dict[int, GuardianConcern] = {}
+        self.staff_concerns: dict[int, StaffConcern] = {}
         self.roll_calls: dict[int, RollCall] = {}
         self.follow_ups: dict[int, FollowUp] = {}
         self.guardian_contacts: dict[int, GuardianContact] = {}
@@ -880,6 +883,7 @@ class FakeUnitOfWork:
         self.prompts = FakePrompts(store)
         self.contact_requests = FakeContactRequests(store)
         self.concerns = FakeConcerns(store)
+        self.staff_concerns = FakeStaffConcerns(store)
         self.roll_calls = FakeRollCalls(store)
         self.follow_ups = FakeFollowUps(store)
         self.guardian_contacts = FakeGuardianContacts(store)

@@ -15,6 +15,7 @@ from dialogs.flows import (
     manage_reports,
     report_absence,
     roll_call,
+    staff_concern,
     todays_absences,
     welcome,
 )
@@ -33,6 +34,7 @@ def all_flows() -> list[Flow]:
         contact_requests.FLOW,
         correction.FLOW,
         leave_decision.FLOW,
+        staff_concern.FLOW,
         language.FLOW,
         welcome.FLOW,
         guardian_contact.FLOW,

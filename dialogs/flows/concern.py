@@ -1,7 +1,9 @@
 """A guardian says it is hard to get their child to school (the Norwegian routine's trigger 7).
 
-It is recorded and reaches the mentor, who contacts the family. Nothing more is asked in chat:
-the conversation about why belongs with a person (domain guide §6).
+It is recorded and reaches the mentor, who contacts the family, and it opens a case at once
+(or is logged on the pupil's open one) in the same unit of work (`routine.concerns`). Nothing
+more is asked in chat: the conversation about why belongs with a person (domain guide §6), and
+the guardian is never told about cases.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Step
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
 from dialogs.i18n import N_, _
 from dialogs.notices import concern_reported
+from routine.concerns import guardian_concern_opens_case
 from routine.guardian_requests import report_concern
 
 TRANSITIONS = {
@@ -31,6 +34,9 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go:
     assert guardian is not None
     concern = await report_concern(
         ctx.uow, guardian=guardian, pupil_id=ctx.data["pupil_id"], now=ctx.now
+    )
+    await guardian_concern_opens_case(
+        ctx.uow, ctx.actor.school, guardian, concern.pupil_id, ctx.now
     )
     await tell_mentors(
         ctx,

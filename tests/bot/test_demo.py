@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from bot.demo_history import HISTORIES
 from tests.bot.process import run_narvaro
 
 # Persona numbers in the demo's menu, and what the chat says in that language.
 COUNTRIES = {
     "sv": (1, 2, "Tack! Skolan har fått din anmälan.", "Sjuk, hela dagen"),
-    "nb": (5, 6, "Takk! Skolen har mottatt fraværsmeldingen din.", "Syk, hele dagen"),
-    "da": (9, 10, "Tak! Skolen har modtaget din fraværsmelding.", "Syg, hele dagen"),
+    "nb": (6, 7, "Takk! Skolen har mottatt fraværsmeldingen din.", "Syk, hele dagen"),
+    "da": (11, 12, "Tak! Skolen har modtaget din fraværsmelding.", "Syg, hele dagen"),
 }
 
 
@@ -47,3 +50,55 @@ def test_the_demo_keeps_its_data_unless_asked_to_start_afresh(tmp_path: Path) ->
 def test_the_demo_ends_quietly_when_input_ends(tmp_path: Path) -> None:
     result = play(tmp_path, "1\nhej\n")
     assert (result.returncode, result.stderr) == (0, "")
+
+
+# Per language: the mentor persona, the seeded pupil's number in the mentor's class, the school,
+# and what the mentor is told when their concern reaches the pupil's open case.
+CASES = {
+    "sv": (
+        2,
+        4,
+        "Björkängsskolan: Hugo Persson, stage se.step2",
+        "Sparat. Hugo Persson har redan ett öppet ärende; din oro har lagts till i det.",
+    ),
+    "nb": (
+        7,
+        3,
+        "Furulund ungdomsskole: Filip Larsen, stage no.concern",
+        "Lagret. Filip Larsen har allerede en åpen sak; bekymringen din er lagt til i den.",
+    ),
+    "da": (
+        12,
+        7,
+        "Egebjerg Skole: Magnus Jørgensen, stage dk.detection",
+        "Gemt. Magnus Jørgensen har allerede en åben sag; din bekymring er tilføjet til den.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", CASES)
+def test_each_school_has_an_open_case_from_its_history_to_walk_through(
+    language: str, tmp_path: Path
+) -> None:
+    mentor, pupil, listed, told = CASES[language]
+    # The mentor is worried about the pupil (5), sees the first thing (1), adds no note (1)
+    # and saves (1): the case the nightly evaluation opened over the history is there.
+    result = play(tmp_path, f"{mentor}\n5\n{pupil}\n1\n1\n1\n/quit\n")
+    assert (result.returncode, result.stderr) == (0, "")
+    intro = result.stdout.split("who are you?", 1)[0]
+    assert f"  {listed}, opened " in intro
+    assert told in result.stdout
+    # Started again, the history is not imported twice, and no case is added.
+    again = play(tmp_path, "/quit\n")
+    assert again.stdout.count(", stage ") == 3
+    with closing(sqlite3.connect(tmp_path / "narvaro-demo.db")) as database:
+        [(marks,)] = database.execute(
+            "SELECT count(*) FROM attendance_marks WHERE source = ?", ("import",)
+        )
+    assert marks == sum(len(history.absences) for history in HISTORIES.values())
+
+
+def test_each_school_offers_its_pupil_health_persona(tmp_path: Path) -> None:
+    result = play(tmp_path, "/quit\n")
+    people = [line for line in result.stdout.splitlines() if ": pupil health " in line]
+    assert [line.split(")", 1)[0].strip() for line in people] == ["5", "10", "15"]

@@ -11,9 +11,10 @@ from dialogs.engine import Engine
 from dialogs.events import Incoming
 from dialogs.i18n import _, use_locale
 from dialogs.prompts import THANKS, prompt_buttons
+from routine.cases import Case, EventKind
 from routine.guardian_requests import ask_about_absence
 from routine.leave import LeaveRequest, LeaveStatus
-from routine.model import AttendanceMark, ChatAccount, MarkKind, ReasonCategory
+from routine.model import AttendanceMark, ChatAccount, MarkKind, PolicyOverride, ReasonCategory
 from routine.requests import ContactTopic, PromptAnswer, RequestStatus
 from routine.roster import default_absence_codes
 from tests.dialogs.conftest import SCHOOLS, FixedClock
@@ -176,6 +177,71 @@ async def test_a_concern_is_recorded_and_reaches_the_mentor(chat_as, world, prom
         "hard_to_get_to_school",
     )
     assert list(staff_messages(world)) == ["U-S1"]
+    # It opens a case at once, in the guardian's name; the guardian is told nothing about it.
+    (case,) = world.store.cases.values()
+    assert (case.pupil_id, case.stage, case.opened_by, case.owner_id) == (
+        "P3",
+        "se.step2",
+        "guardian_concern",
+        "S1",
+    )
+    (opened,) = world.store.case_events
+    assert (opened.kind, opened.actor) == (EventKind.OPENED, "guardian:G2")
+
+
+async def test_a_second_concern_is_kept_and_the_case_stays_one(chat_as, world, prompted) -> None:
+    guardian = chat_as("se-G2")
+    for _time in range(2):
+        await guardian.send("hej")
+        await guardian.send(f"[{sv('It is hard to get my child to school')}]")
+        replies = await guardian.send(f"[{sv('Yes, please tell the school')}]")
+        assert replies[0].text == sv("Thank you. The school will contact you soon.")
+    assert len(world.store.concerns) == 2
+    assert len(world.store.cases) == 1
+    assert [e.kind for e in world.store.case_events] == [EventKind.OPENED]
+
+
+async def test_a_concern_about_a_child_with_an_open_case_is_logged_on_it(
+    chat_as, world, prompted, clock
+) -> None:
+    async with world() as uow:
+        [case] = await uow.cases.add_new(
+            [Case("se", "P3", "se.step2", clock.now(), "rule:se.step2", "S1", "S4")]
+        )
+        await uow.commit()
+    guardian = chat_as("se-G2")
+    await guardian.send("hej")
+    await guardian.send(f"[{sv('It is hard to get my child to school')}]")
+    replies = await guardian.send(f"[{sv('Yes, please tell the school')}]")
+    assert replies[0].text == sv("Thank you. The school will contact you soon.")
+    assert list(world.store.cases) == [case.id]
+    (logged,) = world.store.case_events
+    assert (logged.case_id, logged.kind, logged.actor, logged.detail["reason"]) == (
+        case.id,
+        EventKind.TRIGGER,
+        "guardian:G2",
+        "guardian_concern",
+    )
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_in_norway_the_school_s_rule_decides_whether_a_concern_opens_a_case(
+    chat_as, world, enabled: bool
+) -> None:
+    async with world() as uow:
+        school = await uow.schools.get("no")
+        assert school is not None
+        override = PolicyOverride("no.guardian_concern", "school file", 40, enabled=enabled)
+        await uow.schools.save(dataclasses.replace(school, policy=(override,)))
+        await uow.commit()
+    guardian = chat_as("no-G1")
+    await guardian.send("hei")
+    with use_locale("nb"):
+        await guardian.send(f"[{_('It is hard to get my child to school')}]")
+        replies = await guardian.send(f"[{_('Yes, please tell the school')}]")
+        assert replies[0].text == _("Thank you. The school will contact you soon.")
+    assert len(world.store.concerns) == 1
+    assert [c.pupil_id for c in world.store.cases.values()] == (["P1"] if enabled else [])
 
 
 async def ask_for_contact(chat) -> None:

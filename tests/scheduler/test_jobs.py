@@ -10,6 +10,7 @@ import pytest
 from dialogs.i18n import _, format_clock, format_day, use_locale
 from dialogs.labels import REASONS, mid_sentence
 from routine.cases import Case, close
+from routine.concerns import StaffConcern, StaffConcernKind
 from routine.follow_up import ContactMeans, ContactOutcome, GuardianContact, record_contact
 from routine.model import (
     AbsenceReport,
@@ -390,6 +391,16 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
                 created_at=datetime(2026, 10, 1, 9, tzinfo=UTC),
             )
         )
+        await uow.staff_concerns.add(
+            StaffConcern(
+                "se",
+                "P1",
+                "S1",
+                StaffConcernKind.LEAVES_LESSONS,
+                "",
+                created_at=datetime(2026, 10, 1, 9, tzinfo=UTC),
+            )
+        )
         await uow.outbox.add(
             OutboxMessage(
                 "old",
@@ -420,10 +431,11 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
         "deleted before 2026-10-24: 1 report(s), 0 leave request(s), 1 mark(s), "
         "0 roll call(s) and follow-up(s), 3 correction(s), record use(s) and rule hit(s), "
         "1 message(s), 1 closed case(s), "
-        "2 answer(s), request(s) and concern(s)"
+        "3 answer(s), request(s) and concern(s)"
     )
     assert [c.opened_by for c in factory.store.cases.values()] == ["guardian_concern"]
     assert (factory.store.prompts, factory.store.concerns) == ({}, {})
+    assert factory.store.staff_concerns == {}
     assert {m.day for m in factory.store.marks.values()} == {MONDAY}
     assert [r.first_day for r in factory.store.reports.values()] == [MONDAY]
     assert [c.day for c in factory.store.corrections.values()] == [MONDAY]

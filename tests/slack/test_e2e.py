@@ -87,6 +87,29 @@ def test_a_norwegian_mentor_reads_bokmal(service: SlackService) -> None:
     assert say_in("nb", "Today's reported absences") in menu.labels
 
 
+def test_a_norwegian_mentor_s_concern_opens_a_case(service: SlackService) -> None:
+    def t(msgid: str) -> str:
+        return say_in("nb", msgid)
+
+    ingrid = staff(service, "U0NO0001", "nb-NO")
+    ingrid.say("hei")
+    (pupils,) = ingrid.press(t("I am worried about a pupil"))
+    assert "Filip Larsen" in pupils.labels
+    ingrid.press("Filip Larsen")
+    ingrid.press(t("Leaves lessons repeatedly without coming back"))
+    ingrid.press(t("Without a note"))
+    told, _menu = ingrid.press(t("Save the concern"))
+    assert told.shown == t("Saved. A case has been opened for {name}.").format(name="Filip Larsen")
+    (case,) = service.database.open_cases("no-furulund", "P-NO-004")
+    assert (case.stage, case.owner_id, case.opened_by) == (
+        "no.concern",
+        "S-NO-01",
+        "staff_concern:leaves_lessons",
+    )
+    (concern,) = service.database.staff_concerns("no-furulund", "P-NO-004")
+    assert (concern.staff_id, concern.note) == ("S-NO-01", "")
+
+
 def test_an_unknown_slack_user_is_refused(service: SlackService) -> None:
     stranger = staff(service, "U0STRANGER", "da-DK")
     (refusal,) = stranger.say("hej", replies=1)

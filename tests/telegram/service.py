@@ -27,6 +27,8 @@ from bot import operator
 from bot.files import parse_school_file
 from bot.operator import demo_file
 from bot.settings import Settings
+from routine.cases import Case
+from routine.concerns import StaffConcern
 from routine.model import AbsenceReport, AttendanceMark, MarkKind
 from routine.outbox import OutboxMessage
 from routine.requests import ContactRequest, GuardianConcern
@@ -102,6 +104,20 @@ class Service:
         async def read() -> list[GuardianConcern]:
             async with sql_uow_factory(self.database) as factory, factory() as uow:
                 return await uow.concerns.list_for_pupil(school, pupil)
+
+        return asyncio.run(read())
+
+    def open_cases(self, school: str, pupil: str) -> list[Case]:
+        async def read() -> list[Case]:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                return await uow.cases.open_cases(school, [pupil])
+
+        return asyncio.run(read())
+
+    def staff_concerns(self, school: str, pupil: str) -> list[StaffConcern]:
+        async def read() -> list[StaffConcern]:
+            async with sql_uow_factory(self.database) as factory, factory() as uow:
+                return await uow.staff_concerns.list_for_pupil(school, pupil)
 
         return asyncio.run(read())
 

@@ -394,3 +394,6 @@ def test_a_guardian_says_it_is_hard_to_get_the_child_to_school(
     assert thanks.text == t("Thank you. The school will contact you soon.")
     (concern,) = service.concerns(family.school, family.pupil)
     assert concern.guardian_id == family.guardian
+    # It opened a case at once, in the guardian's name.
+    (case,) = service.open_cases(family.school, family.pupil)
+    assert case.opened_by == "guardian_concern"
