@@ -313,11 +313,11 @@ REFERRAL = StageGuide(
                 " til enkeltinstanser etter ordinære henvisningsprosedyrer (PP-tjenesten,"
                 " Barneverntjenesten, Familieteam, BUPA).",
                 "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
-                " vägledningen inte har räckt. I sådana fall hänvisas till rutinerna för remiss"
+                " vägledningen inte har räckt. Då hänvisas till rutinerna för remiss"
                 " till enskilda instanser enligt ordinarie remissförfaranden (PP-tjänsten,"
                 " socialtjänsten, familjeteamet, BUP).",
                 "Eleven har et langvarigt fravær fra skolen, hvor tiltag efter denne vejledning"
-                " ikke har været tilstrækkelige. I sådanne tilfælde henvises der til rutinerne for"
+                " ikke har været tilstrækkelige. Så henvises der til rutinerne for"
                 " henvisning til de enkelte instanser efter de almindelige henvisningsprocedurer"
                 " (PPR, socialforvaltningen, familieteamet, børne- og ungdomspsykiatrien).",
             ),

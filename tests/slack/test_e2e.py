@@ -101,9 +101,10 @@ def test_a_norwegian_mentor_s_concern_opens_a_case(service: SlackService) -> Non
     told, _menu = ingrid.press(t("Save the concern"))
     assert told.shown == t("Saved. A case has been opened for {name}.").format(name="Filip Larsen")
     (case,) = service.database.open_cases("no-furulund", "P-NO-004")
+    # Norway's concern stage is the attendance team's: the coordinator holds it.
     assert (case.stage, case.owner_id, case.opened_by) == (
         "no.concern",
-        "S-NO-01",
+        "S-NO-03",
         "staff_concern:leaves_lessons",
     )
     (concern,) = service.database.staff_concerns("no-furulund", "P-NO-004")
