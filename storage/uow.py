@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.case_tasks import SqlCaseTaskRepository
 from storage.cases import SqlCaseRepository
 from storage.outbox import SqlOutboxRepository
 from storage.privacy import SqlPrivacyQueries
@@ -73,6 +74,7 @@ class SqlAlchemyUnitOfWork:
     rule_hits: SqlRuleHitRepository
     thresholds: SqlThresholdQueries
     cases: SqlCaseRepository
+    case_tasks: SqlCaseTaskRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -109,6 +111,7 @@ class SqlAlchemyUnitOfWork:
         self.rule_hits = SqlRuleHitRepository(session)
         self.thresholds = SqlThresholdQueries(session)
         self.cases = SqlCaseRepository(session)
+        self.case_tasks = SqlCaseTaskRepository(session)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
+from routine.case_tasks import CaseTask
 from routine.cases import Case, CaseEvent
 from routine.follow_up import FollowUp, GuardianContact
 from routine.leave import LeaveRequest
@@ -44,6 +45,7 @@ from routine.requests import (
 )
 from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
+from tests.fakes_case_tasks import FakeCaseTasks
 from tests.fakes_cases import FakeCases
 from tests.fakes_day import FakeSchoolDay
 from tests.fakes_record import (
@@ -88,6 +90,7 @@ class FakeStore:
         self.rule_hits: dict[tuple[str, str, str, date], RuleHit] = {}
         self.cases: dict[int, Case] = {}
         self.case_events: list[CaseEvent] = []
+        self.case_tasks: dict[int, CaseTask] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -888,6 +891,7 @@ class FakeUnitOfWork:
         self.rule_hits = FakeRuleHits(store)
         self.thresholds = FakeThresholds(store)
         self.cases = FakeCases(store)
+        self.case_tasks = FakeCaseTasks(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

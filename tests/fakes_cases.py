@@ -89,4 +89,6 @@ class FakeCases:
         for case_id in old:
             del self.store.cases[case_id]
         self.store.case_events[:] = [e for e in self.store.case_events if e.case_id not in old]
+        for task_id in [i for i, t in self.store.case_tasks.items() if t.case_id in old]:
+            del self.store.case_tasks[task_id]
         return len(old)

@@ -1,0 +1,61 @@
+"""Case tasks: dated follow-ups of a case (routine.case_tasks).
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | Sequence[str] | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_tasks",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("school_key", sa.String(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("owner_id", sa.String(), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("moved_by", sa.String(), nullable=False),
+        sa.Column("source_ref", sa.String(), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("done_by", sa.String(), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+            name=op.f("fk_case_tasks_case_id_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_tasks")),
+        sa.UniqueConstraint(
+            "case_id",
+            "kind",
+            "source_ref",
+            "due",
+            name=op.f("uq_case_tasks_case_id_kind_source_ref_due"),
+        ),
+    )
+    op.create_index(
+        "ix_case_tasks_school_key_status_due", "case_tasks", ["school_key", "status", "due"]
+    )
+    op.create_index(op.f("ix_case_tasks_case_id"), "case_tasks", ["case_id"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_case_tasks_case_id"), table_name="case_tasks")
+    op.drop_index("ix_case_tasks_school_key_status_due", table_name="case_tasks")
+    op.drop_table("case_tasks")
