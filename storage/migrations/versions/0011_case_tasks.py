@@ -1,4 +1,4 @@
-"""Case tasks: dated follow-ups of a case (routine.case_tasks).
+"""Case tasks: dated follow-ups of a case (routine.case_tasks), and the school's `[cases]`.
 
 Revision ID: 0011
 Revises: 0010
@@ -16,7 +16,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Existing schools get the defaults of routine.model.CaseRules.
+SCHOOL_COLUMNS = (
+    ("cases_remind_ahead_days", "2"),
+    ("cases_overdue_after_days", "3"),
+    ("cases_nothing_new_days", "10"),
+)
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("schools") as batch:
+        for name, default in SCHOOL_COLUMNS:
+            batch.add_column(
+                sa.Column(name, sa.Integer(), nullable=False, server_default=sa.text(default))
+            )
+    with op.batch_alter_table("schools") as batch:
+        for name, _default in SCHOOL_COLUMNS:
+            batch.alter_column(name, server_default=None)
     op.create_table(
         "case_tasks",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -59,3 +75,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_case_tasks_case_id"), table_name="case_tasks")
     op.drop_index("ix_case_tasks_school_key_status_due", table_name="case_tasks")
     op.drop_table("case_tasks")
+    with op.batch_alter_table("schools") as batch:
+        for name, _default in reversed(SCHOOL_COLUMNS):
+            batch.drop_column(name)
