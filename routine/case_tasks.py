@@ -189,6 +189,68 @@ def task_due(
     )
 
 
+def plan_row_ref(plan_id: int, row: int) -> str:
+    return f"plan:{plan_id}:row:{row}"
+
+
+def plan_review_ref(plan_id: int) -> str:
+    return f"plan:{plan_id}:review"
+
+
+def plan_tasks(
+    school: School,
+    case_id: int,
+    coordinator_id: str,
+    plan_id: int,
+    rows: Iterable[tuple[str, str, date]],
+    review: date | None,
+    now: datetime,
+) -> list[CaseTask]:
+    """The tasks of a plan: one per row (its measure as title, its deadline), owned by the
+    member of staff the row names ("" when the pupil or the guardians are responsible: then
+    the coordinator, who follows it up), and the review date for the coordinator."""
+    found = [
+        task_due(
+            school,
+            case_id,
+            TaskKind.PLAN_ROW,
+            staff_id or coordinator_id,
+            deadline,
+            now,
+            title=measure,
+            source_ref=plan_row_ref(plan_id, number),
+        )
+        for number, (measure, staff_id, deadline) in enumerate(rows, start=1)
+    ]
+    if review is not None:
+        found.append(
+            task_due(
+                school,
+                case_id,
+                TaskKind.REVIEW,
+                coordinator_id,
+                review,
+                now,
+                source_ref=plan_review_ref(plan_id),
+            )
+        )
+    return found
+
+
+def replaced_by(open_tasks: Iterable[CaseTask], new: Iterable[CaseTask]) -> list[CaseTask]:
+    """The open plan tasks a new version of the plan no longer has (a row removed, a date
+    changed): to cancel, so that only the current plan is reminded."""
+    wanted = {(t.kind, t.source_ref, t.due) for t in new}
+    return [
+        t
+        for t in open_tasks
+        if t.is_open
+        and t.kind in (TaskKind.PLAN_ROW, TaskKind.REVIEW)
+        and t.source_ref.startswith("plan:")
+        and (t.kind, t.source_ref, t.due) not in wanted
+    ]
+
+
 # Doing and handing over ------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ days late, and one agenda per person."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -20,6 +21,8 @@ from routine.case_tasks import (
     due_on_school_day,
     escalated,
     handed_to,
+    plan_tasks,
+    replaced_by,
     school_days_after,
     why_no_school,
 )
@@ -119,3 +122,28 @@ def test_a_done_task_cannot_be_done_or_handed_again() -> None:
         done(finished, "staff:s1", NOW, "")
     with pytest.raises(TaskRefused):
         handed_to(finished, "s2")
+
+
+def test_a_plans_rows_and_review_become_tasks() -> None:
+    rows = [
+        ("Morgonsamtal med mentor", "s7", date(2026, 12, 5)),  # a Saturday
+        ("Eleven skriver dagbok", "", date(2026, 12, 9)),  # the pupil: the coordinator follows
+    ]
+    tasks = plan_tasks(SKOLAN, 7, "c1", 3, rows, date(2026, 12, 16), NOW)
+    assert [(t.kind, t.owner_id, t.due, t.moved_by, t.source_ref) for t in tasks] == [
+        (TaskKind.PLAN_ROW, "s7", date(2026, 12, 7), WEEKEND, "plan:3:row:1"),
+        (TaskKind.PLAN_ROW, "c1", date(2026, 12, 9), "", "plan:3:row:2"),
+        (TaskKind.REVIEW, "c1", date(2026, 12, 16), "", "plan:3:review"),
+    ]
+    assert tasks[0].title == "Morgonsamtal med mentor" and tasks[2].title == ""
+
+
+def test_a_new_plan_version_cancels_what_it_no_longer_has() -> None:
+    old = [
+        dataclasses.replace(t, id=n)
+        for n, t in enumerate(
+            plan_tasks(SKOLAN, 7, "c1", 3, [("A", "", date(2026, 12, 9))], date(2026, 12, 16), NOW)
+        )
+    ]
+    new = plan_tasks(SKOLAN, 7, "c1", 3, [("A", "", date(2026, 12, 10))], date(2026, 12, 16), NOW)
+    assert [t.id for t in replaced_by(old, new)] == [0]
