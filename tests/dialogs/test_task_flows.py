@@ -11,9 +11,10 @@ import pytest
 
 from dialogs.case_reminders import REMINDER_KIND, refresh_reminders
 from dialogs.events import Incoming, Reply
-from dialogs.i18n import _, use_locale
+from dialogs.i18n import _, format_short_day, use_locale
 from routine.case_tasks import CaseTask, TaskKind, TaskStatus
 from routine.cases import Case, EventKind
+from routine.model import ChatAccount, Role, StaffMember
 from routine.outbox import DeliveryStatus
 from tests.dialogs.conftest import MONDAY_MORNING
 from tests.dialogs.transcript import Chat
@@ -192,3 +193,39 @@ async def test_the_home_tab_lists_this_weeks_and_overdue_tasks(chat_as, world, t
         Incoming(key=chat_as("se-S1").key, text="/today")
     )
     assert sv("Your follow-up tasks this week and overdue:") not in hers.text
+
+
+async def test_a_danish_coordinator_records_the_learning_environment(chat_as, world) -> None:
+    async with world() as uow:
+        await uow.staff.save(StaffMember("dk", "T1", "Louise Holm", frozenset({Role.COORDINATOR})))
+        await uow.staff.save(StaffMember("dk", "H1", "Birgit Lund", frozenset({Role.PRINCIPAL})))
+        await uow.accounts.save(ChatAccount("test", "dk-T1", "dk", "staff", "T1"))
+        [case] = await uow.cases.add_new(
+            [Case("dk", "P1", "dk.stage1", MONDAY_MORNING, "by_hand", "T1", "T1")]
+        )
+        await uow.commit()
+    louise = chat_as("dk-T1")
+    [pick] = await louise.engine.handle(Incoming(key=louise.key, text="/learningenvironment"))
+    [emil] = [b for b in pick.buttons if b.label == "Emil Hansen (6A)"]
+    [confirm] = await louise.engine.handle(Incoming(key=louise.key, button=emil.id))
+    with use_locale("da"):
+        yes = _("Yes, record it")
+    [button] = [b for b in confirm.buttons if b.label == yes]
+    replies = await louise.engine.handle(Incoming(key=louise.key, button=button.id))
+    with use_locale("da"):
+        # Monday 23 November + 10 working days: Monday 7 December.
+        said = _("Recorded in the case's log. The action plan is due {day}.").format(
+            day=format_short_day(date(2026, 12, 7))
+        )
+    assert said in [r.text for r in replies]
+    async with world() as uow:
+        [task] = (await uow.case_tasks.of_cases([case.id]))[case.id]
+        [event] = (await uow.cases.events_of([case.id]))[case.id]
+    assert (task.kind, task.owner_id) == (TaskKind.DK_ACTION_PLAN, "H1")
+    assert event.kind is EventKind.LEARNING_ENVIRONMENT
+    # Not a Swedish school's command.
+    nils = chat_as("se-S4")
+    [answer, *_rest] = await nils.engine.handle(
+        Incoming(key=nils.key, text="/learningenvironment")
+    )
+    assert answer.text == sv("I don't know that command.")
