@@ -9,7 +9,7 @@ principal gets a task due within 10 working days (routine.task_service.learning_
 from __future__ import annotations
 
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Step
-from dialogs.flows.task_done import _follows_cases
+from dialogs.flows.task_done import follows_cases
 from dialogs.i18n import N_, _, format_short_day
 from routine.case_service import Outcome
 from routine.cases import may_act
@@ -81,7 +81,7 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go:
 
 
 def _danish_case_staff(actor: Actor) -> bool:
-    return actor.school.country is Country.DK and _follows_cases(actor)
+    return actor.school.country is Country.DK and follows_cases(actor)
 
 
 FLOW = Flow(

@@ -147,7 +147,7 @@ async def _refresh(ctx: Context, owner_id: str) -> None:
         await refresh_reminders(ctx.uow, school, day, ctx.now, {owner_id})
 
 
-def _follows_cases(actor: Actor) -> bool:
+def follows_cases(actor: Actor) -> bool:
     staff = actor.staff
     return staff is not None and (
         staff.has_role(Role.COORDINATOR) or staff.has_role(Role.PRINCIPAL)
@@ -161,5 +161,5 @@ FLOW = Flow(
     start="pick",
     steps={"pick": Step(ask_pick, answer_pick), "report": Step(ask_report, answer_report)},
     transitions=TRANSITIONS,
-    offered=_follows_cases,
+    offered=follows_cases,
 )

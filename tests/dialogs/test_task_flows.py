@@ -229,3 +229,27 @@ async def test_a_danish_coordinator_records_the_learning_environment(chat_as, wo
         Incoming(key=nils.key, text="/learningenvironment")
     )
     assert answer.text == sv("I don't know that command.")
+
+
+async def test_a_mentor_named_on_a_task_does_it_with_tasks(chat_as, world, tasks) -> None:
+    """Karin is a mentor: no menu entry, but /tasks lists the task a plan row gave her."""
+    case, _stored = tasks
+    async with world() as uow:
+        [mine] = await uow.case_tasks.add_new(
+            [
+                CaseTask(
+                    "se", case.id, TaskKind.PLAN_ROW, "Morgonsamtal", "S1", MONDAY, MONDAY_MORNING
+                )
+            ]
+        )
+        await uow.commit()
+    karin = chat_as("se-S1")
+    [listing] = await karin.engine.handle(Incoming(key=karin.key, text="/tasks"))
+    assert listing.buttons[0].label.startswith("Elsa Berg (7A): Morgonsamtal")
+    form = with_form(
+        await karin.engine.handle(Incoming(key=karin.key, button=listing.buttons[0].id))
+    )
+    replies = await submit(karin, form, what="Pratade med Elsa.", plan="keep")
+    assert sv("Saved in the log. Thank you!") in [r.text for r in replies]
+    async with world() as uow:
+        assert not (await uow.case_tasks.get(mine.id)).is_open
