@@ -13,8 +13,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs import case_actions, contact_actions, leave_actions, prompts, staff_actions
+from dialogs import (
+    case_actions,
+    contact_actions,
+    leave_actions,
+    prompts,
+    staff_actions,
+    task_actions,
+)
 from dialogs.case_notices import NOTICE_PREFIX
+from dialogs.case_reminders import TASK_PREFIX
 from dialogs.case_steps import STEP3_PREFIX
 from dialogs.flow import Context, StartFlow
 from dialogs.leave_notices import LEAVE_PREFIX
@@ -39,6 +47,7 @@ ACTIONS: dict[str, Action] = {
     LEAVE_PREFIX: Action(leave_actions.parse, leave_actions.press),
     NOTICE_PREFIX: Action(case_actions.parse_notice, case_actions.press_notice),
     STEP3_PREFIX: Action(case_actions.parse_step3, case_actions.press_step3),
+    TASK_PREFIX: Action(task_actions.parse, task_actions.press),
 }
 
 

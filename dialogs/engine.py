@@ -32,6 +32,12 @@ OFFERED_FORM = "_form"
 SEQUENCE = "_seq"
 # How often an event is handled again when its conversation was saved by another meanwhile.
 MOVED_RETRIES = 3
+# Typed commands that start a staff flow (Slack and the console): the case tasks' ones.
+STAFF_COMMANDS = {
+    "tasks": "task_done",
+    "handover": "hand_over",
+    "learningenvironment": "learning_environment",
+}
 
 
 class Engine:
@@ -139,6 +145,11 @@ class Engine:
             await self._resume(ctx, conv)
         elif command == "language" and "language" in self.flows:
             await self._start(ctx, conv, self.flows["language"])
+        elif ctx.actor.staff and STAFF_COMMANDS.get(command, "") in self.flows:
+            # Any member of staff may own a task (a plan's row names them): started with data,
+            # so not only for those whose menu offers it; each flow checks what it needs.
+            _leave_flow(ctx, conv)
+            await self._start(ctx, conv, self.flows[STAFF_COMMANDS[command]], {})
         elif command == "privacy":
             ctx.say(privacy_notice() if ctx.actor.guardian else staff_privacy_notice())
             await self._resume(ctx, conv)

@@ -116,6 +116,9 @@ _ALWAYS_LOGGED = frozenset(
         EventKind.NOTICE_APPROVED,
         EventKind.NOTICE_SENT,
         EventKind.COUNCIL_NOTIFIED,
+        EventKind.TASK_DONE,
+        EventKind.TASKS_HANDED,
+        EventKind.LEARNING_ENVIRONMENT,
     }
 )
 

@@ -68,6 +68,14 @@ class EventKind(enum.StrEnum):
     REFUSED = "refused"
     CLOSED = "closed"
     REOPENED = "reopened"
+    # A dated task of the case (routine.case_tasks) done: what happened, and whether the plan
+    # is to be adjusted (the learning circle, 004: 2391–2432).
+    TASK_DONE = "task_done"
+    # Tasks of the case handed from one member of staff to another (leave, absence).
+    TASKS_HANDED = "tasks_handed"
+    # Staff recorded that problems with the psychological learning environment are found
+    # (004: 2537–2546): an action plan is due within 10 working days.
+    LEARNING_ENVIRONMENT = "learning_environment"
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,21 @@ class LeaveRules:
 
 
 @dataclass(frozen=True)
+class CaseRules:
+    """The school file's `[cases]`: when a case's tasks are reminded and nudged.
+
+    Defaults: a task is listed 2 school days before it is due; a task overdue by 3 school days
+    goes to the principal as well; the family hears from the school at least every 10 school
+    days, also when nothing is new (004: 1032–1046, 2281–2294 ask for "faste opdateringer"
+    without a number; two school weeks is the span of the sources' shortest follow-up rhythm,
+    the rolling two-week windows of routine.policy)."""
+
+    remind_ahead_days: int = 2
+    overdue_after_days: int = 3
+    nothing_new_days: int = 10
+
+
+@dataclass(frozen=True)
 class PolicyOverride:
     """One rule's settings from a policy file or the school file's `[policy]`, over the
     country's default (`routine.policy`); None leaves the default. Checked when read."""
@@ -177,6 +192,7 @@ class School:
     leave: LeaveRules = field(default_factory=LeaveRules)
     # The policy file's rules first, then the school file's: later ones win.
     policy: tuple[PolicyOverride, ...] = ()
+    cases: CaseRules = field(default_factory=CaseRules)
 
     @property
     def other_reason(self) -> OtherReason:

@@ -29,6 +29,7 @@ from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern
 
 if TYPE_CHECKING:
     # The use cases' modules import these ports; their nouns are only named here.
+    from routine.case_tasks import CaseTask
     from routine.cases import Case, CaseEvent
     from routine.concerns import StaffConcern
     from routine.follow_up import FollowUp, GuardianContact
@@ -431,7 +432,30 @@ class CaseRepository(Protocol):
         """The logs of these cases, oldest first, in one query."""
 
     async def delete_closed_before(self, school_key: str, before: datetime) -> int:
-        """Cases closed before that instant, with their logs."""
+        """Cases closed before that instant, with their logs and tasks."""
+
+
+class CaseTaskRepository(Protocol):
+    """Dated tasks of cases (routine.case_tasks)."""
+
+    async def get(self, task_id: int) -> CaseTask | None: ...
+
+    async def add_new(self, tasks: Sequence[CaseTask]) -> list[CaseTask]:
+        """Store these tasks; one already stored with the same case, kind, source and due
+        date (by this or another process) is not stored again. The stored ones, with ids."""
+
+    async def open_for_school(self, school_key: str, due_by: date) -> list[CaseTask]:
+        """The school's open tasks due on or before `due_by`, by due date, in one query."""
+
+    async def open_of_owner(self, school_key: str, owner_id: str) -> list[CaseTask]:
+        """One person's open tasks at the school, by due date."""
+
+    async def of_cases(self, case_ids: Collection[int]) -> dict[int, list[CaseTask]]:
+        """The tasks of these cases, by due date, in one query (a few thousand ids a query)."""
+
+    async def update(self, task: CaseTask) -> CaseTask | None:
+        """Store the task if nobody changed it since it was read (its `version`); the stored
+        task with the next version, or None if it moved."""
 
 
 class CaseNoticeRepository(Protocol):
@@ -582,6 +606,7 @@ class UnitOfWork(Protocol):
     thresholds: ThresholdQueries
     cases: CaseRepository
     case_notices: CaseNoticeRepository
+    case_tasks: CaseTaskRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.case_notices import queue_case_notices
+from dialogs.case_reminders import refresh_reminders
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
@@ -27,6 +28,7 @@ from routine.model import Role, School
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
+from routine.task_service import rule_tasks, set_nothing_new_tasks
 from scheduler import messages
 from scheduler.metrics import Metrics
 
@@ -270,10 +272,29 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
         changes = await open_cases(uow, school, triggers)
         # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.
         notices = await queue_case_notices(uow, school, found.new_hits, now)
+        tasks = await rule_tasks(uow, school, found.new_hits, now)
         await uow.commit()
     summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
     if notices.new:
         summary += f"; {notices.summary()}"
+    if tasks:
+        summary += f"; {len(tasks)} task(s) set"
+    return JobResult(school_key, day, summary)
+
+
+async def case_reminders(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """Each person with open tasks of a case gets one message listing them (overdue, due
+    today, due within `[cases] remind_ahead_days` school days), kept current in place; a task
+    overdue by `[cases] overdue_after_days` school days goes to the principals too, once."""
+    async with ctx.uow_factory() as uow:
+        school, now = await _school(uow, school_key), ctx.clock.now()
+        await set_nothing_new_tasks(uow, school, now)
+        done = await refresh_reminders(uow, school, day, now, escalate=True)
+        await uow.commit()
+    summary = (
+        f"{done.people} person(s) reminded: {done.queued} message(s) queued, "
+        f"{done.unchanged} unchanged; {done.escalated} overdue task notice(s) to principals"
+    )
     return JobResult(school_key, day, summary)
 
 
@@ -332,6 +353,7 @@ JOBS: dict[str, Job] = {
         Job("evaluate-thresholds", after_end_of_day, True, evaluate_thresholds_job),
         Job("retention", lambda _school: RETENTION_TIME, False, retention),
         Job("leave-reminder", lambda s: s.times.roll_call, True, leave_reminder_job),
+        Job("case-reminders", lambda s: s.times.roll_call, True, case_reminders),
         Job(
             "contact-escalation",
             lambda s: s.times.roll_call,

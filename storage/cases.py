@@ -18,12 +18,14 @@ from routine.cases import Case, CaseEvent, CaseStatus, EventKind
 from storage.bulk import INSERTS_BY_DIALECT, batches, before_bulk, insert_rows
 from storage.orm import as_utc
 from storage.orm_case_notices import CaseNoticeRow
+from storage.orm_case_tasks import CaseTaskRow
 from storage.orm_cases import CaseEventRow, CaseRow
 from storage.repositories import _Repository
 
 CASES = CaseRow.__table__
 EVENTS = CaseEventRow.__table__
 NOTICES = CaseNoticeRow.__table__
+TASKS = CaseTaskRow.__table__
 
 
 def case_from_row(row: Any) -> Case:
@@ -172,8 +174,9 @@ class SqlCaseRepository(_Repository):
             CASES.c.status == CaseStatus.CLOSED.value,
             CASES.c.closed_at < cutoff,
         )
-        # Not every SQLite connection enforces foreign keys: the log goes first, explicitly.
+        # Not every SQLite connection enforces foreign keys: the log and the tasks go first.
         await self.session.execute(delete(EVENTS).where(EVENTS.c.case_id.in_(closed)))
         await self.session.execute(delete(NOTICES).where(NOTICES.c.case_id.in_(closed)))
+        await self.session.execute(delete(TASKS).where(TASKS.c.case_id.in_(closed)))
         result = await self.session.execute(delete(CASES).where(CASES.c.id.in_(closed)))
         return result.rowcount

@@ -12,6 +12,7 @@ from routine.model import (
     AbsenceReport,
     AttendanceMark,
     AttendanceRules,
+    CaseRules,
     ChatAccount,
     Conversation,
     Country,
@@ -114,6 +115,11 @@ def school_from_row(row: SchoolRow) -> School:
             remind_after_days=row.leave_remind_after_days,
         ),
         policy=tuple(PolicyOverride(**item) for item in row.policy.get("overrides", [])),
+        cases=CaseRules(
+            remind_ahead_days=row.cases_remind_ahead_days,
+            overdue_after_days=row.cases_overdue_after_days,
+            nothing_new_days=row.cases_nothing_new_days,
+        ),
     )
 
 
@@ -145,6 +151,9 @@ def school_to_row(school: School, row: SchoolRow) -> None:
     row.leave_max_reason_length = school.leave.max_reason_length
     row.leave_decided_by = school.leave.decided_by.value
     row.leave_remind_after_days = school.leave.remind_after_days
+    row.cases_remind_ahead_days = school.cases.remind_ahead_days
+    row.cases_overdue_after_days = school.cases.overdue_after_days
+    row.cases_nothing_new_days = school.cases.nothing_new_days
     row.calendar = calendar_to_json(school.calendar)
     row.policy = {"overrides": [dataclasses.asdict(item) for item in school.policy]}
 

@@ -134,6 +134,10 @@ class SchoolRow(Base):
     leave_max_reason_length: Mapped[int]
     leave_decided_by: Mapped[str]
     leave_remind_after_days: Mapped[int]
+    # `[cases]` (routine.model.CaseRules).
+    cases_remind_ahead_days: Mapped[int]
+    cases_overdue_after_days: Mapped[int]
+    cases_nothing_new_days: Mapped[int]
     # Terms, breaks and days off: read and written only as a whole, with the school.
     calendar: Mapped[dict[str, Any]]
     # The rules' overrides from the policy file and `[policy]` (routine.model.PolicyOverride):
@@ -628,4 +632,4 @@ class SlackEventRow(Base):
 
 # The case and concern tables live in their own modules; importing them here puts them in
 # Base.metadata.
-from storage import orm_case_notices, orm_cases, orm_concerns  # noqa: E402, F401
+from storage import orm_case_notices, orm_case_tasks, orm_cases, orm_concerns  # noqa: E402, F401

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.case_notices import SqlCaseNoticeRepository
+from storage.case_tasks import SqlCaseTaskRepository
 from storage.cases import SqlCaseRepository
 from storage.concerns import SqlStaffConcernRepository
 from storage.outbox import SqlOutboxRepository
@@ -77,6 +78,7 @@ class SqlAlchemyUnitOfWork:
     thresholds: SqlThresholdQueries
     cases: SqlCaseRepository
     case_notices: SqlCaseNoticeRepository
+    case_tasks: SqlCaseTaskRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -115,6 +117,7 @@ class SqlAlchemyUnitOfWork:
         self.thresholds = SqlThresholdQueries(session)
         self.cases = SqlCaseRepository(session)
         self.case_notices = SqlCaseNoticeRepository(session)
+        self.case_tasks = SqlCaseTaskRepository(session)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
+from routine.case_tasks import CaseTask
 from routine.cases import Case, CaseEvent
 from routine.concerns import StaffConcern
 from routine.follow_up import FollowUp, GuardianContact
@@ -47,6 +48,7 @@ from routine.requests import (
 from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
 from tests.fakes_case_notices import FakeCaseNotices
+from tests.fakes_case_tasks import FakeCaseTasks
 from tests.fakes_cases import FakeCases
 from tests.fakes_concerns import FakeStaffConcerns
 from tests.fakes_day import FakeSchoolDay
@@ -94,6 +96,7 @@ class FakeStore:
         self.cases: dict[int, Case] = {}
         self.case_events: list[CaseEvent] = []
         self.case_notices: dict[int, CaseNotice] = {}
+        self.case_tasks: dict[int, CaseTask] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -896,6 +899,7 @@ class FakeUnitOfWork:
         self.thresholds = FakeThresholds(store)
         self.cases = FakeCases(store)
         self.case_notices = FakeCaseNotices(store)
+        self.case_tasks = FakeCaseTasks(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -91,4 +91,6 @@ class FakeCases:
         self.store.case_events[:] = [e for e in self.store.case_events if e.case_id not in old]
         for notice_id in [i for i, n in self.store.case_notices.items() if n.case_id in old]:
             del self.store.case_notices[notice_id]
+        for task_id in [i for i, t in self.store.case_tasks.items() if t.case_id in old]:
+            del self.store.case_tasks[task_id]
         return len(old)

@@ -308,7 +308,7 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -319,19 +319,19 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     await chat_as("se-S4").verify(
         """
     > hej
     < Hej Nils Holm! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Du har inga klasser i skolans inställningar. Fråga skolans administratör.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
 
@@ -389,7 +389,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Rätta närvaron]
     < Vilken klass?
     [7A] [7B] [Avbryt]
@@ -402,7 +402,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
     < Rättelsen är loggad med ditt namn och din motivering.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
 

@@ -550,8 +550,9 @@ async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
 
     changes = sync_schedules(paused, [later], fewer_jobs)
 
-    # Contact escalation and the leave reminder start at the roll call.
+    # Contact escalation, the leave and case reminders start at the roll call.
     assert changes.replaced == (
+        "case-reminders:se-ek",
         "contact-escalation:se-ek",
         "leave-reminder:se-ek",
         "roll-call:se-ek",

@@ -4,11 +4,15 @@ per class or per message would send ten times as many for the larger school and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bench import nightly
-from bench.morning import DAY, Clock, StatementCounter, load, school_rows
-from routine.model import Country
+from bench.morning import DAY, NOW, Clock, StatementCounter, load, school_rows
+from routine.case_tasks import CaseTask, TaskKind
+from routine.cases import Case
+from routine.model import Country, Role, StaffMember
 from scheduler.jobs import JOBS, JobContext
 from storage.db import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWorkFactory
@@ -72,3 +76,63 @@ async def test_the_evaluation_costs_no_more_statements_for_a_ten_times_larger_sc
     assert small < 40
     if country is not Country.DK:
         assert "(0 new)" not in found_large and "hits: none" not in found_large
+
+
+async def reminder_statements(url: str, school_key: str, pupils: int) -> tuple[int, str]:
+    """The case-reminders job at a school where every fifth pupil has a case with three tasks
+    (overdue long enough to reach the principal, due today, due tomorrow), owned by the
+    mentors."""
+    engine = make_engine(url)
+    try:
+        await load(engine, school_rows(school_key, pupils))
+        factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+        async with factory() as uow:
+            await uow.staff.save(
+                StaffMember(
+                    school_key, "HEAD", "Head", frozenset({Role.PRINCIPAL}), (), None, "UH"
+                )
+            )
+            mentors = {
+                s.classes[0]: s.staff_id
+                for s in await uow.staff.list_for_school(school_key)
+                if s.classes
+            }
+            everyone = await uow.pupils.list_for_school(school_key)
+            opened = await uow.cases.add_new(
+                [
+                    Case(
+                        school_key,
+                        p.pupil_id,
+                        "se.step2",
+                        NOW,
+                        "by_hand",
+                        "",
+                        mentors[p.class_name],
+                    )
+                    for p in everyone[::5]
+                ]
+            )
+            await uow.case_tasks.add_new(
+                [
+                    CaseTask(school_key, c.id, TaskKind.REVIEW, "", c.coordinator_id, due, NOW)
+                    for c in opened
+                    for due in (DAY - timedelta(days=7), DAY, DAY + timedelta(days=1))
+                ]
+            )
+            await uow.commit()
+        counter = StatementCounter(engine)
+        result = await JOBS["case-reminders"].run(JobContext(factory, Clock()), school_key, DAY)
+        return counter.count, result.summary
+    finally:
+        await engine.dispose()
+
+
+async def test_case_reminders_cost_no_more_statements_for_ten_times_the_tasks(
+    migrated_database_url: str,
+) -> None:
+    small, said = await reminder_statements(migrated_database_url, "small", 100)
+    large, said_large = await reminder_statements(migrated_database_url, "large", 1000)
+    assert said.startswith("4 person(s) reminded: 4 message(s) queued"), said
+    assert "200 overdue task notice(s)" in said_large, said_large
+    assert large == small
+    assert small < 20, small

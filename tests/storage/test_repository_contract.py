@@ -17,6 +17,7 @@ from routine.model import (
     AbsenceCode,
     AbsenceReport,
     AttendanceMark,
+    CaseRules,
     ChatAccount,
     Conversation,
     DayPart,
@@ -81,6 +82,7 @@ async def test_saving_a_school_again_updates_it(store: UnitOfWorkFactory) -> Non
         calendar=SchoolCalendar(days_off=(date(2026, 1, 5),)),
         privacy=PrivacySettings(),
         reporting=ReportingRules(max_span_days=10, latest_time=time(17, 30)),
+        cases=CaseRules(remind_ahead_days=1, overdue_after_days=4, nothing_new_days=8),
     )
     await committed(store, lambda u: u.schools.save(changed))
 
