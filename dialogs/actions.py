@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs import contact_actions, leave_actions, prompts, staff_actions
+from dialogs import case_actions, contact_actions, leave_actions, prompts, staff_actions
+from dialogs.case_card import CASE_PREFIX
 from dialogs.flow import Context, StartFlow
 from dialogs.leave_notices import LEAVE_PREFIX
 from dialogs.live import FOLLOW_UP_PREFIX, ROLL_CALL_PREFIX
@@ -35,6 +36,7 @@ ACTIONS: dict[str, Action] = {
     ROLL_CALL_PREFIX: Action(staff_actions.parse, staff_actions.press),
     FOLLOW_UP_PREFIX: Action(staff_actions.parse, staff_actions.press),
     LEAVE_PREFIX: Action(leave_actions.parse, leave_actions.press),
+    CASE_PREFIX: Action(case_actions.parse, case_actions.press),
 }
 
 

@@ -11,6 +11,7 @@ from dialogs.flow import Context
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.i18n import _, format_day, format_number
 from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button
+from dialogs.my_cases import my_cases_summary
 from routine.access import visible_classes
 from routine.calendar import is_school_day
 from routine.follow_up import LineState
@@ -26,9 +27,11 @@ async def staff_today(ctx: Context) -> Reply | None:
     school_classes = [c.name for c in await ctx.uow.classes.list_for(school.key)]
     classes = visible_classes(staff, school_classes)
     lines = [_("Today, {day}").format(day=format_day(ctx.today))]
+    # The cases waiting for the person, on every day: a meeting may fall on a holiday.
+    case_lines, case_buttons = await my_cases_summary(ctx)
     if not is_school_day(school, ctx.today):
         lines.append(_("There is no school today."))
-        return Reply("\n".join(lines))
+        return Reply("\n".join([*lines, *case_lines]), buttons=tuple(case_buttons))
     buttons = await _roll_calls(ctx, classes, lines)
     pupils = await ctx.uow.pupils.list_for_classes(school.key, classes)
     await _follow_ups(ctx, pupils, lines)
@@ -39,7 +42,7 @@ async def staff_today(ctx: Context) -> Reply | None:
         if r.status is RequestStatus.OPEN
     ]
     lines.append(_("Open contact requests: {count}").format(count=format_number(len(requests))))
-    return Reply("\n".join(lines), buttons=tuple(buttons))
+    return Reply("\n".join([*lines, *case_lines]), buttons=(*buttons, *case_buttons))
 
 
 async def _roll_calls(ctx: Context, classes: list[str], lines: list[str]) -> list[Button]:

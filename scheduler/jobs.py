@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.case_card import refresh_case_cards
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
@@ -267,8 +268,12 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
         found = await evaluate_thresholds(uow, school, day, now)
         triggers = [trigger_from_hit(hit, now) for hit in found.new_hits]
         changes = await open_cases(uow, school, triggers)
+        # Each new case's card, to those who act on it, in the same unit of work.
+        cards = await refresh_case_cards(uow, school, changes.opened, now)
         await uow.commit()
-    summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
+    summary = found.summary()
+    if found.span is not None:
+        summary = f"{summary}; {changes.summary()}; {cards.queued} card(s) queued"
     return JobResult(school_key, day, summary)
 
 
