@@ -30,6 +30,7 @@ from dialogs.case_card import (
     WITH_ARGUMENT,
     WITHOUT_ARGUMENT,
     refresh_case_cards,
+    split_item_key,
 )
 from dialogs.flow import Context, StartFlow
 from dialogs.i18n import _
@@ -50,7 +51,7 @@ from routine.cases import (
     ticked,
     with_member,
 )
-from routine.guides import GuideItem, QuestionSet, guide_for, item
+from routine.guides import GUIDES, GuideItem, QuestionSet, item
 from routine.model import Pupil, StaffMember
 from routine.stages import stage_owner
 
@@ -89,7 +90,8 @@ async def act(ctx: Context, case_id: int, action: str, argument: str = "") -> st
     staff = ctx.actor.staff
     assert staff is not None
     if action in (TICK, UNTICK):
-        result = await tick(ctx, case_id, argument, ticking=action == TICK)
+        key, stage = split_item_key(argument)
+        result = await tick(ctx, case_id, key, stage, ticking=action == TICK)
     elif action == NEXT:
         result = await next_stage(ctx, case_id)
     elif action == HEALTH:
@@ -116,13 +118,13 @@ async def act(ctx: Context, case_id: int, action: str, argument: str = "") -> st
     return _answer(action, result)
 
 
-async def tick(ctx: Context, case_id: int, key: str, *, ticking: bool) -> CaseResult:
-    """Tick or untick a checklist item of the case's stage, or mark a conversation question
-    covered ("<question set>/<item>"). An item the person may not see is refused and logged."""
+async def tick(ctx: Context, case_id: int, key: str, stage: str, *, ticking: bool) -> CaseResult:
+    """Tick or untick an item of `stage`'s checklist, or mark one of its conversation questions
+    covered ("<question set>/<item>"). An item the person may not see, or of a stage the case
+    is no longer at (an old card's button), is refused and logged."""
     staff = ctx.actor.staff
     assert staff is not None
     case = await ctx.uow.cases.get(case_id)
-    stage = case.stage if case is not None else ""
     found = stage_item(stage, key)
 
     def allowed(member: StaffMember, case: Case, pupil: Pupil | None) -> bool:
@@ -147,7 +149,7 @@ async def tick(ctx: Context, case_id: int, key: str, *, ticking: bool) -> CaseRe
 
 def stage_item(stage: str, key: str) -> GuideItem | None:
     """A checklist item of the stage, or a question ("<set>/<item>") of its question sets."""
-    if not stage:
+    if stage not in GUIDES:
         return None
     set_id, slash, item_id = key.partition("/")
     if not slash:
@@ -159,7 +161,10 @@ def stage_item(stage: str, key: str) -> GuideItem | None:
 
 
 def question_set(stage: str, set_id: str) -> QuestionSet | None:
-    return next((q for q in guide_for(stage).questions if q.id == set_id), None)
+    guide = GUIDES.get(stage)
+    if guide is None:
+        return None
+    return next((q for q in guide.questions if q.id == set_id), None)
 
 
 async def next_stage(ctx: Context, case_id: int) -> CaseResult:

@@ -70,6 +70,17 @@ CONCERNS = {
 }
 
 
+def item_key(item_id: str, stage: str) -> str:
+    """What a tick button carries: the item and the stage it belongs to, so that a button of a
+    stage the case has left does nothing."""
+    return f"{item_id}@{stage}"
+
+
+def split_item_key(argument: str) -> tuple[str, str]:
+    item_id, _at, stage = argument.rpartition("@")
+    return item_id, stage
+
+
 def card_slot(case_id: int) -> str:
     return f"case:{case_id}"
 
@@ -173,9 +184,11 @@ def card_choices(view: CaseView, viewer: StaffMember) -> list[tuple[str, str]]:
     for number, item in enumerate(view.visible_items(viewer), 1):
         shown = format_number(number)
         if item.id in ticks:
-            choices.append((f"{UNTICK}.{item.id}", _("Untick {number}").format(number=shown)))
+            action = f"{UNTICK}.{item_key(item.id, case.stage)}"
+            choices.append((action, _("Untick {number}").format(number=shown)))
         else:
-            choices.append((f"{TICK}.{item.id}", _("Tick {number}").format(number=shown)))
+            action = f"{TICK}.{item_key(item.id, case.stage)}"
+            choices.append((action, _("Tick {number}").format(number=shown)))
     for questions in view.guide.questions:
         title = questions.title.in_language(language)
         choices.append((f"{ASK}.{questions.id}", _("Questions: {title}").format(title=title)))

@@ -269,11 +269,9 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
         triggers = [trigger_from_hit(hit, now) for hit in found.new_hits]
         changes = await open_cases(uow, school, triggers)
         # Each new case's card, to those who act on it, in the same unit of work.
-        cards = await refresh_case_cards(uow, school, changes.opened, now)
+        await refresh_case_cards(uow, school, changes.opened, now)
         await uow.commit()
-    summary = found.summary()
-    if found.span is not None:
-        summary = f"{summary}; {changes.summary()}; {cards.queued} card(s) queued"
+    summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
     return JobResult(school_key, day, summary)
 
 

@@ -17,6 +17,7 @@ from dialogs.case_card import (
     TICK,
     card_choices,
     card_text,
+    item_key,
     language_of,
     load_views,
     pupil_line,
@@ -41,12 +42,14 @@ TRANSITIONS = {
 }
 # The case whose viewing is logged already in this conversation.
 VIEWED = "viewed"
+# The stage whose questions are shown: a tick counts only while the case is at it.
+STAGE = "stage"
 BACK, DONE, YES, NO, COVERED = "back", "done", "yes", "no", "covered"
 
 
 def _expired(ctx: Context) -> Go:
     ctx.say(_("This button has expired."))
-    for key in (CASE, QUESTIONS, CLOSING, VIEWED):
+    for key in (CASE, QUESTIONS, CLOSING, VIEWED, STAGE):
         ctx.data.pop(key, None)
     return Go("gone")
 
@@ -132,6 +135,7 @@ async def ask_questions(ctx: Context) -> Prompt | Go:
     questions = question_set(case.stage, str(ctx.data.get(QUESTIONS, "")))
     if questions is None:
         return _expired(ctx)
+    ctx.data[STAGE] = case.stage
     events = (await ctx.uow.cases.events_of([ctx.data[CASE]])).get(ctx.data[CASE], [])
     ticks = ticked(events, case.stage)
     language = language_of(ctx.locale)
@@ -159,7 +163,7 @@ async def answer_questions(ctx: Context, answer: Answer) -> Go | Retry:
     if action != COVERED or not item_id:
         return Retry(_("Please answer with one of the choices."))
     key = f"{ctx.data.get(QUESTIONS, '')}/{item_id}"
-    ctx.say(await act(ctx, ctx.data[CASE], TICK, key))
+    ctx.say(await act(ctx, ctx.data[CASE], TICK, item_key(key, str(ctx.data.get(STAGE, "")))))
     return Go("again")
 
 
