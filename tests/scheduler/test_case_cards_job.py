@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dialogs.case_card import refresh_case_cards
+from routine.case_opening import open_cases
+from routine.cases import Origin, Trigger
 from routine.model import Language, Role, StaffMember
 from routine.outbox import OutboxMessage
 from routine.ports import UnitOfWorkFactory
@@ -104,3 +107,31 @@ async def test_the_benchmark_school_gets_cards_so_the_statement_count_covers_the
     # Each case's card to its class's mentor and to the coordinator.
     assert len(cards) == 2 * len(opened)
     assert {slot for _recipient, slot in cards} == {f"case:{c.id}" for c in opened}
+
+
+async def test_a_new_reason_on_an_open_case_edits_its_cards() -> None:
+    """A guardian's concern opened P1's case; the night's rule hit is logged on it, and its
+    cards are rendered again with the new reason, in the same slot."""
+    factory = FakeUnitOfWorkFactory()
+    await set_up(factory)
+    async with factory() as uow:
+        for member in STAFF:
+            await uow.staff.save(member)
+        school = await uow.schools.get("se")
+        concern = Trigger("P1", Origin.GUARDIAN_CONCERN, NOW, "guardian:G1")
+        changes = await open_cases(uow, school, [concern])
+        await refresh_case_cards(uow, school, changes.opened, NOW)
+        await uow.commit()
+    (case,) = changes.opened
+    first = {m.recipient: m for m in factory.store.outbox.values()}
+    await run(factory)
+    cards = sorted(factory.store.outbox.values(), key=lambda m: m.id or 0)
+    latest = {m.recipient: m for m in cards}
+    assert set(latest) == {"U1", "U4"}
+    for recipient, message in latest.items():
+        assert message.id != first[recipient].id and message.slot == f"case:{case.id}"
+    lines = latest["U1"].text.splitlines()
+    assert lines[4].endswith(
+        "En vårdnadshavare har berättat att det är svårt att få barnet till skolan."
+    )
+    assert lines[5].startswith("Dessutom: Frånvaro: 3 av 20 kända skoldagar (15 %)")
