@@ -93,7 +93,7 @@ async def act(ctx: Context, case_id: int, action: str, argument: str = "") -> st
         key, stage = split_item_key(argument)
         result = await tick(ctx, case_id, key, stage, ticking=action == TICK)
     elif action == NEXT:
-        result = await next_stage(ctx, case_id)
+        result = await next_stage(ctx, case_id, argument)
     elif action == HEALTH:
         result = await change_case(
             ctx.uow,
@@ -167,17 +167,16 @@ def question_set(stage: str, set_id: str) -> QuestionSet | None:
     return next((q for q in guide.questions if q.id == set_id), None)
 
 
-async def next_stage(ctx: Context, case_id: int) -> CaseResult:
-    """The case's next stage, led by one with that stage's owner role (appointed as at the
-    opening; the same person if the school has nobody with that role); whoever led the stage
-    before stays on the case as a member."""
+async def next_stage(ctx: Context, case_id: int, stage: str) -> CaseResult:
+    """The stage after `stage` (where the case must still be), led by one with that stage's
+    owner role (appointed as at the opening; the same person if the school has nobody with that
+    role); whoever led the stage before stays on the case as a member."""
     staff = ctx.actor.staff
     assert staff is not None
     case = await ctx.uow.cases.get(case_id)
     if case is None or case.school_key != staff.school_key:
         return await change_case(ctx.uow, case_id, staff, _same, EventKind.STAGE_CHANGED, ctx.now)
-    stage = case.stage
-    following = following_stage(stage)
+    following = following_stage(stage) if stage in GUIDES else None
     pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
     everyone = await ctx.uow.staff.list_for_school(case.school_key)
 
@@ -209,14 +208,16 @@ def _same(case: Case) -> Case:
 def _answer(action: str, result: CaseResult) -> str:
     if result.outcome is Outcome.NOT_ALLOWED:
         return _("This button has expired.")
-    if result.outcome is Outcome.MOVED:
-        return _("Someone else changed the case just now. Please try again.")
-    if result.outcome is Outcome.REFUSED:
-        if result.case is not None and not result.case.is_open:
+    if result.outcome is Outcome.REFUSED and result.case is not None:
+        if not result.case.is_open:
             return _("The case is closed.")
         if action == REOPEN:
             return _("The case is open.")
-        return _("The case is at its last stage.")
+        if result.reason == "last stage":
+            return _("The case is at its last stage.")
+    if result.outcome in (Outcome.MOVED, Outcome.REFUSED):
+        # Someone moved the case on meanwhile, or pressed the same button first.
+        return _("Someone else changed the case just now. Please try again.")
     if result.outcome is Outcome.UNCHANGED:
         return _("Nothing changed: it was like that already.")
     messages: dict[str, Callable[[], str]] = {

@@ -51,8 +51,10 @@ TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW = (
     "reopen",
     "show",
 )
-WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK})
-WITHOUT_ARGUMENT = frozenset({NEXT, HEALTH, CLOSE, REOPEN, SHOW})
+# A tick names the item and its stage, the next stage the stage it leaves: a button of a stage
+# the case has left does nothing.
+WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT})
+WITHOUT_ARGUMENT = frozenset({HEALTH, CLOSE, REOPEN, SHOW})
 
 # The kinds of day a rule counts, as the first words of its reason on the card.
 COUNTED = {
@@ -195,7 +197,7 @@ def card_choices(view: CaseView, viewer: StaffMember) -> list[tuple[str, str]]:
     following = next_stage(country_of(case.stage), case.stage)
     if following is not None:
         name = guide_for(following).name.in_language(language)
-        choices.append((NEXT, _("Next stage: {stage}").format(stage=name)))
+        choices.append((f"{NEXT}.{case.stage}", _("Next stage: {stage}").format(stage=name)))
     if case.health_informed_at is None:
         choices.append((HEALTH, _("Inform pupil health")))
     choices.append((CLOSE, _("Close the case")))

@@ -26,7 +26,7 @@ from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, 
 from dialogs.i18n import N_, _, format_number
 from dialogs.my_cases import case_label, my_cases
 from routine.case_service import case_for, change_case
-from routine.cases import Case, EventKind, may_see, ticked
+from routine.cases import Case, EventKind, may_see, may_see_item, ticked
 
 TRANSITIONS = {
     "list": {"chosen": "card", "questions": "questions", "close": "close", "none": END},
@@ -141,7 +141,10 @@ async def ask_questions(ctx: Context) -> Prompt | Go:
     language = language_of(ctx.locale)
     lines = [questions.title.in_language(language)]
     choices = []
-    for number, item in enumerate(questions.items, 1):
+    staff = ctx.actor.staff
+    assert staff is not None
+    shown = [i for i in questions.items if may_see_item(staff, i.principal_only)]
+    for number, item in enumerate(shown, 1):
         text = item.text.in_language(language)
         if f"{questions.id}/{item.id}" in ticks:
             lines.append(f"{number}. ☑ {text}")

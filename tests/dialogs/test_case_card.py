@@ -182,7 +182,7 @@ async def test_a_tick_is_logged_and_every_card_is_edited_in_place(world, cases, 
 
 async def test_a_mentor_never_sees_an_item_only_the_principal_sees(world, cases, chat_as) -> None:
     case_id = cases["se"]
-    moved = await press(chat_as("se-S1"), f"cs.{case_id}.next")
+    moved = await press(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
     assert moved[0].text == "Ärendet har gått vidare till nästa steg."
     stage = "se.step3"
     secret = principal_item(stage)
@@ -228,7 +228,7 @@ async def test_a_press_by_someone_who_may_not_act_is_refused(
 async def test_a_button_of_a_stage_the_case_has_left_does_nothing(world, cases, chat_as) -> None:
     case_id, stage = cases["se"], "se.step2"
     item = first_item(stage)
-    await press(chat_as("se-S1"), f"cs.{case_id}.next")
+    await press(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
     replayed = await press(chat_as("se-S1"), f"cs.{case_id}.tick.{item.id}@{stage}")
     assert replayed[0].text == "Den här knappen fungerar inte längre."
     assert log(world, case_id)[-1].kind is EventKind.REFUSED
@@ -237,7 +237,7 @@ async def test_a_button_of_a_stage_the_case_has_left_does_nothing(world, cases, 
 
 @pytest.mark.parametrize(
     "button",
-    ["cs.x.tick.a@se.step2", "cs.1.tick", "cs.1.fly", "cs.1.next.extra", "cs.1.tick.a@nowhere"],
+    ["cs.x.tick.a@se.step2", "cs.1.tick", "cs.1.fly", "cs.1.health.extra", "cs.1.tick.a@nowhere"],
 )
 async def test_a_malformed_button_is_answered_and_changes_nothing(
     world, cases, chat_as, button
@@ -286,3 +286,16 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     reopened = await press(mentor, f"cs.{case_id}.reopen")
     assert reopened[0].text == "Ärendet är öppet igen."
     assert labels(latest(world, "U-se-S1"))[-1] == "Avsluta ärendet"
+
+
+async def test_the_next_stage_pressed_twice_moves_the_case_once(world, cases, chat_as) -> None:
+    case_id = cases["no"]
+    mentor = chat_as("no-S1")
+    first = await press(mentor, f"cs.{case_id}.next.no.concern")
+    again = await press(mentor, f"cs.{case_id}.next.no.concern")
+    assert first[0].text == "Saken er flyttet til neste steg."
+    assert again[0].text == "Noen andre endret saken akkurat nå. Prøv igjen."
+    moves = [dict(e.detail) for e in log(world, case_id) if e.kind is EventKind.STAGE_CHANGED]
+    assert moves == [{"from": "no.concern", "stage": "no.early_effort"}]
+    assert world.store.cases[case_id].stage == "no.early_effort"
+    assert f"Steg: {GUIDES['no.early_effort'].name.nb}" in latest(world, "U-no-S1").text
