@@ -104,7 +104,10 @@ async def ask_card(ctx: Context) -> Prompt | Go:
     if case is None or staff is None:
         return _expired(ctx)
     everyone = await ctx.uow.staff.list_for_school(case.school_key)
-    (view,) = await load_views(ctx.uow, ctx.actor.school, [case], everyone)
+    views = await load_views(ctx.uow, ctx.actor.school, [case], everyone)
+    if not views:  # the pupil has left the school file meanwhile
+        return _expired(ctx)
+    view = views[0]
     choices = [Choice(action, label) for action, label in card_choices(view, staff)]
     choices.append(Choice(BACK, _("Back to my cases")))
     return Prompt(card_text(view, staff), tuple(choices))
