@@ -22,18 +22,30 @@ async def cases(world: FakeUnitOfWorkFactory) -> dict[str, int]:
 
 
 def guide_lines(template: str) -> str:
-    """The transcript with the stage guide's own words filled in (the guides may change)."""
+    """The transcript with the stage guide's own words filled in (the guides may change): the
+    first checklist item and question by name, the others as lines and buttons."""
     guide = GUIDES[STAGE]
     checklist = [i for i in guide.checklist if not i.principal_only]
     questions = guide.questions[0]
+
+    def lines(items, start: int = 2) -> str:
+        return "".join(f"\n    < {n}. ☐ {i.text.sv}" for n, i in enumerate(items, start))
+
+    def buttons(label: str, count: int) -> str:
+        return "".join(f" [{label} {n}]" for n in range(2, count + 1))
+
     return template.format(
         stage=guide.name.sv,
         next=GUIDES["se.step3"].name.sv,
         item1=checklist[0].text.sv,
-        item2=checklist[1].text.sv,
+        items=lines(checklist[1:]),
+        ticks=buttons("Bocka av", len(checklist)),
+        sets=" ".join(f"[Frågor: {q.title.sv}]" for q in guide.questions),
         set=questions.title.sv,
         q1=questions.items[0].text.sv,
-        q2=questions.items[1].text.sv,
+        questions=lines(questions.items[1:]),
+        covered=buttons("Avklarad", len(questions.items)),
+        covered_after="".join(f"[Avklarad {n}] " for n in range(2, len(questions.items) + 1)),
     )
 
 
@@ -54,7 +66,7 @@ CARD = """
     < Checklista:
 """
 BUTTONS = (
-    "[Frågor: {set}] [Nästa steg: {next}] [Informera elevhälsan] [Avsluta ärendet] "
+    "{sets} [Nästa steg: {next}] [Informera elevhälsan] [Avsluta ärendet] "
     "[Tillbaka till mina ärenden] [Avbryt]"
 )
 
@@ -70,32 +82,28 @@ async def test_the_coordinator_ticks_and_goes_through_the_questions(world, cases
     [Elsa Berg, klass 7A] [Avbryt]
     > [Elsa Berg, klass 7A]
     {CARD}
-    < 1. ☐ {{item1}}
-    < 2. ☐ {{item2}}
+    < 1. ☐ {{item1}}{{items}}
     < Elevhälsan är inte informerad än.
-    [Bocka av 1] [Bocka av 2] {BUTTONS}
+    [Bocka av 1]{{ticks}} {BUTTONS}
     > [Bocka av 1]
     < Avbockat.
     <<
     {CARD}
-    < 1. ☑ {{item1}} (avbockad av Nils Holm, mån 23 nov.)
-    < 2. ☐ {{item2}}
+    < 1. ☑ {{item1}} (avbockad av Nils Holm, mån 23 nov.){{items}}
     < Elevhälsan är inte informerad än.
-    [Ångra 1] [Bocka av 2] {BUTTONS}
+    [Ångra 1]{{ticks}} {BUTTONS}
     > [Frågor: {{set}}]
     < {{set}}
-    < 1. ☐ {{q1}}
-    < 2. ☐ {{q2}}
+    < 1. ☐ {{q1}}{{questions}}
     < Bocka av en fråga när ni har pratat om den.
-    [Avklarad 1] [Avklarad 2] [Tillbaka till ärendet] [Avbryt]
+    [Avklarad 1]{{covered}} [Tillbaka till ärendet] [Avbryt]
     > [Avklarad 1]
     < Avbockat.
     <<
     < {{set}}
-    < 1. ☑ {{q1}}
-    < 2. ☐ {{q2}}
+    < 1. ☑ {{q1}}{{questions}}
     < Bocka av en fråga när ni har pratat om den.
-    [Avklarad 2] [Tillbaka till ärendet] [Avbryt]
+    {{covered_after}}[Tillbaka till ärendet] [Avbryt]
     """
         )
     )
