@@ -45,6 +45,9 @@ from storage.orm import (
     PupilRow,
     RollCallRow,
     SchoolRow,
+    StaffClassRow,
+    StaffRoleRow,
+    StaffRow,
 )
 from storage.schema import upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
@@ -109,6 +112,22 @@ def school_rows(school: School, pupils: int, day: date = DAY) -> dict[str, list[
         ],
         "marks": [],
     }
+    # A mentor per class on Slack, and one coordinator: the new cases' cards go to them.
+    staff = [(f"M{n:05d}", "mentor", (name,)) for n, name in enumerate(classes)]
+    staff.append(("C00000", "coordinator", ()))
+    rows["staff"] = [
+        {"school_key": key, "staff_id": staff_id, "name": f"Staff {staff_id}", "language": None}
+        | {"slack_user_id": f"U{key.upper()}{staff_id}".replace("-", "")}
+        for staff_id, _role, _classes in staff
+    ]
+    rows["roles"] = [
+        {"school_key": key, "staff_id": staff_id, "role": role} for staff_id, role, _c in staff
+    ]
+    rows["staff_classes"] = [
+        {"school_key": key, "staff_id": staff_id, "class_name": name, "position": 0}
+        for staff_id, _role, names in staff
+        for name in names
+    ]
     for index, d in enumerate(days):
         for n in range(pupils):
             if is_absent(n, index):
@@ -127,6 +146,9 @@ TABLES = {
     "classes": ClassRow,
     "codes": AbsenceCodeRow,
     "pupils": PupilRow,
+    "staff": StaffRow,
+    "roles": StaffRoleRow,
+    "staff_classes": StaffClassRow,
     "roll_calls": RollCallRow,
     "marks": AttendanceMarkRow,
 }

@@ -17,10 +17,12 @@ from dialogs import (
     case_actions,
     contact_actions,
     leave_actions,
+    notice_actions,
     prompts,
     staff_actions,
     task_actions,
 )
+from dialogs.case_card import CASE_PREFIX
 from dialogs.case_notices import NOTICE_PREFIX
 from dialogs.case_reminders import TASK_PREFIX
 from dialogs.case_steps import STEP3_PREFIX
@@ -45,9 +47,10 @@ ACTIONS: dict[str, Action] = {
     ROLL_CALL_PREFIX: Action(staff_actions.parse, staff_actions.press),
     FOLLOW_UP_PREFIX: Action(staff_actions.parse, staff_actions.press),
     LEAVE_PREFIX: Action(leave_actions.parse, leave_actions.press),
-    NOTICE_PREFIX: Action(case_actions.parse_notice, case_actions.press_notice),
-    STEP3_PREFIX: Action(case_actions.parse_step3, case_actions.press_step3),
+    NOTICE_PREFIX: Action(notice_actions.parse_notice, notice_actions.press_notice),
+    STEP3_PREFIX: Action(notice_actions.parse_step3, notice_actions.press_step3),
     TASK_PREFIX: Action(task_actions.parse, task_actions.press),
+    CASE_PREFIX: Action(case_actions.parse, case_actions.press),
 }
 
 

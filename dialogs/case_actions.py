@@ -1,91 +1,229 @@
-"""Presses on the buttons of a head's notice and of a step-3 prompt (dialogs/case_notices.py,
-dialogs/case_steps.py).
+"""What a person does on a case: the buttons under its card, and the same acts in the "My cases"
+flow (dialogs/flows/cases.py).
 
-`n.<notice id>.approve` approves the Danish notice to the parents, `n.<notice id>.council`
-records that the municipal council was notified; `s3.<case id>` raises a Swedish case to step 3.
-Only a head of the notice's school decides a notice, once; a press by anyone else, or a forged
-or replayed button, changes nothing and is logged on the case.
+The buttons carry `cs.<case id>.<action>[.<item or question set>]`. Every act goes through
+`routine.case_service.change_case`, which checks that the person may act on the case, stores the
+change with a compare-and-set and logs it; a press by anyone who may not (another mentor,
+another school, a forged or replayed id, an item only the principal sees) changes nothing, is
+logged as refused, and is answered "This button has expired.". After a change, every card of
+the case is rendered again in place (`dialogs.case_card.refresh_case_cards`).
+
+Showing the card, a stage's conversation questions and closing (which asks for a confirmation)
+start the flow; the others are done at once.
 """
 
 from __future__ import annotations
 
-from dialogs.case_notices import NOTICE_ACTIONS, NOTICE_PREFIX, Decision, decide_notice
-from dialogs.case_steps import STEP2, STEP3, STEP3_PREFIX, raise_to_step3, stage_name
+import dataclasses
+from collections.abc import Callable
+
+from dialogs.case_card import (
+    ASK,
+    CASE_PREFIX,
+    CLOSE,
+    HEALTH,
+    NEXT,
+    REOPEN,
+    SHOW,
+    TICK,
+    UNTICK,
+    WITH_ARGUMENT,
+    WITHOUT_ARGUMENT,
+    refresh_case_cards,
+    split_item_key,
+)
+from dialogs.case_steps import STEP2, inform_pupil_health, raise_to_step3
 from dialogs.flow import Context, StartFlow
-from dialogs.i18n import _, ngettext
+from dialogs.i18n import _
 from dialogs.parsing import is_id
-from routine.case_service import Outcome
-from routine.notices_dk import NoticeKind
+from routine import stages
+from routine.case_service import CaseResult, Outcome, change_case
+from routine.cases import (
+    Case,
+    CaseRefused,
+    EventKind,
+    advance,
+    appoint,
+    close,
+    may_act,
+    may_see,
+    may_see_item,
+    reopen,
+    ticked,
+    with_member,
+)
+from routine.guides import GUIDES, GuideItem, QuestionSet, item
+from routine.model import Pupil, StaffMember
+from routine.stages import stage_owner
 
-_KINDS = {action: kind for kind, (action, _label) in NOTICE_ACTIONS.items()}
+# The case flow's data: which case, and what it was started for.
+CASE, QUESTIONS, CLOSING = "case", "questions", "closing"
 
 
-def parse_notice(button_id: str) -> tuple[int, NoticeKind] | None:
-    if not button_id.startswith(NOTICE_PREFIX):
+def parse(button_id: str) -> tuple[int, str, str] | None:
+    if not button_id.startswith(CASE_PREFIX):
         return None
-    notice_id, _dot, action = button_id.removeprefix(NOTICE_PREFIX).partition(".")
-    if not is_id(notice_id) or action not in _KINDS:
+    case_id, _dot, rest = button_id.removeprefix(CASE_PREFIX).partition(".")
+    action, _dot, argument = rest.partition(".")
+    if not is_id(case_id):
         return None
-    return int(notice_id), _KINDS[action]
-
-
-async def press_notice(ctx: Context, notice_id: int, kind: NoticeKind) -> StartFlow | None:
-    staff = ctx.actor.staff
-    if staff is None:
-        ctx.say(_("This button has expired."))
-        return None
-    result = await decide_notice(ctx.uow, ctx.actor.school, notice_id, kind, staff, ctx.now)
-    if result.decision is Decision.NOT_ALLOWED:
-        ctx.say(_("This button has expired."))
-    elif result.decision is Decision.ALREADY:
-        if kind is NoticeKind.PARENTS:
-            ctx.say(_("{name} has already approved this notice.").format(name=result.decided_by))
-        else:
-            ctx.say(_("{name} has already recorded this.").format(name=result.decided_by))
-    elif kind is NoticeKind.COUNCIL:
-        ctx.say(_("Recorded: the municipal council has been notified."))
-    else:
-        sent = ngettext(
-            "Approved. The notice is being sent in chat to {count} parent.",
-            "Approved. The notice is being sent in chat to {count} parents.",
-            result.sent,
-        ).format(count=result.sent)
-        ctx.say(sent)
-        if result.unreached:
-            names = ", ".join(g.name for g in result.unreached)
-            ctx.say(
-                _("No chat reaches: {names}. Please send them a letter or call them.").format(
-                    names=names
-                )
-            )
+    if (action in WITH_ARGUMENT and argument) or (action in WITHOUT_ARGUMENT and not argument):
+        return int(case_id), action, argument
     return None
 
 
-def parse_step3(button_id: str) -> tuple[int] | None:
-    if not button_id.startswith(STEP3_PREFIX):
-        return None
-    case_id = button_id.removeprefix(STEP3_PREFIX)
-    return (int(case_id),) if is_id(case_id) else None
-
-
-async def press_step3(ctx: Context, case_id: int) -> StartFlow | None:
-    staff = ctx.actor.staff
-    if staff is None:
+async def press(ctx: Context, case_id: int, action: str, argument: str) -> StartFlow | None:
+    if ctx.actor.staff is None:
         ctx.say(_("This button has expired."))
         return None
-    result = await raise_to_step3(ctx.uow, ctx.actor.school, case_id, staff, ctx.now)
-    if result.done and result.pupil is not None:
-        stage = stage_name(STEP3, ctx.locale)
-        ctx.say(_("{pupil} is now at {stage}.").format(pupil=result.pupil.name, stage=stage))
-    elif result.outcome is Outcome.REFUSED and result.pupil is not None:
-        stage = stage_name(STEP2, ctx.locale)
-        ctx.say(
-            _("Nothing changed: {pupil} is no longer at {stage}.").format(
-                pupil=result.pupil.name, stage=stage
-            )
+    if action == SHOW:
+        return StartFlow("case", {CASE: case_id})
+    if action == ASK:
+        return StartFlow("case", {CASE: case_id, QUESTIONS: argument})
+    if action == CLOSE:
+        return StartFlow("case", {CASE: case_id, CLOSING: True})
+    ctx.say(await act(ctx, case_id, action, argument))
+    return None
+
+
+async def act(ctx: Context, case_id: int, action: str, argument: str = "") -> str:
+    """Do `action` on the case as the person in `ctx`; what to tell them, translated."""
+    staff = ctx.actor.staff
+    assert staff is not None
+    if action in (TICK, UNTICK):
+        key, stage = split_item_key(argument)
+        result = await tick(ctx, case_id, key, stage, ticking=action == TICK)
+    elif action == NEXT and argument == STEP2:
+        # Step 3 is the principal's: they become its owner and get its decisions.
+        result = await raise_to_step3(ctx.uow, ctx.actor.school, case_id, staff, ctx.now)
+    elif action == NEXT:
+        result = await next_stage(ctx, case_id, argument)
+    elif action == HEALTH:
+        # Each pupil health member gets one DM, and sees the case from then on.
+        result = await inform_pupil_health(ctx.uow, ctx.actor.school, case_id, staff, ctx.now)
+    elif action == CLOSE:
+        result = await change_case(
+            ctx.uow, case_id, staff, lambda c: close(c, ctx.now), EventKind.CLOSED, ctx.now
         )
-    elif result.outcome is Outcome.MOVED:
-        ctx.say(_("Someone changed this just now. Please try again."))
+    elif action == REOPEN:
+        result = await change_case(
+            ctx.uow, case_id, staff, reopen, EventKind.REOPENED, ctx.now, allowed=may_see
+        )
     else:
-        ctx.say(_("This button has expired."))
-    return None
+        result = CaseResult(Outcome.NOT_ALLOWED)
+    if result.done and result.case is not None:
+        await refresh_case_cards(ctx.uow, ctx.actor.school, [result.case], ctx.now)
+    return _answer(action, result)
+
+
+async def tick(ctx: Context, case_id: int, key: str, stage: str, *, ticking: bool) -> CaseResult:
+    """Tick or untick an item of `stage`'s checklist, or mark one of its conversation questions
+    covered ("<question set>/<item>"). An item the person may not see, or of a stage the case
+    is no longer at (an old card's button), is refused and logged."""
+    staff = ctx.actor.staff
+    assert staff is not None
+    case = await ctx.uow.cases.get(case_id)
+    found = stage_item(stage, key)
+
+    def allowed(member: StaffMember, case: Case, pupil: Pupil | None) -> bool:
+        return (
+            found is not None
+            and case.stage == stage
+            and may_act(member, case, pupil)
+            and may_see_item(member, found.principal_only)
+        )
+
+    kind = EventKind.TICKED if ticking else EventKind.UNTICKED
+    detail = {"stage": stage, "item": key}
+    if case is not None and found is not None:
+        pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
+        events = (await ctx.uow.cases.events_of([case_id])).get(case_id, [])
+        if allowed(staff, case, pupil) and (key in ticked(events, stage)) == ticking:
+            return CaseResult(Outcome.UNCHANGED, case, pupil)
+    return await change_case(
+        ctx.uow, case_id, staff, _same, kind, ctx.now, detail, allowed=allowed
+    )
+
+
+def stage_item(stage: str, key: str) -> GuideItem | None:
+    """A checklist item of the stage, or a question ("<set>/<item>") of its question sets."""
+    if stage not in GUIDES:
+        return None
+    set_id, slash, item_id = key.partition("/")
+    if not slash:
+        return item(stage, key)
+    questions = question_set(stage, set_id)
+    if questions is None:
+        return None
+    return next((i for i in questions.items if i.id == item_id), None)
+
+
+def question_set(stage: str, set_id: str) -> QuestionSet | None:
+    guide = GUIDES.get(stage)
+    if guide is None:
+        return None
+    return next((q for q in guide.questions if q.id == set_id), None)
+
+
+async def next_stage(ctx: Context, case_id: int, stage: str) -> CaseResult:
+    """The stage after `stage` (where the case must still be), led by one with that stage's
+    owner role (appointed as at the opening; the same person if the school has nobody with that
+    role); whoever led the stage before stays on the case as a member."""
+    staff = ctx.actor.staff
+    assert staff is not None
+    case = await ctx.uow.cases.get(case_id)
+    if case is None or case.school_key != staff.school_key:
+        return await change_case(ctx.uow, case_id, staff, _same, EventKind.STAGE_CHANGED, ctx.now)
+    following = following_stage(stage) if stage in GUIDES else None
+    pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
+    everyone = await ctx.uow.staff.list_for_school(case.school_key)
+
+    def change(current: Case) -> Case:
+        if current.stage != stage:
+            raise CaseRefused("moved on")
+        moved = advance(current)
+        owner = current.owner_id
+        if pupil is not None:
+            owner = appoint(stage_owner(moved.stage), pupil, everyone) or owner
+        if current.owner_id and current.owner_id != owner:
+            moved = with_member(moved, current.owner_id)
+        return dataclasses.replace(moved, owner_id=owner)
+
+    detail = {"from": stage, "stage": following or ""}
+    return await change_case(
+        ctx.uow, case_id, staff, change, EventKind.STAGE_CHANGED, ctx.now, detail
+    )
+
+
+def following_stage(stage: str) -> str | None:
+    return stages.next_stage(stages.country_of(stage), stage)
+
+
+def _same(case: Case) -> Case:
+    return case
+
+
+def _answer(action: str, result: CaseResult) -> str:
+    if result.outcome is Outcome.NOT_ALLOWED:
+        return _("This button has expired.")
+    if result.outcome is Outcome.REFUSED and result.case is not None:
+        if not result.case.is_open:
+            return _("The case is closed.")
+        if action == REOPEN:
+            return _("The case is open.")
+        if result.reason == "last stage":
+            return _("The case is at its last stage.")
+    if result.outcome in (Outcome.MOVED, Outcome.REFUSED):
+        # Someone moved the case on meanwhile, or pressed the same button first.
+        return _("Someone else changed the case just now. Please try again.")
+    if result.outcome is Outcome.UNCHANGED:
+        return _("Nothing changed: it was like that already.")
+    messages: dict[str, Callable[[], str]] = {
+        TICK: lambda: _("Ticked."),
+        UNTICK: lambda: _("The tick is removed."),
+        NEXT: lambda: _("The case has moved to the next stage."),
+        HEALTH: lambda: _("Pupil health is informed and can now see the case."),
+        CLOSE: lambda: _("The case is closed."),
+        REOPEN: lambda: _("The case is open again."),
+    }
+    return messages[action]()

@@ -11,6 +11,7 @@ from dialogs.flow import Context
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.i18n import _, format_day, format_number
 from dialogs.live import ROLL_CALL_ACTIONS, roll_call_button
+from dialogs.my_cases import my_cases_summary
 from dialogs.task_home import my_tasks
 from routine.access import visible_classes
 from routine.calendar import is_school_day
@@ -28,10 +29,12 @@ async def staff_today(ctx: Context) -> Reply | None:
     classes = visible_classes(staff, school_classes)
     lines = [_("Today, {day}").format(day=format_day(ctx.today))]
     task_lines, task_buttons = await my_tasks(ctx.uow, school, staff, ctx.today)
+    # The cases waiting for the person, on every day: a meeting may fall on a holiday.
+    case_lines, case_buttons = await my_cases_summary(ctx)
     if not is_school_day(school, ctx.today):
         lines.append(_("There is no school today."))
-        lines.extend(task_lines)
-        return Reply("\n".join(lines), buttons=tuple(task_buttons))
+        lines.extend([*case_lines, *task_lines])
+        return Reply("\n".join(lines), buttons=(*case_buttons, *task_buttons))
     buttons = await _roll_calls(ctx, classes, lines)
     pupils = await ctx.uow.pupils.list_for_classes(school.key, classes)
     await _follow_ups(ctx, pupils, lines)
@@ -42,8 +45,8 @@ async def staff_today(ctx: Context) -> Reply | None:
         if r.status is RequestStatus.OPEN
     ]
     lines.append(_("Open contact requests: {count}").format(count=format_number(len(requests))))
-    lines.extend(task_lines)
-    return Reply("\n".join(lines), buttons=(*buttons, *task_buttons))
+    lines.extend([*case_lines, *task_lines])
+    return Reply("\n".join(lines), buttons=(*buttons, *case_buttons, *task_buttons))
 
 
 async def _roll_calls(ctx: Context, classes: list[str], lines: list[str]) -> list[Button]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.case_card import refresh_case_cards
 from dialogs.case_notices import queue_case_notices
 from dialogs.case_reminders import refresh_reminders
 from dialogs.follow_up_list import load_follow_up_day
@@ -20,7 +21,8 @@ from dialogs.live import Tally, refresh_roll_calls
 from dialogs.notices import contact_escalated
 from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
-from routine.case_opening import open_cases, trigger_from_hit
+from routine.case_opening import CaseChanges, open_cases, trigger_from_hit
+from routine.cases import Case
 from routine.evaluation import evaluate_thresholds
 from routine.guardian_requests import escalate_untaken_requests
 from routine.leave import LeaveStatus, deciders, due_for_reminder
@@ -273,6 +275,10 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
         # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.
         notices = await queue_case_notices(uow, school, found.new_hits, now)
         tasks = await rule_tasks(uow, school, found.new_hits, now)
+        # Each new case's card, to those who act on it, and the cards of the open cases a new
+        # reason was logged on, in the same unit of work.
+        reasoned = await _reasoned(uow, school_key, changes)
+        await refresh_case_cards(uow, school, [*changes.opened, *reasoned], now)
         await uow.commit()
     summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
     if notices.new:
@@ -296,6 +302,14 @@ async def case_reminders(ctx: JobContext, school_key: str, day: date) -> JobResu
         f"{done.unchanged} unchanged; {done.escalated} overdue task notice(s) to principals"
     )
     return JobResult(school_key, day, summary)
+
+
+async def _reasoned(uow: UnitOfWork, school_key: str, changes: CaseChanges) -> list[Case]:
+    """The school's open cases a new reason was logged on, read in one query."""
+    touched = {event.case_id for event in changes.logged}
+    if not touched:
+        return []
+    return [c for c in await uow.cases.open_cases(school_key) if c.id in touched]
 
 
 def after_end_of_day(school: School) -> time:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.flow import Flow
 from dialogs.flows import (
+    case,
     concern,
     contact,
     contact_requests,
@@ -35,6 +36,7 @@ def all_flows() -> list[Flow]:
         roll_call.FLOW,
         todays_absences.FLOW,
         contact_requests.FLOW,
+        case.FLOW,
         correction.FLOW,
         leave_decision.FLOW,
         staff_concern.FLOW,

@@ -18,7 +18,11 @@ from bot.console import (
 from dialogs.engine import Engine
 from dialogs.events import ConversationKey, Form, FormField, Incoming, Reply
 from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
+from dialogs.flows import all_flows
 from dialogs.i18n import N_
+from routine.cases import EventKind
+from routine.guides import GUIDES
+from tests.dialogs.cases_world import open_the_cases
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock, seed
 from tests.fakes import FakeUnitOfWorkFactory
 
@@ -227,3 +231,29 @@ async def test_the_engine_takes_the_values_the_console_fills_in() -> None:
         "time": "08:30",
         "note": "",
     }
+
+
+async def test_a_mentor_lists_their_cases_and_ticks_a_numbered_item_on_the_console() -> None:
+    world = FakeUnitOfWorkFactory()
+    await seed(world)
+    (case_id,) = [c.id for key, c in (await open_the_cases(world)).items() if key == "se"]
+    engine = Engine(uow_factory=world, flows=all_flows(), clock=FixedClock(MONDAY_MORNING))
+    key = ConversationKey(platform="test", chat="se-S1", user="se-S1")
+    written: list[str] = []
+    # The menu's "My cases" (4th), the only case, "Tick 1".
+    read = keyboard("4", "1", "1", prompts=[])
+    await ConsoleChat(engine, key, read=read, write=written.append).run()
+    item = next(i for i in GUIDES["se.step2"].checklist if not i.principal_only)
+    assert "   4) Mina ärenden" in written
+    assert "   1) Elsa Berg, klass 7A" in written
+    assert f"          1. ☐ {item.text.sv}" in written
+    assert "   1) Bocka av 1" in written
+    assert "narvaro › Avbockat." in written
+    assert any(
+        line.startswith(f"          1. ☑ {item.text.sv} (avbockad av Karin Ek") for line in written
+    )
+    assert "   1) Ångra 1" in written
+    ticks = [
+        e for e in world.store.case_events if e.case_id == case_id and e.kind is EventKind.TICKED
+    ]
+    assert [(e.actor, e.detail["item"]) for e in ticks] == [("staff:S1", item.id)]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from tests.bot.test_cli import assert_clean_failure, run, school  # noqa: F401 (fixtures)
 
-# The staff menu: roll call, today's absences, contact requests, corrections, language.
-CORRECT = "4"
+# The staff menu: roll call, today's absences, contact requests, my cases, corrections, language.
+CORRECT = "5"
 
 
 def test_a_correction_in_the_console_is_listed_in_the_audit_trail(run, school: str) -> None:  # noqa: F811

@@ -1,0 +1,350 @@
+"""One card per case: a message that stays current on the screen of each person who acts on it.
+
+The card names the pupil and class, the stage and who leads it, who coordinates, why the case
+was opened (a rule with its numbers in plain words, or a concern), the stage's checklist with
+who ticked each item and when, and buttons to act on it (dialogs/case_actions.py handles the
+presses). It is an outbox *slot* per case and viewer (dialogs/live.py): whenever the case
+changes, every card of it is rendered again and queued as a new version, which edits the
+delivered message in place.
+
+Who gets a card: the owner, the coordinator and the members, and the principals once the case
+is at a stage the principal owns. Items only a principal may see (`may_see_item`) are left out
+of everyone else's card; each card is written in its reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dialogs.i18n import (
+    N_,
+    _,
+    current_locale,
+    format_number,
+    format_short_day,
+    ngettext,
+    use_locale,
+)
+from dialogs.live import Tally, live_message
+from dialogs.notices import staff_language
+from routine.cases import Case, CaseEvent, EventKind, Origin, may_see, may_see_item, ticked
+from routine.guides import GuideItem, StageGuide, guide_for
+from routine.model import Language, Pupil, Role, School, StaffMember
+from routine.outbox import OutboxMessage, OutgoingButton
+from routine.policy import Counted, Measure, Rule, rules_for
+from routine.ports import UnitOfWork
+from routine.stages import country_of, next_stage, stage_owner
+
+CASE_PREFIX = "cs."
+CARD_KIND = "case-card"
+# What a button under a card does; those with an argument name an item or a question set.
+TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW = (
+    "tick",
+    "untick",
+    "ask",
+    "next",
+    "health",
+    "close",
+    "reopen",
+    "show",
+)
+# A tick names the item and its stage, the next stage the stage it leaves: a button of a stage
+# the case has left does nothing.
+WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT})
+WITHOUT_ARGUMENT = frozenset({HEALTH, CLOSE, REOPEN, SHOW})
+
+# The kinds of day a rule counts, as the first words of its reason on the card.
+COUNTED = {
+    Counted.ABSENCE: N_("Absence"),
+    Counted.INVALID: N_("Invalid absence"),
+    Counted.VALID: N_("Valid absence"),
+    Counted.SINGLE_DAYS: N_("Single days of absence"),
+    Counted.LATE: N_("Late arrivals"),
+    Counted.ILLNESS: N_("Absence due to illness"),
+}
+CONCERNS = {
+    Origin.GUARDIAN_CONCERN.value: N_("A guardian said it is hard to get the child to school."),
+    Origin.STAFF_CONCERN.value: N_("A member of staff is worried about the pupil."),
+    Origin.BY_HAND.value: N_("Opened by hand."),
+}
+
+
+def item_key(item_id: str, stage: str) -> str:
+    """What a tick button carries: the item and the stage it belongs to, so that a button of a
+    stage the case has left does nothing."""
+    return f"{item_id}@{stage}"
+
+
+def split_item_key(argument: str) -> tuple[str, str]:
+    item_id, _at, stage = argument.rpartition("@")
+    return item_id, stage
+
+
+def card_slot(case_id: int) -> str:
+    return f"case:{case_id}"
+
+
+def case_button(case_id: int, action: str, argument: str = "") -> str:
+    suffix = f".{argument}" if argument else ""
+    return f"{CASE_PREFIX}{case_id}.{action}{suffix}"
+
+
+def language_of(locale: str) -> Language:
+    return Language.parse(locale)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What a card shows, read once: the case, its pupil, its log and the school's staff."""
+
+    school: School
+    case: Case
+    pupil: Pupil
+    events: Sequence[CaseEvent]
+    names: Mapping[str, str]
+
+    @property
+    def guide(self) -> StageGuide:
+        return guide_for(self.case.stage)
+
+    def visible_items(self, viewer: StaffMember) -> list[GuideItem]:
+        return [i for i in self.guide.checklist if may_see_item(viewer, i.principal_only)]
+
+    def ticks(self) -> dict[str, CaseEvent]:
+        return ticked(self.events, self.case.stage)
+
+    def name_of(self, actor_or_id: str) -> str:
+        staff_id = actor_or_id.removeprefix("staff:")
+        # Someone who has since left the school file is still named, by their id.
+        return self.names.get(staff_id, staff_id) if staff_id else _("nobody yet")
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(ZoneInfo(self.school.timezone)).date()
+
+
+def pupil_line(pupil: Pupil) -> str:
+    return _("{pupil}, class {class_name}").format(pupil=pupil.name, class_name=pupil.class_name)
+
+
+def card_text(view: CaseView, viewer: StaffMember) -> str:
+    """The card in the current locale, for this reader."""
+    case, guide = view.case, view.guide
+    language = language_of(current_locale())
+    lines = [
+        pupil_line(view.pupil),
+        _("Stage: {stage}").format(stage=guide.name.in_language(language)),
+        _("Responsible: {name}").format(name=view.name_of(case.owner_id)),
+        _("Coordinator: {name}").format(name=view.name_of(case.coordinator_id)),
+    ]
+    rules = {rule.id: rule for rule in rules_for(view.school)}
+    for number, event in enumerate(reasons(view.events)):
+        reason = describe_reason(event.detail, rules)
+        if number == 0:
+            day = format_short_day(view.local_day(event.at))
+            lines.append(_("Opened {day}: {reason}").format(day=day, reason=reason))
+        else:
+            lines.append(_("Also: {reason}").format(reason=reason))
+    ticks = view.ticks()
+    lines.append(_("Checklist:"))
+    for number, item in enumerate(view.visible_items(viewer), 1):
+        text = item.text.in_language(language)
+        tick = ticks.get(item.id)
+        if tick is None:
+            lines.append(f"{number}. ☐ {text}")
+            continue
+        day = format_short_day(view.local_day(tick.at))
+        done = _("{item} (ticked by {name}, {day})").format(
+            item=text, name=view.name_of(tick.actor), day=day
+        )
+        lines.append(f"{number}. ☑ {done}")
+    if case.health_informed_at is not None:
+        day = format_short_day(view.local_day(case.health_informed_at))
+        lines.append(_("Pupil health informed {day}.").format(day=day))
+    else:
+        lines.append(_("Pupil health not informed yet."))
+    if case.closed_at is not None:
+        day = format_short_day(view.local_day(case.closed_at))
+        lines.append(_("Closed {day}.").format(day=day))
+    return "\n".join(lines)
+
+
+def card_choices(view: CaseView, viewer: StaffMember) -> list[tuple[str, str]]:
+    """(action, label) pairs for this reader, in the current locale; an action is a button id's
+    tail: "tick.<item>", "next", ..."""
+    case = view.case
+    assert case.id is not None
+    if not may_see(viewer, case, view.pupil):
+        return []
+    if not case.is_open:
+        return [(REOPEN, _("Reopen the case"))]
+    language = language_of(current_locale())
+    ticks = view.ticks()
+    choices = []
+    for number, item in enumerate(view.visible_items(viewer), 1):
+        shown = format_number(number)
+        if item.id in ticks:
+            action = f"{UNTICK}.{item_key(item.id, case.stage)}"
+            choices.append((action, _("Untick {number}").format(number=shown)))
+        else:
+            action = f"{TICK}.{item_key(item.id, case.stage)}"
+            choices.append((action, _("Tick {number}").format(number=shown)))
+    for questions in view.guide.questions:
+        title = questions.title.in_language(language)
+        choices.append((f"{ASK}.{questions.id}", _("Questions: {title}").format(title=title)))
+    following = next_stage(country_of(case.stage), case.stage)
+    if following is not None:
+        name = guide_for(following).name.in_language(language)
+        choices.append((f"{NEXT}.{case.stage}", _("Next stage: {stage}").format(stage=name)))
+    if case.health_informed_at is None:
+        choices.append((HEALTH, _("Inform pupil health")))
+    choices.append((CLOSE, _("Close the case")))
+    return choices
+
+
+def card_buttons(view: CaseView, viewer: StaffMember) -> tuple[OutgoingButton, ...]:
+    assert view.case.id is not None
+    return tuple(
+        OutgoingButton(f"{CASE_PREFIX}{view.case.id}.{action}", label)
+        for action, label in card_choices(view, viewer)
+    )
+
+
+def reasons(events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    """Why the case is open: the opening, then each later reason, oldest first."""
+    kinds = (EventKind.OPENED, EventKind.TRIGGER)
+    return [e for e in sorted(events, key=lambda e: (e.at, e.id or 0)) if e.kind in kinds]
+
+
+def describe_reason(detail: Mapping[str, object], rules: Mapping[str, Rule]) -> str:
+    """A rule with its numbers in plain words, or the kind of concern, in the current locale."""
+    reason = str(detail.get("reason", ""))
+    if not reason.startswith("rule:"):
+        label = CONCERNS.get(reason)
+        return str(label) if label is not None else _("Opened by hand.")
+    rule = rules.get(reason.removeprefix("rule:"))
+    raw = detail.get("numbers")
+    numbers: Mapping[str, object] = raw if isinstance(raw, Mapping) else {}
+    count = _int(numbers.get("count"))
+    window = detail.get("window")
+    start, end = window if isinstance(window, list) and len(window) == 2 else ("", "")
+    span = {"start": _day(str(start)), "end": _day(str(end))}
+    what = str(COUNTED.get(rule.counts if rule else Counted.ABSENCE, COUNTED[Counted.ABSENCE]))
+    measure = rule.measure if rule else (Measure.SHARE if "share" in numbers else Measure.DAYS)
+    if measure is Measure.SHARE:
+        known = _int(numbers.get("known"))
+        share = numbers.get("share")
+        percent = round(float(share) * 100) if isinstance(share, int | float) else 0
+        return ngettext(
+            "{what}: {count} of {known} known school day ({percent} %), {start} to {end}",
+            "{what}: {count} of {known} known school days ({percent} %), {start} to {end}",
+            known,
+        ).format(
+            what=what,
+            count=format_number(count),
+            known=format_number(known),
+            percent=format_number(percent),
+            **span,
+        )
+    if measure is Measure.OCCURRENCES:
+        return ngettext(
+            "{what}: {count} time, {start} to {end}",
+            "{what}: {count} times, {start} to {end}",
+            count,
+        ).format(what=what, count=format_number(count), **span)
+    if measure is Measure.IN_A_ROW:
+        return ngettext(
+            "{what}: {count} school day in a row, up to {end}",
+            "{what}: {count} school days in a row, up to {end}",
+            count,
+        ).format(what=what, count=format_number(count), end=span["end"])
+    total = _int(numbers.get("school_days"))
+    return ngettext(
+        "{what}: {count} of {total} school day, {start} to {end}",
+        "{what}: {count} of {total} school days, {start} to {end}",
+        total,
+    ).format(what=what, count=format_number(count), total=format_number(total), **span)
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _day(text: str) -> str:
+    try:
+        return format_short_day(date.fromisoformat(text))
+    except ValueError:
+        return "–"
+
+
+# Who gets a card -------------------------------------------------------------------------
+
+
+def concerns(staff: StaffMember, case: Case) -> bool:
+    """On the case: its owner, coordinator and members, and the principals at a stage the
+    principal owns."""
+    principal_stage = stage_owner(case.stage) is Role.PRINCIPAL
+    return case.involves(staff.staff_id) or (principal_stage and staff.has_role(Role.PRINCIPAL))
+
+
+def viewers(case: Case, pupil: Pupil | None, staff: Iterable[StaffMember]) -> list[StaffMember]:
+    """Those who act on the case and may see it, reachable on the staff platform."""
+    return [
+        member
+        for member in staff
+        if member.slack_user_id and may_see(member, case, pupil) and concerns(member, case)
+    ]
+
+
+async def load_views(
+    uow: UnitOfWork, school: School, cases: Sequence[Case], staff: Sequence[StaffMember]
+) -> list[CaseView]:
+    """The views of these cases of one school: their pupils and logs in one query each."""
+    ids = [c.id for c in cases if c.id is not None]
+    if not ids:
+        return []
+    pupils = {
+        p.pupil_id: p for p in await uow.school_day.pupils(school.key, {c.pupil_id for c in cases})
+    }
+    logs = await uow.cases.events_of(ids)
+    names = {s.staff_id: s.name for s in staff}
+    return [
+        CaseView(school, case, pupils[case.pupil_id], logs.get(case.id, []), names)
+        for case in cases
+        if case.id is not None and case.pupil_id in pupils
+    ]
+
+
+def card_messages(
+    view: CaseView, staff: Sequence[StaffMember], now: datetime
+) -> list[OutboxMessage]:
+    assert view.case.id is not None
+    messages = []
+    for viewer in viewers(view.case, view.pupil, staff):
+        with use_locale(staff_language(view.school, viewer)):
+            text, buttons = card_text(view, viewer), card_buttons(view, viewer)
+        slot = card_slot(view.case.id)
+        messages.append(live_message(view.school, viewer, CARD_KIND, slot, text, buttons, now))
+    return messages
+
+
+async def refresh_case_cards(
+    uow: UnitOfWork, school: School, cases: Sequence[Case], now: datetime
+) -> Tally:
+    """Queue the current card of each case for each of its viewers (a new version of each
+    slot; one that shows nothing new is dropped). Staff, pupils and logs are read once for all
+    the cases."""
+    tally = Tally()
+    if not cases:
+        return tally
+    staff = await uow.staff.list_for_school(school.key)
+    messages = [
+        message
+        for view in await load_views(uow, school, cases, staff)
+        for message in card_messages(view, staff, now)
+    ]
+    for added in await uow.outbox.add_many(messages):
+        tally.count(added)
+    return tally

@@ -1,0 +1,208 @@
+"""A case's card in the chat, with its checklist to tick, its conversation questions to go
+through during a meeting, the next stage, informing pupil health, closing and reopening.
+
+It starts from the menu ("My cases": the cases where something waits for the person, see
+dialogs/my_cases.py), or from a button under a case's card or on the Home tab, which already
+names the case (and the question set, or closing). Showing a case is logged on it (who viewed
+a pupil's case); every act goes through dialogs/case_actions.py, which checks the person may
+act and logs it. The diagram is in the .md file of the same name.
+"""
+
+from __future__ import annotations
+
+from dialogs.case_actions import CASE, CLOSING, QUESTIONS, act, question_set
+from dialogs.case_card import (
+    ASK,
+    CLOSE,
+    TICK,
+    card_choices,
+    card_text,
+    item_key,
+    language_of,
+    load_views,
+    pupil_line,
+)
+from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
+from dialogs.i18n import N_, _, format_number
+from dialogs.my_cases import case_label, my_cases
+from routine.case_service import case_for, change_case
+from routine.cases import Case, EventKind, may_see, may_see_item, ticked
+
+TRANSITIONS = {
+    "list": {"chosen": "card", "questions": "questions", "close": "close", "none": END},
+    "card": {
+        "again": "card",
+        "questions": "questions",
+        "close": "close",
+        "back": "list",
+        "gone": END,
+    },
+    "questions": {"again": "questions", "done": "card", "gone": END},
+    "close": {"closed": "card", "kept": "card", "gone": END},
+}
+# The case whose viewing is logged already in this conversation.
+VIEWED = "viewed"
+# The stage whose questions are shown: a tick counts only while the case is at it.
+STAGE = "stage"
+BACK, DONE, YES, NO, COVERED = "back", "done", "yes", "no", "covered"
+
+
+def _expired(ctx: Context) -> Go:
+    ctx.say(_("This button has expired."))
+    for key in (CASE, QUESTIONS, CLOSING, VIEWED, STAGE):
+        ctx.data.pop(key, None)
+    return Go("gone")
+
+
+async def ask_case(ctx: Context) -> Prompt | Go:
+    if CASE in ctx.data:
+        if QUESTIONS in ctx.data:
+            return Go("questions")
+        if ctx.data.pop(CLOSING, False):
+            return Go("close")
+        return Go("chosen")
+    views = await my_cases(ctx)
+    if not views:
+        ctx.say(_("No case waits for you."))
+        return Go("none")
+    choices = tuple(Choice(str(v.case.id), case_label(v)) for v in views)
+    return Prompt(_("Which case?"), choices)
+
+
+async def answer_case(ctx: Context, answer: Answer) -> Go | Retry:
+    ids = {str(v.case.id) for v in await my_cases(ctx)}
+    if answer.choice not in ids:
+        return Retry(_("Please answer with one of the choices."))
+    ctx.data[CASE] = int(answer.choice)
+    return Go("chosen")
+
+
+async def _case(ctx: Context) -> Case | None:
+    """The case of this conversation, if the person may see it; its first showing is logged
+    (and an attempt by someone who may not, as refused)."""
+    staff, case_id = ctx.actor.staff, ctx.data.get(CASE)
+    if staff is None or not isinstance(case_id, int):
+        return None
+    if ctx.data.get(VIEWED) != case_id:
+        viewed = await change_case(
+            ctx.uow, case_id, staff, _same, EventKind.VIEWED, ctx.now, allowed=may_see
+        )
+        if not viewed.done:
+            return None
+        ctx.data[VIEWED] = case_id
+    found = await case_for(ctx.uow, case_id, staff)
+    return found[0] if found is not None else None
+
+
+def _same(case: Case) -> Case:
+    return case
+
+
+async def ask_card(ctx: Context) -> Prompt | Go:
+    staff = ctx.actor.staff
+    case = await _case(ctx)
+    if case is None or staff is None:
+        return _expired(ctx)
+    everyone = await ctx.uow.staff.list_for_school(case.school_key)
+    views = await load_views(ctx.uow, ctx.actor.school, [case], everyone)
+    if not views:  # the pupil has left the school file meanwhile
+        return _expired(ctx)
+    view = views[0]
+    choices = [Choice(action, label) for action, label in card_choices(view, staff)]
+    choices.append(Choice(BACK, _("Back to my cases")))
+    return Prompt(card_text(view, staff), tuple(choices))
+
+
+async def answer_card(ctx: Context, answer: Answer) -> Go | Retry:
+    choice = answer.choice or ""
+    action, _dot, argument = choice.partition(".")
+    if choice == BACK:
+        for key in (CASE, VIEWED):
+            ctx.data.pop(key, None)
+        return Go("back")
+    if action == ASK:
+        ctx.data[QUESTIONS] = argument
+        return Go("questions")
+    if action == CLOSE:
+        return Go("close")
+    if not choice:
+        return Retry(_("Please answer with one of the choices."))
+    ctx.say(await act(ctx, ctx.data[CASE], action, argument))
+    return Go("again")
+
+
+async def ask_questions(ctx: Context) -> Prompt | Go:
+    case = await _case(ctx)
+    if case is None:
+        return _expired(ctx)
+    questions = question_set(case.stage, str(ctx.data.get(QUESTIONS, "")))
+    if questions is None:
+        return _expired(ctx)
+    ctx.data[STAGE] = case.stage
+    events = (await ctx.uow.cases.events_of([ctx.data[CASE]])).get(ctx.data[CASE], [])
+    ticks = ticked(events, case.stage)
+    language = language_of(ctx.locale)
+    lines = [questions.title.in_language(language)]
+    choices = []
+    staff = ctx.actor.staff
+    assert staff is not None
+    shown = [i for i in questions.items if may_see_item(staff, i.principal_only)]
+    for number, item in enumerate(shown, 1):
+        text = item.text.in_language(language)
+        if f"{questions.id}/{item.id}" in ticks:
+            lines.append(f"{number}. ☑ {text}")
+        else:
+            lines.append(f"{number}. ☐ {text}")
+            label = _("Covered {number}").format(number=format_number(number))
+            choices.append(Choice(f"{COVERED}.{item.id}", label))
+    lines.append(_("Tick a question once it has been covered in the conversation."))
+    choices.append(Choice(DONE, _("Back to the case")))
+    return Prompt("\n".join(lines), tuple(choices))
+
+
+async def answer_questions(ctx: Context, answer: Answer) -> Go | Retry:
+    choice = answer.choice or ""
+    if choice == DONE:
+        ctx.data.pop(QUESTIONS, None)
+        return Go("done")
+    action, _dot, item_id = choice.partition(".")
+    if action != COVERED or not item_id:
+        return Retry(_("Please answer with one of the choices."))
+    key = f"{ctx.data.get(QUESTIONS, '')}/{item_id}"
+    ctx.say(await act(ctx, ctx.data[CASE], TICK, item_key(key, str(ctx.data.get(STAGE, "")))))
+    return Go("again")
+
+
+async def ask_close(ctx: Context) -> Prompt | Go:
+    case = await _case(ctx)
+    if case is None:
+        return _expired(ctx)
+    pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
+    who = pupil_line(pupil) if pupil is not None else ""
+    text = _("Close the case of {pupil}? It can be reopened later.").format(pupil=who)
+    choices = (Choice(YES, _("Yes, close it")), Choice(NO, _("No, keep it open")))
+    return Prompt(text, choices)
+
+
+async def answer_close(ctx: Context, answer: Answer) -> Go | Retry:
+    if answer.choice == NO:
+        return Go("kept")
+    if answer.choice != YES:
+        return Retry(_("Please answer with one of the choices."))
+    ctx.say(await act(ctx, ctx.data[CASE], CLOSE))
+    return Go("closed")
+
+
+FLOW = Flow(
+    name="case",
+    title=N_("My cases"),
+    audience=frozenset({"staff"}),
+    start="list",
+    steps={
+        "list": Step(ask_case, answer_case),
+        "card": Step(ask_card, answer_card),
+        "questions": Step(ask_questions, answer_questions),
+        "close": Step(ask_close, answer_close),
+    },
+    transitions=TRANSITIONS,
+)

@@ -1,0 +1,195 @@
+"""A case's card on Slack, end to end: the real `narvaro run` delivers the card the nightly
+evaluation queued (here: the same two calls the job makes, on a rule hit of our own), the mentor
+ticks an item with a button under it and the card is edited in place, another class's mentor
+presses the same button and nothing changes, and the Home tab lists the case.
+
+The clock stands at Monday 23 November 2026, 08:30 at the Swedish demo school.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+
+from dialogs.case_card import refresh_case_cards
+from dialogs.i18n import _, use_locale
+from routine.case_opening import open_cases
+from routine.cases import EventKind, Origin, Trigger, rule_actor
+from routine.guides import GUIDES
+from tests.bot.process import MONDAY_MORNING
+from tests.conftest import BACKENDS, sql_uow_factory
+from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.people import StaffMember
+from tests.slack.service import SlackService, running_slack_service
+from tests.telegram.service import load_demo_schools, module_database
+
+SCHOOL = "se-bjorkangen"
+STAGE = "se.step2"
+
+
+def sv(message: str) -> str:
+    with use_locale("sv"):
+        return _(message)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SlackService]:
+    folder = tmp_path_factory.mktemp(f"slack-case-{request.param}")
+    with module_database(request, request.param, folder) as database:
+        asyncio.run(load_demo_schools(database))
+        with (
+            FakeSlackApi().running() as api,
+            running_slack_service(database, api, folder) as running,
+        ):
+            running.database.database = database
+            yield running
+
+
+async def _open_a_case(database: str) -> int:
+    """Alva Nilsson (7A) absent 3 of 20 known school days: her case, and its cards queued."""
+    now = datetime.fromisoformat(MONDAY_MORNING)
+    trigger = Trigger(
+        "P-SE-001",
+        Origin.RULE,
+        now,
+        rule_actor(STAGE),
+        rule_id=STAGE,
+        numbers={"count": 3, "school_days": 20, "known": 20, "share": 0.15},
+        window_start=date(2026, 10, 26),
+        window_end=date(2026, 11, 20),
+    )
+    async with sql_uow_factory(database) as factory, factory() as uow:
+        school = await uow.schools.get(SCHOOL)
+        assert school is not None
+        changes = await open_cases(uow, school, [trigger])
+        await refresh_case_cards(uow, school, changes.opened, now)
+        await uow.commit()
+    (case,) = changes.opened
+    assert case.id is not None
+    return case.id
+
+
+async def _log(database: str, case_id: int) -> list[tuple[EventKind, str]]:
+    async with sql_uow_factory(database) as factory, factory() as uow:
+        events = (await uow.cases.events_of([case_id])).get(case_id, [])
+    return [(e.kind, e.actor) for e in events]
+
+
+def member(service: SlackService, user: str) -> StaffMember:
+    return StaffMember(service.api, service.events_url, user, "sv-SE")
+
+
+@pytest.fixture(scope="module")
+def card(service: SlackService) -> tuple[int, Posted]:
+    case_id = asyncio.run(_open_a_case(service.database.database))
+    anna = member(service, "U0SE0001")
+    posted = service.api.wait_until(
+        lambda: next((m for m in anna.messages if m.shown.startswith("Alva Nilsson")), None)
+    )
+    return case_id, posted
+
+
+def test_the_mentor_and_the_coordinator_get_the_card(
+    service: SlackService, card: tuple[int, Posted]
+) -> None:
+    _case_id, posted = card
+    item = GUIDES[STAGE].checklist[0]
+    assert posted.shown.splitlines()[:4] == [
+        "Alva Nilsson, klass 7A",
+        f"Steg: {GUIDES[STAGE].name.sv}",
+        "Ansvarig: Anna Lindqvist",
+        "Samordnare: Maria Berg",
+    ]
+    assert f"1. ☐ {item.text.sv}" in posted.shown.splitlines()
+    assert posted.labels[0] == "Bocka av 1" and posted.labels[-1] == "Avsluta ärendet"
+    maria = member(service, "U0SE0003")
+    assert service.api.wait_until(
+        lambda: next((m for m in maria.messages if m.shown.startswith("Alva Nilsson")), None)
+    )
+    # Nobody else: the other class's mentor, the principal (not yet her stage), pupil health.
+    for other in ("U0SE0002", "U0SE0004", "U0SE0005"):
+        assert not [m for m in member(service, other).messages if "Alva" in m.shown]
+
+
+def test_a_tick_edits_the_card_in_place(service: SlackService, card: tuple[int, Posted]) -> None:
+    case_id, posted = card
+    anna = member(service, "U0SE0001")
+    item = GUIDES[STAGE].checklist[0]
+    sent = len(anna.messages)
+    status, _body = anna.press_value(posted.value_of("Bocka av 1"))
+    assert status == 200
+    edited = service.api.wait_until(
+        lambda: next((m for m in anna.messages if m.ts == posted.ts and m.edits), None)
+    )
+    assert any(
+        line.startswith(f"1. ☑ {item.text.sv} (avbockad av Anna Lindqvist")
+        for line in edited.shown.splitlines()
+    )
+    assert edited.labels[0] == "Ångra 1"
+    replies = service.api.wait_until(lambda: anna.messages[sent:] or None)
+    assert replies[0].shown == "Avbockat."
+    # Edited, never posted again.
+    assert len([m for m in anna.messages if m.shown.startswith("Alva Nilsson")]) == 1
+    assert (EventKind.TICKED, "staff:S-SE-01") in asyncio.run(
+        _log(service.database.database, case_id)
+    )
+
+
+def test_another_class_s_mentor_changes_nothing(
+    service: SlackService, card: tuple[int, Posted]
+) -> None:
+    case_id, posted = card
+    erik = member(service, "U0SE0002")
+    sent = len(erik.messages)
+    # The card's own button, as if forwarded to him.
+    next_stage = f"Nästa steg: {GUIDES['se.step3'].name.sv}"
+    status, _body = erik.press_value(posted.value_of(next_stage))
+    assert status == 200
+    refusal = service.api.wait_until(lambda: erik.messages[sent:] or None)
+    assert refusal[0].shown == sv("This button has expired.")
+    log = asyncio.run(_log(service.database.database, case_id))
+    assert (EventKind.REFUSED, "staff:S-SE-02") in log
+    assert EventKind.STAGE_CHANGED not in [kind for kind, _actor in log]
+
+
+def test_the_home_tab_lists_the_case_and_shows_its_card(
+    service: SlackService, card: tuple[int, Posted]
+) -> None:
+    case_id, _posted = card
+    maria = member(service, "U0SE0003")
+    before = len(service.api.calls_of("views.publish"))
+    home = {"type": "app_home_opened", "user": maria.user, "channel": "DHOME", "tab": "home"}
+    assert maria.send_event(home)[0] == 200
+    published = service.api.wait_until(
+        lambda: (
+            [
+                c
+                for c in service.api.calls_of("views.publish")[before:]
+                if c.params["user_id"] == maria.user
+            ]
+            or None
+        )
+    )
+    view = published[-1].params["view"]
+    shown = "\n".join(b["text"]["text"] for b in view["blocks"] if b.get("type") == "section")
+    buttons = {
+        e["text"]["text"]: e["value"]
+        for b in view["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    }
+    assert "1 ärende väntar på dig:" in shown
+    sent = len(maria.messages)
+    maria.press_value(buttons["Alva Nilsson, klass 7A"])
+    shown_card = service.api.wait_until(
+        lambda: next((m for m in maria.messages[sent:] if m.buttons), None)
+    )
+    assert shown_card.shown.startswith("Alva Nilsson, klass 7A")
+    assert "Tillbaka till mina ärenden" in shown_card.labels
+    log = asyncio.run(_log(service.database.database, case_id))
+    assert (EventKind.VIEWED, "staff:S-SE-03") in log
