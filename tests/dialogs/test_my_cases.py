@@ -135,7 +135,7 @@ async def test_nobody_else_s_case_waits_for_a_mentor_of_another_class(
     < Inga ärenden väntar på dig.
     <<
     < Vad mer kan jag hjälpa dig med?
-    {menu}[Rätta närvaron] [Språk]
+    {menu}[Rätta närvaron] [Jag är orolig för en elev] [Språk]
     """
     )
 

@@ -17,7 +17,7 @@ from tests.dialogs.conftest import SCHOOLS, STAFF
 from tests.fakes import FakeUnitOfWorkFactory
 
 SV_MENU = (
-    "[Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Rätta närvaron] "
+    "[Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] "
     "[Jag är orolig för en elev] [Språk]"
 )
 SV_SEEN = (
@@ -158,7 +158,7 @@ async def switch_off(world: FakeUnitOfWorkFactory, rule_id: str) -> None:
 
 
 NB_MENU = (
-    "[Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Rett fraværsføringen] "
+    "[Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] "
     "[Jeg er bekymret for en elev] [Språk]"
 )
 NB_SEEN = (
@@ -241,7 +241,7 @@ async def test_a_danish_mentor_s_concern_opens_a_case_in_detection(
     chat_as, world: FakeUnitOfWorkFactory
 ) -> None:
     menu = (
-        "[Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Ret fraværsregistreringen] "
+        "[Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] "
         "[Jeg er bekymret for en elev] [Sprog]"
     )
     await chat_as("dk-S1").verify(
