@@ -17,13 +17,13 @@ nothing new. Queries: a few per window and a few for the record, never one per p
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from routine.leave import LeaveStatus
 from routine.model import Pupil, School
-from routine.policy import Measure, Rule, rules_for
+from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
 from routine.record import RecordInputs, RecordUse, build_days, school_days
 from routine.thresholds import (
@@ -49,6 +49,12 @@ class Evaluation:
     # Hits per rule id: all that held, and those stored for the first time.
     held: Counter[str] = field(default_factory=Counter)
     new: Counter[str] = field(default_factory=Counter)
+    # Every hit that held, and those stored for the first time (with `found_at`), by rule and
+    # pupil: what cases are opened from.
+    hits: tuple[RuleHit, ...] = ()
+    new_hits: tuple[RuleHit, ...] = ()
+    # Days newly recorded as used by a rule (`RecordUse`); a day used before is not again.
+    uses: int = 0
 
     def summary(self) -> str:
         if self.span is None:
@@ -68,36 +74,49 @@ async def evaluate_thresholds(
         return Evaluation()
     start, key = span[0] - NEIGHBOURS, school.key
     inputs = await _other_inputs(uow, school, start, day)
-    recompute = _pupils_with(inputs)
+    others = _pupils_with(inputs)
     classes = await uow.thresholds.active_classes(key)
+    # Per rule, the pupils it may hit: those the counts allow, and all with more than marks.
+    candidates: dict[str, set[str]] = {rule.id: set(others) for rule in rules}
     for (window_start, window_end), family in _families(school, rules, day).items():
         days = school_days(school, window_start, window_end)
         shares = any(rule.measure is Measure.SHARE for rule in family)
         taken = await uow.thresholds.taken_per_class(key, days) if shares else {}
         for counted in sorted({rule.counts for rule in family}):
-            same = [rule for rule in family if rule.counts is counted]
             counts = await uow.thresholds.count_days(key, window_start, window_end, counted)
-            recompute.update(
-                pupil_id
-                for pupil_id, count in counts.items()
-                if pupil_id in classes
-                and any(
-                    may_hold(rule, count, taken.get(classes[pupil_id], 0), len(days))
-                    for rule in same
-                )
-            )
+            for rule in family:
+                if rule.counts is counted:
+                    candidates[rule.id].update(
+                        pupil_id
+                        for pupil_id, count in counts.items()
+                        if pupil_id in classes
+                        and may_hold(rule, count, taken.get(classes[pupil_id], 0), len(days))
+                    )
+    # The class's taken days matter to a pupil with only marks where a rule reads the days
+    # without a mark (a share's known days, a single day's neighbours, a run).
+    reads_taken = set(others).union(
+        *(candidates[rule.id] for rule in rules if _reads_taken(rule)), ()
+    )
     pupils = len(classes)
-    records = await _records(uow, school, start, day, recompute & set(classes), inputs)
-    hits = evaluate_days(school, rules, day, records)
+    recompute = set().union(*candidates.values())
+    records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
+    hits = evaluate_days(school, rules, day, records, candidates)
     new = await uow.rule_hits.add_new(hits, now)
-    await uow.record_uses.add_many(_uses(new, now))
+    uses = await uow.record_uses.add_missing(_uses(new, now))
     return Evaluation(
         pupils,
         span,
         len(records),
         Counter(h.rule_id for h in hits),
         Counter(h.rule_id for h in new),
+        tuple(hits),
+        tuple(new),
+        uses,
     )
+
+
+def _reads_taken(rule: Rule) -> bool:
+    return rule.measure in (Measure.SHARE, Measure.IN_A_ROW) or rule.counts is Counted.SINGLE_DAYS
 
 
 def _families(
@@ -142,17 +161,24 @@ async def _records(
     start: date,
     end: date,
     pupil_ids: Collection[str],
+    reads_taken: Collection[str],
+    classes: Mapping[str, str],
     inputs: RecordInputs,
 ) -> dict[str, PupilDays]:
-    """These (active) pupils' days as `routine.record` decides them: a record for each day
-    something decides, the class's taken days for the rest."""
-    if not pupil_ids:
+    """These pupils' days, of those active (`classes`: pupil id → class), as `routine.record`
+    decides them: a record for each day something decides, the class's taken days for the
+    rest. The taken days are loaded only for the classes of `reads_taken`: a pupil with
+    nothing but marks, whose every record a mark decides, needs them only for the rules
+    that read the days without one (`_reads_taken`)."""
+    # Only the pupil id and class decide a day: the name is not read.
+    pupils = [Pupil(school.key, p, "", classes[p]) for p in sorted(pupil_ids) if p in classes]
+    if not pupils:
         return {}
     key = school.key
-    pupils: list[Pupil] = [p for p in await uow.school_day.pupils(key, pupil_ids) if p.active]
     wanted = {p.pupil_id for p in pupils}
     marks = await uow.thresholds.marks_of(key, start, end, wanted)
-    taken = await uow.thresholds.taken_days(key, start, end, {p.class_name for p in pupils})
+    reading = {classes[p] for p in reads_taken if p in classes}
+    taken = await uow.thresholds.taken_days(key, start, end, reading) if reading else {}
     record_inputs = RecordInputs(
         pupils=pupils,
         marks=marks,
@@ -169,13 +195,16 @@ async def _records(
     taken_by_class: dict[str, set[date]] = defaultdict(set)
     for class_name, day in taken:
         taken_by_class[class_name].add(day)
+    # One set per class, shared by its pupils.
+    taken_sets = {name: frozenset(found) for name, found in taken_by_class.items()}
+    nothing: frozenset[date] = frozenset()
     return {
         p.pupil_id: PupilDays(
             p.pupil_id,
             days,
             position,
             decided.get(p.pupil_id, {}),
-            frozenset(taken_by_class.get(p.class_name, ())),
+            taken_sets.get(p.class_name, nothing),
         )
         for p in pupils
     }

@@ -374,6 +374,10 @@ class RecordUseRepository(Protocol):
     async def add_many(self, uses: Sequence[RecordUse]) -> None:
         """Store many uses in a few statements (the day's rule hits)."""
 
+    async def add_missing(self, uses: Sequence[RecordUse]) -> int:
+        """Store those of the uses not stored yet (school, pupil, day, used by), in a few
+        statements; return how many were stored."""
+
 
 class RuleHitRepository(Protocol):
     """What the rules found (routine.thresholds): one hit per school, pupil, rule and window

@@ -75,26 +75,30 @@ class SqlThresholdQueries(_Repository):
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
     ) -> list[AttendanceMark]:
-        # Plain rows, not ORM objects: a few thousand pupils' marks over a term.
-        table = AttendanceMarkRow.__table__
+        # Plain rows, not ORM objects, built positionally: tens of thousands of pupils' marks
+        # over a term.
+        t = AttendanceMarkRow.__table__.c
+        columns = (t.school_key, t.pupil_id, t.day, t.kind, t.lesson, t.explained, t.valid)
+        columns += (t.code, t.marked_by, t.minutes, t.source, t.id)
+        kinds = {k.value: k for k in MarkKind}
+        sources = {s.value: s for s in MarkSource}
         found: list[AttendanceMark] = []
         ids = sorted(pupil_ids)
         for at in range(0, len(ids), PUPILS_PER_QUERY):
             query = (
-                select(table)
+                select(*columns)
                 .where(
-                    table.c.school_key == school_key,
-                    table.c.day >= start,
-                    table.c.day <= end,
-                    table.c.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
+                    t.school_key == school_key,
+                    t.day >= start,
+                    t.day <= end,
+                    t.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
                 )
-                .order_by(table.c.id)
+                .order_by(t.id)
             )
-            for row in await self.session.execute(query):
-                values = dict(row._mapping)
-                values["kind"] = MarkKind(values["kind"])
-                values["source"] = MarkSource(values["source"])
-                found.append(AttendanceMark(**values))
+            found.extend(
+                AttendanceMark(s, p, d, kinds[k], le, ex, v, c, by, mi, sources[so], i)
+                for s, p, d, k, le, ex, v, c, by, mi, so, i in await self.session.execute(query)
+            )
         return found
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
