@@ -78,20 +78,19 @@ async def evaluate_thresholds(
     classes = await uow.thresholds.active_classes(key)
     # Per rule, the pupils it may hit: those the counts allow, and all with more than marks.
     candidates: dict[str, set[str]] = {rule.id: set(others) for rule in rules}
-    for (window_start, window_end), family in _families(school, rules, day).items():
+    families = _families(school, rules, day)
+    # Every window ends on the day evaluated: one read of the marks counts them all.
+    wanted = sorted(
+        {(first, rule.counts) for (first, _), same in families.items() for rule in same}
+    )
+    counted = dict(zip(wanted, await uow.thresholds.count_windows(key, day, wanted), strict=True))
+    for (window_start, window_end), family in families.items():
         days = school_days(school, window_start, window_end)
         shares = any(rule.measure is Measure.SHARE for rule in family)
         taken = await uow.thresholds.taken_per_class(key, days) if shares else {}
-        for counted in sorted({rule.counts for rule in family}):
-            counts = await uow.thresholds.count_days(key, window_start, window_end, counted)
-            for rule in family:
-                if rule.counts is counted:
-                    candidates[rule.id].update(
-                        pupil_id
-                        for pupil_id, count in counts.items()
-                        if pupil_id in classes
-                        and may_hold(rule, count, taken.get(classes[pupil_id], 0), len(days))
-                    )
+        for rule in family:
+            counts = counted[(window_start, rule.counts)]
+            candidates[rule.id].update(_may_hit(rule, counts, classes, taken, len(days)))
     # The class's taken days matter to a pupil with only marks where a rule reads the days
     # without a mark (a share's known days, a single day's neighbours, a run).
     reads_taken = set(others).union(
@@ -113,6 +112,30 @@ async def evaluate_thresholds(
         tuple(new),
         uses,
     )
+
+
+def _may_hit(
+    rule: Rule,
+    counts: Mapping[str, int],
+    classes: Mapping[str, str],
+    taken: Mapping[str, int],
+    days: int,
+) -> set[str]:
+    """The active pupils the rule may hit by their counts (`may_hold`), decided once for each
+    count and number of taken days: a hundred thousand pupils share a few dozen of them."""
+    decided: dict[tuple[int, int], bool] = {}
+    found = set()
+    for pupil_id, count in counts.items():
+        class_name = classes.get(pupil_id)
+        if class_name is None:
+            continue
+        key = (count, taken.get(class_name, 0))
+        holds = decided.get(key)
+        if holds is None:
+            holds = decided[key] = may_hold(rule, count, key[1], days)
+        if holds:
+            found.add(pupil_id)
+    return found
 
 
 def _reads_taken(rule: Rule) -> bool:

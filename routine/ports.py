@@ -403,6 +403,12 @@ class ThresholdQueries(Protocol):
     ) -> dict[str, int]:
         """Per pupil with any, the day-level marks of that kind from `start` to `end`."""
 
+    async def count_windows(
+        self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
+    ) -> list[dict[str, int]]:
+        """`count_days(school_key, start, end, counted)` for each (start, counted) wanted, in
+        order, with one read of the marks."""
+
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         """How many of these days each class's roll call was submitted or imported."""
 

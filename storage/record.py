@@ -19,6 +19,7 @@ from routine.record import Correction, DayRecord, DayStatus, RecordSource, Recor
 from storage.bulk import batches, before_bulk, insert_rows
 from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, RecordUseRow, as_utc
 from storage.repositories import _Repository, delete_where, in_days
+from storage.thresholds import Days, text_day
 
 # Corrections
 
@@ -160,19 +161,20 @@ class SqlRecordUseRepository(_Repository):
         await before_bulk(self.session)
         t = RecordUseRow.__table__.c
         stored: set[tuple[str, str, date, str]] = set()
+        days = Days()
         for school_key in sorted({u.school_key for u in uses}):
             mine = [u for u in uses if u.school_key == school_key]
             first, last = min(u.day for u in mine), max(u.day for u in mine)
             for pupils in batches(sorted({u.pupil_id for u in mine})):
                 result = await self.session.execute(
-                    select(t.pupil_id, t.day, t.used_by).where(
+                    select(t.pupil_id, text_day(t.day), t.used_by).where(
                         t.school_key == school_key,
                         t.pupil_id.in_(pupils),
                         t.day >= first,
                         t.day <= last,
                     )
                 )
-                stored.update((school_key, *row) for row in result)
+                stored.update((school_key, p, days[d], by) for p, d, by in result)
         missing: dict[tuple[str, str, date, str], RecordUse] = {}
         for u in uses:
             key = (u.school_key, u.pupil_id, u.day, u.used_by)

@@ -276,6 +276,11 @@ class FakeThresholds:
                 counts[mark.pupil_id] = counts.get(mark.pupil_id, 0) + 1
         return counts
 
+    async def count_windows(
+        self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
+    ) -> list[dict[str, int]]:
+        return [await self.count_days(school_key, s, end, c) for s, c in wanted]
+
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
     ) -> list[AttendanceMark]:
