@@ -25,7 +25,7 @@ from routine.leave import LeaveStatus
 from routine.model import Pupil, School
 from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
-from routine.record import RecordInputs, RecordUse, build_days, school_days
+from routine.record import RecordInputs, RecordUse, build_decided_days, school_days
 from routine.thresholds import (
     PupilDays,
     RuleHit,
@@ -213,7 +213,7 @@ async def _records(
         judgements={k: v for k, v in inputs.judgements.items() if k[0] in wanted},
     )
     days = school_days(school, start, end)
-    decided = build_days(school, days, record_inputs, _decided_days(record_inputs, days))
+    decided = build_decided_days(school, days, record_inputs)
     position = {day: index for index, day in enumerate(days)}
     taken_by_class: dict[str, set[date]] = defaultdict(set)
     for class_name, day in taken:
@@ -230,23 +230,6 @@ async def _records(
             taken_sets.get(p.class_name, nothing),
         )
         for p in pupils
-    }
-
-
-def _decided_days(inputs: RecordInputs, days: list[date]) -> dict[str, set[date]]:
-    """Each pupil's school days that something other than the roll call may decide."""
-    school_day = set(days)
-    found: dict[str, set[date]] = defaultdict(set)
-    for mark in inputs.marks:
-        found[mark.pupil_id].add(mark.day)
-    for correction in inputs.corrections:
-        found[correction.pupil_id].add(correction.day)
-    for pupil_id, day in inputs.judgements:
-        found[pupil_id].add(day)
-    for span in [*inputs.reports, *inputs.leave]:
-        found[span.pupil_id].update(d for d in days if span.first_day <= d <= span.last_day)
-    return {
-        pupil: {d for d in found_days if d in school_day} for pupil, found_days in found.items()
     }
 
 

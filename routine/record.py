@@ -161,21 +161,47 @@ def build_record(
     return {pupil.pupil_id: [builder.day(pupil, day) for day in days] for pupil in inputs.pupils}
 
 
-def build_days(
-    school: School,
-    days: Iterable[date],
-    inputs: RecordInputs,
-    wanted: Mapping[str, Iterable[date]],
+def build_decided_days(
+    school: School, days: Iterable[date], inputs: RecordInputs
 ) -> dict[str, dict[date, DayRecord]]:
-    """Only the wanted days of each pupil (those a mark, report, leave or correction decides),
-    by pupil id and day: for a large school, whose other days follow from its roll calls."""
-    builder = _Builder(school, set(days), inputs)
+    """Each pupil's school days that something other than the roll call decides (a mark, a
+    report, leave, a correction, a judgement), by pupil id and day: for a large school, whose
+    other days follow from its roll calls. Most pupils have nothing but marks, whose records
+    are built straight from them, as `_Builder.day` would."""
+    days = list(days)
+    school_day = set(days)
+    builder = _Builder(school, school_day, inputs)
     pupils = {pupil.pupil_id: pupil for pupil in inputs.pupils}
-    return {
-        pupil_id: {day: builder.day(pupils[pupil_id], day) for day in sorted(set(pupil_days))}
-        for pupil_id, pupil_days in wanted.items()
-        if pupil_id in pupils
-    }
+    # The days of pupils with more than marks, decided day by day.
+    other: dict[str, set[date]] = defaultdict(set)
+    for pupil_id, day in [*builder.corrections, *inputs.judgements]:
+        other[pupil_id].add(day)
+    for span in [*inputs.reports, *inputs.leave]:
+        other[span.pupil_id].update(d for d in days if span.first_day <= d <= span.last_day)
+    found: dict[str, dict[date, DayRecord]] = defaultdict(dict)
+    for (pupil_id, day), mark in builder.marks.items():
+        if pupil_id in other:
+            other[pupil_id].add(day)
+        elif pupil_id in pupils:
+            found[pupil_id][day] = DayRecord(
+                pupil_id,
+                day,
+                MARK_STATUS[mark.kind],
+                MARK_SOURCE[mark.source],
+                mark.code,
+                mark.valid,
+                mark.minutes,
+                builder.lessons.get((pupil_id, day), 0),
+            )
+    for pupil_id, day in builder.lessons:
+        if (pupil_id, day) not in builder.marks:
+            other[pupil_id].add(day)
+    for pupil_id, pupil_days in other.items():
+        pupil = pupils.get(pupil_id)
+        if pupil is not None:
+            for day in pupil_days & school_day:
+                found[pupil_id][day] = builder.day(pupil, day)
+    return dict(found)
 
 
 class _Builder:

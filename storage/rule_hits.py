@@ -8,7 +8,6 @@ concurrent second run store nothing twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -75,7 +74,7 @@ class SqlRuleHitRepository(_Repository):
             for row_id, *key in await self.session.execute(statement, list(batch)):
                 ids[tuple(key)] = row_id
         return [
-            replace(h, found_at=found_at, id=ids[key])
+            RuleHit(*key[:3], h.window_start, h.window_end, h.numbers, h.days, found_at, ids[key])
             for h in new
             if (key := (h.school_key, h.pupil_id, h.rule_id, h.window_end)) in ids
         ]
