@@ -1,17 +1,20 @@
 """The nightly evaluation of the school's counting rules: aggregates in storage, the record
 only where it can change the answer.
 
-For each window the rules use (4 weeks, a month, a term, a quarter) and each kind of day they
-count (absent, invalid, valid, late, illness), storage counts every pupil's marks in one GROUP
-BY (`uow.thresholds`), and the classes' taken days in one more where a rule is a share. For a
-pupil with nothing but marks in the window those counts are never below the record's, so a
-rule that does not hold over them (`routine.thresholds.may_hold`) does not hold. So the full
-record (`routine.record`, the same one `narvaro attendance show` reads) is built only for the
-pupils a rule may hit, and for those whose window also has a report, granted leave, a
-correction or a judgement; the hits are decided over that record.
+For every window the rules use (4 weeks, a month, a term, a quarter; all end on the day) and
+each kind of day they count (absent, invalid, valid, late, illness), storage counts every
+pupil's marks in one scan (`uow.thresholds.count_windows`), and the classes' taken days in one
+more query where a rule is a share. For a pupil with nothing but marks in the window those
+counts are never below the record's, so a rule that does not hold over them
+(`routine.thresholds.may_hold`) does not hold. So the record (`routine.record`, the same one
+`narvaro attendance show` reads) is built only for the pupils a rule may hit, and for those
+whose window also has a report, granted leave, a correction or a judgement; each rule is
+decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
 New hits are stored with the days they used (`RecordUse`, used_by = the rule's id), so that a
-later correction of such a day is flagged to the principal. Evaluating a day again stores
-nothing new. Queries: a few per window and a few for the record, never one per pupil.
+later correction of such a day is flagged to the principal; a day already used by the rule is
+not stored again (a term's hit is new every night, its window ending a day later). Evaluating
+a day again stores nothing new. Queries: a few per window and a few for the record, never one
+per pupil.
 """
 
 from __future__ import annotations

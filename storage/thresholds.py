@@ -1,12 +1,14 @@
-"""The nightly rules' aggregates: per pupil, one GROUP BY over a window's marks of one kind.
+"""The nightly rules' aggregates: per pupil, a count of each window's marks of each kind.
 
-Measured (bench/nightly.py): filtering the rows to the kind counted, and grouping them without
-joining the pupils, is what keeps each query near the cost of a plain count.
+Measured (bench/nightly.py, docs/performance.md): grouping the marks without joining the
+pupils, and reading them once for every window and kind (`count_windows`, a conditional sum
+each) rather than once per window and kind, keeps the counting near the cost of one plain
+count.
 
-`count_days` counts each pupil's day-level marks of the kind a rule counts (absent, invalid,
-valid, late, illness) in the window; `routine.evaluation` builds the
-full record only for the pupils these counts say a rule may hit, and for those whose window
-also has a report, leave, a correction or a judgement.
+`count_days` and `count_windows` count each pupil's day-level marks of the kind a rule counts
+(absent, invalid, valid, late, illness) in the window; `routine.evaluation` builds the full
+record only for the pupils these counts say a rule may hit, and for those whose window also
+has a report, leave, a correction or a judgement.
 """
 
 from __future__ import annotations
