@@ -1,31 +1,34 @@
 """The nightly evaluation of the school's counting rules: aggregates in storage, the record
 only where it can change the answer.
 
-For each window the rules use (4 weeks, a month, a term, a quarter) and each kind of day they
-count (absent, invalid, valid, late, illness), storage counts every pupil's marks in one GROUP
-BY (`uow.thresholds`), and the classes' taken days in one more where a rule is a share. For a
-pupil with nothing but marks in the window those counts are never below the record's, so a
-rule that does not hold over them (`routine.thresholds.may_hold`) does not hold. So the full
-record (`routine.record`, the same one `narvaro attendance show` reads) is built only for the
-pupils a rule may hit, and for those whose window also has a report, granted leave, a
-correction or a judgement; the hits are decided over that record.
+For every window the rules use (4 weeks, a month, a term, a quarter; all end on the day) and
+each kind of day they count (absent, invalid, valid, late, illness), storage counts every
+pupil's marks in one scan (`uow.thresholds.count_windows`), and the classes' taken days in one
+more query where a rule is a share. For a pupil with nothing but marks in the window those
+counts are never below the record's, so a rule that does not hold over them
+(`routine.thresholds.may_hold`) does not hold. So the record (`routine.record`, the same one
+`narvaro attendance show` reads) is built only for the pupils a rule may hit, and for those
+whose window also has a report, granted leave, a correction or a judgement; each rule is
+decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
 New hits are stored with the days they used (`RecordUse`, used_by = the rule's id), so that a
-later correction of such a day is flagged to the principal. Evaluating a day again stores
-nothing new. Queries: a few per window and a few for the record, never one per pupil.
+later correction of such a day is flagged to the principal; a day already used by the rule is
+not stored again (a term's hit is new every night, its window ending a day later). Evaluating
+a day again stores nothing new. Queries: a few per window and a few for the record, never one
+per pupil.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from routine.leave import LeaveStatus
 from routine.model import Pupil, School
-from routine.policy import Measure, Rule, rules_for
+from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
-from routine.record import RecordInputs, RecordUse, build_days, school_days
+from routine.record import RecordInputs, RecordUse, build_decided_days, school_days
 from routine.thresholds import (
     PupilDays,
     RuleHit,
@@ -49,8 +52,12 @@ class Evaluation:
     # Hits per rule id: all that held, and those stored for the first time.
     held: Counter[str] = field(default_factory=Counter)
     new: Counter[str] = field(default_factory=Counter)
-    # The hits stored for the first time: what may open a case (routine.case_opening).
+    # Every hit that held, and those stored for the first time (with `found_at`), by rule and
+    # pupil: what cases are opened from.
+    hits: tuple[RuleHit, ...] = ()
     new_hits: tuple[RuleHit, ...] = ()
+    # Days newly recorded as used by a rule (`RecordUse`); a day used before is not again.
+    uses: int = 0
 
     def summary(self) -> str:
         if self.span is None:
@@ -70,37 +77,72 @@ async def evaluate_thresholds(
         return Evaluation()
     start, key = span[0] - NEIGHBOURS, school.key
     inputs = await _other_inputs(uow, school, start, day)
-    recompute = _pupils_with(inputs)
+    others = _pupils_with(inputs)
     classes = await uow.thresholds.active_classes(key)
-    for (window_start, window_end), family in _families(school, rules, day).items():
+    # Per rule, the pupils it may hit: those the counts allow, and all with more than marks.
+    candidates: dict[str, set[str]] = {rule.id: set(others) for rule in rules}
+    families = _families(school, rules, day)
+    # Every window ends on the day evaluated: one read of the marks counts them all.
+    wanted = sorted(
+        {(first, rule.counts) for (first, _), same in families.items() for rule in same}
+    )
+    counted = dict(zip(wanted, await uow.thresholds.count_windows(key, day, wanted), strict=True))
+    for (window_start, window_end), family in families.items():
         days = school_days(school, window_start, window_end)
         shares = any(rule.measure is Measure.SHARE for rule in family)
         taken = await uow.thresholds.taken_per_class(key, days) if shares else {}
-        for counted in sorted({rule.counts for rule in family}):
-            same = [rule for rule in family if rule.counts is counted]
-            counts = await uow.thresholds.count_days(key, window_start, window_end, counted)
-            recompute.update(
-                pupil_id
-                for pupil_id, count in counts.items()
-                if pupil_id in classes
-                and any(
-                    may_hold(rule, count, taken.get(classes[pupil_id], 0), len(days))
-                    for rule in same
-                )
-            )
+        for rule in family:
+            counts = counted[(window_start, rule.counts)]
+            candidates[rule.id].update(_may_hit(rule, counts, classes, taken, len(days)))
+    # The class's taken days matter to a pupil with only marks where a rule reads the days
+    # without a mark (a share's known days, a single day's neighbours, a run).
+    reads_taken = set(others).union(
+        *(candidates[rule.id] for rule in rules if _reads_taken(rule)), ()
+    )
     pupils = len(classes)
-    records = await _records(uow, school, start, day, recompute & set(classes), inputs)
-    hits = evaluate_days(school, rules, day, records)
+    recompute = set().union(*candidates.values())
+    records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
+    hits = evaluate_days(school, rules, day, records, candidates)
     new = await uow.rule_hits.add_new(hits, now)
-    await uow.record_uses.add_many(_uses(new, now))
+    uses = await uow.record_uses.add_missing(_uses(new, now))
     return Evaluation(
         pupils,
         span,
         len(records),
         Counter(h.rule_id for h in hits),
         Counter(h.rule_id for h in new),
+        tuple(hits),
         tuple(new),
+        uses,
     )
+
+
+def _may_hit(
+    rule: Rule,
+    counts: Mapping[str, int],
+    classes: Mapping[str, str],
+    taken: Mapping[str, int],
+    days: int,
+) -> set[str]:
+    """The active pupils the rule may hit by their counts (`may_hold`), decided once for each
+    count and number of taken days: a hundred thousand pupils share a few dozen of them."""
+    decided: dict[tuple[int, int], bool] = {}
+    found = set()
+    for pupil_id, count in counts.items():
+        class_name = classes.get(pupil_id)
+        if class_name is None:
+            continue
+        key = (count, taken.get(class_name, 0))
+        holds = decided.get(key)
+        if holds is None:
+            holds = decided[key] = may_hold(rule, count, key[1], days)
+        if holds:
+            found.add(pupil_id)
+    return found
+
+
+def _reads_taken(rule: Rule) -> bool:
+    return rule.measure in (Measure.SHARE, Measure.IN_A_ROW) or rule.counts is Counted.SINGLE_DAYS
 
 
 def _families(
@@ -145,17 +187,24 @@ async def _records(
     start: date,
     end: date,
     pupil_ids: Collection[str],
+    reads_taken: Collection[str],
+    classes: Mapping[str, str],
     inputs: RecordInputs,
 ) -> dict[str, PupilDays]:
-    """These (active) pupils' days as `routine.record` decides them: a record for each day
-    something decides, the class's taken days for the rest."""
-    if not pupil_ids:
+    """These pupils' days, of those active (`classes`: pupil id → class), as `routine.record`
+    decides them: a record for each day something decides, the class's taken days for the
+    rest. The taken days are loaded only for the classes of `reads_taken`: a pupil with
+    nothing but marks, whose every record a mark decides, needs them only for the rules
+    that read the days without one (`_reads_taken`)."""
+    # Only the pupil id and class decide a day: the name is not read.
+    pupils = [Pupil(school.key, p, "", classes[p]) for p in sorted(pupil_ids) if p in classes]
+    if not pupils:
         return {}
     key = school.key
-    pupils: list[Pupil] = [p for p in await uow.school_day.pupils(key, pupil_ids) if p.active]
     wanted = {p.pupil_id for p in pupils}
     marks = await uow.thresholds.marks_of(key, start, end, wanted)
-    taken = await uow.thresholds.taken_days(key, start, end, {p.class_name for p in pupils})
+    reading = {classes[p] for p in reads_taken if p in classes}
+    taken = await uow.thresholds.taken_days(key, start, end, reading) if reading else {}
     record_inputs = RecordInputs(
         pupils=pupils,
         marks=marks,
@@ -167,37 +216,23 @@ async def _records(
         judgements={k: v for k, v in inputs.judgements.items() if k[0] in wanted},
     )
     days = school_days(school, start, end)
-    decided = build_days(school, days, record_inputs, _decided_days(record_inputs, days))
+    decided = build_decided_days(school, days, record_inputs)
     position = {day: index for index, day in enumerate(days)}
     taken_by_class: dict[str, set[date]] = defaultdict(set)
     for class_name, day in taken:
         taken_by_class[class_name].add(day)
+    # One set per class, shared by its pupils.
+    taken_sets = {name: frozenset(found) for name, found in taken_by_class.items()}
+    nothing: frozenset[date] = frozenset()
     return {
         p.pupil_id: PupilDays(
             p.pupil_id,
             days,
             position,
             decided.get(p.pupil_id, {}),
-            frozenset(taken_by_class.get(p.class_name, ())),
+            taken_sets.get(p.class_name, nothing),
         )
         for p in pupils
-    }
-
-
-def _decided_days(inputs: RecordInputs, days: list[date]) -> dict[str, set[date]]:
-    """Each pupil's school days that something other than the roll call may decide."""
-    school_day = set(days)
-    found: dict[str, set[date]] = defaultdict(set)
-    for mark in inputs.marks:
-        found[mark.pupil_id].add(mark.day)
-    for correction in inputs.corrections:
-        found[correction.pupil_id].add(correction.day)
-    for pupil_id, day in inputs.judgements:
-        found[pupil_id].add(day)
-    for span in [*inputs.reports, *inputs.leave]:
-        found[span.pupil_id].update(d for d in days if span.first_day <= d <= span.last_day)
-    return {
-        pupil: {d for d in found_days if d in school_day} for pupil, found_days in found.items()
     }
 
 

@@ -388,6 +388,10 @@ class RecordUseRepository(Protocol):
     async def add_many(self, uses: Sequence[RecordUse]) -> None:
         """Store many uses in a few statements (the day's rule hits)."""
 
+    async def add_missing(self, uses: Sequence[RecordUse]) -> int:
+        """Store those of the uses not stored yet (school, pupil, day, used by), in a few
+        statements; return how many were stored."""
+
 
 class RuleHitRepository(Protocol):
     """What the rules found (routine.thresholds): one hit per school, pupil, rule and window
@@ -488,6 +492,12 @@ class ThresholdQueries(Protocol):
         self, school_key: str, start: date, end: date, counted: Counted
     ) -> dict[str, int]:
         """Per pupil with any, the day-level marks of that kind from `start` to `end`."""
+
+    async def count_windows(
+        self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
+    ) -> list[dict[str, int]]:
+        """`count_days(school_key, start, end, counted)` for each (start, counted) wanted, in
+        order, with one read of the marks."""
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         """How many of these days each class's roll call was submitted or imported."""

@@ -27,7 +27,6 @@ query per pupil or per day.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -162,21 +161,47 @@ def build_record(
     return {pupil.pupil_id: [builder.day(pupil, day) for day in days] for pupil in inputs.pupils}
 
 
-def build_days(
-    school: School,
-    days: Iterable[date],
-    inputs: RecordInputs,
-    wanted: Mapping[str, Iterable[date]],
+def build_decided_days(
+    school: School, days: Iterable[date], inputs: RecordInputs
 ) -> dict[str, dict[date, DayRecord]]:
-    """Only the wanted days of each pupil (those a mark, report, leave or correction decides),
-    by pupil id and day: for a large school, whose other days follow from its roll calls."""
-    builder = _Builder(school, set(days), inputs)
+    """Each pupil's school days that something other than the roll call decides (a mark, a
+    report, leave, a correction, a judgement), by pupil id and day: for a large school, whose
+    other days follow from its roll calls. Most pupils have nothing but marks, whose records
+    are built straight from them, as `_Builder.day` would."""
+    days = list(days)
+    school_day = set(days)
+    builder = _Builder(school, school_day, inputs)
     pupils = {pupil.pupil_id: pupil for pupil in inputs.pupils}
-    return {
-        pupil_id: {day: builder.day(pupils[pupil_id], day) for day in sorted(set(pupil_days))}
-        for pupil_id, pupil_days in wanted.items()
-        if pupil_id in pupils
-    }
+    # The days of pupils with more than marks, decided day by day.
+    other: dict[str, set[date]] = defaultdict(set)
+    for pupil_id, day in [*builder.corrections, *inputs.judgements]:
+        other[pupil_id].add(day)
+    for span in [*inputs.reports, *inputs.leave]:
+        other[span.pupil_id].update(d for d in days if span.first_day <= d <= span.last_day)
+    found: dict[str, dict[date, DayRecord]] = defaultdict(dict)
+    for (pupil_id, day), mark in builder.marks.items():
+        if pupil_id in other:
+            other[pupil_id].add(day)
+        elif pupil_id in pupils:
+            found[pupil_id][day] = DayRecord(
+                pupil_id,
+                day,
+                MARK_STATUS[mark.kind],
+                MARK_SOURCE[mark.source],
+                mark.code,
+                mark.valid,
+                mark.minutes,
+                builder.lessons.get((pupil_id, day), 0),
+            )
+    for pupil_id, day in builder.lessons:
+        if (pupil_id, day) not in builder.marks:
+            other[pupil_id].add(day)
+    for pupil_id, pupil_days in other.items():
+        pupil = pupils.get(pupil_id)
+        if pupil is not None:
+            for day in pupil_days & school_day:
+                found[pupil_id][day] = builder.day(pupil, day)
+    return dict(found)
 
 
 class _Builder:
@@ -202,65 +227,54 @@ class _Builder:
         self.reports = _by_pupil(inputs.reports)
 
     def day(self, pupil: Pupil, day: date) -> DayRecord:
+        # Decided first, then built once: a school's nightly evaluation builds a few hundred
+        # thousand of these.
         key = (pupil.pupil_id, day)
-        record = DayRecord(
-            pupil.pupil_id,
-            day,
-            DayStatus.UNKNOWN,
-            RecordSource.NONE,
-            lessons_absent=self.lessons.get(key, 0),
-        )
+        lessons = self.lessons.get(key, 0)
         correction = self.corrections.get(key)
         if correction is not None:
-            return dataclasses.replace(
-                record,
-                status=correction.status,
-                source=RecordSource.CORRECTION,
-                code=correction.code,
-                valid=correction.valid,
+            return DayRecord(
+                pupil.pupil_id,
+                day,
+                correction.status,
+                RecordSource.CORRECTION,
+                correction.code,
+                correction.valid,
+                lessons_absent=lessons,
             )
-        found = self._observed(record, pupil, day)
-        judged = self.judgements.get(key)
-        if found.is_absent and judged is not None:
-            found = dataclasses.replace(found, code=judged_code(judged, self.codes), valid=judged)
-        return found
+        status, source, code, valid, minutes = self._observed(pupil, day)
+        if status is DayStatus.ABSENT:
+            judged = self.judgements.get(key)
+            if judged is not None:
+                code, valid = judged_code(judged, self.codes), judged
+        return DayRecord(pupil.pupil_id, day, status, source, code, valid, minutes, lessons)
 
-    def _observed(self, record: DayRecord, pupil: Pupil, day: date) -> DayRecord:
-        granted = any(r.grants(day) for r in self.leave.get(pupil.pupil_id, ()))
+    def _observed(
+        self, pupil: Pupil, day: date
+    ) -> tuple[DayStatus, RecordSource, str | None, bool | None, int | None]:
+        leave = self.leave.get(pupil.pupil_id)
+        granted = leave is not None and any(r.grants(day) for r in leave)
         mark = self.marks.get((pupil.pupil_id, day))
         if mark is not None:
-            record = dataclasses.replace(
-                record,
-                status=MARK_STATUS[mark.kind],
-                source=MARK_SOURCE[mark.source],
-                code=mark.code,
-                valid=mark.valid,
-                minutes=mark.minutes,
-            )
-            if record.is_absent and granted and not mark.explained:
-                record = dataclasses.replace(record, code=LEAVE_CODE, valid=True)
-            return record
+            status = MARK_STATUS[mark.kind]
+            if status is DayStatus.ABSENT and granted and not mark.explained:
+                return status, MARK_SOURCE[mark.source], LEAVE_CODE, True, mark.minutes
+            return status, MARK_SOURCE[mark.source], mark.code, mark.valid, mark.minutes
         if granted:
-            return dataclasses.replace(
-                record,
-                status=DayStatus.ABSENT,
-                source=RecordSource.LEAVE,
-                code=LEAVE_CODE,
-                valid=True,
-            )
+            return DayStatus.ABSENT, RecordSource.LEAVE, LEAVE_CODE, True, None
         taken = self.taken.get((pupil.class_name, day))
-        report = next((r for r in self.reports.get(pupil.pupil_id, ()) if r.covers(day)), None)
-        if report is not None and taken is None:
-            status = PART_STATUS[report.part]
-            code, valid = report_code(self.school, report.reason, self.codes)
-            if status is not DayStatus.ABSENT:
-                code, valid = None, None
-            return dataclasses.replace(
-                record, status=status, source=RecordSource.REPORT, code=code, valid=valid
-            )
+        reports = self.reports.get(pupil.pupil_id)
+        if reports is not None and taken is None:
+            report = next((r for r in reports if r.covers(day)), None)
+            if report is not None:
+                status = PART_STATUS[report.part]
+                code, valid = report_code(self.school, report.reason, self.codes)
+                if status is not DayStatus.ABSENT:
+                    code, valid = None, None
+                return status, RecordSource.REPORT, code, valid, None
         if taken is not None:
-            return dataclasses.replace(record, status=DayStatus.PRESENT, source=taken)
-        return record
+            return DayStatus.PRESENT, taken, None, None, None
+        return DayStatus.UNKNOWN, RecordSource.NONE, None, None, None
 
 
 def report_code(

@@ -9,7 +9,7 @@ and every count; a share needs `min_known_days` known days to mean anything.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -106,15 +106,23 @@ def evaluate(
 
 
 def evaluate_days(
-    school: School, rules: Iterable[Rule], day: date, pupils: Mapping[str, PupilDays]
+    school: School,
+    rules: Iterable[Rule],
+    day: date,
+    pupils: Mapping[str, PupilDays],
+    only: Mapping[str, Collection[str]] | None = None,
 ) -> list[RuleHit]:
-    """Every hit of every enabled counting rule on `day`, pupil by pupil in id order."""
+    """Every hit of every enabled counting rule on `day`, pupil by pupil in id order; with
+    `only` (rule id → pupil ids), each rule only for those of its pupils (the others are known
+    not to hit)."""
     hits = []
+    ordered = sorted(pupils)
     for rule in counting_rules(rules):
         span = rule.window.span(school, day)
         if span is None:
             continue
-        for pupil_id in sorted(pupils):
+        chosen = only.get(rule.id, ()) if only is not None else None
+        for pupil_id in ordered if chosen is None else sorted(set(chosen) & pupils.keys()):
             hit = _evaluate_one(school.key, rule, span, pupils[pupil_id])
             if hit is not None:
                 hits.append(hit)
@@ -170,14 +178,17 @@ def _counted(rule: Rule, pupil: PupilDays, inside: Sequence[date]) -> list[date]
 def _counts(counted: Counted, record: DayRecord) -> bool:
     if counted is Counted.LATE:
         return record.status is DayStatus.LATE
-    if not record.is_absent:
+    if record.status is not DayStatus.ABSENT:
         return False
-    return {
-        Counted.ABSENCE: True,
-        Counted.INVALID: record.valid is False,
-        Counted.VALID: record.valid is True,
-        Counted.ILLNESS: record.code == ILLNESS_CODE,
-    }.get(counted, False)
+    if counted is Counted.ABSENCE:
+        return True
+    if counted is Counted.INVALID:
+        return record.valid is False
+    if counted is Counted.VALID:
+        return record.valid is True
+    if counted is Counted.ILLNESS:
+        return record.code == ILLNESS_CODE
+    return False
 
 
 def _single_days(pupil: PupilDays, start: date, end: date) -> list[date]:

@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.record import Correction, DayRecord, DayStatus, RecordSource, RecordUse
-from storage.bulk import before_bulk, insert_rows
+from storage.bulk import batches, before_bulk, insert_rows
 from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, RecordUseRow, as_utc
 from storage.repositories import _Repository, delete_where, in_days
+from storage.thresholds import Days, text_day
 
 # Corrections
 
@@ -150,6 +151,37 @@ class SqlRecordUseRepository(_Repository):
                 for u in uses
             ],
         )
+
+    async def add_missing(self, uses: Sequence[RecordUse]) -> int:
+        """Store the uses not stored yet (same school, pupil, day and user); read a batch of
+        pupils' uses over the days at a time, so the nightly rules re-using yesterday's days
+        (a rolling window, a term to date) add only today's."""
+        if not uses:
+            return 0
+        await before_bulk(self.session)
+        t = RecordUseRow.__table__.c
+        stored: set[tuple[str, str, date, str]] = set()
+        days = Days()
+        for school_key in sorted({u.school_key for u in uses}):
+            mine = [u for u in uses if u.school_key == school_key]
+            first, last = min(u.day for u in mine), max(u.day for u in mine)
+            for pupils in batches(sorted({u.pupil_id for u in mine})):
+                result = await self.session.execute(
+                    select(t.pupil_id, text_day(t.day), t.used_by).where(
+                        t.school_key == school_key,
+                        t.pupil_id.in_(pupils),
+                        t.day >= first,
+                        t.day <= last,
+                    )
+                )
+                stored.update((school_key, p, days[d], by) for p, d, by in result)
+        missing: dict[tuple[str, str, date, str], RecordUse] = {}
+        for u in uses:
+            key = (u.school_key, u.pupil_id, u.day, u.used_by)
+            if key not in stored:
+                missing.setdefault(key, u)
+        await self.add_many(list(missing.values()))
+        return len(missing)
 
     async def delete_before(self, school_key: str, day: date) -> int:
         return await delete_where(

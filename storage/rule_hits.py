@@ -53,6 +53,8 @@ class SqlRuleHitRepository(_Repository):
         statement = statement.on_conflict_do_nothing(
             index_elements=["school_key", "pupil_id", "rule_id", "window_end"]
         )
+        c = table.c
+        statement = statement.returning(c.id, c.school_key, c.pupil_id, c.rule_id, c.window_end)
         at = as_utc(found_at)
         rows = [
             {
@@ -66,20 +68,15 @@ class SqlRuleHitRepository(_Repository):
             }
             for h in new
         ]
+        # What this run stored, with its ids: a concurrent run's rows are not returned.
+        ids: dict[tuple[str, str, str, date], int] = {}
         for batch in batches(rows):
-            await self.session.execute(statement, list(batch))
+            for row_id, *key in await self.session.execute(statement, list(batch)):
+                ids[tuple(key)] = row_id
         return [
-            RuleHit(
-                h.school_key,
-                h.pupil_id,
-                h.rule_id,
-                h.window_start,
-                h.window_end,
-                h.numbers,
-                h.days,
-                found_at,
-            )
+            RuleHit(*key[:3], h.window_start, h.window_end, h.numbers, h.days, found_at, ids[key])
             for h in new
+            if (key := (h.school_key, h.pupil_id, h.rule_id, h.window_end)) in ids
         ]
 
     async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:

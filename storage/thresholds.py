@@ -1,21 +1,23 @@
-"""The nightly rules' aggregates: per pupil, one GROUP BY over a window's marks of one kind.
+"""The nightly rules' aggregates: per pupil, a count of each window's marks of each kind.
 
-Measured (bench/nightly.py): filtering the rows to the kind counted, and grouping them without
-joining the pupils, is what keeps each query near the cost of a plain count.
+Measured (bench/nightly.py, docs/performance.md): grouping the marks without joining the
+pupils, and reading them once for every window and kind (`count_windows`, a conditional sum
+each) rather than once per window and kind, keeps the counting near the cost of one plain
+count.
 
-`count_days` counts each pupil's day-level marks of the kind a rule counts (absent, invalid,
-valid, late, illness) in the window; `routine.evaluation` builds the
-full record only for the pupils these counts say a rule may hit, and for those whose window
-also has a report, leave, a correction or a judgement.
+`count_days` and `count_windows` count each pupil's day-level marks of the kind a rule counts
+(absent, invalid, valid, late, illness) in the window; `routine.evaluation` builds the full
+record only for the pupils these counts say a rule may hit, and for those whose window also
+has a report, leave, a correction or a judgement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, and_, case, func, literal, select, type_coerce
 
 from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
@@ -41,6 +43,26 @@ FILTERS: dict[Counted, tuple[Any, ...]] = {
     Counted.LATE: (_M.kind == "late",),
     Counted.ILLNESS: (_M.kind == "absent", _M.code == ILLNESS_CODE),
 }
+
+
+# The kind of mark each counts: the scan of all windows reads only those.
+KINDS = {counted: "late" if counted is Counted.LATE else "absent" for counted in FILTERS}
+
+
+class Days(dict[object, date]):
+    """Days read as the database returns them, each distinct one parsed once: a query over a
+    term returns hundreds of thousands of rows but only a hundred days, and SQLite's dates
+    are text that SQLAlchemy would otherwise parse row by row (`text_day`)."""
+
+    def __missing__(self, value: object) -> date:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        self[value] = day
+        return day
+
+
+def text_day(column: Any) -> ColumnElement[Any]:
+    """The column as the driver returns it (text on SQLite, a date on PostgreSQL), for `Days`."""
+    return type_coerce(column, String)
 
 
 class SqlThresholdQueries(_Repository):
@@ -72,29 +94,68 @@ class SqlThresholdQueries(_Repository):
         )
         return {pupil_id: count for pupil_id, count in await self.session.execute(query)}
 
+    async def count_windows(
+        self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
+    ) -> list[dict[str, int]]:
+        # One scan for every window and kind, a conditional sum each: the marks are read
+        # once however many rules the school has (Norway's four read them four times).
+        m = AttendanceMarkRow
+        sums = [
+            func.sum(case((and_(m.day >= start, *FILTERS[counted]), 1), else_=0))
+            if counted in FILTERS
+            else literal(0)
+            for start, counted in wanted
+        ]
+        found: list[dict[str, int]] = [{} for _ in wanted]
+        if not wanted:
+            return found
+        kinds = sorted({KINDS[counted] for _, counted in wanted if counted in KINDS})
+        query = (
+            select(m.pupil_id, *sums)
+            .where(
+                m.school_key == school_key,
+                m.day >= min(start for start, _ in wanted),
+                m.day <= end,
+                m.lesson.is_(None),
+                m.kind.in_(kinds),
+            )
+            .group_by(m.pupil_id)
+        )
+        for pupil_id, *counts in await self.session.execute(query):
+            for index, count in enumerate(counts):
+                if count:
+                    found[index][pupil_id] = int(count)
+        return found
+
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
     ) -> list[AttendanceMark]:
-        # Plain rows, not ORM objects: a few thousand pupils' marks over a term.
-        table = AttendanceMarkRow.__table__
+        # Plain rows, not ORM objects, built positionally: tens of thousands of pupils' marks
+        # over a term.
+        t = AttendanceMarkRow.__table__.c
+        columns = (t.school_key, t.pupil_id, text_day(t.day), t.kind, t.lesson, t.explained)
+        columns += (t.valid,)
+        columns += (t.code, t.marked_by, t.minutes, t.source, t.id)
+        days = Days()
+        kinds = {k.value: k for k in MarkKind}
+        sources = {s.value: s for s in MarkSource}
         found: list[AttendanceMark] = []
         ids = sorted(pupil_ids)
         for at in range(0, len(ids), PUPILS_PER_QUERY):
             query = (
-                select(table)
+                select(*columns)
                 .where(
-                    table.c.school_key == school_key,
-                    table.c.day >= start,
-                    table.c.day <= end,
-                    table.c.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
+                    t.school_key == school_key,
+                    t.day >= start,
+                    t.day <= end,
+                    t.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
                 )
-                .order_by(table.c.id)
+                .order_by(t.id)
             )
-            for row in await self.session.execute(query):
-                values = dict(row._mapping)
-                values["kind"] = MarkKind(values["kind"])
-                values["source"] = MarkSource(values["source"])
-                found.append(AttendanceMark(**values))
+            found.extend(
+                AttendanceMark(s, p, days[d], kinds[k], le, ex, v, c, by, mi, sources[so], i)
+                for s, p, d, k, le, ex, v, c, by, mi, so, i in await self.session.execute(query)
+            )
         return found
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
@@ -115,9 +176,10 @@ class SqlThresholdQueries(_Repository):
     ) -> dict[tuple[str, date], RecordSource]:
         r = RollCallRow
         found: dict[tuple[str, date], RecordSource] = {}
+        days = Days()
         names = sorted(class_names)
         for at in range(0, len(names), CLASSES_PER_QUERY):
-            query = select(r.class_name, r.day, r.status).where(
+            query = select(r.class_name, text_day(r.day), r.status).where(
                 r.school_key == school_key,
                 r.day >= start,
                 r.day <= end,
@@ -125,5 +187,5 @@ class SqlThresholdQueries(_Repository):
                 r.class_name.in_(names[at : at + CLASSES_PER_QUERY]),
             )
             for name, day, status in await self.session.execute(query):
-                found[(name, day)] = TAKEN[status]
+                found[(name, days[day])] = TAKEN[status]
         return found

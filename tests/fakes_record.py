@@ -90,6 +90,19 @@ class FakeRecordUses:
         for use in uses:
             await self.add(use.school_key, use.pupil_id, use.day, use.used_by, use.used_at)
 
+    async def add_missing(self, uses: Sequence[RecordUse]) -> int:
+        stored = {
+            (u.school_key, u.pupil_id, u.day, u.used_by) for u in self.store.record_uses.values()
+        }
+        added = 0
+        for use in uses:
+            key = (use.school_key, use.pupil_id, use.day, use.used_by)
+            if key not in stored:
+                stored.add(key)
+                added += 1
+                await self.add(*key, use.used_at)
+        return added
+
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [
             i
@@ -262,6 +275,11 @@ class FakeThresholds:
             ):
                 counts[mark.pupil_id] = counts.get(mark.pupil_id, 0) + 1
         return counts
+
+    async def count_windows(
+        self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
+    ) -> list[dict[str, int]]:
+        return [await self.count_days(school_key, s, end, c) for s, c in wanted]
 
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]

@@ -74,10 +74,27 @@ def test_the_morning_benchmark_runs_at_one_percent(bench_backend: list[str]) -> 
 
 
 def test_the_nightly_benchmark_runs_at_one_percent(bench_backend: list[str]) -> None:
-    results = run_bench("bench.nightly", "--country", "SE", "DK", *bench_backend)
-    assert [(r["country"], r["pupils"]) for r in results] == [("SE", 1000), ("DK", 1000)]
+    results = run_bench("bench.nightly", "--country", "SE", "NO", *bench_backend)
+    assert [(r["country"], r["night"], r["pupils"]) for r in results] == [
+        ("SE", "first", 1000),
+        ("SE", "next", 1000),
+        ("NO", "first", 1000),
+        ("NO", "next", 1000),
+    ]
     for result in results:
-        assert {"seconds", "statements", "floor_seconds", "ratio", "hits"} <= set(result)
+        assert {"seconds", "cpu_seconds", "statements", "floor_seconds", "ratio"} <= set(result)
+        assert {"hits", "new_hits", "uses_stored", "peak_memory_mb"} <= set(result)
         assert result["backend"] == bench_backend[1]
         assert result["marks"] > 10000
-    assert results[0]["hits"] > 0
+        # The ratio is of the unrounded times.
+        assert result["ratio"] == pytest.approx(
+            result["seconds"] / result["floor_seconds"], rel=0.05, abs=0.1
+        )
+        assert result["peak_memory_mb"] >= result["memory_before_mb"] > 0
+    se_first, se_next, no_first, no_next = results
+    # Norway's rules hit many pupils: the first night stores every day they used, the next
+    # only the days not used already.
+    assert no_first["hits"] > 5 * se_first["hits"] > 0
+    assert no_first["uses_stored"] >= no_first["hits"]
+    assert 0 < no_next["uses_stored"] < no_first["uses_stored"] / 10
+    assert se_next["new_hits"] == se_next["hits"]

@@ -241,8 +241,8 @@ async def test_a_danish_mentor_s_concern_opens_a_case_in_detection(
     chat_as, world: FakeUnitOfWorkFactory
 ) -> None:
     menu = (
-        "[Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] "
-        "[Jeg er bekymret for en elev] [Sprog]"
+        "[Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] "
+        "[Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]"
     )
     await chat_as("dk-S1").verify(
         f"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime
 
 from routine.leave import LeaveRequest, LeaveStatus
@@ -25,6 +26,7 @@ from routine.record import (
     DayStatus,
     RecordInputs,
     RecordSource,
+    build_decided_days,
     build_record,
     school_days,
     totals,
@@ -164,3 +166,69 @@ def test_totals_leave_unknown_days_out_of_the_share() -> None:
 
 def test_school_days_skip_weekends_and_holidays() -> None:
     assert school_days(SE, date(2026, 12, 25), date(2026, 12, 28)) == [date(2026, 12, 28)]
+
+
+def test_the_decided_days_are_the_full_record_less_what_the_roll_call_alone_says() -> None:
+    """`build_decided_days` (the nightly evaluation's record): pupils with nothing but marks
+    are built straight from them, the others day by day; both as `build_record` decides."""
+    chance = random.Random(7)
+    days = school_days(SE, date(2026, 11, 2), date(2026, 11, 27))
+    pupils = [Pupil("se", f"P{n}", f"P{n}", "7A" if n % 2 else "7B") for n in range(30)]
+    marks, reports, leave, corrections, judgements = [], [], [], [], {}
+    for pupil in pupils:
+        for day in [*days, date(2026, 11, 7)]:
+            roll = chance.random()
+            if roll < 0.3:
+                marks.append(
+                    AttendanceMark(
+                        "se",
+                        pupil.pupil_id,
+                        day,
+                        chance.choice(list(MarkKind)),
+                        lesson=chance.choice([None, None, "2"]),
+                        explained=chance.random() < 0.5,
+                        valid=chance.choice([True, False, None]),
+                        code=chance.choice(["illness", "invalid", None]),
+                        minutes=chance.choice([None, 20]),
+                        source=chance.choice(list(MarkSource)),
+                    )
+                )
+            if pupil.pupil_id in ("P3", "P4") and roll > 0.9:
+                reports.append(
+                    AbsenceReport("se", pupil.pupil_id, "G", ReasonCategory.ILLNESS, day, day)
+                )
+            if pupil.pupil_id == "P5" and roll > 0.9:
+                leave.append(
+                    LeaveRequest("se", "P5", "G", day, day, "x", NOW, LeaveStatus.GRANTED)
+                )
+            if pupil.pupil_id == "P6" and roll > 0.8:
+                corrections.append(
+                    Correction("se", "P6", day, DayStatus.ABSENT, "invalid", False, "", "S", NOW)
+                )
+            if pupil.pupil_id == "P7" and roll < 0.3:
+                judgements[("P7", day)] = chance.random() < 0.5
+    taken = {(c, d): RecordSource.IMPORT for c in ("7A", "7B") for d in days[::2]}
+    given = inputs(
+        pupils=pupils,
+        marks=marks,
+        reports=reports,
+        taken=taken,
+        leave=leave,
+        corrections=corrections,
+        judgements=judgements,
+    )
+    full = build_record(SE, days, given)
+    decided = build_decided_days(SE, days, given)
+    assert {"P3", "P5", "P6", "P7"} <= decided.keys()
+    for pupil in pupils:
+        mine = decided.get(pupil.pupil_id, {})
+        for record in full[pupil.pupil_id]:
+            if record.day in mine:
+                assert mine[record.day] == record
+            else:
+                # Nothing but the roll call (or nothing at all) says anything of the day.
+                assert (record.status, record.lessons_absent) in {
+                    (DayStatus.PRESENT, 0),
+                    (DayStatus.UNKNOWN, 0),
+                }
+        assert set(mine) <= set(days)

@@ -91,7 +91,7 @@ async def test_the_benchmark_school_gets_cards_so_the_statement_count_covers_the
     engine = make_engine(migrated_database_url)
     try:
         school = nightly.bench_school("small", Country.SE)
-        await nightly.load(engine, nightly.school_rows(school, 50))
+        await nightly.load(engine, school, 50)
         factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
         await JOBS["evaluate-thresholds"].run(
             JobContext(factory, nightly.Clock()), "small", nightly.DAY

@@ -54,9 +54,7 @@ async def test_a_ten_times_larger_school_costs_no_more_statements(
 async def evaluation_statements(url: str, country: Country, school_key: str, pupils: int):
     engine = make_engine(url)
     try:
-        await nightly.load(
-            engine, nightly.school_rows(nightly.bench_school(school_key, country), pupils)
-        )
+        await nightly.load(engine, nightly.bench_school(school_key, country), pupils)
         factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
         context = JobContext(factory, nightly.Clock())
         counter = StatementCounter(engine)
