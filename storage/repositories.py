@@ -34,7 +34,7 @@ from routine.model import (
 )
 from routine.ports import ConversationMoved
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import mapping, people_bulk
+from storage import chat, mapping, people_bulk
 from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     AbsenceCodeRow,
@@ -435,9 +435,25 @@ class SqlInviteCodeRepository(_Repository):
 
 
 class SqlConversationRepository(_Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # What `open` loaded, kept for the unit of work's lookups (see `storage.chat`).
+        self._kept: list[Any] = []
+
     async def get(self, key: str) -> Conversation | None:
         row = await self.session.get(ConversationRow, key)
         return None if row is None else mapping.conversation_from_row(row)
+
+    async def open(
+        self, key: str, platform: str, account_id: str
+    ) -> tuple[Conversation | None, ChatAccount | None]:
+        conversation, account, self._kept = await chat.open_chat(
+            self.session, key, platform, account_id
+        )
+        return (
+            None if conversation is None else mapping.conversation_from_row(conversation),
+            None if account is None else mapping.account_from_row(account),
+        )
 
     async def save(self, conversation: Conversation) -> None:
         values = {
