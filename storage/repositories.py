@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -85,6 +85,8 @@ class _Repository:
 
 class SqlSchoolRepository(_Repository):
     async def get(self, key: str) -> School | None:
+        if (known := chat.known(self.session, "school", key)) is not None:
+            return known
         row = await self.session.get(SchoolRow, key)
         return None if row is None else mapping.school_from_row(row)
 
@@ -93,6 +95,7 @@ class SqlSchoolRepository(_Repository):
         return _in_code_point_order(map(mapping.school_from_row, rows), key=lambda s: s.key)
 
     async def save(self, school: School) -> None:
+        chat.forget(self.session)
         row = await self.session.get(SchoolRow, school.key) or SchoolRow()
         mapping.school_to_row(school, row)
         self.session.add(row)
@@ -121,6 +124,8 @@ def _pupil_order(pupil: Pupil) -> tuple[str, str, str]:
 
 class SqlPupilRepository(_Repository):
     async def get(self, school_key: str, pupil_id: str) -> Pupil | None:
+        if (known := chat.known(self.session, "pupil", (school_key, pupil_id))) is not None:
+            return known
         row = await self.session.get(PupilRow, (school_key, pupil_id))
         return None if row is None else mapping.pupil_from_row(row)
 
@@ -137,6 +142,7 @@ class SqlPupilRepository(_Repository):
         return _in_code_point_order(map(mapping.pupil_from_row, rows), key=_pupil_order)
 
     async def save(self, pupil: Pupil) -> None:
+        chat.forget(self.session)
         row = await self.session.get(PupilRow, (pupil.school_key, pupil.pupil_id)) or PupilRow()
         mapping.pupil_to_row(pupil, row)
         self.session.add(row)
@@ -147,7 +153,10 @@ class SqlPupilRepository(_Repository):
 
 class SqlGuardianRepository(_Repository):
     async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
-        row = await self.session.get(GuardianRow, (school_key, guardian_id))
+        key = (school_key, guardian_id)
+        if (known := chat.known(self.session, "guardian", key)) is not None:
+            return known
+        row = await self.session.get(GuardianRow, key)
         return None if row is None else mapping.guardian_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Guardian]:
@@ -155,6 +164,7 @@ class SqlGuardianRepository(_Repository):
         return _in_code_point_order(guardians, key=lambda g: g.guardian_id)
 
     async def save(self, guardian: Guardian) -> None:
+        chat.forget(self.session)
         key = (guardian.school_key, guardian.guardian_id)
         row = await self.session.get(GuardianRow, key) or GuardianRow(links=[])
         mapping.guardian_to_row(guardian, row)
@@ -366,7 +376,10 @@ class SqlAbsenceCodeRepository(_Repository):
 
 class SqlChatAccountRepository(_Repository):
     async def get(self, platform: str, account_id: str) -> ChatAccount | None:
-        row = await self.session.get(ChatAccountRow, (platform, account_id))
+        key = (platform, account_id)
+        if (known := chat.known(self.session, "account", key)) is not None:
+            return known
+        row = await self.session.get(ChatAccountRow, key)
         return None if row is None else mapping.account_from_row(row)
 
     async def list_for_person(
@@ -384,15 +397,19 @@ class SqlChatAccountRepository(_Repository):
         )
 
     async def save(self, account: ChatAccount) -> None:
+        chat.forget(self.session)
         key = (account.platform, account.account_id)
         row = await self.session.get(ChatAccountRow, key) or ChatAccountRow()
         mapping.account_to_row(account, row)
         self.session.add(row)
 
     async def delete(self, platform: str, account_id: str) -> None:
+        chat.forget(self.session)
         row = await self.session.get(ChatAccountRow, (platform, account_id))
         if row is not None:
             await self.session.delete(row)
+            # Flushed now, or a `get` in the same unit of work would still find it.
+            await self.session.flush()
 
 
 class SqlInviteCodeRepository(_Repository):
@@ -435,11 +452,6 @@ class SqlInviteCodeRepository(_Repository):
 
 
 class SqlConversationRepository(_Repository):
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__(session)
-        # What `open` loaded, kept for the unit of work's lookups (see `storage.chat`).
-        self._kept: list[Any] = []
-
     async def get(self, key: str) -> Conversation | None:
         row = await self.session.get(ConversationRow, key)
         return None if row is None else mapping.conversation_from_row(row)
@@ -447,39 +459,21 @@ class SqlConversationRepository(_Repository):
     async def open(
         self, key: str, platform: str, account_id: str
     ) -> tuple[Conversation | None, ChatAccount | None]:
-        conversation, account, self._kept = await chat.open_chat(
-            self.session, key, platform, account_id
-        )
-        return (
-            None if conversation is None else mapping.conversation_from_row(conversation),
-            None if account is None else mapping.account_from_row(account),
-        )
+        # With the account's school and person, kept for the lookups that follow.
+        return await chat.open_chat(self.session, key, platform, account_id)
 
     async def save(self, conversation: Conversation) -> None:
         values = {
-            "flow": conversation.flow,
-            "state": conversation.state,
-            "data": as_stored_json(conversation.data),
-            "updated_at": func.now(),
-            "version": conversation.version + 1,
+            "key_": conversation.key,
+            "flow_": conversation.flow,
+            "state_": conversation.state,
+            "data_": as_stored_json(conversation.data),
+            "version_": conversation.version,
         }
-        if conversation.version == 0:
-            insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name]
-            result = await self.session.execute(
-                insert(ConversationRow)
-                .values(key=conversation.key, **values)
-                .on_conflict_do_nothing(index_elements=[ConversationRow.key])
-            )
-        else:
-            result = await self.session.execute(
-                update(ConversationRow)
-                .where(
-                    ConversationRow.key == conversation.key,
-                    ConversationRow.version == conversation.version,
-                )
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+        dialect = self.session.get_bind().dialect.name
+        statement = _conversation_insert(dialect) if conversation.version == 0 else _UPDATE
+        # Core statements built once: every event saves its conversation.
+        result = await self.session.execute(statement, values)
         if result.rowcount != 1:
             raise ConversationMoved(conversation.key)
         conversation.version += 1
@@ -506,6 +500,36 @@ class SqlConversationRepository(_Repository):
             .execution_options(synchronize_session=False)
         )
         return result.rowcount
+
+
+_CONVERSATIONS = ConversationRow.__table__
+_SAVED = {
+    "flow": bindparam("flow_", type_=_CONVERSATIONS.c.flow.type),
+    "state": bindparam("state_", type_=_CONVERSATIONS.c.state.type),
+    "data": bindparam("data_", type_=_CONVERSATIONS.c.data.type),
+    "updated_at": func.now(),
+    "version": bindparam("version_", type_=_CONVERSATIONS.c.version.type) + 1,
+}
+# Compare-and-set on the version the event read.
+_UPDATE = (
+    update(_CONVERSATIONS)
+    .where(
+        _CONVERSATIONS.c.key == bindparam("key_"),
+        _CONVERSATIONS.c.version == bindparam("version_"),
+    )
+    .values(_SAVED)
+)
+_INSERTS: dict[str, Any] = {}
+
+
+def _conversation_insert(dialect: str) -> Any:
+    if dialect not in _INSERTS:
+        _INSERTS[dialect] = (
+            INSERTS_BY_DIALECT[dialect](_CONVERSATIONS)
+            .values(key=bindparam("key_", type_=_CONVERSATIONS.c.key.type), **_SAVED)
+            .on_conflict_do_nothing(index_elements=[_CONVERSATIONS.c.key])
+        )
+    return _INSERTS[dialect]
 
 
 class SqlPromptRepository(_Repository):
