@@ -81,3 +81,18 @@ def test_the_nightly_benchmark_runs_at_one_percent(bench_backend: list[str]) -> 
         assert result["backend"] == bench_backend[1]
         assert result["marks"] > 10000
     assert results[0]["hits"] > 0
+
+
+def test_the_conversation_benchmark_runs_at_one_percent(bench_backend: list[str]) -> None:
+    results = run_bench("bench.conversations", *bench_backend)
+    assert [r["what"] for r in results] == ["floor_a", "floor_b", "floor_c", "narvaro"]
+    for result in results:
+        assert result["backend"] == bench_backend[1]
+        assert result["updates"] == 20 * 7
+        assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+        assert result["updates_per_s"] > 0 and result["peak_memory_mb"] > 0
+    narvaro = results[-1]
+    # Every guardian's report went through to its receipt, on the hot path's budget.
+    assert narvaro["reports"] == 20
+    assert narvaro["statements_per_update"] == round((6 * 2 + 5) / 7, 2)
+    assert {"ratio_a", "ratio_b", "ratio_c", "bot_api_calls_per_update"} <= set(narvaro)
