@@ -93,8 +93,8 @@ async def open_chat(
         guardian = _row(GUARDIANS, first)
         linked = [row for row in rows if row[LINKS.c.pupil_id] is not None]
         guardian.links = [SimpleNamespace(pupil_id=row[LINKS.c.pupil_id]) for row in linked]
-        known["guardian", (account.school_key, guardian.guardian_id)] = (
-            mapping.guardian_from_row(guardian)
+        known["guardian", (account.school_key, guardian.guardian_id)] = mapping.guardian_from_row(
+            guardian
         )
         for row in linked:
             pupil = mapping.pupil_from_row(_row(PUPILS, row))
