@@ -15,6 +15,7 @@ import time
 from collections import Counter, deque
 from typing import Any
 
+from aiohttp import web
 from telegram.request import BaseRequest, RequestData
 
 TOKEN = "4242424242:BENCH-token"
@@ -25,8 +26,10 @@ SENDS = frozenset({"sendMessage"})
 class InProcessBotApi(BaseRequest):
     def __init__(self, *, per_second: int | None = None, retry_after: int = 1) -> None:
         self.calls: Counter[str] = Counter()
-        self.keyboards: dict[int, list[tuple[str, str]]] = {}
-        self.sent: list[tuple[int, str]] = []
+        self.keyboards: dict[int | str, list[tuple[str, str]]] = {}
+        self.sent: list[tuple[int | str, str]] = []
+        # When each message was taken (time.monotonic()), for the send rate.
+        self.sent_at: list[float] = []
         self.refused = 0
         self._per_second = per_second
         self._retry_after = retry_after
@@ -48,6 +51,10 @@ class InProcessBotApi(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data is not None else {}
+        return self.answer(name, params)
+
+    def answer(self, name: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """The HTTP status and body Telegram would answer the call `name` with."""
         self.calls[name] += 1
         if name in SENDS and self._limited():
             self.refused += 1
@@ -70,12 +77,13 @@ class InProcessBotApi(BaseRequest):
             return BOT_USER
         if name not in ("sendMessage", "editMessageReplyMarkup", "editMessageText"):
             return True
-        chat_id = int(params.get("chat_id", 0))
+        chat_id = _chat_id(params.get("chat_id", 0))
         markup = params.get("reply_markup")
         if isinstance(markup, str):
             markup = json.loads(markup)
         if name == "sendMessage":
             self.sent.append((chat_id, str(params.get("text", ""))))
+            self.sent_at.append(time.monotonic())
             if markup:
                 self.keyboards[chat_id] = [
                     (button["text"], button["callback_data"])
@@ -91,6 +99,43 @@ class InProcessBotApi(BaseRequest):
             "text": str(params.get("text", "…")),
         }
         return message
+
+
+def _chat_id(value: object) -> int | str:
+    """Telegram's chat ids are numbers; the morning benchmark's recipients are names."""
+    text = str(value)
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+class LocalBotApi:
+    """`InProcessBotApi` served over HTTP on 127.0.0.1, as PTB's own HTTP client talks to
+    Telegram: `async with LocalBotApi(api) as url:` then `base_url=f"{url}/bot"`."""
+
+    def __init__(self, api: InProcessBotApi) -> None:
+        self.api = api
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._call)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        return f"http://{host}:{port}"
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _call(self, request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = dict(await request.post())
+        status, body = self.api.answer(request.match_info["method"], params)
+        return web.Response(status=status, body=body, content_type="application/json")
 
 
 def _error(code: int, description: str, api: InProcessBotApi) -> bytes:

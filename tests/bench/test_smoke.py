@@ -96,3 +96,12 @@ def test_the_conversation_benchmark_runs_at_one_percent(bench_backend: list[str]
     assert narvaro["reports"] == 20
     assert narvaro["statements_per_update"] == round((6 * 2 + 5) / 7, 2)
     assert {"ratio_a", "ratio_b", "ratio_c", "bot_api_calls_per_update"} <= set(narvaro)
+
+
+def test_the_dispatch_benchmark_runs_at_one_percent(bench_backend: list[str]) -> None:
+    (result,) = run_bench("bench.dispatch", *bench_backend)
+    assert result["backend"] == bench_backend[1]
+    assert result["messages"] > 0 and result["sent_per_s"] > 0
+    # Whatever the machine's speed: every message taken once, none twice.
+    assert (result["lost"], result["duplicated"]) == (0, 0)
+    assert {"refused_429", "share_of_limit", "limit_per_s", "peak_memory_mb"} <= set(result)
