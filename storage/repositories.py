@@ -10,12 +10,11 @@ alphabetical order (Å after Z in Swedish) is the presentation's job, not storag
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -23,7 +22,6 @@ from routine.model import (
     AbsenceReport,
     AttendanceMark,
     ChatAccount,
-    Conversation,
     Guardian,
     InviteCode,
     Pupil,
@@ -32,10 +30,9 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
-from routine.ports import ConversationMoved
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
 from storage import chat, mapping, people_bulk
-from storage.bulk import INSERTS_BY_DIALECT, batches
+from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
     AbsencePromptRow,
@@ -44,7 +41,6 @@ from storage.orm import (
     ChatAccountRow,
     ClassRow,
     ContactRequestRow,
-    ConversationRow,
     GuardianConcernRow,
     GuardianRow,
     InviteCodeRow,
@@ -451,87 +447,6 @@ class SqlInviteCodeRepository(_Repository):
         return revoked
 
 
-class SqlConversationRepository(_Repository):
-    async def get(self, key: str) -> Conversation | None:
-        row = await self.session.get(ConversationRow, key)
-        return None if row is None else mapping.conversation_from_row(row)
-
-    async def open(
-        self, key: str, platform: str, account_id: str
-    ) -> tuple[Conversation | None, ChatAccount | None]:
-        # With the account's school and person, kept for the lookups that follow.
-        return await chat.open_chat(self.session, key, platform, account_id)
-
-    async def save(self, conversation: Conversation) -> None:
-        values = {
-            "key_": conversation.key,
-            "flow_": conversation.flow,
-            "state_": conversation.state,
-            "data_": as_stored_json(conversation.data),
-            "version_": conversation.version,
-        }
-        dialect = self.session.get_bind().dialect.name
-        statement = _conversation_insert(dialect) if conversation.version == 0 else _UPDATE
-        # Core statements built once: every event saves its conversation.
-        result = await self.session.execute(statement, values)
-        if result.rowcount != 1:
-            raise ConversationMoved(conversation.key)
-        conversation.version += 1
-
-    async def delete(self, key: str) -> None:
-        row = await self.session.get(ConversationRow, key)
-        if row is not None:
-            await self.session.delete(row)
-
-    async def clear_idle_before(self, moment: datetime) -> int:
-        result = await self.session.execute(
-            update(ConversationRow)
-            .where(
-                ConversationRow.updated_at < as_utc(moment),
-                or_(ConversationRow.flow.is_not(None), ConversationRow.data != {}),
-            )
-            .values(
-                flow=None,
-                state=None,
-                data={},
-                version=ConversationRow.version + 1,
-                updated_at=func.now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount
-
-
-_CONVERSATIONS = ConversationRow.__table__
-_SAVED = {
-    "flow": bindparam("flow_", type_=_CONVERSATIONS.c.flow.type),
-    "state": bindparam("state_", type_=_CONVERSATIONS.c.state.type),
-    "data": bindparam("data_", type_=_CONVERSATIONS.c.data.type),
-    "updated_at": func.now(),
-    "version": bindparam("version_", type_=_CONVERSATIONS.c.version.type) + 1,
-}
-# Compare-and-set on the version the event read.
-_UPDATE = (
-    update(_CONVERSATIONS)
-    .where(
-        _CONVERSATIONS.c.key == bindparam("key_"),
-        _CONVERSATIONS.c.version == bindparam("version_"),
-    )
-    .values(_SAVED)
-)
-_INSERTS: dict[str, Any] = {}
-
-
-def _conversation_insert(dialect: str) -> Any:
-    if dialect not in _INSERTS:
-        _INSERTS[dialect] = (
-            INSERTS_BY_DIALECT[dialect](_CONVERSATIONS)
-            .values(key=bindparam("key_", type_=_CONVERSATIONS.c.key.type), **_SAVED)
-            .on_conflict_do_nothing(index_elements=[_CONVERSATIONS.c.key])
-        )
-    return _INSERTS[dialect]
-
-
 class SqlPromptRepository(_Repository):
     async def delete_created_before(self, school_key: str, moment: datetime) -> int:
         return await delete_where(
@@ -652,15 +567,6 @@ class SqlConcernRepository(_Repository):
             .order_by(GuardianConcernRow.created_at, GuardianConcernRow.id)
         )
         return [mapping.concern_from_row(row) for row in rows]
-
-
-def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
-    """The data as it will read back: JSON only, so tuples become lists and keys strings.
-
-    Converting here, at `save`, refuses what JSON cannot hold (dates, sets) at the caller's line
-    rather than at the commit, and hands the row its own copy of the data.
-    """
-    return json.loads(json.dumps(data))
 
 
 async def delete_where(session: AsyncSession, row_type: type[Any], *conditions: Any) -> int:

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.conversations import SqlConversationRepository
 from storage.outbox import SqlOutboxRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
@@ -22,7 +23,6 @@ from storage.repositories import (
     SqlClassRepository,
     SqlConcernRepository,
     SqlContactRequestRepository,
-    SqlConversationRepository,
     SqlGuardianRepository,
     SqlInviteCodeRepository,
     SqlPromptRepository,
