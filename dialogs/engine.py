@@ -75,9 +75,10 @@ class Engine:
         if not incoming.private:
             return [linking.say(ONLY_PRIVATE, linking.locale_hint(incoming))]
         async with self.uow_factory() as uow:
-            conversation = await uow.conversations.get(incoming.key.id)
-            conversation = conversation or Conversation(key=incoming.key.id)
-            actor = await find_actor(uow, incoming)
+            key = incoming.key
+            conversation, account = await uow.conversations.open(key.id, key.platform, key.user)
+            conversation = conversation or Conversation(key=key.id)
+            actor = await actor_of(uow, incoming, account)
             just_linked = False
             if actor is None and incoming.key.platform in STAFF_PLATFORMS:
                 return [linking.say(UNKNOWN_STAFF, linking.locale_hint(incoming))]
@@ -411,6 +412,15 @@ def help_text() -> str:
 
 async def find_actor(uow: UnitOfWork, incoming: Incoming) -> Actor | None:
     account = await uow.accounts.get(incoming.key.platform, incoming.key.user)
+    return await actor_of(uow, incoming, account)
+
+
+async def actor_of(
+    uow: UnitOfWork, incoming: Incoming, account: ChatAccount | None
+) -> Actor | None:
+    """The person behind the chat account writing (None: not linked). After
+    `conversations.open`, storage answers the lookups here from what it read with the
+    conversation: a guardian's event costs no SQL of its own."""
     if account is None and incoming.key.platform in STAFF_PLATFORMS:
         account = await _staff_account(uow, incoming.key.user)
     if account is None:

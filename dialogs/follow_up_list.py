@@ -261,7 +261,9 @@ async def refresh_today(
     listed = now.astimezone(ZoneInfo(school.timezone)).time() >= school.times.unreported_prompt
     if listed and await _reported_not_valid(uow, school, day, pupil):
         await uow.school_day.open_follow_ups([FollowUp(school.key, pupil_id, day, now)])
-    await refresh_follow_ups(uow, school, day, now, pupil_id=pupil_id)
+    # Most reports come before the lists: one look at the pupil's line spares loading the day.
+    if await uow.follow_ups.find(school.key, pupil_id, day) is not None:
+        await refresh_follow_ups(uow, school, day, now, pupil_id=pupil_id)
 
 
 async def _reported_not_valid(uow: UnitOfWork, school: School, day: date, pupil: Pupil) -> bool:

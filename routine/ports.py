@@ -182,6 +182,13 @@ class ConversationMoved(Exception):
 
 class ConversationRepository(Protocol):
     async def get(self, key: str) -> Conversation | None: ...
+    async def open(
+        self, key: str, platform: str, account_id: str
+    ) -> tuple[Conversation | None, ChatAccount | None]:
+        """What an incoming event starts with: its conversation and the chat account writing
+        in it, as `get` and `accounts.get` would give them. Storage may read them in one round
+        trip, with the account's school and person, for the lookups that follow."""
+
     async def save(self, conversation: Conversation) -> None:
         """Compare-and-set on `version`: stored as version + 1 only if the stored one is still
         `conversation.version` (0: not stored yet); otherwise `ConversationMoved`."""

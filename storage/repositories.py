@@ -10,12 +10,11 @@ alphabetical order (Å after Z in Swedish) is the presentation's job, not storag
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import (
@@ -23,7 +22,6 @@ from routine.model import (
     AbsenceReport,
     AttendanceMark,
     ChatAccount,
-    Conversation,
     Guardian,
     InviteCode,
     Pupil,
@@ -32,10 +30,9 @@ from routine.model import (
     SchoolClass,
     StaffMember,
 )
-from routine.ports import ConversationMoved
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import mapping, people_bulk
-from storage.bulk import INSERTS_BY_DIALECT, batches
+from storage import chat, mapping, people_bulk
+from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
     AbsencePromptRow,
@@ -44,7 +41,6 @@ from storage.orm import (
     ChatAccountRow,
     ClassRow,
     ContactRequestRow,
-    ConversationRow,
     GuardianConcernRow,
     GuardianRow,
     InviteCodeRow,
@@ -85,6 +81,8 @@ class _Repository:
 
 class SqlSchoolRepository(_Repository):
     async def get(self, key: str) -> School | None:
+        if (known := chat.known(self.session, "school", key)) is not None:
+            return known
         row = await self.session.get(SchoolRow, key)
         return None if row is None else mapping.school_from_row(row)
 
@@ -93,6 +91,7 @@ class SqlSchoolRepository(_Repository):
         return _in_code_point_order(map(mapping.school_from_row, rows), key=lambda s: s.key)
 
     async def save(self, school: School) -> None:
+        chat.forget(self.session)
         row = await self.session.get(SchoolRow, school.key) or SchoolRow()
         mapping.school_to_row(school, row)
         self.session.add(row)
@@ -121,6 +120,8 @@ def _pupil_order(pupil: Pupil) -> tuple[str, str, str]:
 
 class SqlPupilRepository(_Repository):
     async def get(self, school_key: str, pupil_id: str) -> Pupil | None:
+        if (known := chat.known(self.session, "pupil", (school_key, pupil_id))) is not None:
+            return known
         row = await self.session.get(PupilRow, (school_key, pupil_id))
         return None if row is None else mapping.pupil_from_row(row)
 
@@ -137,6 +138,7 @@ class SqlPupilRepository(_Repository):
         return _in_code_point_order(map(mapping.pupil_from_row, rows), key=_pupil_order)
 
     async def save(self, pupil: Pupil) -> None:
+        chat.forget(self.session)
         row = await self.session.get(PupilRow, (pupil.school_key, pupil.pupil_id)) or PupilRow()
         mapping.pupil_to_row(pupil, row)
         self.session.add(row)
@@ -147,7 +149,10 @@ class SqlPupilRepository(_Repository):
 
 class SqlGuardianRepository(_Repository):
     async def get(self, school_key: str, guardian_id: str) -> Guardian | None:
-        row = await self.session.get(GuardianRow, (school_key, guardian_id))
+        key = (school_key, guardian_id)
+        if (known := chat.known(self.session, "guardian", key)) is not None:
+            return known
+        row = await self.session.get(GuardianRow, key)
         return None if row is None else mapping.guardian_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[Guardian]:
@@ -155,6 +160,7 @@ class SqlGuardianRepository(_Repository):
         return _in_code_point_order(guardians, key=lambda g: g.guardian_id)
 
     async def save(self, guardian: Guardian) -> None:
+        chat.forget(self.session)
         key = (guardian.school_key, guardian.guardian_id)
         row = await self.session.get(GuardianRow, key) or GuardianRow(links=[])
         mapping.guardian_to_row(guardian, row)
@@ -366,7 +372,10 @@ class SqlAbsenceCodeRepository(_Repository):
 
 class SqlChatAccountRepository(_Repository):
     async def get(self, platform: str, account_id: str) -> ChatAccount | None:
-        row = await self.session.get(ChatAccountRow, (platform, account_id))
+        key = (platform, account_id)
+        if (known := chat.known(self.session, "account", key)) is not None:
+            return known
+        row = await self.session.get(ChatAccountRow, key)
         return None if row is None else mapping.account_from_row(row)
 
     async def list_for_person(
@@ -384,15 +393,19 @@ class SqlChatAccountRepository(_Repository):
         )
 
     async def save(self, account: ChatAccount) -> None:
+        chat.forget(self.session)
         key = (account.platform, account.account_id)
         row = await self.session.get(ChatAccountRow, key) or ChatAccountRow()
         mapping.account_to_row(account, row)
         self.session.add(row)
 
     async def delete(self, platform: str, account_id: str) -> None:
+        chat.forget(self.session)
         row = await self.session.get(ChatAccountRow, (platform, account_id))
         if row is not None:
             await self.session.delete(row)
+            # Flushed now, or a `get` in the same unit of work would still find it.
+            await self.session.flush()
 
 
 class SqlInviteCodeRepository(_Repository):
@@ -432,64 +445,6 @@ class SqlInviteCodeRepository(_Repository):
             row.expires_at = now
             revoked += 1
         return revoked
-
-
-class SqlConversationRepository(_Repository):
-    async def get(self, key: str) -> Conversation | None:
-        row = await self.session.get(ConversationRow, key)
-        return None if row is None else mapping.conversation_from_row(row)
-
-    async def save(self, conversation: Conversation) -> None:
-        values = {
-            "flow": conversation.flow,
-            "state": conversation.state,
-            "data": as_stored_json(conversation.data),
-            "updated_at": func.now(),
-            "version": conversation.version + 1,
-        }
-        if conversation.version == 0:
-            insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name]
-            result = await self.session.execute(
-                insert(ConversationRow)
-                .values(key=conversation.key, **values)
-                .on_conflict_do_nothing(index_elements=[ConversationRow.key])
-            )
-        else:
-            result = await self.session.execute(
-                update(ConversationRow)
-                .where(
-                    ConversationRow.key == conversation.key,
-                    ConversationRow.version == conversation.version,
-                )
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-        if result.rowcount != 1:
-            raise ConversationMoved(conversation.key)
-        conversation.version += 1
-
-    async def delete(self, key: str) -> None:
-        row = await self.session.get(ConversationRow, key)
-        if row is not None:
-            await self.session.delete(row)
-
-    async def clear_idle_before(self, moment: datetime) -> int:
-        result = await self.session.execute(
-            update(ConversationRow)
-            .where(
-                ConversationRow.updated_at < as_utc(moment),
-                or_(ConversationRow.flow.is_not(None), ConversationRow.data != {}),
-            )
-            .values(
-                flow=None,
-                state=None,
-                data={},
-                version=ConversationRow.version + 1,
-                updated_at=func.now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount
 
 
 class SqlPromptRepository(_Repository):
@@ -612,15 +567,6 @@ class SqlConcernRepository(_Repository):
             .order_by(GuardianConcernRow.created_at, GuardianConcernRow.id)
         )
         return [mapping.concern_from_row(row) for row in rows]
-
-
-def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
-    """The data as it will read back: JSON only, so tuples become lists and keys strings.
-
-    Converting here, at `save`, refuses what JSON cannot hold (dates, sets) at the caller's line
-    rather than at the commit, and hands the row its own copy of the data.
-    """
-    return json.loads(json.dumps(data))
 
 
 async def delete_where(session: AsyncSession, row_type: type[Any], *conditions: Any) -> int:

@@ -11,6 +11,7 @@ from storage.case_notices import SqlCaseNoticeRepository
 from storage.case_tasks import SqlCaseTaskRepository
 from storage.cases import SqlCaseRepository
 from storage.concerns import SqlStaffConcernRepository
+from storage.conversations import SqlConversationRepository
 from storage.outbox import SqlOutboxRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
@@ -26,7 +27,6 @@ from storage.repositories import (
     SqlClassRepository,
     SqlConcernRepository,
     SqlContactRequestRepository,
-    SqlConversationRepository,
     SqlGuardianRepository,
     SqlInviteCodeRepository,
     SqlPromptRepository,

@@ -398,6 +398,11 @@ class FakeConversations(_Repo):
         found = self.store.conversations.get(key)
         return copy.deepcopy(found)
 
+    async def open(
+        self, key: str, platform: str, account_id: str
+    ) -> tuple[Conversation | None, ChatAccount | None]:
+        return await self.get(key), self.store.accounts.get((platform, account_id))
+
     async def save(self, conversation: Conversation) -> None:
         stored = self.store.conversations.get(conversation.key)
         if (stored.version if stored else 0) != conversation.version:

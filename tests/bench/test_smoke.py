@@ -98,3 +98,28 @@ def test_the_nightly_benchmark_runs_at_one_percent(bench_backend: list[str]) -> 
     assert no_first["uses_stored"] >= no_first["hits"]
     assert 0 < no_next["uses_stored"] < no_first["uses_stored"] / 10
     assert se_next["new_hits"] == se_next["hits"]
+    assert results[0]["hits"] > 0
+
+
+def test_the_conversation_benchmark_runs_at_one_percent(bench_backend: list[str]) -> None:
+    results = run_bench("bench.conversations", *bench_backend)
+    assert [r["what"] for r in results] == ["floor_a", "floor_b", "floor_c", "narvaro"]
+    for result in results:
+        assert result["backend"] == bench_backend[1]
+        assert result["updates"] == 20 * 7
+        assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+        assert result["updates_per_s"] > 0 and result["peak_memory_mb"] > 0
+    narvaro = results[-1]
+    # Every guardian's report went through to its receipt, on the hot path's budget.
+    assert narvaro["reports"] == 20
+    assert narvaro["statements_per_update"] == round((6 * 2 + 5) / 7, 2)
+    assert {"ratio_a", "ratio_b", "ratio_c", "bot_api_calls_per_update"} <= set(narvaro)
+
+
+def test_the_dispatch_benchmark_runs_at_one_percent(bench_backend: list[str]) -> None:
+    (result,) = run_bench("bench.dispatch", *bench_backend)
+    assert result["backend"] == bench_backend[1]
+    assert result["messages"] > 0 and result["sent_per_s"] > 0
+    # Whatever the machine's speed: every message taken once, none twice.
+    assert (result["lost"], result["duplicated"]) == (0, 0)
+    assert {"refused_429", "share_of_limit", "limit_per_s", "peak_memory_mb"} <= set(result)

@@ -1,0 +1,112 @@
+"""Where each chat's conversation stands (`routine.ports.ConversationRepository`): read with
+its person at the start of every event (`storage.chat`), saved at its end with a compare-and-set
+on `version`, in statements built once."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routine.model import ChatAccount, Conversation
+from routine.ports import ConversationMoved
+from storage import mapping
+from storage.bulk import INSERTS_BY_DIALECT
+from storage.chat import open_chat
+from storage.orm import ConversationRow, as_utc
+
+
+class SqlConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, key: str) -> Conversation | None:
+        row = await self.session.get(ConversationRow, key)
+        return None if row is None else mapping.conversation_from_row(row)
+
+    async def open(
+        self, key: str, platform: str, account_id: str
+    ) -> tuple[Conversation | None, ChatAccount | None]:
+        # With the account's school and person, kept for the lookups that follow.
+        return await open_chat(self.session, key, platform, account_id)
+
+    async def save(self, conversation: Conversation) -> None:
+        values = {
+            "key_": conversation.key,
+            "flow_": conversation.flow,
+            "state_": conversation.state,
+            "data_": as_stored_json(conversation.data),
+            "version_": conversation.version,
+        }
+        dialect = self.session.get_bind().dialect.name
+        statement = _conversation_insert(dialect) if conversation.version == 0 else _UPDATE
+        # Core statements built once: every event saves its conversation.
+        result = await self.session.execute(statement, values)
+        if result.rowcount != 1:
+            raise ConversationMoved(conversation.key)
+        conversation.version += 1
+
+    async def delete(self, key: str) -> None:
+        row = await self.session.get(ConversationRow, key)
+        if row is not None:
+            await self.session.delete(row)
+
+    async def clear_idle_before(self, moment: datetime) -> int:
+        result = await self.session.execute(
+            update(ConversationRow)
+            .where(
+                ConversationRow.updated_at < as_utc(moment),
+                or_(ConversationRow.flow.is_not(None), ConversationRow.data != {}),
+            )
+            .values(
+                flow=None,
+                state=None,
+                data={},
+                version=ConversationRow.version + 1,
+                updated_at=func.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
+
+
+_CONVERSATIONS = ConversationRow.__table__
+_SAVED = {
+    "flow": bindparam("flow_", type_=_CONVERSATIONS.c.flow.type),
+    "state": bindparam("state_", type_=_CONVERSATIONS.c.state.type),
+    "data": bindparam("data_", type_=_CONVERSATIONS.c.data.type),
+    "updated_at": func.now(),
+    "version": bindparam("version_", type_=_CONVERSATIONS.c.version.type) + 1,
+}
+# Compare-and-set on the version the event read.
+_UPDATE = (
+    update(_CONVERSATIONS)
+    .where(
+        _CONVERSATIONS.c.key == bindparam("key_"),
+        _CONVERSATIONS.c.version == bindparam("version_"),
+    )
+    .values(_SAVED)
+)
+_INSERTS: dict[str, Any] = {}
+
+
+def _conversation_insert(dialect: str) -> Any:
+    if dialect not in _INSERTS:
+        _INSERTS[dialect] = (
+            INSERTS_BY_DIALECT[dialect](_CONVERSATIONS)
+            .values(key=bindparam("key_", type_=_CONVERSATIONS.c.key.type), **_SAVED)
+            .on_conflict_do_nothing(index_elements=[_CONVERSATIONS.c.key])
+        )
+    return _INSERTS[dialect]
+
+
+def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The data as it will read back: JSON only, so tuples become lists and keys strings.
+
+    Converting here, at `save`, refuses what JSON cannot hold (dates, sets) at the caller's line
+    rather than at the commit, and hands the row its own copy of the data.
+    """
+    return json.loads(json.dumps(data))
