@@ -20,7 +20,7 @@ from dialogs.flows.welcome import privacy_notice
 from dialogs.i18n import N_, _, use_locale
 from dialogs.today import staff_today
 from routine.invites import LinkThrottle
-from routine.model import ChatAccount, Conversation
+from routine.model import ChatAccount, Conversation, Language
 from routine.ports import Clock, ConversationMoved, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ class Engine:
                     await uow.commit()
                     return replies
                 just_linked = True
-            locale = actor.language or linking.locale_hint(incoming) or actor.school.language
-            ctx = self._context(uow, actor, conversation, locale)
+            actor = await _remember_platform_language(uow, actor, incoming)
+            ctx = self._context(uow, actor, conversation, actor.language)
             with use_locale(ctx.locale):
                 if just_linked and "welcome" in self.flows:
                     hint = linking.locale_hint(incoming)
@@ -359,6 +359,22 @@ def _picked(text: str) -> set[str]:
 def _leave_flow(ctx: Context, conv: Conversation) -> None:
     conv.flow = conv.state = None
     ctx.data.clear()
+
+
+async def _remember_platform_language(uow: UnitOfWork, actor: Actor, incoming: Incoming) -> Actor:
+    """A staff member's platform locale, kept for what the daily jobs write to them. A locale
+    we do not speak forgets the old one; an event without a locale (it could not be asked)
+    changes nothing."""
+    member = actor.staff
+    if member is None or not incoming.locale:
+        return actor
+    hint = linking.locale_hint(incoming)
+    language = None if hint is None else Language(hint)
+    if language == member.platform_language:
+        return actor
+    member = dataclasses.replace(member, platform_language=language)
+    await uow.staff.save(member)
+    return dataclasses.replace(actor, staff=member)
 
 
 def _engine_keys(data: dict) -> dict:

@@ -71,9 +71,12 @@ class Actor:
         return person.name
 
     @property
-    def language(self) -> str | None:
-        person = self.guardian or self.staff
-        return person.language.value if person and person.language else None
+    def language(self) -> str:
+        """The one language of everything they read (routine.model: `speaks`)."""
+        if self.guardian is not None:
+            return self.guardian.speaks.value
+        assert self.staff is not None
+        return self.staff.speaks(self.school).value
 
 
 @dataclass
