@@ -296,7 +296,7 @@ class Engine:
                 for flow in self.flows.values()
                 if flow.offered_to(ctx.actor)
             ]
-            self._offer(ctx, conv, text, choices, accepts_text=False)
+            self._offer(ctx, conv, text, choices, accepts_text=False, repeats_menu=not greeting)
 
     def _offer(
         self,
@@ -307,6 +307,7 @@ class Engine:
         *,
         accepts_text: bool,
         form: Form | None = None,
+        repeats_menu: bool = False,
     ) -> None:
         """Render a prompt with fresh button ids; every earlier button and form stops working."""
         sequence = conv.data.get(SEQUENCE, 0) + 1
@@ -318,7 +319,7 @@ class Engine:
         conv.data[OFFERED_FORM] = _form_state(form, sequence) if form else None
         if form is not None:
             form = dataclasses.replace(form, id=f"{sequence}.{form.id}")
-        ctx.replies.append(Reply(text=text, buttons=buttons, form=form))
+        ctx.replies.append(Reply(text, buttons, form, repeats_menu=repeats_menu))
 
 
 def _form_state(form: Form, sequence: int) -> dict:

@@ -91,8 +91,18 @@ class Form:
 
 @dataclass(frozen=True)
 class Reply:
-    """Already translated for its reader. Buttons are offered in this order."""
+    """Already translated for its reader. Buttons are offered in this order.
+
+    Two hints for platforms that have other places to show things (Slack): `repeats_menu`, the
+    menu offered again after an answer, which a platform with the menu on a tab of its own
+    (Slack's App Home) leaves out of a DM; `shown_in_place`, an outcome that the message it is
+    about already shows, as the outbox edits that message (a roll call taken, a contact
+    recorded, a leave request decided), which a platform need not say again when the form
+    came from that message.
+    """
 
     text: str
     buttons: tuple[Button, ...] = field(default=())
     form: Form | None = None
+    repeats_menu: bool = False
+    shown_in_place: bool = False

@@ -95,6 +95,10 @@ class Context:
     def say(self, text: str) -> None:
         self.replies.append(Reply(text=text))
 
+    def say_shown_in_place(self, text: str) -> None:
+        """An outcome the message it is about shows too, once the outbox has edited it."""
+        self.replies.append(Reply(text=text, shown_in_place=True))
+
     async def children(self) -> list[Pupil]:
         guardian = self.actor.guardian
         if guardian is None:
