@@ -50,7 +50,7 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     < Skriv kort varför du ansöker om ledighet, högst 200 tecken. Skriv inget om hälsa eller diagnoser.
     [Avbryt]
     > Farmors 90-årsdag i Umeå
-    < Kontrollera din ansökan:
+    < Titta igenom din ansökan:
     < Barn: Elsa Berg
     < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)
     < Orsak: Farmors 90-årsdag i Umeå
