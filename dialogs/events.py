@@ -32,6 +32,8 @@ class ConversationKey:
 class Incoming:
     """One thing a person did: typed text, pressed a button, or submitted a form
     (`form` holds the values by field name, `form_id` the id of the form they filled in).
+    "/cancel" with a `form_id` is a form closed unsubmitted: it cancels only while that form
+    is still the question.
 
     `locale` is the platform's hint (a Telegram `language_code`, a Slack user locale); a
     language the person chose themselves wins over it. `private` is False in group chats,

@@ -214,12 +214,17 @@ class SlackChannel:
         trigger_id: str | None = None,
         pressed_in: Origin | None = None,
         submitted_from: Origin | None = None,
+        quiet: bool = False,
     ) -> None:
-        """The engine's answer to `incoming`, written where the person is (see ReplyWriter)."""
+        """The engine's answer to `incoming`, written where the person is (see ReplyWriter);
+        `quiet`: handled, but its answer is not written (a modal they closed)."""
         start = perf_counter()
         locale = await self.locales.locale_of(incoming.key.user)
         incoming = dataclasses.replace(incoming, locale=locale)
         replies = await self._dialogs.handle(incoming)
+        if quiet:
+            self._metrics.update_handled("slack", perf_counter() - start)
+            return
         await self.replies.write(
             incoming.key,
             replies,

@@ -217,6 +217,8 @@ def modal(
         "type": "modal",
         "callback_id": form.id,
         "private_metadata": chat if origin is None else f"{chat} {origin}",
+        # Closing it tells the app, which leaves the question (see `incoming_from_closed`).
+        "notify_on_close": True,
         "title": _plain(form.title, MAX_VIEW_TITLE),
         "submit": _plain(form.submit_label, MAX_VIEW_TITLE),
         "blocks": blocks,
@@ -347,6 +349,16 @@ def incoming_from_submission(body: Mapping[str, Any]) -> Incoming | None:
         form=submitted_values(view.get("state", {}).get("values", {})),
         form_id=view["callback_id"],
     )
+
+
+def incoming_from_closed(body: Mapping[str, Any]) -> Incoming | None:
+    """A modal closed without submitting it: as /cancel of that form, which the engine
+    heeds only while the form is still the question."""
+    view, user = body.get("view") or {}, (body.get("user") or {}).get("id")
+    if not user or not view.get("callback_id"):
+        return None
+    chat = str(view.get("private_metadata") or "").partition(" ")[0] or HOME
+    return Incoming(key=key(_team(body), chat, user), text="/cancel", form_id=view["callback_id"])
 
 
 def submitted_values(values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, str]:

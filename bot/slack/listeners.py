@@ -14,6 +14,7 @@ from bot.slack.convert import (
     OPEN_FORM,
     Origin,
     incoming_from_action,
+    incoming_from_closed,
     incoming_from_message,
     incoming_from_submission,
     key,
@@ -81,6 +82,14 @@ def register_forms(app: AsyncApp, channel: SlackChannel) -> None:
         if incoming is not None:
             _later(channel, incoming, submitted_from=submitted_from(body))
 
+    @app.view_closed(ANY_VIEW)
+    async def on_closed(ack: AsyncAck, body: dict[str, Any]) -> None:
+        # The person closed the modal: they know. The question is left, quietly.
+        await ack()
+        incoming = incoming_from_closed(body)
+        if incoming is not None:
+            _later(channel, incoming, quiet=True)
+
 
 def register_command(app: AsyncApp, channel: SlackChannel) -> None:
     @app.command(COMMAND)
@@ -109,6 +118,7 @@ def _later(
     trigger_id: str | None = None,
     pressed_in: Origin | None = None,
     submitted_from: Origin | None = None,
+    quiet: bool = False,
 ) -> None:
     async def work() -> None:
         await channel.handle(
@@ -116,6 +126,7 @@ def _later(
             trigger_id=trigger_id,
             pressed_in=pressed_in,
             submitted_from=submitted_from,
+            quiet=quiet,
         )
 
     channel.later(incoming.key.id, work)

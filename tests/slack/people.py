@@ -64,7 +64,13 @@ class StaffMember:
         """As Slack sends a press: with the message the button is `under`, its channel and
         ts, and the id of the button's block."""
         container = {"type": "message", "channel_id": "D" + self.user}
-        action = {"type": "button", "action_id": value, "value": value}
+        # Each press has its own action_ts, as Slack's do: two presses are two requests.
+        action = {
+            "type": "button",
+            "action_id": value,
+            "value": value,
+            "action_ts": f"{time.time():.6f}",
+        }
         if under is not None:
             container |= {"channel_id": under.conversation, "message_ts": under.ts}
             action["block_id"] = next(

@@ -390,3 +390,22 @@ async def test_five_copies_of_a_signed_button_press_are_handled_once(
     await running.channel.stop()
     assert statuses == [200] * 6  # a copy is acknowledged, not refused: it changes nothing
     assert [i.button for i in running.dialogs.seen] == ["1.0", "1.0"]
+
+
+async def test_a_closed_modal_cancels_its_form_quietly(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Avbrutet."), MENU_AGAIN]
+    closed = submission("U1 outbox:DU1:100.1") | {"type": "view_closed"}
+    assert await running.post(*interaction_body(closed)) == 200
+    (incoming,) = running.dialogs.seen
+    assert (incoming.key.chat, incoming.text, incoming.form_id) == ("U1", "/cancel", "5.note")
+    assert slack_api.posted == [] and slack_api.calls_of("chat.update") == []
+
+
+async def test_a_modal_says_when_it_is_closed(running: Running, slack_api: FakeSlackApi) -> None:
+    running.dialogs.replies = [Reply("Skriv en anteckning", form=FORM)]
+    action = {"action_id": "4.1", "value": "4.1", "block_id": "reply.0"}
+    await running.post(*interaction_body(PRESS_UNDER_A_MESSAGE | {"actions": [action]}))
+    (call,) = slack_api.calls_of("views.open")
+    assert call.params["view"]["notify_on_close"] is True
