@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 CANCEL = "__cancel"
 START_FLOW = "flow:"
+# The menu's buttons: one id per flow, which stays valid while other questions come and go, so
+# that a menu left higher up in a chat (Slack shows it only when asked for) keeps working.
+MENU_BUTTON = "m."
 OFFERED = "_offered"
 OFFERED_FORM = "_form"
 SEQUENCE = "_seq"
@@ -92,8 +95,8 @@ class Engine:
                     await uow.commit()
                     return replies
                 just_linked = True
-            locale = actor.language or linking.locale_hint(incoming) or actor.school.language
-            ctx = self._context(uow, actor, conversation, locale)
+            actor = await linking.remember_platform_language(uow, actor, incoming)
+            ctx = self._context(uow, actor, conversation, actor.language)
             with use_locale(ctx.locale):
                 if just_linked and "welcome" in self.flows:
                     hint = linking.locale_hint(incoming)
@@ -115,7 +118,11 @@ class Engine:
 
     async def _dispatch(self, ctx: Context, conv: Conversation, incoming: Incoming) -> None:
         text = (incoming.text or "").strip()
-        if text.startswith("/"):
+        if text == "/cancel" and incoming.form_id and not _asks(conv, incoming.form_id):
+            # A form closed unsubmitted (a Slack modal) that is no longer the question: what
+            # the person does now stays as it is, and nothing is said.
+            return
+        elif text.startswith("/"):
             await self._command(ctx, conv, text)
         elif incoming.button is not None:
             await self._press(ctx, conv, incoming.button)
@@ -181,6 +188,11 @@ class Engine:
                 await self._start(ctx, conv, self.flows[start.flow], start.data)
             else:
                 await self._resume(ctx, conv)
+            return
+        menu_flow = self.flows.get(button_id.removeprefix(MENU_BUTTON))
+        if button_id.startswith(MENU_BUTTON) and menu_flow is not None:
+            # As offered to this person now (checked by _start), wherever the menu was.
+            await self._start(ctx, conv, menu_flow)
             return
         value = conv.data.get(OFFERED, {}).get(button_id)
         if value is None:
@@ -308,7 +320,9 @@ class Engine:
                 for flow in self.flows.values()
                 if flow.offered_to(ctx.actor)
             ]
-            self._offer(ctx, conv, text, choices, accepts_text=False)
+            self._offer(
+                ctx, conv, text, choices, accepts_text=False, menu=True, again=not greeting
+            )
 
     def _offer(
         self,
@@ -319,10 +333,19 @@ class Engine:
         *,
         accepts_text: bool,
         form: Form | None = None,
+        menu: bool = False,
+        again: bool = False,
     ) -> None:
-        """Render a prompt with fresh button ids; every earlier button and form stops working."""
+        """Render a prompt with fresh button ids; every earlier button and form stops working,
+        except the menu's (MENU_BUTTON). `again`: the menu offered again after an answer."""
         sequence = conv.data.get(SEQUENCE, 0) + 1
-        buttons = tuple(Button(f"{sequence}.{i}", label) for i, (_v, label) in enumerate(choices))
+        buttons = tuple(
+            Button(
+                MENU_BUTTON + value.removeprefix(START_FLOW) if menu else f"{sequence}.{i}",
+                label,
+            )
+            for i, (value, label) in enumerate(choices)
+        )
         conv.data[SEQUENCE] = sequence
         conv.data[OFFERED] = {b.id: value for b, (value, _l) in zip(buttons, choices, strict=True)}
         conv.data["_labels"] = {b.id: b.label for b in buttons}
@@ -330,7 +353,13 @@ class Engine:
         conv.data[OFFERED_FORM] = _form_state(form, sequence) if form else None
         if form is not None:
             form = dataclasses.replace(form, id=f"{sequence}.{form.id}")
-        ctx.replies.append(Reply(text=text, buttons=buttons, form=form))
+        ctx.replies.append(Reply(text, buttons, form, repeats_menu=menu and again))
+
+
+def _asks(conv: Conversation, form_id: str) -> bool:
+    """Whether the form `form_id` is what the conversation asks now."""
+    offered = conv.data.get(OFFERED_FORM)
+    return offered is not None and offered["id"] == form_id
 
 
 def _form_state(form: Form, sequence: int) -> dict:

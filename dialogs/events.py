@@ -32,6 +32,8 @@ class ConversationKey:
 class Incoming:
     """One thing a person did: typed text, pressed a button, or submitted a form
     (`form` holds the values by field name, `form_id` the id of the form they filled in).
+    "/cancel" with a `form_id` is a form closed unsubmitted: it cancels only while that form
+    is still the question.
 
     `locale` is the platform's hint (a Telegram `language_code`, a Slack user locale); a
     language the person chose themselves wins over it. `private` is False in group chats,
@@ -91,8 +93,18 @@ class Form:
 
 @dataclass(frozen=True)
 class Reply:
-    """Already translated for its reader. Buttons are offered in this order."""
+    """Already translated for its reader. Buttons are offered in this order.
+
+    Two hints for platforms that have other places to show things (Slack): `repeats_menu`, the
+    menu offered again after an answer, which a platform with the menu on a tab of its own
+    (Slack's App Home) leaves out of a DM; `shown_in_place`, an outcome that the message it is
+    about already shows, as the outbox edits that message (a roll call taken, a contact
+    recorded, a leave request decided), which a platform need not say again when the form
+    came from that message.
+    """
 
     text: str
     buttons: tuple[Button, ...] = field(default=())
     form: Form | None = None
+    repeats_menu: bool = False
+    shown_in_place: bool = False

@@ -71,9 +71,12 @@ class Actor:
         return person.name
 
     @property
-    def language(self) -> str | None:
-        person = self.guardian or self.staff
-        return person.language.value if person and person.language else None
+    def language(self) -> str:
+        """The one language of everything they read (routine.model: `speaks`)."""
+        if self.guardian is not None:
+            return self.guardian.speaks.value
+        assert self.staff is not None
+        return self.staff.speaks(self.school).value
 
 
 @dataclass
@@ -91,6 +94,10 @@ class Context:
 
     def say(self, text: str) -> None:
         self.replies.append(Reply(text=text))
+
+    def say_shown_in_place(self, text: str) -> None:
+        """An outcome the message it is about shows too, once the outbox has edited it."""
+        self.replies.append(Reply(text=text, shown_in_place=True))
 
     async def children(self) -> list[Pupil]:
         guardian = self.actor.guardian

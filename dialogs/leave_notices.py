@@ -115,7 +115,7 @@ def guardian_decision(
     now: datetime,
 ) -> OutboxMessage:
     """In the guardian's language, kindly, without internal labels."""
-    with use_locale(guardian.language.value):
+    with use_locale(guardian.speaks.value):
         days = describe_days(request.first_day, request.last_day)
         if request.status is LeaveStatus.GRANTED:
             text = _("The school has granted leave for {name}: {days}.")

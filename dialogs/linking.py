@@ -7,9 +7,11 @@ child is reachable before a code has linked the chat.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from dialogs.events import Incoming, Reply
+from dialogs.flow import Actor
 from dialogs.i18n import N_, SUPPORTED_LOCALES, LazyString, use_locale
 from routine.invites import InviteError, InviteRefused, LinkThrottle, redeem_invite
 from routine.model import ChatAccount, Conversation, Language
@@ -82,3 +84,19 @@ async def try_to_link(
         return None, [say(REFUSALS[refused.reason], locale)]
     conversation.data.pop(FAILURES, None)
     return account, []
+
+
+async def remember_platform_language(uow: UnitOfWork, actor: Actor, incoming: Incoming) -> Actor:
+    """A staff member's platform locale, kept for what the daily jobs write to them. A locale
+    we do not speak forgets the old one; an event without a locale (it could not be asked)
+    changes nothing."""
+    member = actor.staff
+    if member is None or not incoming.locale:
+        return actor
+    hint = locale_hint(incoming)
+    language = None if hint is None else Language(hint)
+    if language == member.platform_language:
+        return actor
+    member = dataclasses.replace(member, platform_language=language)
+    await uow.staff.save(member)
+    return dataclasses.replace(actor, staff=member)

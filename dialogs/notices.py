@@ -54,7 +54,8 @@ def request_buttons(request_id: int) -> tuple[OutgoingButton, ...]:
 
 
 def staff_language(school: School, member: StaffMember) -> str:
-    return (member.language or school.language).value
+    """The one language of everything `member` reads, scheduled or in answer."""
+    return member.speaks(school).value
 
 
 def to_staff(
@@ -203,7 +204,7 @@ def contact_taken(
     request: ContactRequest,
     now: datetime,
 ) -> OutboxMessage:
-    with use_locale(guardian.language.value):
+    with use_locale(guardian.speaks.value):
         text = _("{staff} at the school has your request about {pupil} and will contact you.")
         text = text.format(staff=staff.name, pupil=pupil.name)
     recipient = f"{account.platform}:{account.account_id}"

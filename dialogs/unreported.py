@@ -104,7 +104,7 @@ def unreported_prompt(
 ) -> OutboxMessage:
     """With the four answers as buttons; the prompt is stored, so a press can be checked.
     Guardian-facing: what the school knows and an invitation to answer, without blame."""
-    with use_locale(guardian.language.value):
+    with use_locale(guardian.speaks.value):
         text = _(
             "{name} is absent today, {day}, and the school has not received a report. "
             "Please let us know why, or ask us to call you."

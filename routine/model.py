@@ -7,7 +7,7 @@ scoped by the school's key, so that imports are idempotent and nobody needs our 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 
@@ -221,10 +221,23 @@ class Guardian:
     school_key: str
     guardian_id: str
     name: str
+    # The roster's language; `chosen_language` is the one they chose in the chat, which wins.
     language: Language
     phone: str = ""
     email: str = ""
     pupil_ids: tuple[str, ...] = ()
+    chosen_language: Language | None = None
+
+    @property
+    def speaks(self) -> Language:
+        """The language every message to them is written in, scheduled or in answer."""
+        return self.chosen_language or self.language
+
+    def keeping_preferences_of(self, stored: Guardian | None) -> Guardian:
+        """This guardian as the roster describes them, with what they chose in the chat kept."""
+        if stored is None:
+            return self
+        return replace(self, chosen_language=stored.chosen_language)
 
 
 @dataclass(frozen=True)
@@ -234,11 +247,31 @@ class StaffMember:
     name: str
     roles: frozenset[Role]
     classes: tuple[str, ...] = ()
+    # The school file's language for them, if it gives one.
     language: Language | None = None
     slack_user_id: str = ""
+    # Chosen in the chat (/language): wins over everything, and a re-applied file keeps it.
+    chosen_language: Language | None = None
+    # Their platform's locale (Slack's), remembered from their last event.
+    platform_language: Language | None = None
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    def speaks(self, school: School) -> Language:
+        """The language every message to them is written in, scheduled or in answer: their own
+        choice, then the school file's, then their platform's, then the school's."""
+        return self.chosen_language or self.language or self.platform_language or school.language
+
+    def keeping_preferences_of(self, stored: StaffMember | None) -> StaffMember:
+        """This member as a file describes them, with what they chose in the chat kept."""
+        if stored is None:
+            return self
+        return replace(
+            self,
+            chosen_language=stored.chosen_language,
+            platform_language=stored.platform_language,
+        )
 
 
 class ReasonCategory(enum.StrEnum):

@@ -170,8 +170,11 @@ async def _apply_staff(
     stored = {s.staff_id: s for s in await uow.staff.list_for_school(key)}
     changed = []
     for member in spec.staff:
+        found = stored.get(member.staff_id)
         wanted = _normalized_staff(dataclasses.replace(member, school_key=key))
-        if _record(summary, f"staff {member.staff_id}", stored.get(member.staff_id), wanted):
+        # A language the person chose in the chat outlives the file that is applied again.
+        wanted = wanted.keeping_preferences_of(found)
+        if _record(summary, f"staff {member.staff_id}", found, wanted):
             changed.append(wanted)
     await _write(uow.staff.save_many, changed, "staff", progress)
     listed = {m.staff_id for m in spec.staff}
@@ -373,6 +376,7 @@ async def _apply_guardians(
     new, changed = [], []
     for guardian in listed.values():
         found = stored.get(guardian.guardian_id)
+        guardian = guardian.keeping_preferences_of(found)
         if _record(summary, f"guardian {guardian.guardian_id}", found, guardian):
             (changed if found else new).append(guardian)
     # New ones need no look at links already stored: there are none.

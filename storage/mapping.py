@@ -223,6 +223,7 @@ def guardian_from_row(row: GuardianRow) -> Guardian:
         phone=row.phone,
         email=row.email,
         pupil_ids=tuple(sorted(link.pupil_id for link in row.links)),
+        chosen_language=_language_or_none(row.chosen_language),
     )
 
 
@@ -231,6 +232,7 @@ def guardian_to_row(guardian: Guardian, row: GuardianRow) -> None:
     row.guardian_id = guardian.guardian_id
     row.name = guardian.name
     row.language = guardian.language.value
+    row.chosen_language = _value_or_none(guardian.chosen_language)
     row.phone = guardian.phone
     row.email = guardian.email
     # Keep the link rows that stay: replacing them would delete and re-insert the same keys.
@@ -251,17 +253,29 @@ def staff_from_row(row: StaffRow) -> StaffMember:
         name=row.name,
         roles=frozenset(Role(role.role) for role in row.roles),
         classes=tuple(staff_class.class_name for staff_class in row.classes),
-        language=None if row.language is None else Language(row.language),
+        language=_language_or_none(row.language),
         slack_user_id=row.slack_user_id,
+        chosen_language=_language_or_none(row.chosen_language),
+        platform_language=_language_or_none(row.platform_language),
     )
+
+
+def _language_or_none(value: str | None) -> Language | None:
+    return None if value is None else Language(value)
+
+
+def _value_or_none(language: Language | None) -> str | None:
+    return None if language is None else language.value
 
 
 def staff_to_row(staff: StaffMember, row: StaffRow) -> None:
     row.school_key = staff.school_key
     row.staff_id = staff.staff_id
     row.name = staff.name
-    row.language = None if staff.language is None else staff.language.value
+    row.language = _value_or_none(staff.language)
     row.slack_user_id = staff.slack_user_id
+    row.chosen_language = _value_or_none(staff.chosen_language)
+    row.platform_language = _value_or_none(staff.platform_language)
     kept_roles = {role.role: role for role in row.roles}
     row.roles = [
         kept_roles.get(role.value) or StaffRoleRow(role=role.value) for role in sorted(staff.roles)

@@ -173,6 +173,8 @@ class GuardianRow(Base):
     language: Mapped[str]
     phone: Mapped[str]
     email: Mapped[str]
+    # Chosen in the chat; the roster's `language` stays as the file says.
+    chosen_language: Mapped[str | None]
     links: Mapped[list[GuardianPupilRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="GuardianPupilRow.pupil_id"
     )
@@ -206,6 +208,9 @@ class StaffRow(Base):
     name: Mapped[str]
     language: Mapped[str | None]
     slack_user_id: Mapped[str]
+    # Chosen in the chat, and Slack's locale from their last event (routine.model.StaffMember).
+    chosen_language: Mapped[str | None]
+    platform_language: Mapped[str | None]
     roles: Mapped[list[StaffRoleRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffRoleRow.role"
     )

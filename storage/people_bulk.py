@@ -64,6 +64,7 @@ async def list_guardians(session: AsyncSession, school_key: str) -> list[Guardia
             phone=row.phone,
             email=row.email,
             pupil_ids=tuple(sorted(children.get(row.guardian_id, ()))),
+            chosen_language=None if row.chosen_language is None else Language(row.chosen_language),
         )
         for row in rows
     ]
@@ -110,6 +111,7 @@ def _guardian_rows(guardians: Sequence[Guardian]) -> list[bulk.Row]:
             "language": g.language.value,
             "phone": g.phone,
             "email": g.email,
+            "chosen_language": None if g.chosen_language is None else g.chosen_language.value,
         }
         for g in guardians
     ]
@@ -125,6 +127,10 @@ async def save_staff(session: AsyncSession, staff: Sequence[StaffMember]) -> Non
             "name": s.name,
             "language": None if s.language is None else s.language.value,
             "slack_user_id": s.slack_user_id,
+            "chosen_language": None if s.chosen_language is None else s.chosen_language.value,
+            "platform_language": (
+                None if s.platform_language is None else s.platform_language.value
+            ),
         }
         for s in staff
     ]

@@ -45,15 +45,31 @@ def pattern(term: str) -> re.Pattern[str]:
 
 
 def rejected_uses(locale: str) -> list[tuple[str, str, str]]:
-    """(concept, rejected term, msgid) for every use of a rejected term."""
-    texts = translations(locale)
-    return [
+    return rejected_in(glossary(locale), translations(locale))
+
+
+def rejected_in(
+    entries: dict[str, dict], texts: list[tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """(concept, rejected term, msgid) for every use of a rejected term, and of a word that
+    may only appear within the concept's term (`only_within_term`: Danish "frihed", which
+    alone is any freedom, only as "ekstraordinær frihed")."""
+    found = [
         (concept, term, msgid)
-        for concept, entry in glossary(locale).items()
+        for concept, entry in entries.items()
         for term in entry.get("rejected", ())
         for msgid, text in texts
         if pattern(term).search(text)
     ]
+    for concept, entry in entries.items():
+        whole = pattern(entry["term"] + "*")
+        found.extend(
+            (concept, word, msgid)
+            for word in entry.get("only_within_term", ())
+            for msgid, text in texts
+            if pattern(word).search(whole.sub("", text))
+        )
+    return found
 
 
 def test_a_rejected_term_is_found_whole_word_and_with_endings() -> None:
@@ -62,6 +78,20 @@ def test_a_rejected_term_is_found_whole_word_and_with_endings() -> None:
     assert pattern("melding").search("Uten melding.")
     assert pattern("meddelelse*").search("uden meddelelser")
     assert pattern("ikke kendt endnu").search("Ikke kendt endnu")
+
+
+def test_a_word_only_within_the_term_is_found_alone() -> None:
+    entry = {"term": "ekstraordinær frihed", "only_within_term": ["frihed*"]}
+    texts = [
+        ("a", "Søg om ekstraordinær frihed"),
+        ("b", "Har du brug for friheden?"),
+        ("c", "Ekstraordinær frihed er bevilget."),
+        ("d", "Bevilg frihed"),
+    ]
+    assert rejected_in({"leave": entry}, texts) == [
+        ("leave", "frihed*", "b"),
+        ("leave", "frihed*", "d"),
+    ]
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

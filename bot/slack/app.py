@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import OperatorError
 from bot.http import HttpServer
 from bot.slack import listeners
+from bot.slack.convert import Origin
 from bot.slack.dedupe import OncePerEvent
 from bot.slack.locales import LocaleCache
 from bot.slack.replies import ReplyWriter
@@ -206,13 +207,31 @@ class SlackChannel:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def handle(self, incoming: Incoming, *, trigger_id: str | None = None) -> None:
-        """The engine's answer to `incoming`, written where the person is."""
+    async def handle(
+        self,
+        incoming: Incoming,
+        *,
+        trigger_id: str | None = None,
+        pressed_in: Origin | None = None,
+        submitted_from: Origin | None = None,
+        quiet: bool = False,
+    ) -> None:
+        """The engine's answer to `incoming`, written where the person is (see ReplyWriter);
+        `quiet`: handled, but its answer is not written (a modal they closed)."""
         start = perf_counter()
         locale = await self.locales.locale_of(incoming.key.user)
         incoming = dataclasses.replace(incoming, locale=locale)
         replies = await self._dialogs.handle(incoming)
-        await self.replies.write(incoming.key, replies, trigger_id=trigger_id)
+        if quiet:
+            self._metrics.update_handled("slack", perf_counter() - start)
+            return
+        await self.replies.write(
+            incoming.key,
+            replies,
+            trigger_id=trigger_id,
+            pressed_in=pressed_in,
+            submitted_from=submitted_from,
+        )
         self._metrics.update_handled("slack", perf_counter() - start)
 
     async def _in_turn(self, key: str, work: Callable[[], Awaitable[None]]) -> None:

@@ -12,6 +12,7 @@ selects) and 100 blocks per modal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dialogs.events import ConversationKey, Form, FormField, Incoming, Reply
@@ -35,6 +36,10 @@ MAX_OPTIONS = 100
 MAX_LABEL = 2000
 # Joins a field's name and the number of one of its parts, when its choices fill several selects.
 PART = "~"
+# The block ids of the buttons under a reply the app wrote in a DM, so that a press tells which
+# kind of message it came from: a reply (whose form's outcome may replace it), or a message of
+# the outbox (a roll call, a list: the outbox edits it when what it shows changes).
+REPLY_BLOCK = "reply"
 
 Blocks = list[dict[str, Any]]
 PostKwargs = dict[str, Any]
@@ -74,9 +79,10 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def actions(buttons: Sequence[tuple[str, str]]) -> Blocks:
+def actions(buttons: Sequence[tuple[str, str]], block_id: str = "") -> Blocks:
     """Buttons as the engine lists them, 25 to an actions block. The engine's opaque id is both
-    the action_id and the value: the press hands it back as it is."""
+    the action_id and the value: the press hands it back as it is. With `block_id`, the blocks
+    are named `block_id.0`, `block_id.1`, …"""
     elements = [
         {
             "type": "button",
@@ -86,18 +92,22 @@ def actions(buttons: Sequence[tuple[str, str]]) -> Blocks:
         }
         for button_id, label in buttons
     ]
-    return [
+    blocks: Blocks = [
         {"type": "actions", "elements": elements[start : start + MAX_ACTIONS]}
         for start in range(0, len(elements), MAX_ACTIONS)
     ]
+    if block_id:
+        for number, block in enumerate(blocks):
+            block["block_id"] = f"{block_id}.{number}"
+    return blocks
 
 
-def reply_blocks(reply: Reply, *, form_button: bool = False) -> Blocks:
+def reply_blocks(reply: Reply, *, form_button: bool = False, block_id: str = "") -> Blocks:
     """A reply's blocks; with `form_button`, its form becomes a button that opens it."""
     buttons = [(button.id, button.label) for button in reply.buttons]
     if form_button and reply.form is not None:
         buttons.insert(0, (OPEN_FORM + reply.form.id, reply.form.title))
-    return sections(reply.text) + actions(buttons)
+    return sections(reply.text) + actions(buttons, block_id)
 
 
 def messages(text: str, blocks: Blocks) -> list[PostKwargs]:
@@ -112,7 +122,63 @@ def messages(text: str, blocks: Blocks) -> list[PostKwargs]:
 
 
 def reply_messages(reply: Reply, *, form_button: bool = False) -> list[PostKwargs]:
-    return messages(reply.text, reply_blocks(reply, form_button=form_button))
+    blocks = reply_blocks(reply, form_button=form_button, block_id=REPLY_BLOCK)
+    return messages(reply.text, blocks)
+
+
+def outcome_message(replies: Sequence[Reply]) -> PostKwargs | None:
+    """The replies in one message, to replace the one a form came from; None if they need more
+    than one message, or carry a form (the person is asked again, not told an outcome)."""
+    if not replies or any(reply.form for reply in replies):
+        return None
+    blocks = [b for reply in replies for b in reply_blocks(reply, block_id=REPLY_BLOCK)]
+    # Several replies' buttons in one message: their block ids must differ.
+    for number, block in enumerate(b for b in blocks if b["type"] == "actions"):
+        block["block_id"] = f"{REPLY_BLOCK}.{number}"
+    text = "\n".join(reply.text for reply in replies)
+    chunks = messages(text, blocks)
+    return chunks[0] if len(chunks) == 1 else None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The DM message a pressed button was under: `reply`, a reply the app wrote (its blocks
+    are named REPLY_BLOCK), or a message of the outbox. Rides along in a modal's
+    private_metadata as "kind:channel:ts"."""
+
+    channel: str
+    ts: str
+    reply: bool
+
+    def __str__(self) -> str:
+        return f"{REPLY_BLOCK if self.reply else 'outbox'}:{self.channel}:{self.ts}"
+
+    @classmethod
+    def parse(cls, text: str) -> Origin | None:
+        kind, _sep, rest = text.partition(":")
+        channel, _sep, ts = rest.partition(":")
+        if kind not in (REPLY_BLOCK, "outbox") or not channel or not ts:
+            return None
+        return cls(channel, ts, reply=kind == REPLY_BLOCK)
+
+
+def pressed_in(body: Mapping[str, Any]) -> Origin | None:
+    """The DM message whose button was pressed; None on the App Home tab, or if Slack did not
+    say."""
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if container.get("type") != "message" or not channel or not ts:
+        return None
+    pressed = (body.get("actions") or [{}])[0]
+    block_id = str(pressed.get("block_id") or "")
+    return Origin(channel, ts, reply=block_id.startswith(REPLY_BLOCK + "."))
+
+
+def submitted_from(body: Mapping[str, Any]) -> Origin | None:
+    """The DM message a submitted modal was opened from (see `modal`)."""
+    metadata = str((body.get("view") or {}).get("private_metadata") or "")
+    _chat, _sep, origin = metadata.partition(" ")
+    return Origin.parse(origin)
 
 
 def outbox_messages(message: OutboxMessage) -> list[PostKwargs]:
@@ -134,17 +200,25 @@ def home_view(replies: Iterable[Reply]) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
 
 
-def modal(form: Form, chat: str) -> dict[str, Any]:
-    """A form as a modal. `chat` rides along in private_metadata, so that the submission goes
-    to the conversation that offered the form. A form too big for one modal is a ValueError:
-    it is the flow that must ask for less."""
+def modal(
+    form: Form, chat: str, *, intro: str = "", origin: Origin | None = None
+) -> dict[str, Any]:
+    """A form as a modal, under `intro` (what the person is asked, if there is room for it).
+    `chat` rides along in private_metadata, so that the submission goes to the conversation
+    that offered the form, and with it the message the form was opened from, `origin`. A form
+    too big for one modal is a ValueError: it is the flow that must ask for less."""
     blocks = [block for field in form.fields for block in _inputs(field)]
     if len(blocks) > MAX_VIEW_BLOCKS:
         raise ValueError(f"form {form.id} needs {len(blocks)} blocks of {MAX_VIEW_BLOCKS}")
+    above = sections(intro)
+    if len(above) + len(blocks) <= MAX_VIEW_BLOCKS:
+        blocks = above + blocks
     return {
         "type": "modal",
         "callback_id": form.id,
-        "private_metadata": chat,
+        "private_metadata": chat if origin is None else f"{chat} {origin}",
+        # Closing it tells the app, which leaves the question (see `incoming_from_closed`).
+        "notify_on_close": True,
         "title": _plain(form.title, MAX_VIEW_TITLE),
         "submit": _plain(form.submit_label, MAX_VIEW_TITLE),
         "blocks": blocks,
@@ -269,12 +343,22 @@ def incoming_from_submission(body: Mapping[str, Any]) -> Incoming | None:
     view, user = body.get("view") or {}, (body.get("user") or {}).get("id")
     if not user or not view.get("callback_id"):
         return None
-    chat = view.get("private_metadata") or HOME
+    chat = str(view.get("private_metadata") or "").partition(" ")[0] or HOME
     return Incoming(
         key=key(_team(body), chat, user),
         form=submitted_values(view.get("state", {}).get("values", {})),
         form_id=view["callback_id"],
     )
+
+
+def incoming_from_closed(body: Mapping[str, Any]) -> Incoming | None:
+    """A modal closed without submitting it: as /cancel of that form, which the engine
+    heeds only while the form is still the question."""
+    view, user = body.get("view") or {}, (body.get("user") or {}).get("id")
+    if not user or not view.get("callback_id"):
+        return None
+    chat = str(view.get("private_metadata") or "").partition(" ")[0] or HOME
+    return Incoming(key=key(_team(body), chat, user), text="/cancel", form_id=view["callback_id"])
 
 
 def submitted_values(values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, str]:

@@ -12,10 +12,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.slack.convert import (
     HOME,
     OPEN_FORM,
+    Origin,
     incoming_from_action,
+    incoming_from_closed,
     incoming_from_message,
     incoming_from_submission,
     key,
+    pressed_in,
+    submitted_from,
 )
 from dialogs.events import Incoming
 
@@ -53,17 +57,19 @@ def register_actions(app: AsyncApp, channel: SlackChannel) -> None:
         if incoming is None:
             return
         trigger_id = body.get("trigger_id")
+        origin = pressed_in(body)
         if incoming.button and incoming.button.startswith(OPEN_FORM) and trigger_id:
             form_id = incoming.button.removeprefix(OPEN_FORM)
 
             async def open_form() -> None:
                 # Opened at once: the trigger_id expires after 3 seconds.
-                if not await channel.replies.open_remembered(incoming.key, form_id, trigger_id):
+                replies = channel.replies
+                if not await replies.open_remembered(incoming.key, form_id, trigger_id, origin):
                     await channel.handle(incoming)
 
             channel.later(incoming.key.id, open_form)
             return
-        _later(channel, incoming, trigger_id=trigger_id)
+        _later(channel, incoming, trigger_id=trigger_id, pressed_in=origin)
 
 
 def register_forms(app: AsyncApp, channel: SlackChannel) -> None:
@@ -74,7 +80,15 @@ def register_forms(app: AsyncApp, channel: SlackChannel) -> None:
         await ack()
         incoming = incoming_from_submission(body)
         if incoming is not None:
-            _later(channel, incoming)
+            _later(channel, incoming, submitted_from=submitted_from(body))
+
+    @app.view_closed(ANY_VIEW)
+    async def on_closed(ack: AsyncAck, body: dict[str, Any]) -> None:
+        # The person closed the modal: they know. The question is left, quietly.
+        await ack()
+        incoming = incoming_from_closed(body)
+        if incoming is not None:
+            _later(channel, incoming, quiet=True)
 
 
 def register_command(app: AsyncApp, channel: SlackChannel) -> None:
@@ -97,8 +111,22 @@ def register_home(app: AsyncApp, channel: SlackChannel) -> None:
         _later(channel, Incoming(key=home, text="/today"))
 
 
-def _later(channel: SlackChannel, incoming: Incoming, *, trigger_id: str | None = None) -> None:
+def _later(
+    channel: SlackChannel,
+    incoming: Incoming,
+    *,
+    trigger_id: str | None = None,
+    pressed_in: Origin | None = None,
+    submitted_from: Origin | None = None,
+    quiet: bool = False,
+) -> None:
     async def work() -> None:
-        await channel.handle(incoming, trigger_id=trigger_id)
+        await channel.handle(
+            incoming,
+            trigger_id=trigger_id,
+            pressed_in=pressed_in,
+            submitted_from=submitted_from,
+            quiet=quiet,
+        )
 
     channel.later(incoming.key.id, work)

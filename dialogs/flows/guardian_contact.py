@@ -185,7 +185,10 @@ async def _record(
     await refresh_follow_ups(
         ctx.uow, ctx.actor.school, follow_up.day, ctx.now, pupil_id=pupil.pupil_id
     )
-    ctx.say(_("Saved: your contact with the guardian of {name}.").format(name=pupil.name))
+    # The follow-up list, edited through the outbox, shows it too.
+    ctx.say_shown_in_place(
+        _("Saved: your contact with the guardian of {name}.").format(name=pupil.name)
+    )
     return Go("saved")
 
 

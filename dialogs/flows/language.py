@@ -20,10 +20,12 @@ async def answer_language(ctx: Context, answer: Answer) -> Go | Retry:
     if answer.choice not in SUPPORTED_LOCALES:
         return Retry(_("Please answer with one of the choices."))
     language = Language(answer.choice)
+    # Kept apart from the file's language, so that applying the file again does not undo it.
     if ctx.actor.guardian is not None:
-        await ctx.uow.guardians.save(dataclasses.replace(ctx.actor.guardian, language=language))
+        chosen = dataclasses.replace(ctx.actor.guardian, chosen_language=language)
+        await ctx.uow.guardians.save(chosen)
     elif ctx.actor.staff is not None:
-        await ctx.uow.staff.save(dataclasses.replace(ctx.actor.staff, language=language))
+        await ctx.uow.staff.save(dataclasses.replace(ctx.actor.staff, chosen_language=language))
     ctx.locale = language.value
     with use_locale(ctx.locale):
         ctx.say(

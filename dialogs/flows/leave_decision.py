@@ -161,9 +161,9 @@ async def announce(ctx: Context, request: LeaveRequest) -> None:
             request.pupil_id,
             lambda mentor, pupil: mentor_leave_granted(school, mentor, pupil, request, ctx.now),
         )
-        ctx.say(_("Leave granted. The guardian and the mentors are told."))
+        ctx.say_shown_in_place(_("Leave granted. The guardian and the mentors are told."))
     else:
-        ctx.say(_("Leave refused. The guardian is told."))
+        ctx.say_shown_in_place(_("Leave refused. The guardian is told."))
 
 
 def _decides_leave(actor: Actor) -> bool:

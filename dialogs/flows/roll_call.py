@@ -163,7 +163,8 @@ async def save(ctx: Context, roll_call: RollCall, attendance: Attendance) -> Go 
         # The day's follow-up already ran: whoever this roll call adds is followed up now,
         # and whoever it no longer has absent leaves the mentors' lists.
         await follow_up_unreported(ctx.uow, school, ctx.today, ctx.now)
-    ctx.say(
+    # The roll-call message, edited through the outbox, shows it too.
+    ctx.say_shown_in_place(
         _("Roll call for class {name} saved: {absent}, {late}.").format(
             name=roll_call.class_name,
             absent=pupils_absent(len(attendance.absent)),

@@ -45,7 +45,7 @@ async def answer_language(ctx: Context, answer: Answer) -> Go | Retry:
     if answer.choice not in SUPPORTED_LOCALES or ctx.actor.guardian is None:
         return Retry(_("Please answer with one of the choices."))
     language = Language(answer.choice)
-    await ctx.uow.guardians.save(dataclasses.replace(ctx.actor.guardian, language=language))
+    await ctx.uow.guardians.save(dataclasses.replace(ctx.actor.guardian, chosen_language=language))
     ctx.locale = language.value
     return Go("picked")
 

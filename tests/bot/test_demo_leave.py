@@ -22,4 +22,4 @@ def test_a_guardian_asks_for_leave_and_the_principal_grants_it(tmp_path: Path) -
     assert "• Liam Gustafsson: tisdag 24 november 2026 till fredag 27 november 2026" in out
     assert "Ledigheten är beviljad. Vårdnadshavaren och mentorerna får besked." in out
     assert out.count("Inga ansökningar om ledighet väntar på beslut.") == 1
-    assert "• Beviljad ledighet för Liam Gustafsson: tisdag 24 november 2026 till fredag" in out
+    assert "• Ledighet beviljad för Liam Gustafsson: tisdag 24 november 2026 till fredag" in out

@@ -231,3 +231,47 @@ async def test_a_stale_form_changes_nothing(world, clock, chat_as) -> None:
     )
     assert replies[0].text == sv("This form has expired.")
     assert world.store.conversations[chat.key.id].state == "ask"
+
+
+async def test_a_form_closed_unsubmitted_cancels_it(world, clock, chat_as) -> None:
+    chat, prompt = await form_chat(world, clock, chat_as)
+    replies = await chat.engine.handle(
+        Incoming(key=chat.key, text="/cancel", form_id=prompt.form.id)
+    )
+    assert replies[0].text == sv("Cancelled. Nothing was sent.")
+    assert world.store.conversations[chat.key.id].flow is None
+
+
+async def test_a_form_closed_that_is_no_longer_asked_leaves_the_question(
+    world, clock, chat_as
+) -> None:
+    chat, prompt = await form_chat(world, clock, chat_as)
+    await chat.send("/menu")
+    (_again,) = await chat.send("[Contact]")  # the same form, offered anew
+    stored = world.store.conversations[chat.key.id]
+    replies = await chat.engine.handle(
+        Incoming(key=chat.key, text="/cancel", form_id=prompt.form.id)
+    )
+    assert replies == []
+    assert world.store.conversations[chat.key.id] == stored
+
+
+async def test_a_menu_higher_up_in_the_chat_still_works(chat_as, world) -> None:
+    """Slack shows the menu only when asked for: its buttons outlive the questions after it."""
+    chat = chat_as("se-G1")
+    (menu,) = await chat.send("hej")
+    await chat.send(f"[{sv('Report an absence')}]")
+    await chat.send("/cancel")
+    report = next(b for b in menu.buttons if b.label == sv("Report an absence"))
+    replies = await chat.engine.handle(Incoming(key=chat.key, button=report.id))
+    assert replies[0].text == sv("Which child is it about?")
+
+
+async def test_a_menu_button_for_a_flow_not_offered_to_the_person_has_expired(
+    chat_as, world
+) -> None:
+    chat = chat_as("se-G1")  # a guardian: the roll call is for staff
+    await chat.send("hej")
+    replies = await chat.engine.handle(Incoming(key=chat.key, button="m.roll_call"))
+    assert replies[0].text == sv("This button has expired.")
+    assert world.store.conversations[chat.key.id].flow is None

@@ -50,7 +50,7 @@ async def test_swedish_guardian_asks_for_leave_and_withdraws_it(chat_as, world) 
     < Skriv kort varför du ansöker om ledighet, högst 200 tecken. Skriv inget om hälsa eller diagnoser.
     [Avbryt]
     > Farmors 90-årsdag i Umeå
-    < Kontrollera din ansökan:
+    < Titta igenom din ansökan:
     < Barn: Elsa Berg
     < Dagar: tisdag 24 november 2026 till torsdag 26 november 2026 (3 skoldagar)
     < Orsak: Farmors 90-årsdag i Umeå
@@ -129,25 +129,25 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
         f"""
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
-    > [Søg om frihed]
-    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    > [Søg om ekstraordinær frihed]
+    < Hvad er den første dag med ekstraordinær frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
     [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > 28.11
     < Der er ikke skole lørdag den 28. november 2026. Vælg en skoledag.
     <<
-    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
+    < Hvad er den første dag med ekstraordinær frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
     [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
     > [ons. 25. nov.]
-    < Hvad er den sidste dag med frihed? Vælg en dag, eller skriv en dato.
+    < Hvad er den sidste dag med ekstraordinær frihed? Vælg en dag, eller skriv en dato.
     [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [ons. 2. dec.] [tors. 3. dec.] [Annuller]
     > [fre. 27. nov.]
-    < Skriv kort, hvorfor du søger om frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
+    < Skriv kort, hvorfor du søger om ekstraordinær frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
     [Annuller]
     > {long_reason}
     < Begrundelsen er for lang: højst 200 tegn.
     <<
-    < Skriv kort, hvorfor du søger om frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
+    < Skriv kort, hvorfor du søger om ekstraordinær frihed, højst 200 tegn. Skriv ikke noget om helbred eller diagnoser.
     [Annuller]
     > Familiefest
     < Tjek din ansøgning:
@@ -162,7 +162,7 @@ async def test_danish_guardian_is_asked_again_for_a_weekend_and_a_long_reason(
     < Årsag: Familiefest
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     (request,) = world.store.leave_requests.values()
@@ -176,7 +176,7 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -195,10 +195,10 @@ async def test_a_danish_other_reason_is_explained_kindly_and_leave_offered(chat_
     < Årsag: Anden årsag
     < Hvornår: mandag den 23. november 2026, hele dagen
     <
-    < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har givet tilladelse (ekstraordinær frihed). Vil du gerne have skolens tilladelse, kan du søge om frihed i stedet.
-    [Send fraværsmeldingen] [Søg om frihed i stedet] [Start forfra] [Annuller]
-    > [Søg om frihed i stedet]
-    < Hvad er den første dag med frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
+    < Godt at vide: Fravær af andre grunde end sygdom eller læge-/tandlægebesøg er ulovligt fravær, medmindre skolen har bevilget ekstraordinær frihed. Vil du gerne have skolens tilladelse, kan du søge om ekstraordinær frihed i stedet.
+    [Send fraværsmeldingen] [Søg om ekstraordinær frihed i stedet] [Start forfra] [Annuller]
+    > [Søg om ekstraordinær frihed i stedet]
+    < Hvad er den første dag med ekstraordinær frihed? Vælg en dag, eller skriv en dato, for eksempel 24.11.
     [I dag (man. 23. nov.)] [tirs. 24. nov.] [ons. 25. nov.] [tors. 26. nov.] [fre. 27. nov.] [man. 30. nov.] [tirs. 1. dec.] [Annuller]
         """
     )
@@ -416,7 +416,7 @@ async def test_the_guardian_sees_the_answer_when_asking_again(chat_as, deciders)
     < Hej Anna Berg! Vad vill du göra?
     {MENU_SV}
     > [Ansök om ledighet]
-    < • Ej beviljad ledighet för Elsa Berg: tisdag 24 november 2026 till torsdag 26 november 2026
+    < • Ledighet avslagen för Elsa Berg: tisdag 24 november 2026 till torsdag 26 november 2026
     [Ny ansökan om ledighet] [Avbryt]
     > [Ny ansökan om ledighet]
     < Vilket barn gäller det?

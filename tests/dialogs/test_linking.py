@@ -55,7 +55,7 @@ async def test_a_code_links_the_chat_and_welcomes_in_the_proposed_language(
     assert menu.buttons[0].label == "Meld fravær"
     # Nothing was done yet, so the first menu does not ask what *else* it can do.
     assert menu.text == "Hvad vil du gerne gøre?"
-    assert world.store.guardians[("no", "G1")].language is Language.DA
+    assert world.store.guardians[("no", "G1")].speaks is Language.DA
     assert world.store.accounts[("telegram", TELEGRAM_USER)].person_id == "G1"
 
 

@@ -156,7 +156,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Mette Hansen! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Meld fravær]
     < Hvorfor er Emil Hansen fraværende?
     [Syg] [Læge- eller tandlægebesøg] [Anden årsag] [Annuller]
@@ -190,7 +190,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Hvornår: mandag den 23. november 2026, kommer kl. 10.30
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > [Tilbage i skolen, eller træk en fraværsmelding tilbage]
     < Hvilken fraværsmelding?
     [Emil Hansen: man. 23. nov.] [Annuller]
@@ -201,7 +201,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Fraværsmeldingen for Emil Hansen (mandag den 23. november 2026) er trukket tilbage.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
     await chat_as("dk-S1").verify(
@@ -292,10 +292,10 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
     < Fra nu af skriver jeg til dig på dansk.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
     > /menu
     < Hej Kari Nordmann! Hvad vil du gerne gøre?
-    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
+    [Meld fravær] [Tilbage i skolen, eller træk en fraværsmelding tilbage] [Søg om ekstraordinær frihed] [Bed skolen om at kontakte mig] [Det er svært at få mit barn i skole] [Sprog]
         """
     )
 

@@ -115,6 +115,28 @@ async def test_applying_the_same_spec_again_changes_nothing(
     assert factory.store.snapshot() == before
 
 
+async def test_a_language_chosen_in_the_chat_outlives_the_file_applied_again(
+    factory: FakeUnitOfWorkFactory,
+) -> None:
+    await apply(factory)
+    chosen = dataclasses.replace(ANNA, chosen_language=Language.DA, platform_language=Language.NB)
+    factory.store.staff[(KEY, "S-1")] = chosen
+    moved = dataclasses.replace(ANNA, classes=("7B",))
+
+    again = await apply(factory)
+    changed = await apply(factory, SchoolSpec(SCHOOL, ("7A", "7B"), (moved, JOHAN)))
+
+    assert again == ChangeSummary(unchanged=5)
+    assert changed.updated == ["staff S-1"]
+    kept = factory.store.staff[(KEY, "S-1")]
+    assert (kept.classes, kept.chosen_language, kept.platform_language) == (
+        ("7B",),
+        Language.DA,
+        Language.NB,
+    )
+    assert kept.speaks(SCHOOL) is Language.DA
+
+
 async def test_changes_are_reported_as_updates(factory: FakeUnitOfWorkFactory) -> None:
     await apply(factory)
     renamed = dataclasses.replace(SCHOOL, name="Nya Testskolan")
@@ -276,6 +298,21 @@ async def test_importing_the_same_roster_again_changes_nothing(
 
     assert summary == ChangeSummary(unchanged=6)
     assert school.store.snapshot() == before
+
+
+async def test_a_guardian_s_chosen_language_outlives_the_roster_imported_again(
+    school: FakeUnitOfWorkFactory,
+) -> None:
+    await import_rows(school, ROWS)
+    karin = school.store.guardians[(KEY, "G-1")]
+    school.store.guardians[(KEY, "G-1")] = dataclasses.replace(karin, chosen_language=Language.NB)
+    new_phone = [row(2, "7A", "P-1", "G-1", guardian_phone="070-1740605"), *ROWS[1:]]
+
+    summary = await import_rows(school, new_phone)
+
+    assert summary.updated == ["guardian G-1"]
+    kept = school.store.guardians[(KEY, "G-1")]
+    assert (kept.phone, kept.language, kept.speaks) == ("070-1740605", Language.SV, Language.NB)
 
 
 async def test_changed_rows_update_pupils_and_guardians(school: FakeUnitOfWorkFactory) -> None:

@@ -53,20 +53,41 @@ class StaffMember:
     def press(self, label: str, *, replies: int | None = None) -> list[Posted]:
         """Press the button labelled `label` under the app's latest question."""
         before = len(self.messages)
-        status, _ = self.press_value(self.question().value_of(label))
+        question = self.question()
+        status, _ = self.press_value(question.value_of(label), under=question)
         assert status == 200
         return self.answer(before, replies)
 
-    def press_value(self, value: str, **options) -> tuple[int, str]:
+    def press_value(
+        self, value: str, *, under: Posted | None = None, **options
+    ) -> tuple[int, str]:
+        """As Slack sends a press: with the message the button is `under`, its channel and
+        ts, and the id of the button's block."""
+        container = {"type": "message", "channel_id": "D" + self.user}
+        # Each press has its own action_ts, as Slack's do: two presses are two requests.
+        action = {
+            "type": "button",
+            "action_id": value,
+            "value": value,
+            "action_ts": f"{time.time():.6f}",
+        }
+        if under is not None:
+            container |= {"channel_id": under.conversation, "message_ts": under.ts}
+            action["block_id"] = next(
+                block.get("block_id", "")
+                for block in under.blocks
+                if block.get("type") == "actions"
+                and any(element.get("value") == value for element in block["elements"])
+            )
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
             "user": {"id": self.user, "team_id": TEAM},
             "api_app_id": "A0NARVARO",
             "trigger_id": "1.2.3",
-            "container": {"type": "message", "channel_id": "D" + self.user},
-            "channel": {"id": "D" + self.user},
-            "actions": [{"type": "button", "action_id": value, "value": value}],
+            "container": container,
+            "channel": {"id": container["channel_id"]},
+            "actions": [action],
         }
         body, content_type = interaction_body(payload)
         return post(self.events_url, body, content_type, **options)

@@ -14,14 +14,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import OperatorError
 from bot.http import HttpServer
 from bot.slack.app import SlackChannel, build_app
-from bot.slack.convert import HOME, OPEN_FORM
+from bot.slack.convert import HOME, OPEN_FORM, reply_messages
 from dialogs.events import Button, Form, FormField, Incoming, Reply
 from tests.raw_http import raw_post
-from tests.slack.fake_slack_api import TEAM, FakeSlackApi
+from tests.slack.fake_slack_api import TEAM, FakeSlackApi, Posted
 from tests.slack.signing import SIGNING_SECRET, interaction_body, post, signed_headers
 
 FORM = Form("5.note", "Anteckning", (FormField("note", "Vad?"),), "Skicka")
@@ -105,9 +106,127 @@ async def test_a_reply_with_a_form_opens_it_as_a_modal(
     }
     assert await running.post(*interaction_body(payload)) == 200
     (call,) = slack_api.calls_of("views.open")
-    assert (call.params["trigger_id"], call.params["view"]["callback_id"]) == ("7.7", "5.note")
-    (posted,) = slack_api.posted
-    assert posted.buttons == []  # the modal is open: no button needed to open it
+    view = call.params["view"]
+    assert (call.params["trigger_id"], view["callback_id"]) == ("7.7", "5.note")
+    # The modal is the question: it says what is asked, and the DM gets no message for it.
+    assert view["blocks"][0]["text"]["text"] == "Skriv en anteckning"
+    assert slack_api.posted == []
+
+
+PRESS_UNDER_A_MESSAGE = {
+    "type": "block_actions",
+    "team": {"id": TEAM},
+    "user": {"id": "U1"},
+    "trigger_id": "7.7",
+    "container": {"type": "message", "channel_id": "DU1", "message_ts": "100.1"},
+}
+MENU_AGAIN = Reply("Vad mer?", (Button("9.0", "Upprop"),), repeats_menu=True)
+
+
+def submission(private_metadata: str) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "U1"},
+        "view": {
+            "id": "V0MODAL",
+            "type": "modal",
+            "callback_id": "5.note",
+            "private_metadata": private_metadata,
+            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": "x"}}}},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("block_id", "origin"), [("reply.0", "reply:DU1:100.1"), ("", "outbox:DU1:100.1")]
+)
+async def test_a_modal_remembers_the_message_it_was_opened_from(
+    running: Running, slack_api: FakeSlackApi, block_id: str, origin: str
+) -> None:
+    running.dialogs.replies = [Reply("Skriv en anteckning", form=FORM)]
+    action = {"action_id": "4.1", "value": "4.1", "block_id": block_id}
+    await running.post(*interaction_body(PRESS_UNDER_A_MESSAGE | {"actions": [action]}))
+    (call,) = slack_api.calls_of("views.open")
+    assert call.params["view"]["private_metadata"] == f"U1 {origin}"
+
+
+async def test_an_outcome_replaces_the_reply_the_modal_came_from(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    (asked,) = await post_reply(slack_api, "Skriv en anteckning")
+    running.dialogs.replies = [Reply("Sparat."), MENU_AGAIN]
+    await running.post(*interaction_body(submission(f"U1 reply:{asked.conversation}:{asked.ts}")))
+    (incoming,) = running.dialogs.seen
+    assert (incoming.key.chat, incoming.form) == ("U1", {"note": "x"})
+    (edited,) = slack_api.posted
+    assert (edited.ts, edited.shown, edited.edits, edited.buttons) == (asked.ts, "Sparat.", 1, [])
+
+
+async def test_an_outcome_the_outbox_message_shows_is_not_said_again(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Sparat.", shown_in_place=True), MENU_AGAIN]
+    await running.post(*interaction_body(submission("U1 outbox:DU1:100.1")))
+    assert slack_api.posted == [] and slack_api.calls_of("chat.update") == []
+
+
+async def test_an_outcome_the_outbox_message_does_not_show_is_posted(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Knappen har gått ut."), MENU_AGAIN]
+    await running.post(*interaction_body(submission("U1 outbox:DU1:100.1")))
+    assert [m.shown for m in slack_api.posted] == ["Knappen har gått ut."]
+
+
+async def test_a_form_asked_again_after_a_submission_is_posted_with_its_button(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Fyll i: Vad?"), Reply("Skriv en anteckning", form=FORM)]
+    await running.post(*interaction_body(submission("U1 reply:DU1:100.1")))
+    assert [m.shown for m in slack_api.posted] == ["Fyll i: Vad?", "Skriv en anteckning"]
+    assert slack_api.posted[1].buttons == [("Anteckning", OPEN_FORM + "5.note")]
+    assert slack_api.calls_of("chat.update") == []
+
+
+async def test_the_menu_again_is_left_out_of_a_dm_answer(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Dagens frånvaro: ingen."), MENU_AGAIN]
+    action = {"action_id": "4.1", "value": "4.1", "block_id": "reply.0"}
+    await running.post(*interaction_body(PRESS_UNDER_A_MESSAGE | {"actions": [action]}))
+    assert [m.shown for m in slack_api.posted] == ["Dagens frånvaro: ingen."]
+
+
+async def test_a_menu_that_is_all_there_is_to_say_is_posted(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [MENU_AGAIN]
+    action = {"action_id": "4.1", "value": "4.1", "block_id": "reply.0"}
+    await running.post(*interaction_body(PRESS_UNDER_A_MESSAGE | {"actions": [action]}))
+    assert [m.labels for m in slack_api.posted] == [["Upprop"]]
+
+
+async def test_the_home_tab_keeps_the_menu_after_an_answer(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Dagens frånvaro: ingen."), MENU_AGAIN]
+    press = PRESS_UNDER_A_MESSAGE | {
+        "container": {"type": "view", "view_id": "V1"},
+        "actions": [{"action_id": "4.1", "value": "4.1"}],
+    }
+    await running.post(*interaction_body(press))
+    (call,) = slack_api.calls_of("views.publish")
+    assert "Upprop" in json.dumps(call.params["view"], ensure_ascii=False)
+    assert slack_api.posted == []
+
+
+async def post_reply(slack_api: FakeSlackApi, text: str) -> list[Posted]:
+    """A reply the app wrote earlier, as the DM holds it."""
+    client = AsyncWebClient(token=slack_api.token, base_url=slack_api.url)
+    for kwargs in reply_messages(Reply(text, form=FORM), form_button=True):
+        await client.chat_postMessage(channel="U1", **kwargs)
+    return slack_api.posted
 
 
 async def test_a_form_slack_would_not_open_gets_a_button_that_opens_it(
@@ -271,3 +390,22 @@ async def test_five_copies_of_a_signed_button_press_are_handled_once(
     await running.channel.stop()
     assert statuses == [200] * 6  # a copy is acknowledged, not refused: it changes nothing
     assert [i.button for i in running.dialogs.seen] == ["1.0", "1.0"]
+
+
+async def test_a_closed_modal_cancels_its_form_quietly(
+    running: Running, slack_api: FakeSlackApi
+) -> None:
+    running.dialogs.replies = [Reply("Avbrutet."), MENU_AGAIN]
+    closed = submission("U1 outbox:DU1:100.1") | {"type": "view_closed"}
+    assert await running.post(*interaction_body(closed)) == 200
+    (incoming,) = running.dialogs.seen
+    assert (incoming.key.chat, incoming.text, incoming.form_id) == ("U1", "/cancel", "5.note")
+    assert slack_api.posted == [] and slack_api.calls_of("chat.update") == []
+
+
+async def test_a_modal_says_when_it_is_closed(running: Running, slack_api: FakeSlackApi) -> None:
+    running.dialogs.replies = [Reply("Skriv en anteckning", form=FORM)]
+    action = {"action_id": "4.1", "value": "4.1", "block_id": "reply.0"}
+    await running.post(*interaction_body(PRESS_UNDER_A_MESSAGE | {"actions": [action]}))
+    (call,) = slack_api.calls_of("views.open")
+    assert call.params["view"]["notify_on_close"] is True

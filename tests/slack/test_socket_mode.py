@@ -225,7 +225,8 @@ def test_a_mentor_talks_with_the_app_over_the_socket(service: SocketService) -> 
     )
     assert menu.shown == greeting
 
-    answer = anna.press(say_in("sv", "Today's reported absences"))
+    # The answer, without the menu again: that is on the Home tab.
+    answer = anna.press(say_in("sv", "Today's reported absences"), replies=1)
     assert say_in("sv", "Class {name}").format(name="7A") in answer[0].shown
     assert all(message.channel == "U0SE0001" for message in anna.messages)
 

@@ -86,6 +86,12 @@ def first_message_with(member: StaffMember, text: str) -> Posted:
     )
 
 
+def posted_after(member: StaffMember, message: Posted) -> list[str]:
+    """The ts of the messages posted to `member` after `message` (edits change no order)."""
+    stamps = [m.ts for m in member.messages]
+    return stamps[stamps.index(message.ts) + 1 :]
+
+
 def opened_view(service: SlackService, before: int) -> dict:
     calls = service.api.wait_until(lambda: service.api.calls_of("views.open")[before:] or None)
     return calls[-1].params["view"]
@@ -116,7 +122,7 @@ def taken(service: SlackService, roll_call_message: Posted) -> tuple[dict, Poste
     the modal she saw, and the roll-call message once edited."""
     anna = mentor(service)
     before = len(service.api.calls_of("views.open"))
-    anna.press_value(roll_call_message.value_of(sv("Take the roll call")))
+    anna.press_value(roll_call_message.value_of(sv("Take the roll call")), under=roll_call_message)
     view = opened_view(service, before)
     status, _body = submit_view(
         anna, view, {"absent": ["Alva Nilsson", "Elias Karlsson"], "late": ["Elev 07"]}
@@ -128,6 +134,22 @@ def taken(service: SlackService, roll_call_message: Posted) -> tuple[dict, Poste
     return view, edited
 
 
+def test_a_roll_call_leaves_nothing_in_the_dm_but_the_roll_call(
+    service: SlackService, roll_call_message: Posted, taken: tuple[dict, Posted]
+) -> None:
+    """Opening the modal, saving it, and its outcome: no message of their own, no menu. A
+    greeting afterwards (handled after the submission, in the same conversation) is the
+    first message after the roll call."""
+    anna = mentor(service)
+    (greeting,) = anna.say("hej")
+    assert posted_after(anna, roll_call_message) == [greeting.ts]
+    with use_locale("sv"):
+        saved = _("Roll call for class {name} saved: {absent}, {late}.").format(
+            name="7A", absent=pupils_absent(2), late=pupils_late(1)
+        )
+    assert not any(saved in m.shown for m in anna.messages)
+
+
 def test_a_40_pupil_roll_call_is_taken_in_a_modal(
     service: SlackService, taken: tuple[dict, Posted]
 ) -> None:
@@ -135,12 +157,8 @@ def test_a_40_pupil_roll_call_is_taken_in_a_modal(
     assert len(options_of(view, "absent")) == 40
     assert [o["text"]["text"] for o in chosen_options(view, "absent")] == ["Alva Nilsson"]
     with use_locale("sv"):
-        saved = _("Roll call for class {name} saved: {absent}, {late}.").format(
-            name="7A", absent=pupils_absent(2), late=pupils_late(1)
-        )
         absent = _("Absent: {names}").format(names="Alva Nilsson, Elias Karlsson")
         late = _("Late: {names}").format(names="Elev 07")
-    assert any(saved in m.shown for m in mentor(service).messages)
     # The roll-call message itself was edited, not posted again.
     assert absent in edited.shown and late in edited.shown
     assert edited.labels == [sv("Change the roll call")]
@@ -153,7 +171,7 @@ def test_a_submitted_roll_call_opens_again_as_it_was_submitted(
 ) -> None:
     _view, edited = taken
     before = len(service.api.calls_of("views.open"))
-    mentor(service).press_value(edited.value_of(sv("Change the roll call")))
+    mentor(service).press_value(edited.value_of(sv("Change the roll call")), under=edited)
     view = opened_view(service, before)
     assert sorted(o["text"]["text"] for o in chosen_options(view, "absent")) == [
         "Alva Nilsson",
@@ -168,7 +186,7 @@ def test_a_mentor_of_another_class_cannot_open_it(
     erik = mentor(service, "U0SE0002")  # mentor of 7B
     before_views = len(service.api.calls_of("views.open"))
     sent = len(erik.messages)
-    erik.press_value(roll_call_message.value_of(sv("Take the roll call")))
+    erik.press_value(roll_call_message.value_of(sv("Take the roll call")), under=roll_call_message)
     refusal = service.api.wait_until(lambda: erik.messages[sent:] or None)
 
     assert refusal[0].shown == sv("This button has expired.")
@@ -190,7 +208,7 @@ def test_the_follow_up_list_is_edited_as_a_contact_is_recorded(
     assert "Alva Nilsson" not in listing.shown  # reported ill by her guardian
 
     before = len(service.api.calls_of("views.open"))
-    anna.press_value(listing.value_of(contact_label))
+    anna.press_value(listing.value_of(contact_label), under=listing)
     view = opened_view(service, before)
     guardians = list(options_of(view, "whom"))
     status, _body = submit_view(
@@ -217,6 +235,9 @@ def test_the_follow_up_list_is_edited_as_a_contact_is_recorded(
     assert line in edited.shown
     lists = [m for m in anna.messages if contact_label in m.labels]
     assert len(lists) == 1  # edited, not posted again
+    # The list shows the contact: nothing else is said, and no menu follows.
+    (greeting,) = anna.say("hej")
+    assert posted_after(anna, listing) == [greeting.ts]
 
 
 def test_the_home_tab_shows_the_day_with_the_roll_call_still_to_take(
@@ -254,3 +275,37 @@ def test_the_home_tab_shows_the_day_with_the_roll_call_still_to_take(
     erik.press_value(buttons[label])
     modal = opened_view(service, views_before)
     assert modal["title"]["text"] == sv("Roll call {name}").format(name="7B")
+
+
+def test_a_roll_call_taken_from_the_menu_turns_the_menu_into_its_outcome(
+    service: SlackService,
+) -> None:
+    """Mette, a Danish mentor, takes her roll call from the DM's menu: the modal asks, and its
+    outcome replaces the menu it came from. Nothing is added to the DM."""
+    mette = StaffMember(service.api, service.events_url, "U0DK0001", "da-DK")
+    (menu,) = mette.say("hej")
+    with use_locale("da"):
+        roll_call, asked = (
+            _("Roll call"),
+            _(
+                "Roll call for class {name}: mark who is absent or late. Leave both empty if "
+                "everyone is here."
+            ).format(name="7.a"),
+        )
+    before = len(service.api.calls_of("views.open"))
+    mette.press_value(menu.value_of(roll_call), under=menu)
+    view = opened_view(service, before)
+    assert view["blocks"][0]["text"]["text"] == asked
+    status, _body = submit_view(mette, view, {})
+    assert status == 200
+
+    edited = service.api.wait_until(
+        lambda: next((m for m in mette.messages if m.ts == menu.ts and m.edits), None)
+    )
+    with use_locale("da"):
+        saved = _("Roll call for class {name} saved: {absent}, {late}.").format(
+            name="7.a", absent=pupils_absent(0), late=pupils_late(0)
+        )
+    assert edited.shown.startswith(saved) and edited.buttons == []
+    (greeting,) = mette.say("hej")
+    assert posted_after(mette, menu) == [greeting.ts]
