@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from routine.cases import Case, CaseEvent
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
+    from routine.plans import Confirmation, Plan
     from routine.policy import Counted
     from routine.record import Correction, RecordSource, RecordUse
     from routine.roll_call import RollCall
@@ -422,6 +423,32 @@ class CaseRepository(Protocol):
         """Cases closed before that instant, with their logs."""
 
 
+class PlanRepository(Protocol):
+    """The versions of each case's plan (routine.plans), and who confirmed which."""
+
+    async def get(self, plan_id: int) -> Plan | None: ...
+
+    async def latest_of(self, case_ids: Collection[int]) -> dict[int, Plan]:
+        """Each of these cases' newest plan version, by case id, in one query."""
+
+    async def versions(self, case_id: int) -> list[Plan]:
+        """Every version of the case's plan, oldest first."""
+
+    async def add_version(self, plan: Plan) -> Plan | None:
+        """Store `plan` as its case's version `plan.version`; None if that version exists
+        already (someone saved meanwhile)."""
+
+    async def record_pupil_agreement(self, plan_id: int, by: str, at: datetime) -> bool:
+        """The pupil agreed to this version, as recorded by staff `by`; False if it was
+        recorded already (the first record stays) or there is no such plan."""
+
+    async def confirm(self, plan_id: int, guardian_id: str, at: datetime) -> bool:
+        """The guardian confirmed this version; False if they had already."""
+
+    async def confirmations(self, plan_ids: Collection[int]) -> dict[int, list[Confirmation]]:
+        """Who confirmed each of these versions, by plan id, oldest first."""
+
+
 class ThresholdQueries(Protocol):
     """The nightly rules' aggregates (routine.evaluation): one GROUP BY per window and kind."""
 
@@ -548,6 +575,7 @@ class UnitOfWork(Protocol):
     rule_hits: RuleHitRepository
     thresholds: ThresholdQueries
     cases: CaseRepository
+    plans: PlanRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -18,10 +18,13 @@ from routine.cases import Case, CaseEvent, CaseStatus, EventKind
 from storage.bulk import INSERTS_BY_DIALECT, batches, before_bulk, insert_rows
 from storage.orm import as_utc
 from storage.orm_cases import CaseEventRow, CaseRow
+from storage.orm_plans import PlanConfirmationRow, PlanRow
 from storage.repositories import _Repository
 
 CASES = CaseRow.__table__
 EVENTS = CaseEventRow.__table__
+PLANS = PlanRow.__table__
+CONFIRMATIONS = PlanConfirmationRow.__table__
 
 
 def case_from_row(row: Any) -> Case:
@@ -170,7 +173,13 @@ class SqlCaseRepository(_Repository):
             CASES.c.status == CaseStatus.CLOSED.value,
             CASES.c.closed_at < cutoff,
         )
-        # Not every SQLite connection enforces foreign keys: the log goes first, explicitly.
+        # Not every SQLite connection enforces foreign keys: what hangs on a case goes first,
+        # explicitly.
+        confirmations = select(PLANS.c.id).where(PLANS.c.case_id.in_(closed))
+        await self.session.execute(
+            delete(CONFIRMATIONS).where(CONFIRMATIONS.c.plan_id.in_(confirmations))
+        )
+        await self.session.execute(delete(PLANS).where(PLANS.c.case_id.in_(closed)))
         await self.session.execute(delete(EVENTS).where(EVENTS.c.case_id.in_(closed)))
         result = await self.session.execute(delete(CASES).where(CASES.c.id.in_(closed)))
         return result.rowcount

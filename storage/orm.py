@@ -627,4 +627,4 @@ class SlackEventRow(Base):
 
 
 # The case tables live in their own module; importing it here puts them in Base.metadata.
-from storage import orm_cases  # noqa: E402, F401
+from storage import orm_cases, orm_plans  # noqa: E402, F401

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.cases import SqlCaseRepository
 from storage.outbox import SqlOutboxRepository
+from storage.plans import SqlPlanRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
     SqlCorrectionRepository,
@@ -73,6 +74,7 @@ class SqlAlchemyUnitOfWork:
     rule_hits: SqlRuleHitRepository
     thresholds: SqlThresholdQueries
     cases: SqlCaseRepository
+    plans: SqlPlanRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -109,6 +111,7 @@ class SqlAlchemyUnitOfWork:
         self.rule_hits = SqlRuleHitRepository(session)
         self.thresholds = SqlThresholdQueries(session)
         self.cases = SqlCaseRepository(session)
+        self.plans = SqlPlanRepository(session)
         return self
 
     async def __aexit__(

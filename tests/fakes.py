@@ -33,6 +33,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.plans import Confirmation, Plan
 from routine.ports import ConversationMoved
 from routine.record import Correction, RecordUse
 from routine.register_import import IMPORTED_BY, NOT_TAKEN
@@ -46,6 +47,7 @@ from routine.roll_call import RollCall, RollCallStatus
 from routine.thresholds import RuleHit
 from tests.fakes_cases import FakeCases
 from tests.fakes_day import FakeSchoolDay
+from tests.fakes_plans import FakePlans
 from tests.fakes_record import (
     FakeCorrections,
     FakeLeaveRequests,
@@ -88,6 +90,8 @@ class FakeStore:
         self.rule_hits: dict[tuple[str, str, str, date], RuleHit] = {}
         self.cases: dict[int, Case] = {}
         self.case_events: list[CaseEvent] = []
+        self.plans: dict[int, Plan] = {}
+        self.plan_confirmations: dict[tuple[int, str], Confirmation] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -888,6 +892,7 @@ class FakeUnitOfWork:
         self.rule_hits = FakeRuleHits(store)
         self.thresholds = FakeThresholds(store)
         self.cases = FakeCases(store)
+        self.plans = FakePlans(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from routine.cases import Case, CaseEvent, CaseStatus
+from tests.fakes_plans import FakePlans
 
 
 class FakeCases:
@@ -89,4 +90,5 @@ class FakeCases:
         for case_id in old:
             del self.store.cases[case_id]
         self.store.case_events[:] = [e for e in self.store.case_events if e.case_id not in old]
+        FakePlans(self.store).forget_cases(old)
         return len(old)
