@@ -13,11 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs import contact_actions, leave_actions, prompts, staff_actions
+from dialogs import contact_actions, leave_actions, plan_actions, prompts, staff_actions
 from dialogs.flow import Context, StartFlow
 from dialogs.leave_notices import LEAVE_PREFIX
 from dialogs.live import FOLLOW_UP_PREFIX, ROLL_CALL_PREFIX
 from dialogs.notices import CONTACT_PREFIX
+from dialogs.plan_notices import PLAN_PREFIX, WRITE_PREFIX
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ ACTIONS: dict[str, Action] = {
     ROLL_CALL_PREFIX: Action(staff_actions.parse, staff_actions.press),
     FOLLOW_UP_PREFIX: Action(staff_actions.parse, staff_actions.press),
     LEAVE_PREFIX: Action(leave_actions.parse, leave_actions.press),
+    PLAN_PREFIX: Action(plan_actions.parse, plan_actions.press),
+    WRITE_PREFIX: Action(plan_actions.parse_write, plan_actions.press_write),
 }
 
 

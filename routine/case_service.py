@@ -116,6 +116,8 @@ _ALWAYS_LOGGED = frozenset(
         EventKind.NOTICE_APPROVED,
         EventKind.NOTICE_SENT,
         EventKind.COUNCIL_NOTIFIED,
+        EventKind.PLAN_SAVED,
+        EventKind.PUPIL_AGREED,
     }
 )
 

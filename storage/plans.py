@@ -78,8 +78,7 @@ class SqlPlanRepository(_Repository):
             rows = await self.session.execute(
                 select(PLANS).join(
                     newest,
-                    (PLANS.c.case_id == newest.c.case_id)
-                    & (PLANS.c.version == newest.c.version),
+                    (PLANS.c.case_id == newest.c.case_id) & (PLANS.c.version == newest.c.version),
                 )
             )
             found.update((row.case_id, plan_from_row(row)) for row in rows)
@@ -132,8 +131,9 @@ class SqlPlanRepository(_Repository):
             return False
         insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name](CONFIRMATIONS)
         result = await self.session.execute(
-            insert.values(plan_id=plan_id, guardian_id=guardian_id, at=as_utc(at))
-            .on_conflict_do_nothing(index_elements=["plan_id", "guardian_id"])
+            insert.values(
+                plan_id=plan_id, guardian_id=guardian_id, at=as_utc(at)
+            ).on_conflict_do_nothing(index_elements=["plan_id", "guardian_id"])
         )
         return result.rowcount == 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.flow import Flow
 from dialogs.flows import (
+    case_plan,
     concern,
     contact,
     contact_requests,
@@ -32,6 +33,7 @@ def all_flows() -> list[Flow]:
         todays_absences.FLOW,
         contact_requests.FLOW,
         correction.FLOW,
+        case_plan.FLOW,
         leave_decision.FLOW,
         language.FLOW,
         welcome.FLOW,
