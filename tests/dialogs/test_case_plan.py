@@ -11,8 +11,11 @@ from datetime import date
 import pytest
 
 from dialogs.events import Button, ConversationKey, Incoming
+from dialogs.i18n import use_locale
+from dialogs.plan_notices import guardian_text
 from routine.cases import Case, CaseStatus, EventKind
-from routine.model import ChatAccount
+from routine.model import ChatAccount, Pupil
+from routine.plans import GuardianPart, PlanRow, Responsible
 from tests.dialogs.conftest import MONDAY_MORNING
 
 PLAN_FORM = (
@@ -218,3 +221,52 @@ async def test_a_closed_case_takes_no_plan(chat_as, world, case_id) -> None:
     replies = await karin.send(PLAN_FORM)
     assert replies[0].text == "Ärendet är avslutat eller inte längre ditt."
     assert world.store.plans == {}
+
+
+GUARDIAN_COPY = {
+    "nb": [
+        "Skolen har skrevet ned planen vi ble enige om sammen for Ola Nordmann.",
+        "Mål: Ola er på skolen hver dag",
+        "Dette gjør vi:",
+        "• Komme i tide: Vekking kl. 7 (dere hjemme, innen fredag 4. desember 2026)",
+        "• Trives i klassen: Samtale hver uke (Lise Berg)",
+        "Planen gjelder fra mandag 23. november 2026 til fredag 26. februar 2027. Vi går "
+        "gjennom den sammen fredag 22. januar 2027.",
+        "Hvis dette er det vi ble enige om, trykk på knappen nedenfor. Hvis noe ikke stemmer, "
+        "ta kontakt med skolen.",
+    ],
+    "da": [
+        "Skolen har skrevet den plan ned, som vi sammen har aftalt for Ola Nordmann.",
+        "Mål: Ola er på skolen hver dag",
+        "Det gør vi:",
+        "• Komme i tide: Vekking kl. 7 (jer derhjemme, senest fredag den 4. december 2026)",
+        "• Trives i klassen: Samtale hver uke (Lise Berg)",
+        "Planen gælder fra mandag den 23. november 2026 til fredag den 26. februar 2027. Vi "
+        "ser på den sammen fredag den 22. januar 2027.",
+        "Hvis det er det, vi aftalte, så tryk på knappen nedenfor. Hvis noget ikke passer, så "
+        "kontakt skolen.",
+    ],
+}
+INTERNAL = {"sak", "saken", "sag", "sagen", "trinn", "trin", "steg", "tiltaksplan", "regel"}
+
+
+@pytest.mark.parametrize("language", sorted(GUARDIAN_COPY))
+def test_the_guardians_copy_in_norwegian_and_danish(language: str) -> None:
+    rows = (
+        PlanRow("Komme i tide", "Vekking kl. 7", Responsible.GUARDIANS, "", date(2026, 12, 4)),
+        PlanRow("Trives i klassen", "Samtale hver uke", Responsible.STAFF, "S1"),
+    )
+    part = GuardianPart(
+        1,
+        1,
+        "Ola er på skolen hver dag",
+        rows,
+        date(2026, 11, 23),
+        date(2027, 2, 26),
+        date(2027, 1, 22),
+    )
+    pupil = Pupil("no", "P1", "Ola Nordmann", "8A")
+    with use_locale(language):
+        text = guardian_text(part, pupil, {"S1": "Lise Berg"})
+    assert text.splitlines() == GUARDIAN_COPY[language]
+    assert not INTERNAL & {w.strip(".,:()").lower() for w in text.split()}
