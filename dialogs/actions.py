@@ -13,7 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dialogs import contact_actions, leave_actions, plan_actions, prompts, staff_actions
+from dialogs import (
+    contact_actions,
+    family_updates,
+    leave_actions,
+    plan_actions,
+    prompts,
+    staff_actions,
+)
 from dialogs.flow import Context, StartFlow
 from dialogs.leave_notices import LEAVE_PREFIX
 from dialogs.live import FOLLOW_UP_PREFIX, ROLL_CALL_PREFIX
@@ -38,6 +45,7 @@ ACTIONS: dict[str, Action] = {
     LEAVE_PREFIX: Action(leave_actions.parse, leave_actions.press),
     PLAN_PREFIX: Action(plan_actions.parse, plan_actions.press),
     WRITE_PREFIX: Action(plan_actions.parse_write, plan_actions.press_write),
+    family_updates.PREFIX: Action(family_updates.parse, family_updates.press),
 }
 
 

@@ -118,6 +118,8 @@ _ALWAYS_LOGGED = frozenset(
         EventKind.COUNCIL_NOTIFIED,
         EventKind.PLAN_SAVED,
         EventKind.PUPIL_AGREED,
+        EventKind.FAMILY_UPDATED,
+        EventKind.FAMILY_CONTACTED,
     }
 )
 

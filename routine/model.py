@@ -147,6 +147,16 @@ class LeaveRules:
 
 
 @dataclass(frozen=True)
+class CaseRules:
+    """The school file's `[cases]`: how the routine after step 1 runs at this school.
+
+    `quiet_days`: a family that has not heard from the school about an open case for this
+    many days is sent a "nothing new" update (routine.family_updates; default 14)."""
+
+    quiet_days: int = 14
+
+
+@dataclass(frozen=True)
 class PolicyOverride:
     """One rule's settings from a policy file or the school file's `[policy]`, over the
     country's default (`routine.policy`); None leaves the default. Checked when read."""
@@ -177,6 +187,7 @@ class School:
     leave: LeaveRules = field(default_factory=LeaveRules)
     # The policy file's rules first, then the school file's: later ones win.
     policy: tuple[PolicyOverride, ...] = ()
+    cases: CaseRules = field(default_factory=CaseRules)
 
     @property
     def other_reason(self) -> OtherReason:

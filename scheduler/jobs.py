@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs.family_updates import prompt_coordinators
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
@@ -20,6 +21,7 @@ from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
 from routine.case_opening import open_cases, trigger_from_hit
 from routine.evaluation import evaluate_thresholds
+from routine.family_updates import quiet_cases
 from routine.guardian_requests import escalate_untaken_requests
 from routine.leave import LeaveStatus, deciders, due_for_reminder
 from routine.model import Role, School
@@ -272,6 +274,21 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
     return JobResult(school_key, day, summary)
 
 
+async def nothing_new(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """The coordinators of open cases whose family has not heard from the school for a while
+    get a ready "nothing new" update to send (`routine.family_updates`); once per quiet
+    spell, as the prompt is kept current in one message."""
+    async with ctx.uow_factory() as uow:
+        school = await _school(uow, school_key)
+        cases = await uow.cases.open_cases(school_key)
+        events = await uow.cases.events_of([c.id for c in cases if c.id is not None])
+        now = ctx.clock.now()
+        quiet = quiet_cases(cases, events, now, school.cases.quiet_days)
+        queued = await prompt_coordinators(uow, school, quiet, now)
+        await uow.commit()
+    return JobResult(school_key, day, f"{len(quiet)} quiet case(s); {queued} prompt(s) queued")
+
+
 def after_end_of_day(school: School) -> time:
     """Half an hour after the end of the day, when its absences are settled; never past
     midnight, which would be the next day's."""
@@ -326,6 +343,7 @@ JOBS: dict[str, Job] = {
         Job("evaluate-thresholds", after_end_of_day, True, evaluate_thresholds_job),
         Job("retention", lambda _school: RETENTION_TIME, False, retention),
         Job("leave-reminder", lambda s: s.times.roll_call, True, leave_reminder_job),
+        Job("nothing-new", lambda s: s.times.roll_call, True, nothing_new),
         Job(
             "contact-escalation",
             lambda s: s.times.roll_call,

@@ -12,6 +12,7 @@ from routine.model import (
     AbsenceReport,
     AttendanceMark,
     AttendanceRules,
+    CaseRules,
     ChatAccount,
     Conversation,
     Country,
@@ -114,6 +115,7 @@ def school_from_row(row: SchoolRow) -> School:
             remind_after_days=row.leave_remind_after_days,
         ),
         policy=tuple(PolicyOverride(**item) for item in row.policy.get("overrides", [])),
+        cases=CaseRules(**row.cases),
     )
 
 
@@ -147,6 +149,7 @@ def school_to_row(school: School, row: SchoolRow) -> None:
     row.leave_remind_after_days = school.leave.remind_after_days
     row.calendar = calendar_to_json(school.calendar)
     row.policy = {"overrides": [dataclasses.asdict(item) for item in school.policy]}
+    row.cases = dataclasses.asdict(school.cases)
 
 
 def calendar_to_json(calendar: SchoolCalendar) -> dict[str, Any]:

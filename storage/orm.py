@@ -139,6 +139,8 @@ class SchoolRow(Base):
     # The rules' overrides from the policy file and `[policy]` (routine.model.PolicyOverride):
     # {"overrides": [...]}, read and written as a whole.
     policy: Mapped[dict[str, Any]]
+    # `[cases]` (routine.model.CaseRules), read and written as a whole.
+    cases: Mapped[dict[str, Any]]
 
 
 class ClassRow(Base):

@@ -16,6 +16,7 @@ from bot.files.toml_lines import KeyPath, LineLocator
 from routine.model import (
     COUNTRY_LANGUAGE,
     AttendanceRules,
+    CaseRules,
     Country,
     DateSpan,
     Language,
@@ -41,6 +42,7 @@ _TOP_TABLES = (
     "reporting",
     "attendance",
     "leave",
+    "cases",
     "policy",
     "staff",
 )
@@ -57,6 +59,7 @@ _REPORTING_TIMES = ("earliest_time", "latest_time")
 _ATTENDANCE_KEYS = ("correction_days", "other_reason")
 _LEAVE_COUNTS = ("max_days_ahead", "max_span_days", "max_reason_length", "remind_after_days")
 _LEAVE_KEYS = (*_LEAVE_COUNTS, "decided_by")
+_CASE_COUNTS = ("quiet_days",)
 _STAFF_KEYS = ("id", "name", "slack_user_id", "roles", "classes", "language")
 
 _SCHOOL_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -76,6 +79,7 @@ _MOST: dict[str, int] = {
     "max_reason_length": 2000,
     "correction_days": 366,
     "remind_after_days": 366,
+    "quiet_days": 366,
 }
 
 # The countries' own words for the roles (domain guide §1), so a file can say "tovholder".
@@ -188,6 +192,7 @@ class _SchoolFile:
         reporting = self._reporting()
         attendance = self._attendance()
         leave = self._leave()
+        cases = self._cases()
         policy = self._policy(country, privacy.retention_days)
         classes = self._classes()
         staff = self._staff(key, set(classes))
@@ -207,6 +212,7 @@ class _SchoolFile:
             attendance,
             leave,
             policy,
+            cases,
         )
         return SchoolSpec(school=school, classes=tuple(classes), staff=tuple(staff))
 
@@ -551,6 +557,15 @@ class _SchoolFile:
             else:
                 decided_by = role
         return LeaveRules(**counts, decided_by=decided_by)
+
+    def _cases(self) -> CaseRules:
+        table = self._table("cases")
+        path: KeyPath = ("cases",)
+        self._unknown_keys(table, path, _CASE_COUNTS)
+        defaults = CaseRules()
+        return CaseRules(
+            **{key: self._count(table, path, key, getattr(defaults, key)) for key in _CASE_COUNTS}
+        )
 
     def _policy(self, country: Country | None, retention_days: int) -> tuple[PolicyOverride, ...]:
         # The policy file's rules first, so that the school file's own [policy] wins.

@@ -550,10 +550,11 @@ async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
 
     changes = sync_schedules(paused, [later], fewer_jobs)
 
-    # Contact escalation and the leave reminder start at the roll call.
+    # Contact escalation, the leave reminder and the "nothing new" prompt start at the roll call.
     assert changes.replaced == (
         "contact-escalation:se-ek",
         "leave-reminder:se-ek",
+        "nothing-new:se-ek",
         "roll-call:se-ek",
     )
     assert changes.removed == tuple(

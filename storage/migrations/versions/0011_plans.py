@@ -21,6 +21,13 @@ def _json() -> sa.types.TypeEngine:
 
 
 def upgrade() -> None:
+    # Existing schools keep the defaults of `[cases]`.
+    with op.batch_alter_table("schools") as batch:
+        batch.add_column(
+            sa.Column("cases", _json(), nullable=False, server_default=sa.text("'{}'"))
+        )
+    with op.batch_alter_table("schools") as batch:
+        batch.alter_column("cases", server_default=None)
     op.create_table(
         "case_plans",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -64,3 +71,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("case_plan_confirmations")
     op.drop_table("case_plans")
+    with op.batch_alter_table("schools") as batch:
+        batch.drop_column("cases")
