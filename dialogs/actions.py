@@ -16,8 +16,10 @@ from typing import Any
 from dialogs import (
     case_actions,
     contact_actions,
+    family_updates,
     leave_actions,
     notice_actions,
+    plan_actions,
     prompts,
     staff_actions,
     task_actions,
@@ -30,6 +32,7 @@ from dialogs.flow import Context, StartFlow
 from dialogs.leave_notices import LEAVE_PREFIX
 from dialogs.live import FOLLOW_UP_PREFIX, ROLL_CALL_PREFIX
 from dialogs.notices import CONTACT_PREFIX
+from dialogs.plan_notices import PLAN_PREFIX, WRITE_PREFIX
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ ACTIONS: dict[str, Action] = {
     STEP3_PREFIX: Action(notice_actions.parse_step3, notice_actions.press_step3),
     TASK_PREFIX: Action(task_actions.parse, task_actions.press),
     CASE_PREFIX: Action(case_actions.parse, case_actions.press),
+    PLAN_PREFIX: Action(plan_actions.parse, plan_actions.press),
+    WRITE_PREFIX: Action(plan_actions.parse_write, plan_actions.press_write),
+    family_updates.PREFIX: Action(family_updates.parse, family_updates.press),
 }
 
 

@@ -119,6 +119,10 @@ _ALWAYS_LOGGED = frozenset(
         EventKind.TASK_DONE,
         EventKind.TASKS_HANDED,
         EventKind.LEARNING_ENVIRONMENT,
+        EventKind.PLAN_SAVED,
+        EventKind.PUPIL_AGREED,
+        EventKind.FAMILY_UPDATED,
+        EventKind.FAMILY_CONTACTED,
     }
 )
 

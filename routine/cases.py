@@ -63,6 +63,13 @@ class EventKind(enum.StrEnum):
     NOTICE_APPROVED = "notice_approved"
     NOTICE_SENT = "notice_sent"
     COUNCIL_NOTIFIED = "council_notified"
+    # The plan (routine.plans): a version saved, confirmed by a guardian, agreed by the pupil.
+    PLAN_SAVED = "plan_saved"
+    PLAN_CONFIRMED = "plan_confirmed"
+    PUPIL_AGREED = "pupil_agreed"
+    # The family heard from the school: an update sent, or staff talked with them.
+    FAMILY_UPDATED = "family_updated"
+    FAMILY_CONTACTED = "family_contacted"
     VIEWED = "viewed"
     # A press or command on the case by someone who may not act on it; nothing changed.
     REFUSED = "refused"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from routine.follow_up import FollowUp, GuardianContact
     from routine.leave import LeaveRequest, LeaveStatus
     from routine.notices_dk import CaseNotice, NoticeStatus
+    from routine.plans import Confirmation, Plan
     from routine.policy import Counted
     from routine.record import Correction, RecordSource, RecordUse
     from routine.roll_call import RollCall
@@ -489,6 +490,32 @@ class CaseNoticeRepository(Protocol):
         """The notices of these cases, oldest first."""
 
 
+class PlanRepository(Protocol):
+    """The versions of each case's plan (routine.plans), and who confirmed which."""
+
+    async def get(self, plan_id: int) -> Plan | None: ...
+
+    async def latest_of(self, case_ids: Collection[int]) -> dict[int, Plan]:
+        """Each of these cases' newest plan version, by case id, in one query."""
+
+    async def versions(self, case_id: int) -> list[Plan]:
+        """Every version of the case's plan, oldest first."""
+
+    async def add_version(self, plan: Plan) -> Plan | None:
+        """Store `plan` as its case's version `plan.version`; None if that version exists
+        already (someone saved meanwhile)."""
+
+    async def record_pupil_agreement(self, plan_id: int, by: str, at: datetime) -> bool:
+        """The pupil agreed to this version, as recorded by staff `by`; False if it was
+        recorded already (the first record stays) or there is no such plan."""
+
+    async def confirm(self, plan_id: int, guardian_id: str, at: datetime) -> bool:
+        """The guardian confirmed this version; False if they had already."""
+
+    async def confirmations(self, plan_ids: Collection[int]) -> dict[int, list[Confirmation]]:
+        """Who confirmed each of these versions, by plan id, oldest first."""
+
+
 class ThresholdQueries(Protocol):
     """The nightly rules' aggregates (routine.evaluation): one GROUP BY per window and kind."""
 
@@ -624,6 +651,7 @@ class UnitOfWork(Protocol):
     cases: CaseRepository
     case_notices: CaseNoticeRepository
     case_tasks: CaseTaskRepository
+    plans: PlanRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -263,12 +263,19 @@ async def learning_environment(
 # "Nothing new" ---------------------------------------------------------------------------
 
 # What counts as the family hearing from the school about the case.
-_HEARD = frozenset({EventKind.NOTICE_SENT})
+_HEARD = frozenset(
+    {
+        EventKind.NOTICE_SENT,
+        EventKind.PLAN_SAVED,
+        EventKind.FAMILY_UPDATED,
+        EventKind.FAMILY_CONTACTED,
+    }
+)
 
 
 def last_heard(case: Case, events: Iterable[CaseEvent]) -> datetime:
-    """When the family last heard from the school: the case's opening, a notice sent, or a
-    "nothing new" update done."""
+    """When the family last heard from the school: the case's opening, a plan or a notice sent,
+    an update sent or a talk recorded (routine.family_updates), or a "nothing new" task done."""
     moments = [case.opened_at]
     for event in events:
         if event.kind in _HEARD or (

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dialogs.case_card import refresh_case_cards
 from dialogs.case_notices import queue_case_notices
 from dialogs.case_reminders import refresh_reminders
+from dialogs.family_updates import prompt_coordinators
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
@@ -24,6 +25,7 @@ from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
 from routine.case_opening import CaseChanges, open_cases, trigger_from_hit
 from routine.cases import Case
 from routine.evaluation import evaluate_thresholds
+from routine.family_updates import due_updates
 from routine.guardian_requests import escalate_untaken_requests
 from routine.leave import LeaveStatus, deciders, due_for_reminder
 from routine.model import Role, School
@@ -312,6 +314,23 @@ async def _reasoned(uow: UnitOfWork, school_key: str, changes: CaseChanges) -> l
     return [c for c in await uow.cases.open_cases(school_key) if c.id in touched]
 
 
+async def nothing_new(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """The coordinators of open cases whose "nothing new" task is due (the family has not
+    heard from the school for `[cases] nothing_new_days` school days) get a ready update to
+    send (`routine.family_updates`); once per quiet spell, kept current in one message."""
+    async with ctx.uow_factory() as uow:
+        school, now = await _school(uow, school_key), ctx.clock.now()
+        await set_nothing_new_tasks(uow, school, now)
+        cases = await uow.cases.open_cases(school_key)
+        ids = [c.id for c in cases if c.id is not None]
+        events = await uow.cases.events_of(ids) if ids else {}
+        tasks = await uow.case_tasks.of_cases(ids) if ids else {}
+        quiet = due_updates(cases, events, tasks, day)
+        queued = await prompt_coordinators(uow, school, quiet, now)
+        await uow.commit()
+    return JobResult(school_key, day, f"{len(quiet)} quiet case(s); {queued} prompt(s) queued")
+
+
 def after_end_of_day(school: School) -> time:
     """Half an hour after the end of the day, when its absences are settled; never past
     midnight, which would be the next day's."""
@@ -368,6 +387,7 @@ JOBS: dict[str, Job] = {
         Job("retention", lambda _school: RETENTION_TIME, False, retention),
         Job("leave-reminder", lambda s: s.times.roll_call, True, leave_reminder_job),
         Job("case-reminders", lambda s: s.times.roll_call, True, case_reminders),
+        Job("nothing-new", lambda s: s.times.roll_call, True, nothing_new),
         Job(
             "contact-escalation",
             lambda s: s.times.roll_call,

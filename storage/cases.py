@@ -20,12 +20,15 @@ from storage.orm import as_utc
 from storage.orm_case_notices import CaseNoticeRow
 from storage.orm_case_tasks import CaseTaskRow
 from storage.orm_cases import CaseEventRow, CaseRow
+from storage.orm_plans import PlanConfirmationRow, PlanRow
 from storage.repositories import _Repository
 
 CASES = CaseRow.__table__
 EVENTS = CaseEventRow.__table__
 NOTICES = CaseNoticeRow.__table__
 TASKS = CaseTaskRow.__table__
+PLANS = PlanRow.__table__
+CONFIRMATIONS = PlanConfirmationRow.__table__
 
 
 def case_from_row(row: Any) -> Case:
@@ -175,6 +178,13 @@ class SqlCaseRepository(_Repository):
             CASES.c.closed_at < cutoff,
         )
         # Not every SQLite connection enforces foreign keys: the log and the tasks go first.
+        # Not every SQLite connection enforces foreign keys: what hangs on a case goes first,
+        # explicitly.
+        confirmations = select(PLANS.c.id).where(PLANS.c.case_id.in_(closed))
+        await self.session.execute(
+            delete(CONFIRMATIONS).where(CONFIRMATIONS.c.plan_id.in_(confirmations))
+        )
+        await self.session.execute(delete(PLANS).where(PLANS.c.case_id.in_(closed)))
         await self.session.execute(delete(EVENTS).where(EVENTS.c.case_id.in_(closed)))
         await self.session.execute(delete(NOTICES).where(NOTICES.c.case_id.in_(closed)))
         await self.session.execute(delete(TASKS).where(TASKS.c.case_id.in_(closed)))

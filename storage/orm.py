@@ -637,4 +637,10 @@ class SlackEventRow(Base):
 
 # The case and concern tables live in their own modules; importing them here puts them in
 # Base.metadata.
-from storage import orm_case_notices, orm_case_tasks, orm_cases, orm_concerns  # noqa: E402, F401
+from storage import (  # noqa: E402, F401
+    orm_case_notices,
+    orm_case_tasks,
+    orm_cases,
+    orm_concerns,
+    orm_plans,
+)

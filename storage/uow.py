@@ -13,6 +13,7 @@ from storage.cases import SqlCaseRepository
 from storage.concerns import SqlStaffConcernRepository
 from storage.conversations import SqlConversationRepository
 from storage.outbox import SqlOutboxRepository
+from storage.plans import SqlPlanRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
     SqlCorrectionRepository,
@@ -79,6 +80,7 @@ class SqlAlchemyUnitOfWork:
     cases: SqlCaseRepository
     case_notices: SqlCaseNoticeRepository
     case_tasks: SqlCaseTaskRepository
+    plans: SqlPlanRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -118,6 +120,7 @@ class SqlAlchemyUnitOfWork:
         self.cases = SqlCaseRepository(session)
         self.case_notices = SqlCaseNoticeRepository(session)
         self.case_tasks = SqlCaseTaskRepository(session)
+        self.plans = SqlPlanRepository(session)
         return self
 
     async def __aexit__(

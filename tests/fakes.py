@@ -36,6 +36,7 @@ from routine.model import (
 )
 from routine.notices_dk import CaseNotice
 from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.plans import Confirmation, Plan
 from routine.ports import ConversationMoved
 from routine.record import Correction, RecordUse
 from routine.register_import import IMPORTED_BY, NOT_TAKEN
@@ -52,6 +53,7 @@ from tests.fakes_case_tasks import FakeCaseTasks
 from tests.fakes_cases import FakeCases
 from tests.fakes_concerns import FakeStaffConcerns
 from tests.fakes_day import FakeSchoolDay
+from tests.fakes_plans import FakePlans
 from tests.fakes_record import (
     FakeCorrections,
     FakeLeaveRequests,
@@ -97,6 +99,8 @@ class FakeStore:
         self.case_events: list[CaseEvent] = []
         self.case_notices: dict[int, CaseNotice] = {}
         self.case_tasks: dict[int, CaseTask] = {}
+        self.plans: dict[int, Plan] = {}
+        self.plan_confirmations: dict[tuple[int, str], Confirmation] = {}
         self.leases: dict[int, tuple[str, datetime]] = {}
         self.ids = itertools.count(1)
 
@@ -905,6 +909,7 @@ class FakeUnitOfWork:
         self.cases = FakeCases(store)
         self.case_notices = FakeCaseNotices(store)
         self.case_tasks = FakeCaseTasks(store)
+        self.plans = FakePlans(store)
 
     async def __aenter__(self) -> Self:
         self._snapshot = self.store.snapshot()

@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from routine.cases import Case, CaseEvent, CaseStatus
+from tests.fakes_plans import FakePlans
 
 
 class FakeCases:
@@ -93,4 +94,5 @@ class FakeCases:
             del self.store.case_notices[notice_id]
         for task_id in [i for i, t in self.store.case_tasks.items() if t.case_id in old]:
             del self.store.case_tasks[task_id]
+        FakePlans(self.store).forget_cases(old)
         return len(old)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dialogs.flow import Flow
 from dialogs.flows import (
     case,
+    case_plan,
     concern,
     contact,
     contact_requests,
     correction,
+    family_update,
     guardian_contact,
     hand_over,
     language,
@@ -38,6 +40,8 @@ def all_flows() -> list[Flow]:
         contact_requests.FLOW,
         case.FLOW,
         correction.FLOW,
+        case_plan.FLOW,
+        family_update.FLOW,
         leave_decision.FLOW,
         staff_concern.FLOW,
         task_done.FLOW,

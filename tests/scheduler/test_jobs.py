@@ -453,6 +453,7 @@ def test_jobs_run_at_the_school_s_times() -> None:
         "retention": time(3, 30),
         "leave-reminder": time(8, 15),
         "case-reminders": time(8, 15),
+        "nothing-new": time(8, 15),
         "contact-escalation": time(8, 15),
     }
     assert [n for n, job in JOBS.items() if not job.school_days_only] == ["retention"]
