@@ -1,7 +1,8 @@
 """The "nothing new" update, over simulated days: the coordinator is prompted when the family
-has not heard from the school for `[cases] quiet_days` days and not before, once per quiet
-spell; one press sends the ready message in each guardian's language; writing one's own sends
-it as typed; each is logged on the case, and the prompt is edited in place."""
+has not heard from the school for `[cases] nothing_new_days` school days and not before, once
+per quiet spell; one press sends the ready message in each guardian's language; writing one's
+own sends it as typed; each is logged on the case and does the case's "nothing new" task, and
+the prompt is edited in place."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from dialogs.events import Button, ConversationKey, Incoming
+from routine.case_tasks import TaskKind
 from routine.cases import Case, CaseEvent, EventKind
 from routine.model import CaseRules, ChatAccount, Guardian, Language
 from scheduler.jobs import JOBS, JobContext
@@ -49,7 +51,8 @@ def prompts(world) -> list:
 
 
 async def test_the_coordinator_is_prompted_after_the_quiet_days(world, clock, case_id) -> None:
-    # 20 days after opening, with a plan sent 10 days ago: not yet.
+    # 20 days after opening, with a plan sent on Friday 13 November: not yet; due 10 school
+    # days later, on Friday 27 November.
     async with world() as uow:
         await uow.cases.add_events(
             [CaseEvent(case_id, MONDAY_MORNING - timedelta(days=10), EventKind.PLAN_SAVED, "x")]
@@ -83,10 +86,10 @@ async def test_the_coordinator_is_prompted_after_the_quiet_days(world, clock, ca
     assert [b.label for b in prompt.buttons] == ["Skicka", "Skriv eget", "Vi har pratat"]
 
 
-async def test_a_school_sets_its_quiet_days(world, clock, case_id) -> None:
+async def test_a_school_sets_how_often_the_family_hears(world, clock, case_id) -> None:
     async with world() as uow:
         school = await uow.schools.get("se")
-        await uow.schools.save(dataclasses.replace(school, cases=CaseRules(quiet_days=30)))
+        await uow.schools.save(dataclasses.replace(school, cases=CaseRules(nothing_new_days=20)))
         await uow.commit()
     assert await run(world, clock) == "0 quiet case(s); 0 prompt(s) queued"
     clock.moment += timedelta(days=10)
@@ -150,3 +153,20 @@ async def test_we_have_talked_is_logged_and_others_are_refused(
     kinds = [e.kind for e in world.store.case_events]
     assert kinds == [EventKind.REFUSED, EventKind.FAMILY_CONTACTED]
     assert [m for m in world.store.outbox.values() if m.kind == "family-update"] == []
+
+
+async def test_sending_the_update_does_the_nothing_new_task(world, clock, engine, case_id) -> None:
+    await run(world, clock)
+    [task] = [t for t in world.store.case_tasks.values() if t.kind is TaskKind.NOTHING_NEW]
+    assert task.is_open and task.owner_id == "S4"
+    [prompt] = prompts(world)
+    await press(engine, next(b.id for b in prompt.buttons if b.label == "Skicka"))
+    done = world.store.case_tasks[task.id]
+    assert (done.is_open, done.done_by) == (False, "S4")
+    # The next task counts from today's update.
+    clock.moment += timedelta(days=1)
+    await run(world, clock)
+    [following] = [
+        t for t in world.store.case_tasks.values() if t.kind is TaskKind.NOTHING_NEW and t.is_open
+    ]
+    assert following.due > clock.now().date()
