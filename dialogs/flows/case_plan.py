@@ -28,6 +28,7 @@ from dialogs.plan_notices import (
     send_to_guardians,
 )
 from routine.case_service import Outcome, change_case
+from routine.case_tasks import cancelled, plan_tasks, replaced_by
 from routine.cases import Case, EventKind, may_act
 from routine.model import Pupil
 from routine.plans import MAX_ROWS, Plan, PlanRow, Responsible, changed_parts, check
@@ -290,9 +291,29 @@ async def _save(ctx: Context, values: Mapping[str, str]) -> Go | Retry:
     if logged.outcome is not Outcome.DONE:
         ctx.say(_("This case is closed or no longer yours."))
         return Go("gone")
+    await _set_tasks(ctx, case, stored)
     sent = await send_to_guardians(ctx.uow, ctx.actor.school, case, pupil, stored, ctx.now)
     ctx.replies.append(saved_summary(stored, pupil, sent))
     return Go("saved")
+
+
+async def _set_tasks(ctx: Context, case: Case, plan: Plan) -> None:
+    """Each deadline and the review date become tasks (routine.case_tasks); those of an earlier
+    version the new one no longer has are cancelled. Rows are numbered within the case's plan,
+    not the version, so a row a new version keeps unchanged stays the same task."""
+    staff = ctx.actor.staff
+    assert staff is not None and case.id is not None
+    rows = [
+        (row.measure, row.staff_id if row.responsible is Responsible.STAFF else "", row.deadline)
+        for row in plan.rows
+        if row.deadline is not None
+    ]
+    school = ctx.actor.school
+    new = plan_tasks(school, case.id, case.coordinator_id, case.id, rows, plan.review, ctx.now)
+    current = (await ctx.uow.case_tasks.of_cases([case.id])).get(case.id, [])
+    for task in replaced_by(current, new):
+        await ctx.uow.case_tasks.update(cancelled(task, staff.staff_id, ctx.now))
+    await ctx.uow.case_tasks.add_new(new)
 
 
 def _never_in_the_menu(_actor: Actor) -> bool:

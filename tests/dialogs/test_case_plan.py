@@ -81,6 +81,13 @@ Datum för uppföljning}
     [plan] = world.store.plans.values()
     assert (plan.version, plan.main_goal, len(plan.rows)) == (1, "Elsa är i skolan varje dag", 2)
     assert plan.rows[0].deadline == date(2026, 12, 4)
+    # The deadline and the review date became tasks; the guardians' measure is followed up by
+    # the coordinator, Nils (S4).
+    tasks = sorted(world.store.case_tasks.values(), key=lambda t: t.due)
+    assert [(t.kind.value, t.title, t.owner_id, t.due) for t in tasks] == [
+        ("plan_row", "Väckning kl. 7", "S4", date(2026, 12, 4)),
+        ("review", tasks[1].title, "S4", date(2027, 1, 22)),
+    ]
 
     [message] = [m for m in world.store.outbox.values() if m.kind == "plan"]
     assert (message.platform, message.recipient) == ("telegram", "4242")
@@ -138,6 +145,13 @@ async def test_a_second_version_is_logged_with_what_changed(chat_as, world, case
     await karin.send(PLAN_FORM.replace("review=2027-01-22", "review=2027-01-29"))
     assert [p.version for p in world.store.plans.values()] == [1, 2]
     assert log(world, case_id)[-1][2] == {"version": 2, "changed": ["review"]}
+    # The old review date's task is cancelled, the unchanged row's task stays as it was.
+    tasks = sorted(world.store.case_tasks.values(), key=lambda t: (t.due, t.id))
+    assert [(t.kind.value, t.due, t.status.value) for t in tasks] == [
+        ("plan_row", date(2026, 12, 4), "open"),
+        ("review", date(2027, 1, 22), "cancelled"),
+        ("review", date(2027, 1, 29), "open"),
+    ]
     # An older copy cannot be confirmed.
     first = min(world.store.plans)
     messages = [m for m in world.store.outbox.values() if m.kind == "plan"]
