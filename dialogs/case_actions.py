@@ -23,6 +23,7 @@ from dialogs.case_card import (
     CLOSE,
     HEALTH,
     NEXT,
+    PLAN,
     REOPEN,
     SHOW,
     TICK,
@@ -82,6 +83,9 @@ async def press(ctx: Context, case_id: int, action: str, argument: str) -> Start
         return StartFlow("case", {CASE: case_id, QUESTIONS: argument})
     if action == CLOSE:
         return StartFlow("case", {CASE: case_id, CLOSING: True})
+    if action == PLAN:
+        # The plan's form checks again that the person may act on the case.
+        return StartFlow("case_plan", {"case": case_id})
     ctx.say(await act(ctx, case_id, action, argument))
     return None
 

@@ -41,7 +41,7 @@ from routine.stages import country_of, next_stage, stage_owner
 CASE_PREFIX = "cs."
 CARD_KIND = "case-card"
 # What a button under a card does; those with an argument name an item or a question set.
-TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW = (
+TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN = (
     "tick",
     "untick",
     "ask",
@@ -50,11 +50,12 @@ TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW = (
     "close",
     "reopen",
     "show",
+    "plan",
 )
 # A tick names the item and its stage, the next stage the stage it leaves: a button of a stage
 # the case has left does nothing.
 WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT})
-WITHOUT_ARGUMENT = frozenset({HEALTH, CLOSE, REOPEN, SHOW})
+WITHOUT_ARGUMENT = frozenset({HEALTH, CLOSE, REOPEN, SHOW, PLAN})
 
 # The kinds of day a rule counts, as the first words of its reason on the card.
 COUNTED = {
@@ -198,6 +199,8 @@ def card_choices(view: CaseView, viewer: StaffMember) -> list[tuple[str, str]]:
     if following is not None:
         name = guide_for(following).name.in_language(language)
         choices.append((f"{NEXT}.{case.stage}", _("Next stage: {stage}").format(stage=name)))
+    # The plan's form (dialogs/flows/case_plan.py): its measures, deadlines and review date.
+    choices.append((PLAN, _("Plan")))
     if case.health_informed_at is None:
         choices.append((HEALTH, _("Inform pupil health")))
     choices.append((CLOSE, _("Close the case")))

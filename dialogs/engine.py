@@ -267,6 +267,9 @@ class Engine:
         next_state = flow.next_state(conv.state, go.outcome)
         if next_state == END:
             _leave_flow(ctx, conv)
+            if go.then is not None and go.then.flow in self.flows:
+                await self._start(ctx, conv, self.flows[go.then.flow], go.then.data)
+                return
             await self._show_menu(ctx, conv, greeting=False, after_a_task=flow.does_a_task)
             return
         conv.state = next_state

@@ -36,8 +36,19 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class StartFlow:
+    """What a press outside a flow asks for: start this flow with this data."""
+
+    flow: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Go:
     outcome: str
+    # Where the outcome ends the flow: the flow to start next (a case's card hands over to the
+    # plan's form), as a press outside a flow would.
+    then: StartFlow | None = None
 
 
 @dataclass(frozen=True)
@@ -120,14 +131,6 @@ async def _never_answered(ctx: Context, answer: Answer) -> Go | Retry:
 class Step:
     ask: Ask
     answer: Respond = _never_answered
-
-
-@dataclass(frozen=True)
-class StartFlow:
-    """What a press outside a flow asks for: start this flow with this data."""
-
-    flow: str
-    data: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

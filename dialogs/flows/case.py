@@ -14,6 +14,7 @@ from dialogs.case_actions import CASE, CLOSING, QUESTIONS, act, question_set
 from dialogs.case_card import (
     ASK,
     CLOSE,
+    PLAN,
     TICK,
     card_choices,
     card_text,
@@ -22,7 +23,7 @@ from dialogs.case_card import (
     load_views,
     pupil_line,
 )
-from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
+from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, StartFlow, Step
 from dialogs.i18n import N_, _, format_number
 from dialogs.my_cases import case_label, my_cases
 from routine.case_service import case_for, change_case
@@ -35,6 +36,7 @@ TRANSITIONS = {
         "questions": "questions",
         "close": "close",
         "back": "list",
+        "plan": END,
         "gone": END,
     },
     "questions": {"again": "questions", "done": "card", "gone": END},
@@ -125,6 +127,8 @@ async def answer_card(ctx: Context, answer: Answer) -> Go | Retry:
         return Go("questions")
     if action == CLOSE:
         return Go("close")
+    if action == PLAN:
+        return Go("plan", then=StartFlow("case_plan", {"case": ctx.data[CASE]}))
     if not choice:
         return Retry(_("Please answer with one of the choices."))
     ctx.say(await act(ctx, ctx.data[CASE], action, argument))

@@ -98,6 +98,7 @@ async def test_the_card_in_swedish(world, cases) -> None:
         *(f"Bocka av {n}" for n in range(1, len(visible(stage, sv)) + 1)),
         *(f"Frågor: {title}" for title in questions),
         f"Nästa steg: {GUIDES['se.step3'].name.sv}",
+        "Plan",
         "Informera elevhälsan",
         "Avsluta ärendet",
     ]
@@ -118,8 +119,9 @@ async def test_the_card_in_norwegian(world, cases) -> None:
         *visible(stage, Language.NB),
         "Helsesykepleier og PPT er ikke informert ennå.",
     ]
-    assert labels(card)[-3:] == [
+    assert labels(card)[-4:] == [
         f"Neste steg: {GUIDES['no.early_effort'].name.nb}",
+        "Plan",
         "Informer helsesykepleier og PPT",
         "Avslutt saken",
     ]

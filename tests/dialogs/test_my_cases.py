@@ -66,7 +66,7 @@ CARD = """
     < Checklista:
 """
 BUTTONS = (
-    "{sets} [Nästa steg: {next}] [Informera elevhälsan] [Avsluta ärendet] "
+    "{sets} [Nästa steg: {next}] [Plan] [Informera elevhälsan] [Avsluta ärendet] "
     "[Tillbaka till mina ärenden] [Avbryt]"
 )
 
@@ -182,3 +182,16 @@ async def test_a_show_button_for_a_case_one_may_not_see_is_refused_and_logged(
     ]
     assert refused == [("staff:S2", {"tried": "viewed"})]
     assert viewed(world, cases["se"]) == []
+
+
+async def test_the_card_hands_over_to_the_plan(world, cases, chat_as) -> None:
+    """From a card in the chat (the console's way to a case), [Plan] opens the plan's form for
+    that case; saving it comes back to the menu."""
+    coordinator = chat_as("se-S4")
+    await coordinator.send("hej")
+    await coordinator.send("[Mina ärenden]")
+    await coordinator.send("[Elsa Berg, klass 7A]")
+    replies = await coordinator.send("[Plan]")
+    [form] = [r.form for r in replies if r.form is not None]
+    assert form.id.endswith("case_plan")
+    assert replies[0].text.startswith("Planen för Elsa Berg (7A).")
