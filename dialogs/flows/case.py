@@ -24,10 +24,12 @@ from dialogs.case_card import (
     pupil_line,
 )
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, StartFlow, Step
-from dialogs.i18n import N_, _, format_number
+from dialogs.i18n import N_, _, format_day, format_number
 from dialogs.my_cases import case_label, my_cases
 from routine.case_service import case_for, change_case
 from routine.cases import Case, EventKind, may_see, may_see_item, ticked
+from routine.closing import break_ahead
+from routine.guides import CLOSING as CLOSING_QUESTIONS
 
 TRANSITIONS = {
     "list": {"chosen": "card", "questions": "questions", "close": "close", "none": END},
@@ -183,7 +185,25 @@ async def ask_close(ctx: Context) -> Prompt | Go:
         return _expired(ctx)
     pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
     who = pupil_line(pupil) if pupil is not None else ""
-    text = _("Close the case of {pupil}? It can be reopened later.").format(pupil=who)
+    school = ctx.actor.school
+    language = language_of(ctx.locale)
+    lines = [
+        _("Close the case of {pupil}? It can be reopened later.").format(pupil=who),
+        _("Before closing, talk these through together:"),
+        *(
+            f"• {item.text.in_language(language)}"
+            for item in CLOSING_QUESTIONS[school.country].items
+        ),
+    ]
+    first_day_off = break_ahead(school, ctx.today)
+    if first_day_off is not None:
+        lines.append(
+            _(
+                "A break begins {day}. Closing just before a break can mean a setback: "
+                "consider closing after it."
+            ).format(day=format_day(first_day_off))
+        )
+    text = "\n".join(lines)
     choices = (Choice(YES, _("Yes, close it")), Choice(NO, _("No, keep it open")))
     return Prompt(text, choices)
 

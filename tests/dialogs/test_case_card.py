@@ -3,13 +3,16 @@ place, items only the principal sees, refused presses logged, the day summary's 
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 import pytest
 
 from dialogs.events import Incoming, Reply
 from dialogs.i18n import _, format_short_day, use_locale
 from routine.cases import CaseEvent, EventKind
-from routine.guides import GUIDES, GuideItem
-from routine.model import Language
+from routine.guides import CLOSING, GUIDES, GuideItem
+from routine.model import Country, DateSpan, Language, SchoolCalendar
 from routine.outbox import DeliveryStatus, OutboxMessage
 from tests.dialogs.cases_world import NIGHT, open_the_cases
 from tests.dialogs.transcript import Chat
@@ -269,9 +272,12 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     case_id = cases["se"]
     mentor = chat_as("se-S1")
     asked = await press(mentor, f"cs.{case_id}.close")
-    assert (
-        asked[-1].text == "Avsluta ärendet för Elsa Berg, klass 7A? Det går att öppna igen senare."
-    )
+    # The sources' questions before closing (004: 2296–2326), in the reader's language.
+    assert asked[-1].text.splitlines() == [
+        "Avsluta ärendet för Elsa Berg, klass 7A? Det går att öppna igen senare.",
+        "Gå igenom det här tillsammans innan ärendet avslutas:",
+        *(f"• {q.text.sv}" for q in CLOSING[Country.SE].items),
+    ]
     assert labels(asked[-1]) == ["Ja, avsluta det", "Nej, låt det vara öppet", "Avbryt"]
     assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
     mentor.buttons = asked[-1].buttons
@@ -302,3 +308,16 @@ async def test_the_next_stage_pressed_twice_moves_the_case_once(world, cases, ch
     assert moves == [{"from": "no.concern", "stage": "no.early_effort"}]
     assert world.store.cases[case_id].stage == "no.early_effort"
     assert f"Steg: {GUIDES['no.early_effort'].name.nb}" in latest(world, "U-no-S1").text
+
+
+async def test_closing_just_before_a_break_is_warned_against(world, cases, chat_as) -> None:
+    async with world() as uow:
+        school = await uow.schools.get("se")
+        christmas_soon = SchoolCalendar(breaks=(DateSpan(date(2026, 11, 30), date(2026, 12, 4)),))
+        await uow.schools.save(dataclasses.replace(school, calendar=christmas_soon))
+        await uow.commit()
+    asked = await press(chat_as("se-S1"), f"cs.{cases['se']}.close")
+    assert asked[-1].text.splitlines()[-1] == (
+        "Ett lov börjar måndag 30 november 2026. Att avsluta precis före ett lov kan leda till "
+        "ett bakslag: överväg att avsluta efter lovet."
+    )
