@@ -331,3 +331,36 @@ async def set_nothing_new_tasks(uow: UnitOfWork, school: School, now: datetime) 
         school, cases, events, tasks, now, lambda moment: moment.astimezone(zone).date()
     )
     return await uow.case_tasks.add_new(new)
+
+
+# Step 3 at the review date --------------------------------------------------------------
+
+STEP2_RULE = "se.step2"
+
+
+async def step3_reviews_due(uow: UnitOfWork, school: School, day: date) -> list[Case]:
+    """The Swedish step-2 cases whose plan is reviewed today while step 2 still holds: the
+    principal is to be asked whether to raise them to step 3 (000: 474–496). "Still holds": the
+    rule held at the last evaluation, the evening of the school day before (or today's). A few
+    queries however many cases."""
+    cases = [c for c in await uow.cases.open_cases(school.key) if c.stage == "se.step2"]
+    ids = [c.id for c in cases if c.id is not None]
+    if not ids:
+        return []
+    tasks = await uow.case_tasks.of_cases(ids)
+    reviewed = {
+        case_id
+        for case_id, found in tasks.items()
+        if any(t.kind is TaskKind.REVIEW and t.is_open and t.due == day for t in found)
+    }
+    if not reviewed:
+        return []
+    since = day - timedelta(days=1)
+    while since > day - timedelta(days=30) and not is_school_day(school, since):
+        since -= timedelta(days=1)
+    held = {
+        h.pupil_id
+        for h in await uow.rule_hits.list_between(school.key, since, day)
+        if h.rule_id == STEP2_RULE
+    }
+    return [c for c in cases if c.id in reviewed and c.pupil_id in held]

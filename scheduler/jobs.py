@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dialogs.case_card import refresh_case_cards
 from dialogs.case_notices import queue_case_notices
 from dialogs.case_reminders import refresh_reminders
+from dialogs.case_steps import step3_review_prompts
 from dialogs.family_updates import prompt_coordinators
 from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
@@ -32,7 +33,7 @@ from routine.model import Role, School
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
-from routine.task_service import rule_tasks, set_nothing_new_tasks
+from routine.task_service import rule_tasks, set_nothing_new_tasks, step3_reviews_due
 from scheduler import messages
 from scheduler.metrics import Metrics
 
@@ -298,11 +299,16 @@ async def case_reminders(ctx: JobContext, school_key: str, day: date) -> JobResu
         school, now = await _school(uow, school_key), ctx.clock.now()
         await set_nothing_new_tasks(uow, school, now)
         done = await refresh_reminders(uow, school, day, now, escalate=True)
+        # Sweden: a step-2 case whose review date has come while step 2 still holds.
+        reviews = await step3_reviews_due(uow, school, day)
+        asked = await step3_review_prompts(uow, school, reviews, now)
         await uow.commit()
     summary = (
         f"{done.people} person(s) reminded: {done.queued} message(s) queued, "
         f"{done.unchanged} unchanged; {done.escalated} overdue task notice(s) to principals"
     )
+    if reviews:
+        summary += f"; {len(reviews)} step-2 review(s) for the principals ({asked} queued)"
     return JobResult(school_key, day, summary)
 
 
