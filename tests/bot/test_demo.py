@@ -81,9 +81,9 @@ def test_each_school_has_an_open_case_from_its_history_to_walk_through(
     language: str, tmp_path: Path
 ) -> None:
     mentor, pupil, listed, told = CASES[language]
-    # The mentor is worried about the pupil (5), sees the first thing (1), adds no note (1)
+    # The mentor is worried about the pupil (6), sees the first thing (1), adds no note (1)
     # and saves (1): the case the nightly evaluation opened over the history is there.
-    result = play(tmp_path, f"{mentor}\n5\n{pupil}\n1\n1\n1\n/quit\n")
+    result = play(tmp_path, f"{mentor}\n6\n{pupil}\n1\n1\n1\n/quit\n")
     assert (result.returncode, result.stderr) == (0, "")
     intro = result.stdout.split("who are you?", 1)[0]
     assert f"  {listed}, opened " in intro
