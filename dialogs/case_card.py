@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from dialogs.case_history import StepOneDay, history_lines, history_of, step_one_history
 from dialogs.i18n import (
     N_,
     _,
@@ -106,6 +107,8 @@ class CaseView:
     pupil: Pupil
     events: Sequence[CaseEvent]
     names: Mapping[str, str]
+    # The pupil's step-1 days around the opening (dialogs/case_history.py).
+    step_one: Sequence[StepOneDay] = ()
 
     @property
     def guide(self) -> StageGuide:
@@ -148,6 +151,7 @@ def card_text(view: CaseView, viewer: StaffMember) -> str:
             lines.append(_("Opened {day}: {reason}").format(day=day, reason=reason))
         else:
             lines.append(_("Also: {reason}").format(reason=reason))
+    lines.extend(history_lines(view.step_one))
     ticks = view.ticks()
     lines.append(_("Checklist:"))
     for number, item in enumerate(view.visible_items(viewer), 1):
@@ -312,9 +316,17 @@ async def load_views(
         p.pupil_id: p for p in await uow.school_day.pupils(school.key, {c.pupil_id for c in cases})
     }
     logs = await uow.cases.events_of(ids)
+    histories = await step_one_history(uow, school, cases)
     names = {s.staff_id: s.name for s in staff}
     return [
-        CaseView(school, case, pupils[case.pupil_id], logs.get(case.id, []), names)
+        CaseView(
+            school,
+            case,
+            pupils[case.pupil_id],
+            logs.get(case.id, []),
+            names,
+            history_of(histories, case),
+        )
         for case in cases
         if case.id is not None and case.pupil_id in pupils
     ]

@@ -343,6 +343,11 @@ class FollowUpRepository(Protocol):
     async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:
         """The school's follow-ups of the day, in the order they were opened."""
 
+    async def of_pupils(
+        self, school_key: str, pupil_ids: Collection[str], since: date
+    ) -> list[FollowUp]:
+        """These pupils' follow-ups from `since` on, by day, in few queries."""
+
     async def delete_before(self, school_key: str, day: date) -> int:
         """Delete follow-ups (with their contacts) from before `day`; how many."""
 

@@ -233,6 +233,23 @@ class SqlFollowUpRepository(_Repository):
         )
         return [follow_up_from_row(row) for row in rows]
 
+    async def of_pupils(
+        self, school_key: str, pupil_ids: Collection[str], since: date
+    ) -> list[FollowUp]:
+        found: list[FollowUp] = []
+        for batch in batches(sorted(pupil_ids)):
+            rows = await self.session.scalars(
+                select(FollowUpRow)
+                .where(
+                    FollowUpRow.school_key == school_key,
+                    FollowUpRow.day >= since,
+                    FollowUpRow.pupil_id.in_(batch),
+                )
+                .order_by(FollowUpRow.day, FollowUpRow.id)
+            )
+            found.extend(follow_up_from_row(row) for row in rows)
+        return found
+
     async def delete_before(self, school_key: str, day: date) -> int:
         # Contacts first: SQLite enforces no ON DELETE CASCADE unless asked per connection.
         old = select(FollowUpRow.id).where(

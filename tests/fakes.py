@@ -801,6 +801,18 @@ class FakeFollowUps(_Repo):
             None,
         )
 
+    async def of_pupils(
+        self, school_key: str, pupil_ids: Collection[str], since: date
+    ) -> list[FollowUp]:
+        return sorted(
+            (
+                f
+                for f in self.store.follow_ups.values()
+                if f.school_key == school_key and f.pupil_id in pupil_ids and f.day >= since
+            ),
+            key=lambda f: (f.day, f.id or 0),
+        )
+
     async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:
         return sorted(
             (

@@ -4,13 +4,14 @@ place, items only the principal sees, refused presses logged, the day summary's 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from dialogs.events import Incoming, Reply
 from dialogs.i18n import _, format_short_day, use_locale
 from routine.cases import CaseEvent, EventKind
+from routine.follow_up import ContactMeans, ContactOutcome, FollowUp, GuardianContact
 from routine.guides import CLOSING, GUIDES, GuideItem
 from routine.model import Country, DateSpan, Language, SchoolCalendar
 from routine.outbox import DeliveryStatus, OutboxMessage
@@ -321,3 +322,42 @@ async def test_closing_just_before_a_break_is_warned_against(world, cases, chat_
         "Ett lov börjar måndag 30 november 2026. Att avsluta precis före ett lov kan leda till "
         "ett bakslag: överväg att avsluta efter lovet."
     )
+
+
+async def test_the_card_shows_the_step_one_contacts_before_the_opening(
+    world, cases, chat_as
+) -> None:
+    """The same-day contacts of the weeks before the case opened are its history: the day, how
+    and whether the family was reached; never the notes."""
+    case_id, stage = cases["se"], "se.step2"
+    async with world() as uow:
+        reached = await uow.follow_ups.add(
+            FollowUp("se", "P1", date(2026, 11, 12), NIGHT - timedelta(days=10))
+        )
+        await uow.follow_ups.add(
+            FollowUp("se", "P1", date(2026, 11, 16), NIGHT - timedelta(days=6))
+        )
+        # Long before the four weeks: not shown.
+        await uow.follow_ups.add(FollowUp("se", "P1", date(2026, 9, 1), NIGHT))
+        await uow.guardian_contacts.add(
+            GuardianContact(
+                reached.id,
+                "S1",
+                "G1",
+                NIGHT - timedelta(days=10),
+                ContactMeans.PHONE,
+                ContactOutcome.REACHED,
+                True,
+                note="Mamma sjuk",
+            )
+        )
+        await uow.commit()
+    await press(chat_as("se-S1"), f"cs.{case_id}.tick.{first_item(stage).id}@{stage}")
+    text = latest(world, "U-se-S1").text
+    lines = text.splitlines()
+    start = lines.index("Steg 1, kontakter samma dag:")
+    assert lines[start + 1 : start + 3] == [
+        "• tors 12 nov.: familjen nåddes per telefon",
+        "• mån 16 nov.: ingen kontakt registrerad",
+    ]
+    assert "Mamma sjuk" not in text and "1 sep." not in text

@@ -228,3 +228,25 @@ async def test_adding_a_follow_up_that_exists_returns_the_one_there(
         store, lambda u: u.follow_ups.add(FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=True))
     )
     assert again == first and again.reachable is False
+
+
+async def test_a_pupils_follow_ups_since_a_day(store: UnitOfWorkFactory) -> None:
+    async def add(u):
+        for pupil_id, day in (("p1", DAY), ("p1", DAY - timedelta(days=9)), ("p2", DAY)):
+            await u.follow_ups.add(FollowUp(EKBACKA.key, pupil_id, day, NOW))
+        await u.follow_ups.add(FollowUp(FJELL.key, "p1", DAY, NOW))
+
+    await committed(store, add)
+    found = await read(
+        store, lambda u: u.follow_ups.of_pupils(EKBACKA.key, ["p1"], DAY - timedelta(days=7))
+    )
+    assert [(f.school_key, f.pupil_id, f.day) for f in found] == [(EKBACKA.key, "p1", DAY)]
+    both = await read(
+        store,
+        lambda u: u.follow_ups.of_pupils(EKBACKA.key, ["p1", "p2"], DAY - timedelta(days=30)),
+    )
+    assert [(f.pupil_id, f.day) for f in both] == [
+        ("p1", DAY - timedelta(days=9)),
+        ("p1", DAY),
+        ("p2", DAY),
+    ]
