@@ -22,7 +22,14 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import access_commands, attendance_commands, operator, privacy_commands, runner
+from bot import (
+    access_commands,
+    attendance_commands,
+    case_commands,
+    operator,
+    privacy_commands,
+    runner,
+)
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.model import School
@@ -473,3 +480,4 @@ def fail_with_problems(file: Path, invalid: InvalidInput) -> None:
 access_commands.register(main, load_settings, run_async)
 attendance_commands.register(main, load_settings, run_async, fail_with_problems)
 privacy_commands.register(main, load_settings, run_async)
+case_commands.register(main, load_settings, run_async)

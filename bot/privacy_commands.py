@@ -2,11 +2,12 @@
 own data and their children's. Both are audited (`narvaro.audit`, ids only).
 
 Erasure deletes what is the guardian's alone: their chat links, invite codes, answers to
-prompts, contact requests, concerns, the free-text notes of their reports, and their phone and
-email. It keeps the children's attendance record (the days, reasons, marks, the school's
-follow-ups, corrections and leave decisions) and the guardian's name and link while a child
-is at the school: the school keeps them as the attendance record, and retention deletes them
-after `[privacy] retention_days`. The report says so, line by line.
+prompts, contact requests, concerns, confirmations of case plans, the free-text notes of their
+reports, and their phone and email. It keeps the children's attendance record (the days,
+reasons, marks, the school's follow-ups, corrections and leave decisions), the children's
+cases with their logs (the school's record of its duty to act), and the guardian's name and
+link while a child is at the school; retention deletes them after `[privacy] retention_days`
+(a case once it has been closed that long). The report says so, line by line.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ KEPT = (
     "period ends",
     "the guardian's name and link to each child: needed while the child is at the school; "
     "end the link with `narvaro guardian unlink --pupil-id`",
+    "the children's cases with their logs (who viewed or did what, the guardian's id included "
+    "where they confirmed a plan), plans, tasks, Danish notices and staff concerns: the "
+    "school's record of its duty to act on absence, deleted by retention once a case has been "
+    "closed longer than the retention period",
 )
 
 

@@ -4,7 +4,8 @@ Export: every row that names the guardian, or one of their children, from every 
 plain JSON values. Secrets are left out (an invite code's hash, a prompt's button token).
 
 Erasure: what is about the guardian alone, and not part of the children's attendance record, is
-deleted or blanked. What the school keeps is reported with the reason (`routine.privacy`).
+deleted or blanked. What the school keeps is reported with the reason (`bot.privacy_commands`).
+The children's cases: `storage.privacy_cases`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from storage.orm import (
     LeaveRequestRow,
     PupilRow,
 )
+from storage.privacy_cases import erase_confirmations, export_cases
 from storage.repositories import _Repository
 
 SECRET_COLUMNS = {"code_hash", "token"}
@@ -92,6 +94,7 @@ class SqlPrivacyQueries(_Repository):
             )
         )
         found[ChatAccountRow.__tablename__] = [_row(r) for r in accounts]
+        found |= await export_cases(self.session, school_key, guardian_id, children, _row)
         return found
 
     async def erase(self, school_key: str, guardian_id: str) -> dict[str, int]:
@@ -115,6 +118,9 @@ class SqlPrivacyQueries(_Repository):
             .execution_options(synchronize_session=False)
         )
         counts["chat_accounts"] = result.rowcount
+        counts["case_plan_confirmations"] = await erase_confirmations(
+            self.session, school_key, guardian_id
+        )
         result = await self.session.execute(
             update(AbsenceReportRow)
             .where(*(getattr(AbsenceReportRow, k) == v for k, v in mine.items()))
