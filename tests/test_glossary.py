@@ -123,3 +123,24 @@ def test_catalog_uses_each_concept_s_term(locale: str) -> None:
         if not any(entry["term"].lower() in text for text in texts)
     ]
     assert unused == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "concept"),
+    [
+        ("sv", "En åtgärd i planen", "measure"),
+        ("sv", "Uppföljningsdatumet för Elsa har kommit.", "review_date"),
+        ("nb", "Datoen for oppfølging av Elsa er nådd.", "review_date"),
+        ("da", "Aktuel fase: Trin 2", "step"),
+        ("da", "Dine beslutninger i denne fase:", "step"),
+    ],
+)
+def test_the_glossary_catches_a_variant_found_in_review(
+    locale: str, text: str, concept: str
+) -> None:
+    """Variants a native reading found in the catalogs (issue #14) stay caught."""
+    found = {
+        found_concept
+        for found_concept, _term, _msgid in rejected_in(glossary(locale), [("m", text)])
+    }
+    assert found == {concept}

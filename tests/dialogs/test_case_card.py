@@ -145,7 +145,7 @@ async def test_the_card_in_danish(world, cases) -> None:
         *visible(stage, Language.DA),
         "PPR er ikke informeret endnu.",
     ]
-    assert labels(card)[-2:] == ["Informér PPR", "Luk sagen"]
+    assert labels(card)[-2:] == ["Informér PPR", "Afslut sagen"]
 
 
 async def test_the_cards_go_to_the_owner_and_the_coordinator_only(world, cases) -> None:

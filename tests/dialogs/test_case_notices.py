@@ -239,7 +239,7 @@ async def test_the_head_records_that_the_council_was_notified(chat_as, dk_world)
     expired = in_locale("da", "This button has expired.")
     assert expired in await press(chat_as, "dk-S2", f"n.{council.id}.approve")
     said = await press(chat_as, "dk-S2", f"n.{council.id}.council")
-    assert "Registreret: Kommunalbestyrelsen er underrettet." in said
+    assert "Registreret: kommunalbestyrelsen er underrettet." in said
     [done] = [n for n in notices(factory) if n.kind is NoticeKind.COUNCIL]
     assert (done.status, done.decided_by) == (NoticeStatus.DONE, "S2")
     assert "Registreret af Birgitte Holm" in latest(factory, "U-S2").text

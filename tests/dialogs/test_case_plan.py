@@ -74,7 +74,7 @@ Datum för uppföljning}
     )
     replies = await karin.send(PLAN_FORM)
     assert replies[0].text.splitlines() == [
-        "Sparad: version 1 av planen för Elsa Berg.",
+        "Sparat: version 1 av planen för Elsa Berg.",
         "Den har skickats till vårdnadshavarna i 1 chatt, för att bekräftas.",
         "När eleven går med på planen, registrera det här.",
     ]
@@ -252,7 +252,7 @@ GUARDIAN_COPY = {
     "da": [
         "Skolen har skrevet den plan ned, som vi sammen har aftalt for Ola Nordmann.",
         "Mål: Ola er på skolen hver dag",
-        "Det gør vi:",
+        "Det vil vi gøre:",
         "• Komme i tide: Vekking kl. 7 (jer derhjemme, senest fredag den 4. december 2026)",
         "• Trives i klassen: Samtale hver uke (Lise Berg)",
         "Planen gælder fra mandag den 23. november 2026 til fredag den 26. februar 2027. Vi "

@@ -89,7 +89,9 @@ async def test_pupil_health_is_told_once_and_sees_the_case_from_then_on(se_case)
         f"Karin Ek har informerat elevhälsan om Elsa Berg (7A). Aktuellt steg: {step2.sv}. "
         "Du kan följa arbetet härifrån."
     )
-    assert norwegian.text.startswith("Karin Ek har informert PPT om Elsa Berg (7A).")
+    assert norwegian.text.startswith(
+        "Karin Ek har informert helsesykepleier og PPT om Elsa Berg (7A)."
+    )
     assert step2.nb in norwegian.text
     async with factory() as uow:
         seen = await case_for(uow, case_id, lena)

@@ -73,8 +73,8 @@ async def test_the_coordinator_is_prompted_after_the_quiet_days(world, clock, ca
     [prompt] = prompts(world)
     assert prompt.recipient == "U-NILS"
     assert prompt.text.splitlines() == [
-        "Familjen till Elsa Berg (7A) har inte hört av skolan sedan fredag 13 november 2026. "
-        "En kort uppdatering håller dem informerade, också när inget är nytt.",
+        "Familjen till Elsa Berg (7A) har inte hört något från skolan sedan fredag "
+        "13 november 2026. En kort uppdatering håller dem informerade, även när inget är nytt.",
         "Klart att skicka, så som vårdnadshavarna läser det:",
         "> Hej! Her er en kort opdatering fra Ekbackens skola om Elsa Berg: der er ikke sket "
         "noget nyt, siden vi sidst var i kontakt, og vi fortsætter, som vi har aftalt. Du er "

@@ -164,7 +164,7 @@ NB_MENU = (
 NB_SEEN = (
     "[Sterkt ubehag knyttet til skolen, eller sier det er vanskelig å møte opp] "
     "[Forlater undervisningen gjentatte ganger uten å komme tilbake i timen] "
-    "[Tilstede på skolen, men ikke i undervisning] [Avbryt]"
+    "[Til stede på skolen, men ikke i undervisningen] [Avbryt]"
 )
 
 
@@ -228,7 +228,7 @@ async def test_oslo_s_present_but_not_in_class_has_no_rule_to_switch_off(
     await switch_off(world, "no.pupil_concern")
     await chat_as("no-S1").verify(
         nb_concern(
-            "Tilstede på skolen, men ikke i undervisning",
+            "Til stede på skolen, men ikke i undervisningen",
             "Lagret. Det er opprettet en sak for Ola Nordmann.",
         )
     )
