@@ -17,7 +17,7 @@ from routine.follow_up import FollowUp
 from routine.model import AttendanceMark, ChatAccount, Guardian, Pupil
 from routine.requests import AbsencePrompt
 from routine.roll_call import RollCallStatus
-from storage import mapping
+from storage import mapping, read_cache
 from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     AbsencePromptRow,
@@ -44,14 +44,21 @@ def _chunks(ids: Collection[str]) -> Iterable[list[str]]:
 
 class SqlSchoolDayQueries(_Repository):
     async def pupils(self, school_key: str, pupil_ids: Collection[str]) -> list[Pupil]:
-        found: list[Pupil] = []
-        for chunk in _chunks(pupil_ids):
+        # Pupils read before in this unit of work (or known not to exist) are not read again.
+        known: dict[str, Pupil | None] = read_cache.cached(self.session, "pupils", school_key)
+        known = {} if known is None else known
+        wanted = set(pupil_ids)
+        missing = wanted.difference(known)
+        for chunk in _chunks(missing):
             rows = await self.session.scalars(
                 select(PupilRow).where(
                     PupilRow.school_key == school_key, PupilRow.pupil_id.in_(chunk)
                 )
             )
-            found.extend(map(mapping.pupil_from_row, rows))
+            known.update({p.pupil_id: p for p in map(mapping.pupil_from_row, rows)})
+        known.update({pupil_id: None for pupil_id in missing.difference(known)})
+        read_cache.keep(self.session, "pupils", school_key, known)
+        found = [pupil for pupil_id in wanted if (pupil := known[pupil_id]) is not None]
         return sorted(found, key=lambda p: p.pupil_id)
 
     async def class_lists(self, school_key: str, class_names: Collection[str]) -> list[Pupil]:
@@ -107,12 +114,16 @@ class SqlSchoolDayQueries(_Repository):
         return sorted(found, key=lambda a: (a.person_id, a.platform, a.account_id))
 
     async def prompts(self, school_key: str, day: date) -> list[AbsencePrompt]:
+        if (known := read_cache.cached(self.session, "prompts", (school_key, day))) is not None:
+            return list(known)
         rows = await self.session.scalars(
             select(AbsencePromptRow)
             .where(AbsencePromptRow.school_key == school_key, AbsencePromptRow.day == day)
             .order_by(AbsencePromptRow.id)
         )
-        return [mapping.prompt_from_row(row) for row in rows]
+        prompts = [mapping.prompt_from_row(row) for row in rows]
+        read_cache.keep(self.session, "prompts", (school_key, day), prompts)
+        return list(prompts)
 
     async def add_prompts(self, prompts: Sequence[AbsencePrompt]) -> None:
         """Each prompt not asked before (one per pupil, guardian and day); others are kept."""
