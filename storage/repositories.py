@@ -31,7 +31,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import chat, mapping, people_bulk, read_cache
+from storage import chat, mapping, people_bulk, read_cache, staff_query
 from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
@@ -182,10 +182,7 @@ class SqlStaffRepository(_Repository):
         # Read once per unit of work (`storage.read_cache`); a copy, so a caller may sort it.
         if (known := read_cache.cached(self.session, "staff", school_key)) is not None:
             return list(known)
-        rows = await self.session.scalars(
-            select(StaffRow).where(StaffRow.school_key == school_key)
-        )
-        staff = _in_code_point_order(map(mapping.staff_from_row, rows), key=lambda s: s.staff_id)
+        staff = await staff_query.staff_of_school(self.session, school_key)
         read_cache.keep(self.session, "staff", school_key, staff)
         return list(staff)
 

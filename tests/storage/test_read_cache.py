@@ -174,3 +174,26 @@ async def test_the_days_prompts_follow_the_writes(store: Counted) -> None:
         before = store.statements
         assert await uow.school_day.prompts(EKBACKA.key, DAY) == [prompt]
         assert store.statements == before
+
+
+async def test_staff_come_with_all_their_roles_and_their_classes_in_order(
+    store: Counted,
+) -> None:
+    head = StaffMember(
+        EKBACKA.key,
+        "s0",
+        "Mia Mentor",
+        frozenset({Role.MENTOR, Role.COORDINATOR, Role.PRINCIPAL}),
+        ("9C", "7A", "8B"),
+        slack_user_id="U0",
+    )
+    namesake = StaffMember(FJELL.key, "s0", "Ola Lærer", frozenset({Role.MENTOR}), ("8A",))
+    bare = StaffMember(EKBACKA.key, "s9", "Nils Ny", frozenset())
+    async with store.factory() as uow:
+        await uow.staff.save_many([head, namesake, bare])
+        await uow.commit()
+    async with store.factory() as uow:
+        staff = await uow.staff.list_for_school(EKBACKA.key)
+        assert staff == [head, PRINCIPAL, MENTOR, bare]
+        assert staff[0].classes == ("9C", "7A", "8B")
+        assert await uow.staff.list_for_school(FJELL.key) == [namesake]
