@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -89,13 +90,27 @@ class SqlSchoolDayQueries(_Repository):
                 )
                 .scalar_subquery()
             )
-            rows = await self.session.scalars(
-                select(GuardianRow).where(
-                    GuardianRow.school_key == school_key, GuardianRow.guardian_id.in_(linked)
+            # One row per guardian and link, as plain rows: one statement, no ORM objects.
+            guardians, links = GuardianRow.__table__, GuardianPupilRow.__table__
+            rows = await self.session.execute(
+                select(guardians, links.c.pupil_id)
+                .join(
+                    links,
+                    (links.c.school_key == guardians.c.school_key)
+                    & (links.c.guardian_id == guardians.c.guardian_id),
                 )
+                .where(guardians.c.school_key == school_key, guardians.c.guardian_id.in_(linked))
             )
+            people: dict[str, Any] = {}
             for row in rows:
-                found[row.guardian_id] = mapping.guardian_from_row(row)
+                values = row._mapping
+                guardian_id = values[guardians.c.guardian_id]
+                if guardian_id not in people:
+                    person = {c.key: values[c] for c in guardians.columns}
+                    people[guardian_id] = SimpleNamespace(**person, links=[])
+                people[guardian_id].links.append(SimpleNamespace(pupil_id=values["pupil_id"]))
+            for guardian_id, person in people.items():
+                found[guardian_id] = mapping.guardian_from_row(person)
         return [found[key] for key in sorted(found)]
 
     async def chat_accounts(
