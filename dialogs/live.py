@@ -171,7 +171,14 @@ async def refresh_roll_calls(
     for pupil in sorted(pupils, key=lambda p: p.name):
         by_class[pupil.class_name].append(pupil)
     ids = [p.pupil_id for p in pupils]
-    reports = await uow.reports.list_overlapping(school.key, day, day, ids)
+    # For the whole school's roll calls, the day's reports of the school (one query, which the
+    # job's next steps read again from the unit of work); for one class, that class's.
+    reports = await uow.reports.list_overlapping(
+        school.key, day, day, ids if len(roll_calls) == 1 else None
+    )
+    if len(roll_calls) > 1:
+        wanted = set(ids)
+        reports = [report for report in reports if report.pupil_id in wanted]
     marks = await uow.marks.list_for_day(school.key, day)
     reports_of, marks_of = _by_pupil(reports), _by_pupil(marks)
     names = {s.staff_id: s.name for s in staff}

@@ -31,7 +31,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import chat, mapping, people_bulk
+from storage import chat, mapping, people_bulk, read_cache, staff_query
 from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
@@ -179,10 +179,12 @@ class SqlStaffRepository(_Repository):
         return None if row is None else mapping.staff_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[StaffMember]:
-        rows = await self.session.scalars(
-            select(StaffRow).where(StaffRow.school_key == school_key)
-        )
-        return _in_code_point_order(map(mapping.staff_from_row, rows), key=lambda s: s.staff_id)
+        # Read once per unit of work (`storage.read_cache`); a copy, so a caller may sort it.
+        if (known := read_cache.cached(self.session, "staff", school_key)) is not None:
+            return list(known)
+        staff = await staff_query.staff_of_school(self.session, school_key)
+        read_cache.keep(self.session, "staff", school_key, staff)
+        return list(staff)
 
     async def find_by_slack_user(self, slack_user_id: str) -> StaffMember | None:
         # One person may be staff at two schools of one workspace; pick one predictably.
@@ -204,17 +206,20 @@ class SqlStaffRepository(_Repository):
         return sorted(found, key=lambda s: (s.school_key, s.staff_id))
 
     async def save(self, staff: StaffMember) -> None:
+        read_cache.forget(self.session, read_cache.KINDS["staff"])
         key = (staff.school_key, staff.staff_id)
         row = await self.session.get(StaffRow, key) or StaffRow(roles=[], classes=[])
         mapping.staff_to_row(staff, row)
         self.session.add(row)
 
     async def delete(self, school_key: str, staff_id: str) -> None:
+        read_cache.forget(self.session, read_cache.KINDS["staff"])
         row = await self.session.get(StaffRow, (school_key, staff_id))
         if row is not None:
             await self.session.delete(row)
 
     async def save_many(self, staff: Sequence[StaffMember]) -> None:
+        read_cache.forget(self.session, read_cache.KINDS["staff"])
         await people_bulk.save_staff(self.session, staff)
 
 
@@ -263,6 +268,13 @@ class SqlAbsenceReportRepository(_Repository):
         end: date,
         pupil_ids: Collection[str] | None = None,
     ) -> list[AbsenceReport]:
+        # The whole school's, once read in this unit of work, answers for any of its pupils.
+        key = (school_key, start, end)
+        if (known := read_cache.cached(self.session, "reports", key)) is not None:
+            if pupil_ids is None:
+                return list(known)
+            wanted = set(pupil_ids)
+            return [report for report in known if report.pupil_id in wanted]
         query = select(AbsenceReportRow).where(
             AbsenceReportRow.school_key == school_key,
             AbsenceReportRow.status == ReportStatus.ACTIVE.value,
@@ -272,7 +284,10 @@ class SqlAbsenceReportRepository(_Repository):
         if pupil_ids is not None:
             query = query.where(AbsenceReportRow.pupil_id.in_(sorted(pupil_ids)))
         rows = await self.session.scalars(query.order_by(AbsenceReportRow.id))
-        return [mapping.report_from_row(row) for row in rows]
+        reports = [mapping.report_from_row(row) for row in rows]
+        if pupil_ids is None:
+            read_cache.keep(self.session, "reports", key, reports)
+        return list(reports)
 
     async def delete_ended_before(self, school_key: str, day: date) -> int:
         return await delete_where(
@@ -317,12 +332,16 @@ class SqlAttendanceMarkRepository(_Repository):
         await delete_where(self.session, AttendanceMarkRow, AttendanceMarkRow.id == mark_id)
 
     async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
+        if (known := read_cache.cached(self.session, "marks", (school_key, day))) is not None:
+            return list(known)
         rows = await self.session.scalars(
             select(AttendanceMarkRow)
             .where(AttendanceMarkRow.school_key == school_key, AttendanceMarkRow.day == day)
             .order_by(AttendanceMarkRow.id)
         )
-        return [mapping.mark_from_row(row) for row in rows]
+        marks = [mapping.mark_from_row(row) for row in rows]
+        read_cache.keep(self.session, "marks", (school_key, day), marks)
+        return list(marks)
 
     async def list_between(
         self,
@@ -358,10 +377,14 @@ class SqlAttendanceMarkRepository(_Repository):
 
 class SqlAbsenceCodeRepository(_Repository):
     async def list_for(self, school_key: str) -> list[AbsenceCode]:
+        if (known := read_cache.cached(self.session, "codes", school_key)) is not None:
+            return list(known)
         rows = await self.session.scalars(
             select(AbsenceCodeRow).where(AbsenceCodeRow.school_key == school_key)
         )
-        return _in_code_point_order(map(mapping.code_from_row, rows), key=lambda c: c.code)
+        codes = _in_code_point_order(map(mapping.code_from_row, rows), key=lambda c: c.code)
+        read_cache.keep(self.session, "codes", school_key, codes)
+        return list(codes)
 
     async def save(self, code: AbsenceCode) -> None:
         row = await self.session.get(AbsenceCodeRow, (code.school_key, code.code))

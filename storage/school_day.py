@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,7 +18,7 @@ from routine.follow_up import FollowUp
 from routine.model import AttendanceMark, ChatAccount, Guardian, Pupil
 from routine.requests import AbsencePrompt
 from routine.roll_call import RollCallStatus
-from storage import mapping
+from storage import mapping, read_cache
 from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     AbsencePromptRow,
@@ -44,14 +45,21 @@ def _chunks(ids: Collection[str]) -> Iterable[list[str]]:
 
 class SqlSchoolDayQueries(_Repository):
     async def pupils(self, school_key: str, pupil_ids: Collection[str]) -> list[Pupil]:
-        found: list[Pupil] = []
-        for chunk in _chunks(pupil_ids):
+        # Pupils read before in this unit of work (or known not to exist) are not read again.
+        known: dict[str, Pupil | None] = read_cache.cached(self.session, "pupils", school_key)
+        known = {} if known is None else known
+        wanted = set(pupil_ids)
+        missing = wanted.difference(known)
+        for chunk in _chunks(missing):
             rows = await self.session.scalars(
                 select(PupilRow).where(
                     PupilRow.school_key == school_key, PupilRow.pupil_id.in_(chunk)
                 )
             )
-            found.extend(map(mapping.pupil_from_row, rows))
+            known.update({p.pupil_id: p for p in map(mapping.pupil_from_row, rows)})
+        known.update({pupil_id: None for pupil_id in missing.difference(known)})
+        read_cache.keep(self.session, "pupils", school_key, known)
+        found = [pupil for pupil_id in wanted if (pupil := known[pupil_id]) is not None]
         return sorted(found, key=lambda p: p.pupil_id)
 
     async def class_lists(self, school_key: str, class_names: Collection[str]) -> list[Pupil]:
@@ -82,13 +90,27 @@ class SqlSchoolDayQueries(_Repository):
                 )
                 .scalar_subquery()
             )
-            rows = await self.session.scalars(
-                select(GuardianRow).where(
-                    GuardianRow.school_key == school_key, GuardianRow.guardian_id.in_(linked)
+            # One row per guardian and link, as plain rows: one statement, no ORM objects.
+            guardians, links = GuardianRow.__table__, GuardianPupilRow.__table__
+            rows = await self.session.execute(
+                select(guardians, links.c.pupil_id)
+                .join(
+                    links,
+                    (links.c.school_key == guardians.c.school_key)
+                    & (links.c.guardian_id == guardians.c.guardian_id),
                 )
+                .where(guardians.c.school_key == school_key, guardians.c.guardian_id.in_(linked))
             )
+            people: dict[str, Any] = {}
             for row in rows:
-                found[row.guardian_id] = mapping.guardian_from_row(row)
+                values = row._mapping
+                guardian_id = values[guardians.c.guardian_id]
+                if guardian_id not in people:
+                    person = {c.key: values[c] for c in guardians.columns}
+                    people[guardian_id] = SimpleNamespace(**person, links=[])
+                people[guardian_id].links.append(SimpleNamespace(pupil_id=values["pupil_id"]))
+            for guardian_id, person in people.items():
+                found[guardian_id] = mapping.guardian_from_row(person)
         return [found[key] for key in sorted(found)]
 
     async def chat_accounts(
@@ -107,12 +129,16 @@ class SqlSchoolDayQueries(_Repository):
         return sorted(found, key=lambda a: (a.person_id, a.platform, a.account_id))
 
     async def prompts(self, school_key: str, day: date) -> list[AbsencePrompt]:
+        if (known := read_cache.cached(self.session, "prompts", (school_key, day))) is not None:
+            return list(known)
         rows = await self.session.scalars(
             select(AbsencePromptRow)
             .where(AbsencePromptRow.school_key == school_key, AbsencePromptRow.day == day)
             .order_by(AbsencePromptRow.id)
         )
-        return [mapping.prompt_from_row(row) for row in rows]
+        prompts = [mapping.prompt_from_row(row) for row in rows]
+        read_cache.keep(self.session, "prompts", (school_key, day), prompts)
+        return list(prompts)
 
     async def add_prompts(self, prompts: Sequence[AbsencePrompt]) -> None:
         """Each prompt not asked before (one per pupil, guardian and day); others are kept."""

@@ -18,6 +18,7 @@ from routine.follow_up import (
 )
 from routine.register_import import IMPORTED_BY, NOT_TAKEN
 from routine.roll_call import RollCall, RollCallStatus
+from storage import read_cache
 from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     FollowUpRow,
@@ -91,10 +92,15 @@ class SqlRollCallRepository(_Repository):
         return None if row is None else roll_call_from_row(row)
 
     async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
+        key = (school_key, day)
+        if (known := read_cache.cached(self.session, "roll_calls", key)) is not None:
+            return list(known)
         rows = await self.session.scalars(
             select(RollCallRow).where(RollCallRow.school_key == school_key, RollCallRow.day == day)
         )
-        return sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
+        roll_calls = sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
+        read_cache.keep(self.session, "roll_calls", key, roll_calls)
+        return list(roll_calls)
 
     async def list_between(self, school_key: str, start: date, end: date) -> list[RollCall]:
         rows = await self.session.scalars(

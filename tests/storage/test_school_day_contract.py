@@ -14,6 +14,8 @@ from routine.model import (
     AbsenceReport,
     AttendanceMark,
     ChatAccount,
+    Guardian,
+    Language,
     MarkKind,
     MarkSource,
     ReasonCategory,
@@ -75,6 +77,26 @@ async def test_pupils_guardians_and_chats_are_read_for_the_ids_asked_only(store)
     classes = await read(store, lambda u: u.school_day.class_lists(EKBACKA.key, ["7A"]))
     # By name, in code-point order (Z before Å): presentation sorts for the reader.
     assert [p.pupil_id for p in classes] == ["p2", "p1"]
+
+
+async def test_guardians_come_with_all_their_links_whichever_pupil_was_asked(store) -> None:
+    async def link(u):
+        both = Guardian(EKBACKA.key, "g2", "Per Ek", Language.SV, pupil_ids=("p3", "p1"))
+        await u.guardians.save(both)
+
+    await committed(store, link)
+    guardians = await read(store, lambda u: u.school_day.guardians_of(EKBACKA.key, ["p3"]))
+    assert [(g.guardian_id, g.name, g.pupil_ids) for g in guardians] == [
+        ("g2", "Per Ek", ("p1", "p3"))
+    ]
+    guardians = await read(store, lambda u: u.school_day.guardians_of(EKBACKA.key, ["p1"]))
+    assert [(g.guardian_id, g.pupil_ids) for g in guardians] == [
+        ("g1", ("p1",)),
+        ("g2", ("p1", "p3")),
+    ]
+    # The same ids at another school are other people.
+    guardians = await read(store, lambda u: u.school_day.guardians_of(FJELL.key, ["p1"]))
+    assert [(g.name, g.pupil_ids) for g in guardians] == [("Kari Nordmann", ("p1",))]
 
 
 async def test_prompts_roll_calls_and_follow_ups_are_added_once(store) -> None:

@@ -1,0 +1,101 @@
+"""What a unit of work has read and will read again: a school's staff, codes and pupils, the
+day's marks, reports, roll calls and prompts.
+
+A daily job calls several functions, and each reads what it needs: the unreported-absence job
+read the school's staff three times (three statements each), the day's marks three times, the
+codes and roll calls twice. A read here is kept in the session and answered from memory the
+next time, until anything could have changed it:
+
+- a write to one of its tables, as a statement (`insert`, `update`, `delete`) or a flush of
+  rows of that table;
+- a statement whose tables cannot be told (raw SQL): everything is forgotten;
+- the end of the transaction (commit or rollback): everything is forgotten, so a later
+  transaction never sees a list older than its own snapshot.
+
+Within one transaction a second read therefore gives what the first gave, together with the
+unit of work's own writes; nothing is kept between units of work or between processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.elements import TextClause
+
+CACHE = "narvaro.read_cache"
+# What is kept, and the tables whose writes make it stale.
+KINDS: dict[str, frozenset[str]] = {
+    "staff": frozenset({"staff", "staff_roles", "staff_classes"}),
+    "codes": frozenset({"absence_codes"}),
+    "marks": frozenset({"attendance_marks"}),
+    "reports": frozenset({"absence_reports"}),
+    "roll_calls": frozenset({"roll_calls"}),
+    "prompts": frozenset({"absence_prompts"}),
+    # A school's pupils by id, those read so far: what a roster import or a move changes.
+    "pupils": frozenset({"pupils"}),
+}
+
+
+def cached(session: AsyncSession, kind: str, key: object) -> Any | None:
+    found = session.info.get(CACHE)
+    if not found:
+        return None
+    if session.new or session.deleted or session.dirty:
+        # Changes waiting to be flushed: the query (which flushes them first) answers.
+        forget(session)
+        return None
+    return found.get((kind, key))
+
+
+def keep(session: AsyncSession, kind: str, key: object, value: object) -> None:
+    assert kind in KINDS, kind
+    session.info.setdefault(CACHE, {})[kind, key] = value
+
+
+def forget(session: AsyncSession | Session, tables: frozenset[str] | None = None) -> None:
+    """Forget what was read of these tables (of every table if None)."""
+    found = session.info.get(CACHE)
+    if not found:
+        return
+    if tables is None:
+        session.info.pop(CACHE, None)
+        return
+    stale = {kind for kind, kept in KINDS.items() if kept & tables}
+    for entry in [entry for entry in found if entry[0] in stale]:
+        del found[entry]
+
+
+def _table_of(statement: Any) -> str | None:
+    table = getattr(statement, "table", None)
+    return getattr(table, "name", None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.session.info.get(CACHE):
+        return
+    if isinstance(state.statement, TextClause):
+        forget(state.session)
+    elif state.is_insert or state.is_update or state.is_delete:
+        table = _table_of(state.statement)
+        forget(state.session, None if table is None else frozenset({table}))
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if not session.info.get(CACHE):
+        return
+    changed = (*session.new, *session.dirty, *session.deleted)
+    tables = {getattr(getattr(type(row), "__table__", None), "name", None) for row in changed}
+    if None in tables:
+        forget(session)
+    elif tables:
+        forget(session, frozenset(name for name in tables if name is not None))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, _transaction: Any) -> None:
+    forget(session)
