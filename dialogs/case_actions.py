@@ -15,7 +15,7 @@ start the flow; the others are done at once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from dialogs.case_card import (
     ASK,
@@ -90,7 +90,13 @@ async def press(ctx: Context, case_id: int, action: str, argument: str) -> Start
     return None
 
 
-async def act(ctx: Context, case_id: int, action: str, argument: str = "") -> str:
+async def act(
+    ctx: Context,
+    case_id: int,
+    action: str,
+    argument: str = "",
+    detail: Mapping[str, object] | None = None,
+) -> str:
     """Do `action` on the case as the person in `ctx`; what to tell them, translated."""
     staff = ctx.actor.staff
     assert staff is not None
@@ -107,7 +113,7 @@ async def act(ctx: Context, case_id: int, action: str, argument: str = "") -> st
         result = await inform_pupil_health(ctx.uow, ctx.actor.school, case_id, staff, ctx.now)
     elif action == CLOSE:
         result = await change_case(
-            ctx.uow, case_id, staff, lambda c: close(c, ctx.now), EventKind.CLOSED, ctx.now
+            ctx.uow, case_id, staff, lambda c: close(c, ctx.now), EventKind.CLOSED, ctx.now, detail
         )
     elif action == REOPEN:
         result = await change_case(

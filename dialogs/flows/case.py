@@ -42,13 +42,18 @@ TRANSITIONS = {
         "gone": END,
     },
     "questions": {"again": "questions", "done": "card", "gone": END},
-    "close": {"closed": "card", "kept": "card", "gone": END},
+    "close": {"confirmed": "kept_up", "kept": "card", "gone": END},
+    "kept_up": {"closed": "card", "gone": END},
 }
 # The case whose viewing is logged already in this conversation.
 VIEWED = "viewed"
 # The stage whose questions are shown: a tick counts only while the case is at it.
 STAGE = "stage"
 BACK, DONE, YES, NO, COVERED = "back", "done", "yes", "no", "covered"
+NOTHING_TO_ADD = "nothing"
+# "er der så tiltag i skolen eller i hjemmet, som skal fastholdes?" (004: 2324–2325): kept in
+# the case's log with the closing, for whoever reopens or reads the case later.
+MAX_KEPT_UP = 500
 
 
 def _expired(ctx: Context) -> Go:
@@ -213,7 +218,30 @@ async def answer_close(ctx: Context, answer: Answer) -> Go | Retry:
         return Go("kept")
     if answer.choice != YES:
         return Retry(_("Please answer with one of the choices."))
-    ctx.say(await act(ctx, ctx.data[CASE], CLOSE))
+    return Go("confirmed")
+
+
+async def ask_kept_up(ctx: Context) -> Prompt | Go:
+    if await _case(ctx) is None:
+        return _expired(ctx)
+    text = _(
+        "What must be kept up at school and at home afterwards? Write it in a few words (no "
+        "health details), or choose \"Nothing to add\"."
+    )
+    return Prompt(text, (Choice(NOTHING_TO_ADD, _("Nothing to add")),), accepts_text=True)
+
+
+async def answer_kept_up(ctx: Context, answer: Answer) -> Go | Retry:
+    if answer.choice == NOTHING_TO_ADD:
+        kept_up = ""
+    elif answer.text is not None and answer.text.strip():
+        kept_up = answer.text.strip()
+        if len(kept_up) > MAX_KEPT_UP:
+            return Retry(_("Please keep it under 500 characters."))
+    else:
+        return Retry(_("Please answer with one of the choices."))
+    detail = {"kept_up": kept_up} if kept_up else {}
+    ctx.say(await act(ctx, ctx.data[CASE], CLOSE, detail=detail))
     return Go("closed")
 
 
@@ -227,6 +255,7 @@ FLOW = Flow(
         "card": Step(ask_card, answer_card),
         "questions": Step(ask_questions, answer_questions),
         "close": Step(ask_close, answer_close),
+        "kept_up": Step(ask_kept_up, answer_kept_up),
     },
     transitions=TRANSITIONS,
 )

@@ -282,8 +282,15 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     assert labels(asked[-1]) == ["Ja, avsluta det", "Nej, låt det vara öppet", "Avbryt"]
     assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
     mentor.buttons = asked[-1].buttons
-    closed = await mentor.send("[Ja, avsluta det]")
+    kept = await mentor.send("[Ja, avsluta det]")
+    assert kept[0].text.startswith("Vad behöver hållas fast vid i skolan och hemma efteråt?")
+    assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
+    closed = await mentor.send("Läxhjälp på tisdagar, morgonrutinen hemma")
     assert closed[0].text == "Ärendet är avslutat."
+    # What must be kept up is kept with the closing (004: 2324–2325).
+    assert dict(log(world, case_id)[-1].detail) == {
+        "kept_up": "Läxhjälp på tisdagar, morgonrutinen hemma"
+    }
     assert log(world, case_id)[-1].kind is EventKind.CLOSED
     card = latest(world, "U-se-S1")
     assert card.text.splitlines()[-1].startswith("Avslutat ")
