@@ -9,10 +9,18 @@ few queries: its open cases, the pupils and the logs of those that concern the p
 
 from __future__ import annotations
 
-from dialogs.case_card import SHOW, CaseView, case_button, concerns, load_views, pupil_line
+from dialogs.case_card import (
+    SHOW,
+    CaseView,
+    case_button,
+    concerns,
+    language_of,
+    load_views,
+    pupil_line,
+)
 from dialogs.events import Button
 from dialogs.flow import Context
-from dialogs.i18n import format_number, ngettext
+from dialogs.i18n import current_locale, format_number, ngettext
 from routine.cases import may_see
 from routine.model import StaffMember
 
@@ -53,7 +61,10 @@ async def my_cases_summary(ctx: Context) -> tuple[list[str], list[Button]]:
     line = ngettext(
         "{count} case waits for you:", "{count} cases wait for you:", len(views)
     ).format(count=format_number(len(views)))
+    # Each case with its stage, in the reader's language.
+    language = language_of(current_locale())
+    stages = [f"• {case_label(v)}: {v.guide.name.in_language(language)}" for v in views]
     buttons = [
         Button(case_button(v.case.id, SHOW), case_label(v)) for v in views if v.case.id is not None
     ]
-    return [line], buttons
+    return [line, *stages], buttons

@@ -226,7 +226,7 @@ async def ask_kept_up(ctx: Context) -> Prompt | Go:
         return _expired(ctx)
     text = _(
         "What must be kept up at school and at home afterwards? Write it in a few words (no "
-        "health details), or choose \"Nothing to add\"."
+        'health details), or choose "Nothing to add".'
     )
     return Prompt(text, (Choice(NOTHING_TO_ADD, _("Nothing to add")),), accepts_text=True)
 

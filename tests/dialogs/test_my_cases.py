@@ -143,7 +143,10 @@ async def test_nobody_else_s_case_waits_for_a_mentor_of_another_class(
 async def test_the_day_summary_lists_my_cases_and_shows_a_card(world, cases, chat_as) -> None:
     mentor = chat_as("se-S1")
     summary, _menu = await mentor.send("/today")
-    assert summary.text.splitlines()[-1] == "1 ärende väntar på dig:"
+    assert summary.text.splitlines()[-2:] == [
+        "1 ärende väntar på dig:",
+        f"• Elsa Berg, klass 7A: {GUIDES[STAGE].name.sv}",
+    ]
     assert [b.label for b in summary.buttons][-1] == "Elsa Berg, klass 7A"
     assert summary.buttons[-1].id == f"cs.{cases['se']}.show"
     assert viewed(world, cases["se"]) == []
@@ -162,10 +165,11 @@ async def test_the_day_summary_lists_my_cases_and_shows_a_card(world, cases, cha
 
 async def test_the_summary_in_norwegian_and_danish(world, cases, chat_as) -> None:
     (norwegian, _menu) = await chat_as("no-S2").send("/today")
-    assert norwegian.text.splitlines()[-1] == "1 sak venter på deg:"
+    assert norwegian.text.splitlines()[-2] == "1 sak venter på deg:"
+    assert norwegian.text.splitlines()[-1].startswith("• Ola Nordmann, klasse 8A: ")
     assert [b.label for b in norwegian.buttons] == ["Ola Nordmann, klasse 8A"]
     (danish, _menu) = await chat_as("dk-S2").send("/today")
-    assert danish.text.splitlines()[-1] == "1 sag venter på dig:"
+    assert danish.text.splitlines()[-2] == "1 sag venter på dig:"
     assert [b.label for b in danish.buttons] == ["Emil Hansen, klasse 6A"]
 
 
