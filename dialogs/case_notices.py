@@ -16,19 +16,20 @@ in place to say who decided when, and its button goes. Presses: dialogs/case_act
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
+from dialogs.guardian_reach import Reach, reach_of
 from dialogs.i18n import N_, _, babel_locale, format_day, format_number, ngettext, use_locale
 from dialogs.live import Tally, live_message
-from dialogs.notices import GUARDIAN_PLATFORM, staff_language
+from dialogs.notices import staff_language
 from routine.case_service import case_for, change_case
 from routine.cases import CaseEvent, EventKind, may_see, staff_actor
-from routine.model import ChatAccount, Guardian, Pupil, School, StaffMember
+from routine.model import Guardian, Pupil, School, StaffMember
 from routine.notices_dk import (
     DECIDED,
     CaseNotice,
@@ -54,33 +55,6 @@ def notice_button(notice: CaseNotice) -> OutgoingButton:
     """In the current locale: render inside the reader's `use_locale`."""
     action, label = NOTICE_ACTIONS[notice.kind]
     return OutgoingButton(f"{NOTICE_PREFIX}{notice.id}.{action}", str(label))
-
-
-@dataclass(frozen=True)
-class Reach:
-    """The pupil's guardians: those a chat reaches (with their chats), and the others."""
-
-    reached: Mapping[str, tuple[Guardian, tuple[ChatAccount, ...]]] = field(default_factory=dict)
-    unreached: tuple[Guardian, ...] = ()
-
-
-def reach_of(
-    pupil_id: str, guardians: Iterable[Guardian], accounts: Iterable[ChatAccount]
-) -> Reach:
-    chats: dict[str, list[ChatAccount]] = {}
-    for account in accounts:
-        if account.platform == GUARDIAN_PLATFORM and account.reachable:
-            chats.setdefault(account.person_id, []).append(account)
-    reached: dict[str, tuple[Guardian, tuple[ChatAccount, ...]]] = {}
-    unreached = []
-    for guardian in sorted(guardians, key=lambda g: (g.name, g.guardian_id)):
-        if pupil_id not in guardian.pupil_ids:
-            continue
-        if guardian.guardian_id in chats:
-            reached[guardian.guardian_id] = (guardian, tuple(chats[guardian.guardian_id]))
-        else:
-            unreached.append(guardian)
-    return Reach(reached, tuple(unreached))
 
 
 # Texts, each in the current locale ------------------------------------------------------------

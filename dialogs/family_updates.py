@@ -16,9 +16,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.flow import Context, StartFlow
+from dialogs.guardian_reach import Reach, load_reach
 from dialogs.i18n import N_, _, format_day, ngettext, use_locale
 from dialogs.live import live_message
-from dialogs.notices import GUARDIAN_PLATFORM, staff_language
+from dialogs.notices import staff_language
 from dialogs.parsing import is_id
 from routine.case_service import Outcome, change_case
 from routine.case_tasks import TaskKind
@@ -118,19 +119,8 @@ def to_guardian(
     )
 
 
-async def guardians_and_chats(
-    uow: UnitOfWork, school: School, pupil: Pupil
-) -> tuple[list[Guardian], list[ChatAccount]]:
-    guardians = [
-        g
-        for g in await uow.school_day.guardians_of(school.key, [pupil.pupil_id])
-        if pupil.pupil_id in g.pupil_ids
-    ]
-    accounts = await uow.school_day.chat_accounts(
-        school.key, "guardian", [g.guardian_id for g in guardians]
-    )
-    reach = [a for a in accounts if a.platform == GUARDIAN_PLATFORM and a.reachable]
-    return guardians, reach
+def _guardians(reach: Reach) -> list[Guardian]:
+    return [*(guardian for guardian, _chats in reach.reached.values()), *reach.unreached]
 
 
 async def prompt_coordinators(
@@ -207,19 +197,18 @@ async def send_update(ctx: Context, case_id: int, own_text: str | None) -> None:
         ctx.say(_("This case is closed or no longer yours."))
         return
     school, case, pupil = ctx.actor.school, result.case, result.pupil
-    guardians, accounts = await guardians_and_chats(ctx.uow, school, pupil)
-    languages = {g.guardian_id: g.language.value for g in guardians}
+    reach = await load_reach(ctx.uow, school, pupil)
     sent = 0
-    for account in accounts:
+    for guardian, chats in reach.reached.values():
         if own_text:
             text = own_text
         else:
-            with use_locale(languages.get(account.person_id, school.language.value)):
+            with use_locale(guardian.language.value):
                 text = ready_message(school, pupil)
-        sent += await ctx.uow.outbox.add(to_guardian(school, account, case, text, ctx.now))
+        for account in chats:
+            sent += await ctx.uow.outbox.add(to_guardian(school, account, case, text, ctx.now))
     await _mark_done(ctx, case, pupil, OWN if own_text else SEND)
-    reached = {a.person_id for a in accounts}
-    unreached = [g.name for g in guardians if g.guardian_id not in reached]
+    unreached = [g.name for g in reach.unreached]
     ctx.say(
         ngettext(
             "Sent to the guardians in {count} chat.",
@@ -251,7 +240,7 @@ async def _mark_done(ctx: Context, case: Case | None, pupil: Pupil | None, actio
     member = staff.get(case.coordinator_id) or staff.get(case.owner_id)
     if member is None or not member.slack_user_id:
         return
-    guardians, _chats = await guardians_and_chats(ctx.uow, school, pupil)
+    guardians = _guardians(await load_reach(ctx.uow, school, pupil))
     with use_locale(staff_language(school, member)):
         done = str(DONE_LINES[action]).format(name=actor.name)
     events = (await ctx.uow.cases.events_of([case.id or 0])).get(case.id or 0, [])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialogs.events import Button, Reply
+from dialogs.guardian_reach import load_reach
 from dialogs.i18n import N_, _, format_day, ngettext, use_locale
 from dialogs.notices import GUARDIAN_PLATFORM
 from routine.cases import Case
@@ -156,33 +157,17 @@ async def send_to_guardians(
     uow: UnitOfWork, school: School, case: Case, pupil: Pupil, plan: Plan, now: datetime
 ) -> Sent:
     """The guardians' copy, in every chat that reaches each of the pupil's guardians."""
-    guardians = [
-        g
-        for g in await uow.school_day.guardians_of(school.key, [pupil.pupil_id])
-        if pupil.pupil_id in g.pupil_ids
-    ]
-    accounts = await uow.school_day.chat_accounts(
-        school.key, "guardian", [g.guardian_id for g in guardians]
-    )
+    reach = await load_reach(uow, school, pupil)
     staff = await uow.staff.list_for_school(school.key)
     names = {s.staff_id: s.name for s in staff}
-    messages, unreached = 0, []
-    for guardian in sorted(guardians, key=lambda g: g.name):
-        reach = [
-            a
-            for a in accounts
-            if a.person_id == guardian.guardian_id
-            and a.platform == GUARDIAN_PLATFORM
-            and a.reachable
-        ]
-        if not reach:
-            unreached.append(guardian.name)
-        for account in reach:
+    messages = 0
+    for guardian, chats in reach.reached.values():
+        for account in chats:
             message = guardian_message(
                 school, guardian, account.account_id, pupil, plan, names, now
             )
             messages += await uow.outbox.add(message)
-    return Sent(messages, unreached)
+    return Sent(messages, [g.name for g in reach.unreached])
 
 
 def saved_summary(plan: Plan, pupil: Pupil, sent: Sent) -> Reply:
