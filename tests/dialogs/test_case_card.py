@@ -283,7 +283,9 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
     mentor.buttons = asked[-1].buttons
     kept = await mentor.send("[Ja, avsluta det]")
-    assert kept[0].text.startswith("Vad behöver hållas fast vid i skolan och hemma efteråt?")
+    assert kept[0].text.startswith(
+        "Vad behöver fortsätta i skolan och hemma när ärendet är avslutat?"
+    )
     assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
     closed = await mentor.send("Läxhjälp på tisdagar, morgonrutinen hemma")
     assert closed[0].text == "Ärendet är avslutat."
@@ -326,8 +328,8 @@ async def test_closing_just_before_a_break_is_warned_against(world, cases, chat_
         await uow.commit()
     asked = await press(chat_as("se-S1"), f"cs.{cases['se']}.close")
     assert asked[-1].text.splitlines()[-1] == (
-        "Ett lov börjar måndag 30 november 2026. Att avsluta precis före ett lov kan leda till "
-        "ett bakslag: överväg att avsluta efter lovet."
+        "Lovet börjar måndag 30 november 2026. Att avsluta ärendet precis före ett lov kan leda "
+        "till ett bakslag, så överväg att vänta tills efter lovet."
     )
 
 
@@ -362,9 +364,9 @@ async def test_the_card_shows_the_step_one_contacts_before_the_opening(
     await press(chat_as("se-S1"), f"cs.{case_id}.tick.{first_item(stage).id}@{stage}")
     text = latest(world, "U-se-S1").text
     lines = text.splitlines()
-    start = lines.index("Steg 1, kontakter samma dag:")
+    start = lines.index("Steg 1 – kontakt med vårdnadshavare samma dag:")
     assert lines[start + 1 : start + 3] == [
-        "• tors 12 nov.: familjen nåddes per telefon",
+        "• tors 12 nov.: kontakt med familjen per telefon",
         "• mån 16 nov.: ingen kontakt registrerad",
     ]
     assert "Mamma sjuk" not in text and "1 sep." not in text
