@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dialogs.i18n import N_, _, format_short_day
-from dialogs.live import MEANS
 from routine.cases import Case
-from routine.follow_up import ContactOutcome, GuardianContact
+from routine.follow_up import ContactMeans, ContactOutcome, GuardianContact
 from routine.model import School
 from routine.ports import UnitOfWork
 
@@ -26,9 +25,19 @@ BEFORE_OPENING = timedelta(weeks=4)
 # The card shows at most this many days, the latest.
 SHOWN = 8
 
+# One whole sentence per way and outcome: "not reached at a meeting" means the family did not
+# come, which no sentence built from a way-of-contact phrase says well in the three languages.
 OUTCOMES = {
-    ContactOutcome.REACHED: N_("{day}: the family was reached {means}"),
-    ContactOutcome.NOT_REACHED: N_("{day}: the family was not reached {means}"),
+    (ContactMeans.PHONE, ContactOutcome.REACHED): N_("{day}: reached the family by phone"),
+    (ContactMeans.PHONE, ContactOutcome.NOT_REACHED): N_("{day}: phoned the family, no answer"),
+    (ContactMeans.MESSAGE, ContactOutcome.REACHED): N_("{day}: the family answered a message"),
+    (ContactMeans.MESSAGE, ContactOutcome.NOT_REACHED): N_(
+        "{day}: sent the family a message, no answer"
+    ),
+    (ContactMeans.MEETING, ContactOutcome.REACHED): N_("{day}: met the family"),
+    (ContactMeans.MEETING, ContactOutcome.NOT_REACHED): N_(
+        "{day}: the family did not come to the meeting"
+    ),
 }
 
 
@@ -72,8 +81,8 @@ def history_lines(days: Sequence[StepOneDay]) -> list[str]:
         if entry.contact is None:
             lines.append("• " + _("{day}: no contact recorded").format(day=day))
             continue
-        means = str(MEANS.get(entry.contact.means.value, entry.contact.means.value))
-        lines.append("• " + str(OUTCOMES[entry.contact.outcome]).format(day=day, means=means))
+        sentence = OUTCOMES[(entry.contact.means, entry.contact.outcome)]
+        lines.append("• " + str(sentence).format(day=day))
     return lines
 
 

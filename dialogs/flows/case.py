@@ -24,7 +24,7 @@ from dialogs.case_card import (
     pupil_line,
 )
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, StartFlow, Step
-from dialogs.i18n import N_, _, format_day, format_number
+from dialogs.i18n import N_, _, format_day, format_number, ngettext
 from dialogs.my_cases import case_label, my_cases
 from routine.case_service import case_for, change_case
 from routine.cases import Case, EventKind, may_see, may_see_item, ticked
@@ -237,7 +237,12 @@ async def answer_kept_up(ctx: Context, answer: Answer) -> Go | Retry:
     elif answer.text is not None and answer.text.strip():
         kept_up = answer.text.strip()
         if len(kept_up) > MAX_KEPT_UP:
-            return Retry(_("Please keep it under 500 characters."))
+            message = ngettext(
+                "That is too long: at most {count} character, please.",
+                "That is too long: at most {count} characters, please.",
+                MAX_KEPT_UP,
+            )
+            return Retry(message.format(count=format_number(MAX_KEPT_UP)))
     else:
         return Retry(_("Please answer with one of the choices."))
     detail = {"kept_up": kept_up} if kept_up else {}

@@ -29,6 +29,18 @@ DAYS = [
 ]
 
 
+@pytest.mark.parametrize("locale", ["sv", "nb", "da"])
+def test_every_way_and_outcome_has_its_own_sentence(locale: str) -> None:
+    """Six different sentences: a meeting the family missed is not "not reached at a meeting"."""
+    with use_locale(locale):
+        lines = {
+            history_lines([StepOneDay(MONDAY, contact(means, outcome))])[1]
+            for means in ContactMeans
+            for outcome in ContactOutcome
+        }
+    assert len(lines) == len(ContactMeans) * len(ContactOutcome)
+
+
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
@@ -36,30 +48,30 @@ DAYS = [
             "sv",
             [
                 "Steg 1 – kontakt med vårdnadshavare samma dag:",
-                "• tors 12 nov.: kontakt med familjen per telefon",
+                "• tors 12 nov.: nådde familjen per telefon",
                 "• mån 16 nov.: ingen kontakt registrerad",
-                "• tis 17 nov.: familjen nåddes inte via meddelande",
-                "• ons 18 nov.: kontakt med familjen vid ett möte",
+                "• tis 17 nov.: skickade ett meddelande till familjen, fick inget svar",
+                "• ons 18 nov.: träffade familjen",
             ],
         ),
         (
             "nb",
             [
                 "Steg 1 – kontakt med foresatte samme dag:",
-                "• tor. 12. nov.: kontakt med familien på telefon",
+                "• tor. 12. nov.: fikk kontakt med familien på telefon",
                 "• man. 16. nov.: ingen kontakt registrert",
-                "• tir. 17. nov.: familien ble ikke nådd skriftlig i chatten",
-                "• ons. 18. nov.: kontakt med familien på et møte",
+                "• tir. 17. nov.: skrev til familien i chatten, fikk ikke svar",
+                "• ons. 18. nov.: møtte familien",
             ],
         ),
         (
             "da",
             [
                 "Trin 1 – kontakt med forældrene samme dag:",
-                "• tors. 12. nov.: kontakt med familien telefonisk",
+                "• tors. 12. nov.: fik kontakt med familien telefonisk",
                 "• man. 16. nov.: ingen kontakt registreret",
-                "• tirs. 17. nov.: familien kunne ikke nås via besked",
-                "• ons. 18. nov.: kontakt med familien ved et møde",
+                "• tirs. 17. nov.: sendte familien en besked, fik intet svar",
+                "• ons. 18. nov.: mødtes med familien",
             ],
         ),
     ],
