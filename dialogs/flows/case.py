@@ -192,15 +192,17 @@ async def ask_close(ctx: Context) -> Prompt | Go:
     who = pupil_line(pupil) if pupil is not None else ""
     school = ctx.actor.school
     language = language_of(ctx.locale)
+    closing = CLOSING_QUESTIONS[school.country]
     lines = [
         _("Close the case of {pupil}? It can be reopened later.").format(pupil=who),
         _("Before closing, talk these through together:"),
-        *(
-            f"• {item.text.in_language(language)}"
-            for item in CLOSING_QUESTIONS[school.country].items
-        ),
+        *(f"• {entry.text.in_language(language)}" for entry in closing.items if not entry.advice),
     ]
     first_day_off = break_ahead(school, ctx.today)
+    for entry in closing.items:
+        # The source's advice on timing is said concretely when a break is near.
+        if entry.advice and not (entry.id == "closing_timing" and first_day_off is not None):
+            lines.append(entry.text.in_language(language))
     if first_day_off is not None:
         lines.append(
             _(

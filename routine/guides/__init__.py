@@ -14,6 +14,8 @@ countries: the Swedish and Norwegian sources have none of their own."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from routine.guides import dk, no, se
 from routine.guides.dk_sets import CLOSING as _DK_CLOSING
 from routine.guides.model import GuideItem, QuestionSet, StageGuide, Text, source_lines
@@ -35,7 +37,17 @@ GUIDES: dict[str, StageGuide] = {
     guide.stage: guide for guide in (*se.GUIDES, *no.GUIDES, *dk.GUIDES)
 }
 
-CLOSING: dict[Country, QuestionSet] = {country: _DK_CLOSING for country in Country}
+# Only the Danish source has closing questions (004: 2296–2336); the Swedish and Norwegian
+# sources leave closing open, so their schools get the same questions, without the advice on
+# handing over from the Danish municipalities' kom-i-skole team (004: 2333–2336), a body they
+# do not have.
+_ELSEWHERE = replace(
+    _DK_CLOSING,
+    items=tuple(entry for entry in _DK_CLOSING.items if entry.id != "closing_handover"),
+)
+CLOSING: dict[Country, QuestionSet] = {
+    country: _DK_CLOSING if country is Country.DK else _ELSEWHERE for country in Country
+}
 
 
 def guide_for(stage: str) -> StageGuide:

@@ -338,7 +338,7 @@ CLOSING = QuestionSet(
             da(
                 "Hvis indsatsen eller forløbet afsluttes, er der så tiltag i skolen eller i"
                 " hjemmet, som skal fastholdes?",
-                "Om insatsen eller ärendet avslutas, finns det då åtgärder i skolan eller i hemmet"
+                "Om insatsen eller ärendet avslutas, finns det då insatser i skolan eller i hemmet"
                 " som ska fortsätta?",
                 "Hvis innsatsen eller forløpet avsluttes, er det da tiltak på skolen eller i"
                 " hjemmet som skal videreføres?",
@@ -363,6 +363,7 @@ CLOSING = QuestionSet(
                 " tilbakefall i den positive utviklingen.",
             ),
             "004: 2327–2331",
+            advice=True,
         ),
         GuideItem(
             "closing_handover",
@@ -379,6 +380,7 @@ CLOSING = QuestionSet(
                 " like og teamet er tilgjengelig for rask veiledning.",
             ),
             "004: 2333–2336",
+            advice=True,
         ),
     ),
 )

@@ -59,6 +59,7 @@ class GuideItem:
     source: str  # "002: 1090–1092"
     covered_only: bool = False  # health, home, feelings: a "covered" tick, never an answer field
     principal_only: bool = False  # e.g. a report to social services (000: 482–496; domain §6)
+    advice: bool = False  # a statement of the source to keep in mind, not a question to ask
 
 
 @dataclass(frozen=True)

@@ -277,8 +277,12 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     assert asked[-1].text.splitlines() == [
         "Avsluta ärendet för Elsa Berg, klass 7A? Det går att öppna igen senare.",
         "Gå igenom det här tillsammans innan ärendet avslutas:",
-        *(f"• {q.text.sv}" for q in CLOSING[Country.SE].items),
+        *(f"• {q.text.sv}" for q in CLOSING[Country.SE].items if not q.advice),
+        # The source's statements follow as advice, not as questions to talk through.
+        *(q.text.sv for q in CLOSING[Country.SE].items if q.advice),
     ]
+    # The Danish municipalities' kom-i-skole team is not named to a Swedish school.
+    assert "kom-i-skole" not in asked[-1].text
     assert labels(asked[-1]) == ["Ja, avsluta det", "Nej, låt det vara öppet", "Avbryt"]
     assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
     mentor.buttons = asked[-1].buttons
@@ -305,6 +309,20 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     reopened = await press(mentor, f"cs.{case_id}.reopen")
     assert reopened[0].text == "Ärendet är öppet igen."
     assert labels(latest(world, "U-se-S1"))[-1] == "Avsluta ärendet"
+
+
+async def test_a_danish_school_closing_gets_the_advice_on_handing_over(
+    world, cases, chat_as
+) -> None:
+    asked = await press(chat_as("dk-S1"), f"cs.{cases['dk']}.close")
+    lines = asked[-1].text.splitlines()
+    advice = [q.text.da for q in CLOSING[Country.DK].items if q.advice]
+    assert [q.id for q in CLOSING[Country.DK].items if q.advice] == [
+        "closing_timing",
+        "closing_handover",
+    ]
+    assert lines[-len(advice) :] == advice
+    assert not any(line.startswith("• Har indsatsen været forankret") for line in lines)
 
 
 async def test_the_next_stage_pressed_twice_moves_the_case_once(world, cases, chat_as) -> None:
