@@ -21,6 +21,8 @@ _SPAN_KEYS = ("name", "start", "end")
 
 
 class CalendarTables(CheckedToml):
+    """The [times] and [calendar] sections of a school file."""
+
     def _times(self) -> SchoolTimes:
         table = self._table("times")
         self._unknown_keys(table, ("times",), (*TIME_KEYS, REMINDER_KEY, ESCALATION_KEY))

@@ -33,6 +33,8 @@ ROLE_WORDS: dict[str, Role] = {
 
 
 class StaffTables(CheckedToml):
+    """The [[staff]] tables of a school file."""
+
     def _staff(self, school_key: str | None, classes: set[str]) -> list[StaffMember]:
         tables = self._array_of_tables(self.data, ("staff",))
         members = [
