@@ -19,7 +19,7 @@ da = wording(Language.DA)
 
 DETECTION = StageGuide(
     stage="dk.detection",
-    name=da("Opsporing", "Upptäckt", "Å fange opp"),
+    name=da("Opsporing", "Upptäckt", "Oppsporing"),
     owner=Role.MENTOR,
     source="004: 1124–1138",
     checklist=(
