@@ -8,8 +8,11 @@ changes, every card of it is rendered again and queued as a new version, which e
 delivered message in place.
 
 Who gets a card: the owner, the coordinator and the members, and the principals once the case
-is at a stage the principal owns. Items only a principal may see (`may_see_item`) are left out
-of everyone else's card; each card is written in its reader's language.
+is at a stage the principal owns. When a case reaches a stage that is a reader's to lead (the
+principals at a principal's stage, the coordinator at a coordinator's), their card continues as
+a new message, so that they are told (`routine.stage_leads`, dialogs/stage_change.py). Items
+only a principal may see (`may_see_item`) are left out of everyone else's card; each card is
+written in its reader's language.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from routine.model import Language, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton
 from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
+from routine.stage_leads import told_stage
 from routine.stages import country_of, next_stage, stage_owner
 
 CASE_PREFIX = "cs."
@@ -85,8 +89,10 @@ def split_item_key(argument: str) -> tuple[str, str]:
     return item_id, stage
 
 
-def card_slot(case_id: int) -> str:
-    return f"case:{case_id}"
+def card_slot(case_id: int, told_at: str | None = None) -> str:
+    """A reader's card of the case: one message, edited in place, until a stage that is theirs
+    is reached (`routine.stage_leads.told_stage`); from then on a new message of that stage."""
+    return f"case:{case_id}" if told_at is None else f"case:{case_id}:{told_at}"
 
 
 def case_button(case_id: int, action: str, argument: str = "") -> str:
@@ -340,7 +346,7 @@ def card_messages(
     for viewer in viewers(view.case, view.pupil, staff):
         with use_locale(staff_language(view.school, viewer)):
             text, buttons = card_text(view, viewer), card_buttons(view, viewer)
-        slot = card_slot(view.case.id)
+        slot = card_slot(view.case.id, told_stage(view.case, viewer))
         messages.append(live_message(view.school, viewer, CARD_KIND, slot, text, buttons, now))
     return messages
 
