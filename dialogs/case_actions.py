@@ -8,8 +8,11 @@ another school, a forged or replayed id, an item only the principal sees) change
 logged as refused, and is answered "This button has expired.". After a change, every card of
 the case is rendered again in place (`dialogs.case_card.refresh_case_cards`).
 
-Showing the card, a stage's conversation questions and closing (which asks for a confirmation)
-start the flow; the others are done at once.
+Showing the card, a stage's conversation questions, a note on one of them (`note.<set>/<item>@
+<stage>`: only a question that is not covered-only, at the case's stage, by one who may act;
+anything else is refused and logged without what was sent) and closing (which asks for a
+confirmation) start the flow; the others are done at once. Moving to the next stage goes
+through dialogs/stage_change.py.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dialogs.case_card import (
     CLOSE,
     HEALTH,
     NEXT,
+    NOTE,
     PLAN,
     REOPEN,
     SHOW,
@@ -37,6 +41,7 @@ from dialogs.flow import Context, StartFlow
 from dialogs.i18n import _
 from dialogs.parsing import is_id
 from dialogs.stage_change import change_stage
+from routine.case_notes import may_note, refuse_note
 from routine.case_service import CaseResult, Outcome, change_case
 from routine.cases import (
     Case,
@@ -53,6 +58,8 @@ from routine.model import Pupil, StaffMember
 
 # The case flow's data: which case, and what it was started for.
 CASE, QUESTIONS, CLOSING = "case", "questions", "closing"
+# The question a note is written on: "<set>/<item>@<stage>", as a note button carries it.
+NOTING = "noting"
 
 
 def parse(button_id: str) -> tuple[int, str, str] | None:
@@ -77,11 +84,39 @@ async def press(ctx: Context, case_id: int, action: str, argument: str) -> Start
         return StartFlow("case", {CASE: case_id, QUESTIONS: argument})
     if action == CLOSE:
         return StartFlow("case", {CASE: case_id, CLOSING: True})
+    if action == NOTE:
+        return await press_note(ctx, case_id, argument)
     if action == PLAN:
         # The plan's form checks again that the person may act on the case.
         return StartFlow("case_plan", {"case": case_id})
     ctx.say(await act(ctx, case_id, action, argument))
     return None
+
+
+async def press_note(ctx: Context, case_id: int, argument: str) -> StartFlow | None:
+    """A note on a question: its form, if the question takes notes and the person may write
+    one; otherwise (a covered-only question, a stage the case has left, a forged id) refused
+    and logged, without what was sent."""
+    if not await may_write_note(ctx, case_id, argument):
+        ctx.say(_("This button has expired."))
+        return None
+    set_id = split_item_key(argument)[0].partition("/")[0]
+    return StartFlow("case", {CASE: case_id, QUESTIONS: set_id, NOTING: argument})
+
+
+async def may_write_note(ctx: Context, case_id: int, argument: str) -> bool:
+    """Whether the person may write a note on the question `argument` names; a refusal is
+    logged on the case."""
+    staff = ctx.actor.staff
+    assert staff is not None
+    key, stage = split_item_key(argument)
+    case = await ctx.uow.cases.get(case_id)
+    if case is not None and case.school_key == staff.school_key:
+        pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
+        if may_note(staff, case, pupil, stage, key):
+            return True
+    await refuse_note(ctx.uow, case_id, staff, ctx.now)
+    return False
 
 
 async def act(

@@ -2,10 +2,10 @@
 
 The card names the pupil and class, the stage and who leads it, who coordinates, why the case
 was opened (a rule with its numbers in plain words, or a concern), the stage's checklist with
-who ticked each item and when, and buttons to act on it (dialogs/case_actions.py handles the
-presses). It is an outbox *slot* per case and viewer (dialogs/live.py): whenever the case
-changes, every card of it is rendered again and queued as a new version, which edits the
-delivered message in place.
+who ticked each item and when, the notes on the stage's questions (dialogs/case_notes.py), and
+buttons to act on it (dialogs/case_actions.py handles the presses). It is an outbox *slot* per
+case and viewer (dialogs/live.py): whenever the case changes, every card of it is rendered
+again and queued as a new version, which edits the delivered message in place.
 
 Who gets a card: the owner, the coordinator and the members, and the principals once the case
 is at a stage the principal owns. When a case reaches a stage that is a reader's to lead (the
@@ -23,6 +23,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.case_history import StepOneDay, history_lines, history_of, step_one_history
+from dialogs.case_notes import card_note_lines
 from dialogs.i18n import (
     N_,
     _,
@@ -46,7 +47,7 @@ from routine.stages import country_of, next_stage, stage_owner
 CASE_PREFIX = "cs."
 CARD_KIND = "case-card"
 # What a button under a card does; those with an argument name an item or a question set.
-TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN = (
+TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN, NOTE = (
     "tick",
     "untick",
     "ask",
@@ -56,10 +57,11 @@ TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN = (
     "reopen",
     "show",
     "plan",
+    "note",
 )
 # A tick names the item and its stage, the next stage the stage it leaves: a button of a stage
-# the case has left does nothing.
-WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT})
+# the case has left does nothing. A note names its question and stage as a tick does.
+WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT, NOTE})
 WITHOUT_ARGUMENT = frozenset({HEALTH, CLOSE, REOPEN, SHOW, PLAN})
 
 # The kinds of day a rule counts, as the first words of its reason on the card.
@@ -171,6 +173,11 @@ def card_text(view: CaseView, viewer: StaffMember) -> str:
             item=text, name=view.name_of(tick.actor), day=day
         )
         lines.append(f"{number}. ☑ {done}")
+    lines.extend(
+        card_note_lines(
+            view.events, case.stage, viewer, language, view.names, view.school.timezone
+        )
+    )
     if case.health_informed_at is not None:
         day = format_short_day(view.local_day(case.health_informed_at))
         lines.append(_("Pupil health informed {day}.").format(day=day))
