@@ -376,3 +376,14 @@ async def refresh_case_cards(
     for added in await uow.outbox.add_many(messages):
         tally.count(added)
     return tally
+
+
+async def refresh_pupil_case(
+    uow: UnitOfWork, school: School, pupil_id: str, now: datetime
+) -> Tally:
+    """The cards of the pupil's open case, after a concern opened it or was logged on it: as
+    the nightly job does for a rule, so the first stage's owner and the coordinator get the
+    card when the case opens."""
+    return await refresh_case_cards(
+        uow, school, await uow.cases.open_cases(school.key, [pupil_id]), now
+    )

@@ -13,13 +13,15 @@ import pytest
 
 from dialogs.case_card import refresh_case_cards
 from dialogs.events import Incoming, Reply
+from dialogs.flows import staff_concern
+from dialogs.i18n import _, use_locale
 from dialogs.stage_change import change_stage
 from routine.cases import Case, EventKind
 from routine.guides import GUIDES
 from routine.model import ChatAccount, Language, Role, StaffMember
 from routine.outbox import OutboxMessage
 from routine.ports import UnitOfWorkFactory
-from tests.dialogs.cases_world import open_the_cases
+from tests.dialogs.cases_world import MORE_STAFF, open_the_cases
 from tests.dialogs.conftest import SCHOOLS, seed
 from tests.dialogs.transcript import Chat
 from tests.fakes import FakeUnitOfWorkFactory
@@ -227,3 +229,67 @@ async def test_two_presses_at_once_tell_the_principals_once(
     for principal in ("U-no-S3", "U-no-S4"):
         told = [m for m in queued if m.recipient == principal and m.kind == "case-card"]
         assert [m.slot for m in told] == [f"case:{case.id}:no.meeting"]
+
+
+# A case opened by a concern, not by the night's rules --------------------------------------
+
+
+async def on_slack(world: FakeUnitOfWorkFactory) -> None:
+    async with world() as uow:
+        for member in MORE_STAFF:
+            await uow.staff.save(member)
+        for member in await uow.staff.list_for_school("no"):
+            slack = f"U-no-{member.staff_id}"
+            await uow.staff.save(dataclasses.replace(member, slack_user_id=slack))
+        await uow.commit()
+
+
+async def choose(chat: Chat, *labels: str) -> list[Reply]:
+    replies: list[Reply] = []
+    for label in labels:
+        replies = await chat.send(f"[{label}]")
+    return replies
+
+
+def nb(message: str) -> str:
+    with use_locale("nb"):
+        return _(message)
+
+
+async def test_a_mentor_s_concern_opens_a_case_whose_coordinator_gets_the_card(
+    world, chat_as
+) -> None:
+    await on_slack(world)
+    mentor = chat_as("no-S1")
+    await mentor.send("hei")
+    with use_locale("nb"):
+        seen = str(next(iter(staff_concern.SEEN.values())))
+    replies = await choose(
+        mentor,
+        nb("I am worried about a pupil"),
+        "Ola Nordmann",
+        seen,
+        nb("Without a note"),
+        nb("Save the concern"),
+    )
+    assert replies[0].text == nb("Saved. A case has been opened for {name}.").format(
+        name="Ola Nordmann"
+    )
+    # Norway's concern is the coordinator's stage: the card reaches them as the case opens.
+    [case] = world.store.cases.values()
+    assert on_screen(world, "U-no-S2") == [f"case:{case.id}"]
+    assert on_screen(world, "U-no-S3") == []
+
+
+async def test_a_guardian_s_concern_opens_a_case_whose_coordinator_gets_the_card(
+    world, chat_as
+) -> None:
+    await on_slack(world)
+    guardian = chat_as("no-G1")
+    await guardian.send("hei")
+    await choose(guardian, nb("It is hard to get my child to school"))
+    await choose(guardian, nb("Yes, please tell the school"))
+    [case] = world.store.cases.values()
+    assert on_screen(world, "U-no-S2") == [f"case:{case.id}"]
+    card = cards(world, "U-no-S2")[-1].text
+    assert nb("A guardian said it is hard to get the child to school.") in card
