@@ -55,9 +55,11 @@ async def change_stage(
     before: list[Case] = []
 
     def change(current: Case) -> Case:
-        if current.stage != from_stage or following is None:
+        if current.stage != from_stage:
             raise CaseRefused(refusal)
         before.append(current)
+        if following is None:
+            raise CaseRefused("last stage")
         return moved_on(current, stage_lead(following, staff, current, pupil, everyone))
 
     detail = {"from": from_stage, "stage": following or ""}

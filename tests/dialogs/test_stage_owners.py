@@ -293,3 +293,14 @@ async def test_a_guardian_s_concern_opens_a_case_whose_coordinator_gets_the_card
     assert on_screen(world, "U-no-S2") == [f"case:{case.id}"]
     card = cards(world, "U-no-S2")[-1].text
     assert nb("A guardian said it is hard to get the child to school.") in card
+
+
+async def test_the_last_stage_has_no_next(world, cases, chat_as) -> None:
+    case_id = cases["dk"]
+    await press(chat_as("dk-S1"), f"cs.{case_id}.next.dk.detection")
+    await press(chat_as("dk-S2"), f"cs.{case_id}.next.dk.mapping")
+    queued = len(world.store.outbox)
+    last = await press(chat_as("dk-S2"), f"cs.{case_id}.next.dk.measures")
+    assert last[0].text == "Sagen er allerede på sidste trin."
+    assert len(world.store.outbox) == queued
+    assert world.store.cases[case_id].stage == "dk.measures"
