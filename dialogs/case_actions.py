@@ -8,11 +8,11 @@ another school, a forged or replayed id, an item only the principal sees) change
 logged as refused, and is answered "This button has expired.". After a change, every card of
 the case is rendered again in place (`dialogs.case_card.refresh_case_cards`).
 
-Showing the card, a stage's conversation questions, a note on one of them (`note.<set>/<item>@
-<stage>`: only a question that is not covered-only, at the case's stage, by one who may act;
-anything else is refused and logged without what was sent) and closing (which asks for a
-confirmation) start the flow; the others are done at once. Moving to the next stage goes
-through dialogs/stage_change.py.
+Showing the card, a stage's conversation questions, a note on one of them
+(`note.<set>/<item>@<stage>`: only a question that is not covered-only, at the case's stage, by
+one who may act; anything else is refused and logged without what was sent) and closing (which
+asks for a confirmation) start the flow; the others are done at once. Moving to the next stage
+goes through dialogs/stage_change.py.
 """
 
 from __future__ import annotations
