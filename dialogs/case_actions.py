@@ -8,13 +8,15 @@ another school, a forged or replayed id, an item only the principal sees) change
 logged as refused, and is answered "This button has expired.". After a change, every card of
 the case is rendered again in place (`dialogs.case_card.refresh_case_cards`).
 
-Showing the card, a stage's conversation questions and closing (which asks for a confirmation)
-start the flow; the others are done at once.
+Showing the card, a stage's conversation questions, a note on one of them
+(`note.<set>/<item>@<stage>`: only a question that is not covered-only, at the case's stage, by
+one who may act; anything else is refused and logged without what was sent) and closing (which
+asks for a confirmation) start the flow; the others are done at once. Moving to the next stage
+goes through dialogs/stage_change.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 
 from dialogs.case_card import (
@@ -23,6 +25,7 @@ from dialogs.case_card import (
     CLOSE,
     HEALTH,
     NEXT,
+    NOTE,
     PLAN,
     REOPEN,
     SHOW,
@@ -33,32 +36,30 @@ from dialogs.case_card import (
     refresh_case_cards,
     split_item_key,
 )
-from dialogs.case_steps import STEP2, inform_pupil_health, raise_to_step3
+from dialogs.case_steps import inform_pupil_health
 from dialogs.flow import Context, StartFlow
 from dialogs.i18n import _
 from dialogs.parsing import is_id
-from routine import stages
+from dialogs.stage_change import change_stage
+from routine.case_notes import may_note, refuse_note
 from routine.case_service import CaseResult, Outcome, change_case
 from routine.cases import (
     Case,
-    CaseRefused,
     EventKind,
-    advance,
-    appoint,
     close,
     may_act,
     may_see,
     may_see_item,
     reopen,
     ticked,
-    with_member,
 )
 from routine.guides import GUIDES, GuideItem, QuestionSet, item
 from routine.model import Pupil, StaffMember
-from routine.stages import stage_owner
 
 # The case flow's data: which case, and what it was started for.
 CASE, QUESTIONS, CLOSING = "case", "questions", "closing"
+# The question a note is written on: "<set>/<item>@<stage>", as a note button carries it.
+NOTING = "noting"
 
 
 def parse(button_id: str) -> tuple[int, str, str] | None:
@@ -83,11 +84,39 @@ async def press(ctx: Context, case_id: int, action: str, argument: str) -> Start
         return StartFlow("case", {CASE: case_id, QUESTIONS: argument})
     if action == CLOSE:
         return StartFlow("case", {CASE: case_id, CLOSING: True})
+    if action == NOTE:
+        return await press_note(ctx, case_id, argument)
     if action == PLAN:
         # The plan's form checks again that the person may act on the case.
         return StartFlow("case_plan", {"case": case_id})
     ctx.say(await act(ctx, case_id, action, argument))
     return None
+
+
+async def press_note(ctx: Context, case_id: int, argument: str) -> StartFlow | None:
+    """A note on a question: its form, if the question takes notes and the person may write
+    one; otherwise (a covered-only question, a stage the case has left, a forged id) refused
+    and logged, without what was sent."""
+    if not await may_write_note(ctx, case_id, argument):
+        ctx.say(_("This button has expired."))
+        return None
+    set_id = split_item_key(argument)[0].partition("/")[0]
+    return StartFlow("case", {CASE: case_id, QUESTIONS: set_id, NOTING: argument})
+
+
+async def may_write_note(ctx: Context, case_id: int, argument: str) -> bool:
+    """Whether the person may write a note on the question `argument` names; a refusal is
+    logged on the case."""
+    staff = ctx.actor.staff
+    assert staff is not None
+    key, stage = split_item_key(argument)
+    case = await ctx.uow.cases.get(case_id)
+    if case is not None and case.school_key == staff.school_key:
+        pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
+        if may_note(staff, case, pupil, stage, key):
+            return True
+    await refuse_note(ctx.uow, case_id, staff, ctx.now)
+    return False
 
 
 async def act(
@@ -103,11 +132,11 @@ async def act(
     if action in (TICK, UNTICK):
         key, stage = split_item_key(argument)
         result = await tick(ctx, case_id, key, stage, ticking=action == TICK)
-    elif action == NEXT and argument == STEP2:
-        # Step 3 is the principal's: they become its owner and get its decisions.
-        result = await raise_to_step3(ctx.uow, ctx.actor.school, case_id, staff, ctx.now)
     elif action == NEXT:
-        result = await next_stage(ctx, case_id, argument)
+        # Every move to the next stage goes through one place, which queues the cards itself:
+        # the people the new stage is for are told (SE step 3: the principal, with its
+        # decisions on the card).
+        result = await change_stage(ctx.uow, ctx.actor.school, case_id, staff, argument, ctx.now)
     elif action == HEALTH:
         # Each pupil health member gets one DM, and sees the case from then on.
         result = await inform_pupil_health(ctx.uow, ctx.actor.school, case_id, staff, ctx.now)
@@ -121,7 +150,7 @@ async def act(
         )
     else:
         result = CaseResult(Outcome.NOT_ALLOWED)
-    if result.done and result.case is not None:
+    if result.done and result.case is not None and action != NEXT:
         await refresh_case_cards(ctx.uow, ctx.actor.school, [result.case], ctx.now)
     return _answer(action, result)
 
@@ -173,40 +202,6 @@ def question_set(stage: str, set_id: str) -> QuestionSet | None:
     if guide is None:
         return None
     return next((q for q in guide.questions if q.id == set_id), None)
-
-
-async def next_stage(ctx: Context, case_id: int, stage: str) -> CaseResult:
-    """The stage after `stage` (where the case must still be), led by one with that stage's
-    owner role (appointed as at the opening; the same person if the school has nobody with that
-    role); whoever led the stage before stays on the case as a member."""
-    staff = ctx.actor.staff
-    assert staff is not None
-    case = await ctx.uow.cases.get(case_id)
-    if case is None or case.school_key != staff.school_key:
-        return await change_case(ctx.uow, case_id, staff, _same, EventKind.STAGE_CHANGED, ctx.now)
-    following = following_stage(stage) if stage in GUIDES else None
-    pupil = await ctx.uow.pupils.get(case.school_key, case.pupil_id)
-    everyone = await ctx.uow.staff.list_for_school(case.school_key)
-
-    def change(current: Case) -> Case:
-        if current.stage != stage:
-            raise CaseRefused("moved on")
-        moved = advance(current)
-        owner = current.owner_id
-        if pupil is not None:
-            owner = appoint(stage_owner(moved.stage), pupil, everyone) or owner
-        if current.owner_id and current.owner_id != owner:
-            moved = with_member(moved, current.owner_id)
-        return dataclasses.replace(moved, owner_id=owner)
-
-    detail = {"from": stage, "stage": following or ""}
-    return await change_case(
-        ctx.uow, case_id, staff, change, EventKind.STAGE_CHANGED, ctx.now, detail
-    )
-
-
-def following_stage(stage: str) -> str | None:
-    return stages.next_stage(stages.country_of(stage), stage)
 
 
 def _same(case: Case) -> Case:

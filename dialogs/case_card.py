@@ -2,14 +2,17 @@
 
 The card names the pupil and class, the stage and who leads it, who coordinates, why the case
 was opened (a rule with its numbers in plain words, or a concern), the stage's checklist with
-who ticked each item and when, and buttons to act on it (dialogs/case_actions.py handles the
-presses). It is an outbox *slot* per case and viewer (dialogs/live.py): whenever the case
-changes, every card of it is rendered again and queued as a new version, which edits the
-delivered message in place.
+who ticked each item and when, the notes on the stage's questions (dialogs/case_notes.py), and
+buttons to act on it (dialogs/case_actions.py handles the presses). It is an outbox *slot* per
+case and viewer (dialogs/live.py): whenever the case changes, every card of it is rendered
+again and queued as a new version, which edits the delivered message in place.
 
 Who gets a card: the owner, the coordinator and the members, and the principals once the case
-is at a stage the principal owns. Items only a principal may see (`may_see_item`) are left out
-of everyone else's card; each card is written in its reader's language.
+is at a stage the principal owns. When a case reaches a stage that is a reader's to lead (the
+principals at a principal's stage, the coordinator at a coordinator's), their card continues as
+a new message, so that they are told (`routine.stage_leads`, dialogs/stage_change.py). Items
+only a principal may see (`may_see_item`) are left out of everyone else's card; each card is
+written in its reader's language.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.case_history import StepOneDay, history_lines, history_of, step_one_history
+from dialogs.case_notes import card_note_lines
 from dialogs.i18n import (
     N_,
     _,
@@ -37,12 +41,13 @@ from routine.model import Language, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton
 from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
+from routine.stage_leads import told_stage
 from routine.stages import country_of, next_stage, stage_owner
 
 CASE_PREFIX = "cs."
 CARD_KIND = "case-card"
 # What a button under a card does; those with an argument name an item or a question set.
-TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN = (
+TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN, NOTE = (
     "tick",
     "untick",
     "ask",
@@ -52,10 +57,11 @@ TICK, UNTICK, ASK, NEXT, HEALTH, CLOSE, REOPEN, SHOW, PLAN = (
     "reopen",
     "show",
     "plan",
+    "note",
 )
 # A tick names the item and its stage, the next stage the stage it leaves: a button of a stage
-# the case has left does nothing.
-WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT})
+# the case has left does nothing. A note names its question and stage as a tick does.
+WITH_ARGUMENT = frozenset({TICK, UNTICK, ASK, NEXT, NOTE})
 WITHOUT_ARGUMENT = frozenset({HEALTH, CLOSE, REOPEN, SHOW, PLAN})
 
 # The kinds of day a rule counts, as the first words of its reason on the card.
@@ -85,8 +91,10 @@ def split_item_key(argument: str) -> tuple[str, str]:
     return item_id, stage
 
 
-def card_slot(case_id: int) -> str:
-    return f"case:{case_id}"
+def card_slot(case_id: int, told_at: str | None = None) -> str:
+    """A reader's card of the case: one message, edited in place, until a stage that is theirs
+    is reached (`routine.stage_leads.told_stage`); from then on a new message of that stage."""
+    return f"case:{case_id}" if told_at is None else f"case:{case_id}:{told_at}"
 
 
 def case_button(case_id: int, action: str, argument: str = "") -> str:
@@ -165,6 +173,11 @@ def card_text(view: CaseView, viewer: StaffMember) -> str:
             item=text, name=view.name_of(tick.actor), day=day
         )
         lines.append(f"{number}. ☑ {done}")
+    lines.extend(
+        card_note_lines(
+            view.events, case.stage, viewer, language, view.names, view.school.timezone
+        )
+    )
     if case.health_informed_at is not None:
         day = format_short_day(view.local_day(case.health_informed_at))
         lines.append(_("Pupil health informed {day}.").format(day=day))
@@ -340,7 +353,7 @@ def card_messages(
     for viewer in viewers(view.case, view.pupil, staff):
         with use_locale(staff_language(view.school, viewer)):
             text, buttons = card_text(view, viewer), card_buttons(view, viewer)
-        slot = card_slot(view.case.id)
+        slot = card_slot(view.case.id, told_stage(view.case, viewer))
         messages.append(live_message(view.school, viewer, CARD_KIND, slot, text, buttons, now))
     return messages
 
@@ -363,3 +376,14 @@ async def refresh_case_cards(
     for added in await uow.outbox.add_many(messages):
         tally.count(added)
     return tally
+
+
+async def refresh_pupil_case(
+    uow: UnitOfWork, school: School, pupil_id: str, now: datetime
+) -> Tally:
+    """The cards of the pupil's open case, after a concern opened it or was logged on it: as
+    the nightly job does for a rule, so the first stage's owner and the coordinator get the
+    card when the case opens."""
+    return await refresh_case_cards(
+        uow, school, await uow.cases.open_cases(school.key, [pupil_id]), now
+    )

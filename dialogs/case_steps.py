@@ -5,23 +5,24 @@
   reasons or notes); from then on they see the case (`routine.cases.may_see`). Informing again
   sends nothing.
 - Step 3 (000: 474–496) is raised by hand: the case moves to se.step3, the principal becomes
-  its owner, and gets a DM with the step-3 decisions from `routine.guides` (order an
-  investigation, report to the governing body, consider a report to social services: that
-  last item only a principal sees). The principal is prompted when step 2 still holds at its
-  review date: `step3_review_prompts` is what the reminder job calls, with [Raise to step 3];
-  dialogs/case_actions.py handles the press.
+  its owner, and the principals get the case's card as a new message, whose checklist is the
+  step-3 decisions from `routine.guides` (order an investigation, report to the governing
+  body, consider a report to social services: that last item only a principal sees). One
+  message for one step: the card is the decisions. The principal is prompted when step 2
+  still holds at its review date: `step3_review_prompts` is what the reminder job calls, with
+  [Raise to step 3]; dialogs/notice_actions.py handles the press.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 
 from dialogs.i18n import N_, _, use_locale
 from dialogs.notices import STAFF_PLATFORM, staff_language, to_staff
+from dialogs.stage_change import change_stage
 from routine.case_service import CaseResult, change_case, informing_pupil_health
-from routine.cases import Case, CaseRefused, EventKind, advance, appoint, may_see_item, with_member
+from routine.cases import Case, EventKind
 from routine.guides import guide_for
 from routine.model import Language, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
@@ -77,61 +78,14 @@ async def inform_pupil_health(
 # Step 3 --------------------------------------------------------------------------------------
 
 
-def step3_text(pupil: Pupil, raised_by: str, language: str, reader: StaffMember) -> str:
-    """The principal's DM: the case is theirs now, with the step-3 decisions they may see."""
-    guide = guide_for(STEP3)
-    items = [
-        f"• {entry.text.in_language(Language(language))}"
-        for entry in guide.checklist
-        if may_see_item(reader, entry.principal_only)
-    ]
-    head = _(
-        "{name} has raised {pupil} ({class_name}) to {stage}, and you are now responsible. "
-        "Your decisions at this stage:"
-    ).format(
-        name=raised_by,
-        pupil=pupil.name,
-        class_name=pupil.class_name,
-        stage=stage_name(STEP3, language),
-    )
-    return "\n".join([head, *items])
-
-
 async def raise_to_step3(
     uow: UnitOfWork, school: School, case_id: int, staff: StaffMember, now: datetime
 ) -> CaseResult:
-    """Advance a Swedish case from step 2 to step 3 by hand (000: 474–496): the principal
-    becomes its owner (the one raising it, if a principal), the former owner stays a member,
-    and the owner gets the step-3 decisions. REFUSED if the case is not at step 2."""
-    everyone = await uow.staff.list_for_school(school.key)
-    case = await uow.cases.get(case_id)
-    pupil = None if case is None else await uow.pupils.get(case.school_key, case.pupil_id)
-    if staff.has_role(Role.PRINCIPAL):
-        owner = staff.staff_id
-    else:
-        owner = appoint(Role.PRINCIPAL, pupil, everyone) if pupil is not None else ""
-
-    def change(current: Case) -> Case:
-        if current.stage != STEP2:
-            raise CaseRefused("not at step 2")
-        raised = advance(current)
-        if not owner:
-            return raised
-        # The former owner stays on the case as a member.
-        former = current.owner_id
-        kept = with_member(raised, former) if former and former != owner else raised
-        return dataclasses.replace(kept, owner_id=owner)
-
-    detail = {"stage": STEP3, "from": STEP2}
-    result = await change_case(uow, case_id, staff, change, EventKind.STAGE_CHANGED, now, detail)
-    if not result.done or result.case is None or result.pupil is None:
-        return result
-    principal = next((s for s in everyone if s.staff_id == result.case.owner_id), None)
-    if principal is not None and principal.slack_user_id:
-        with use_locale(staff_language(school, principal)) as language:
-            text = step3_text(result.pupil, staff.name, language, principal)
-        await uow.outbox.add(to_staff(school, principal, "step3", text, str(case_id), now))
-    return result
+    """Advance a Swedish case from step 2 to step 3 by hand (000: 474–496), through the one
+    place every stage change goes (dialogs/stage_change.py): the principal leads it (the one
+    raising it, if a principal), the former owner stays a member, and the principals get the
+    card with the step-3 decisions as a new message. REFUSED if the case is not at step 2."""
+    return await change_stage(uow, school, case_id, staff, STEP2, now, refusal="not at step 2")
 
 
 def step3_button(case_id: int) -> OutgoingButton:

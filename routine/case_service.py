@@ -112,6 +112,7 @@ _ALWAYS_LOGGED = frozenset(
     {
         EventKind.TICKED,
         EventKind.UNTICKED,
+        EventKind.NOTED,
         EventKind.VIEWED,
         EventKind.NOTICE_APPROVED,
         EventKind.NOTICE_SENT,

@@ -56,6 +56,8 @@ class EventKind(enum.StrEnum):
     STAGE_CHANGED = "stage_changed"
     TICKED = "ticked"
     UNTICKED = "unticked"
+    # A note on a conversation question that is not covered-only (routine.case_notes).
+    NOTED = "noted"
     MEMBER_ADDED = "member_added"
     COORDINATOR_SET = "coordinator_set"
     OWNER_SET = "owner_set"

@@ -1,13 +1,14 @@
 """The children's cases in a guardian's export and erasure (`storage.privacy`).
 
-Export: the cases of the guardian's children with their logs (viewed and refused included),
-plan versions, tasks, Danish notices, the staff's concerns about the children, and this
-guardian's own confirmations of plans (another guardian's are theirs to ask for).
+Export: the cases of the guardian's children with their logs (viewed and refused included,
+and the staff's notes on the conversation questions, which are events of the log), plan
+versions, tasks, Danish notices, the staff's concerns about the children, and this guardian's
+own confirmations of plans (another guardian's are theirs to ask for).
 
-Erasure: only the guardian's confirmations of plans are deleted. The case, its log, plans,
-tasks, notices and staff concerns are the school's record of its duty to act on absence
-(`../shared/domain.md`; 004: the coordinator's documentation), kept until retention deletes a
-closed case; the log keeps that a plan was confirmed (who, when, which version).
+Erasure: only the guardian's confirmations of plans are deleted. The case, its log (notes
+included), plans, tasks, notices and staff concerns are the school's record of its duty to act
+on absence (`../shared/domain.md`; 004: the coordinator's documentation), kept until retention
+deletes a closed case; the log keeps that a plan was confirmed (who, when, which version).
 """
 
 from __future__ import annotations

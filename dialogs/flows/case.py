@@ -10,10 +10,19 @@ act and logs it. The diagram is in the .md file of the same name.
 
 from __future__ import annotations
 
-from dialogs.case_actions import CASE, CLOSING, QUESTIONS, act, question_set
+from dialogs.case_actions import (
+    CASE,
+    CLOSING,
+    NOTING,
+    QUESTIONS,
+    act,
+    may_write_note,
+    question_set,
+)
 from dialogs.case_card import (
     ASK,
     CLOSE,
+    NOTE,
     PLAN,
     TICK,
     card_choices,
@@ -22,17 +31,37 @@ from dialogs.case_card import (
     language_of,
     load_views,
     pupil_line,
+    refresh_case_cards,
+    split_item_key,
 )
+from dialogs.case_notes import note_lines
+from dialogs.events import Form, FormField
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, StartFlow, Step
 from dialogs.i18n import N_, _, format_day, format_number, ngettext
 from dialogs.my_cases import case_label, my_cases
+from routine.case_notes import (
+    MAX_NOTE,
+    NoteProblem,
+    add_note,
+    clean,
+    note_problem,
+    notes_of,
+    question,
+    without_controls,
+)
 from routine.case_service import case_for, change_case
 from routine.cases import Case, EventKind, may_see, may_see_item, ticked
 from routine.closing import break_ahead
 from routine.guides import CLOSING as CLOSING_QUESTIONS
 
 TRANSITIONS = {
-    "list": {"chosen": "card", "questions": "questions", "close": "close", "none": END},
+    "list": {
+        "chosen": "card",
+        "questions": "questions",
+        "note": "note",
+        "close": "close",
+        "none": END,
+    },
     "card": {
         "again": "card",
         "questions": "questions",
@@ -41,7 +70,8 @@ TRANSITIONS = {
         "plan": END,
         "gone": END,
     },
-    "questions": {"again": "questions", "done": "card", "gone": END},
+    "questions": {"again": "questions", "note": "note", "done": "card", "gone": END},
+    "note": {"saved": "questions", "gone": END},
     "close": {"confirmed": "kept_up", "kept": "card", "gone": END},
     "kept_up": {"closed": "card", "gone": END},
 }
@@ -50,6 +80,9 @@ VIEWED = "viewed"
 # The stage whose questions are shown: a tick counts only while the case is at it.
 STAGE = "stage"
 BACK, DONE, YES, NO, COVERED = "back", "done", "yes", "no", "covered"
+# What was typed into a note that could not be saved as it was, offered again to correct.
+DRAFT = "note_draft"
+NOTE_FIELD = "note"
 NOTHING_TO_ADD = "nothing"
 # "er der så tiltag i skolen eller i hjemmet, som skal fastholdes?" (004: 2324–2325): kept in
 # the case's log with the closing, for whoever reopens or reads the case later.
@@ -58,13 +91,15 @@ MAX_KEPT_UP = 500
 
 def _expired(ctx: Context) -> Go:
     ctx.say(_("This button has expired."))
-    for key in (CASE, QUESTIONS, CLOSING, VIEWED, STAGE):
+    for key in (CASE, QUESTIONS, CLOSING, VIEWED, STAGE, NOTING, DRAFT):
         ctx.data.pop(key, None)
     return Go("gone")
 
 
 async def ask_case(ctx: Context) -> Prompt | Go:
     if CASE in ctx.data:
+        if NOTING in ctx.data:
+            return Go("note")
         if QUESTIONS in ctx.data:
             return Go("questions")
         if ctx.data.pop(CLOSING, False):
@@ -158,14 +193,22 @@ async def ask_questions(ctx: Context) -> Prompt | Go:
     staff = ctx.actor.staff
     assert staff is not None
     shown = [i for i in questions.items if may_see_item(staff, i.principal_only)]
+    notes = notes_of(events, case.stage)
+    everyone = await ctx.uow.staff.list_for_school(case.school_key)
+    names = {s.staff_id: s.name for s in everyone}
     for number, item in enumerate(shown, 1):
         text = item.text.in_language(language)
-        if f"{questions.id}/{item.id}" in ticks:
+        key = f"{questions.id}/{item.id}"
+        if key in ticks:
             lines.append(f"{number}. ☑ {text}")
         else:
             lines.append(f"{number}. ☐ {text}")
             label = _("Covered {number}").format(number=format_number(number))
             choices.append(Choice(f"{COVERED}.{item.id}", label))
+        lines.extend(note_lines(notes.get(key, []), names, ctx.actor.school.timezone))
+        if not item.covered_only:
+            label = _("Note on {number}").format(number=format_number(number))
+            choices.append(Choice(f"{NOTE}.{item.id}", label))
     lines.append(_("Tick a question once it has been covered in the conversation."))
     choices.append(Choice(DONE, _("Back to the case")))
     return Prompt("\n".join(lines), tuple(choices))
@@ -177,11 +220,79 @@ async def answer_questions(ctx: Context, answer: Answer) -> Go | Retry:
         ctx.data.pop(QUESTIONS, None)
         return Go("done")
     action, _dot, item_id = choice.partition(".")
-    if action != COVERED or not item_id:
+    if action not in (COVERED, NOTE) or not item_id:
         return Retry(_("Please answer with one of the choices."))
-    key = f"{ctx.data.get(QUESTIONS, '')}/{item_id}"
-    ctx.say(await act(ctx, ctx.data[CASE], TICK, item_key(key, str(ctx.data.get(STAGE, "")))))
+    key = item_key(f"{ctx.data.get(QUESTIONS, '')}/{item_id}", str(ctx.data.get(STAGE, "")))
+    if action == NOTE:
+        if not await may_write_note(ctx, ctx.data[CASE], key):
+            ctx.say(_("This button has expired."))
+            return Go("again")
+        ctx.data[NOTING] = key
+        return Go("note")
+    ctx.say(await act(ctx, ctx.data[CASE], TICK, key))
     return Go("again")
+
+
+async def ask_note(ctx: Context) -> Prompt | Go:
+    """The note's form (a modal on Slack, a prompt in the console), under its question."""
+    case = await _case(ctx)
+    staff = ctx.actor.staff
+    key, stage = split_item_key(str(ctx.data.get(NOTING, "")))
+    found = question(stage, key)
+    if case is None or staff is None or found is None:
+        return _expired(ctx)
+    # What the note is on, in the reader's language; the form's title is short (Slack: 24).
+    asked = found.text.in_language(language_of(ctx.locale))
+    hint = ngettext(
+        "Write a short note on what was said, at most {count} character. No health details.",
+        "Write a short note on what was said, at most {count} characters. No health details.",
+        MAX_NOTE,
+    ).format(count=format_number(MAX_NOTE))
+    draft = str(ctx.data.get(DRAFT, ""))
+    form = Form(
+        id="case-note",
+        title=_("Note"),
+        fields=(FormField(NOTE_FIELD, asked, multiline=True, initial=(draft,) if draft else ()),),
+        submit_label=_("Save"),
+    )
+    return Prompt(f"{asked}\n{hint}", form=form, accepts_text=True)
+
+
+async def answer_note(ctx: Context, answer: Answer) -> Go | Retry:
+    staff = ctx.actor.staff
+    key, stage = split_item_key(str(ctx.data.get(NOTING, "")))
+    typed = answer.form.get(NOTE_FIELD) if answer.form is not None else answer.text
+    note = clean(typed or "")
+    problem = note_problem(note)
+    if problem is NoteProblem.EMPTY:
+        return Retry(_("Please write the note."))
+    if problem is NoteProblem.CONTROL:
+        # Nothing is lost: the note comes back without the characters it cannot hold.
+        ctx.data[DRAFT] = without_controls(note)[: MAX_NOTE * 2]
+        return Retry(
+            _(
+                "The note contains control characters, which cannot be saved. They are "
+                "removed below: please check the note and save it again."
+            )
+        )
+    if problem is NoteProblem.TOO_LONG:
+        ctx.data[DRAFT] = note[: MAX_NOTE * 2]
+        message = ngettext(
+            "The note is too long: please shorten it to at most {count} character.",
+            "The note is too long: please shorten it to at most {count} characters.",
+            MAX_NOTE,
+        )
+        return Retry(message.format(count=format_number(MAX_NOTE)))
+    assert staff is not None
+    result = await add_note(ctx.uow, ctx.data[CASE], staff, stage, key, note, ctx.now)
+    ctx.data.pop(DRAFT, None)
+    if not result.done or result.case is None:
+        return _expired(ctx)
+    ctx.data.pop(NOTING, None)
+    # Stored first; then every card of the case shows it, in place.
+    await refresh_case_cards(ctx.uow, ctx.actor.school, [result.case], ctx.now)
+    ctx.say(_("The note is saved."))
+    return Go("saved")
 
 
 async def ask_close(ctx: Context) -> Prompt | Go:
@@ -261,6 +372,7 @@ FLOW = Flow(
         "list": Step(ask_case, answer_case),
         "card": Step(ask_card, answer_card),
         "questions": Step(ask_questions, answer_questions),
+        "note": Step(ask_note, answer_note),
         "close": Step(ask_close, answer_close),
         "kept_up": Step(ask_kept_up, answer_kept_up),
     },

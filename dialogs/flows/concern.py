@@ -8,11 +8,12 @@ the guardian is never told about cases.
 
 from __future__ import annotations
 
+from dialogs.case_card import refresh_pupil_case
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Step
 from dialogs.flows.common import answer_child, ask_child, child_name, tell_mentors
 from dialogs.i18n import N_, _
 from dialogs.notices import concern_reported
-from routine.concerns import guardian_concern_opens_case
+from routine.concerns import ConcernOutcome, guardian_concern_opens_case
 from routine.guardian_requests import report_concern
 
 TRANSITIONS = {
@@ -35,9 +36,12 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go:
     concern = await report_concern(
         ctx.uow, guardian=guardian, pupil_id=ctx.data["pupil_id"], now=ctx.now
     )
-    await guardian_concern_opens_case(
+    outcome = await guardian_concern_opens_case(
         ctx.uow, ctx.actor.school, guardian, concern.pupil_id, ctx.now
     )
+    if outcome in (ConcernOutcome.OPENED, ConcernOutcome.LOGGED):
+        # The case's card to those who act on it, in the same unit of work.
+        await refresh_pupil_case(ctx.uow, ctx.actor.school, concern.pupil_id, ctx.now)
     await tell_mentors(
         ctx,
         concern.pupil_id,

@@ -13,6 +13,7 @@ this file.
 
 from __future__ import annotations
 
+from dialogs.case_card import refresh_pupil_case
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _, format_number, ngettext
 from routine.concerns import (
@@ -165,6 +166,9 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go | Retry:
         ctx.data.get("note", ""),
         ctx.now,
     )
+    if outcome in (ConcernOutcome.OPENED, ConcernOutcome.LOGGED):
+        # The case's card to those who act on it, in the same unit of work.
+        await refresh_pupil_case(ctx.uow, ctx.actor.school, pupil.pupil_id, ctx.now)
     ctx.say(told(outcome).format(name=pupil.name))
     return Go("sent")
 

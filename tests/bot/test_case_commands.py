@@ -23,6 +23,8 @@ NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 STEP = "se.step2"
 SECRET_NOTE = "Mamma berättade om sjukhusbesöket"
 SECRET_OUTCOME = "Pappa sa att hon mår dåligt hemma"
+# A note on a conversation question (routine.case_notes): case data, never in a log.
+CASE_NOTE = "Vill börja med läxhjälp på tisdagar"
 
 
 async def _a_case_with_everything(settings: Settings) -> int:
@@ -62,6 +64,8 @@ async def _a_case_with_everything(settings: Settings) -> int:
                 (EventKind.REFUSED, "staff:S-SE-03", {"tried": "ticked"}),
                 (EventKind.PLAN_CONFIRMED, "guardian:G-SE-001", {"version": 1}),
                 (EventKind.TASK_DONE, "staff:S-SE-01", {"task": 1, "outcome": SECRET_OUTCOME}),
+                (EventKind.NOTED, "staff:S-SE-01",
+                 {"stage": STEP, "item": "pupil_guardian/x", "note": CASE_NOTE}),
             ]  # fmt: skip
             await uow.cases.add_events(
                 [CaseEvent(case.id, NOW, kind, actor, detail) for kind, actor, detail in events]
@@ -98,8 +102,11 @@ async def test_a_guardian_s_export_holds_the_children_s_cases_and_erasure_keeps_
     data = json.loads(exported.stdout)
     assert [(c["id"], c["pupil_id"]) for c in data["cases"]] == [(case_id, "P-SE-001")]
     assert [e["kind"] for e in data["case_events"]] == [
-        "opened", "viewed", "refused", "plan_confirmed", "task_done",
+        "opened", "viewed", "refused", "plan_confirmed", "task_done", "noted",
     ]  # fmt: skip
+    # The staff's notes on the conversation questions are the child's case data: exported.
+    assert data["case_events"][-1]["detail"]["note"] == CASE_NOTE
+    assert CASE_NOTE not in exported.stderr
     assert [p["main_goal"] for p in data["case_plans"]] == ["I skolan varje dag"]
     # Only this guardian's confirmation: the other guardian's is theirs.
     assert [c["guardian_id"] for c in data["case_plan_confirmations"]] == ["G-SE-001"]
@@ -159,7 +166,8 @@ async def test_the_operator_lists_open_cases_and_reads_a_pupil_s_log_which_is_it
     assert "\trule se.step2\topened\treason=rule:se.step2 stage=se.step2" in out
     assert "\ttask_done\ttask=1 outcome=(withheld)" in out
     assert "\toperator\tviewed\tvia=cli" in out
-    for secret in (SECRET_OUTCOME, SECRET_NOTE):
+    assert "\tnoted\tstage=se.step2 item=pupil_guardian/x note=(withheld)" in out
+    for secret in (SECRET_OUTCOME, SECRET_NOTE, CASE_NOTE):
         assert secret not in out and secret not in logged.stderr
     assert "cases log: school=se-bjorkangen pupil_id=P-SE-001 cases=1" in logged.stderr
     assert "Anna" not in logged.stderr

@@ -13,15 +13,13 @@ from dialogs.case_steps import (
     inform_pupil_health,
     raise_to_step3,
     step3_review_prompts,
-    step3_text,
 )
 from dialogs.events import Incoming
-from dialogs.i18n import use_locale
 from routine.case_service import Outcome, case_for
 from routine.cases import Case, EventKind
 from routine.guides import guide_for
 from routine.model import ChatAccount, Language, Role, StaffMember
-from tests.dialogs.conftest import PUPILS, SCHOOLS
+from tests.dialogs.conftest import SCHOOLS
 from tests.fakes import FakeUnitOfWorkFactory
 
 SE = SCHOOLS["se"]
@@ -129,28 +127,29 @@ async def test_the_mentor_raises_step_3_and_the_principal_owns_it(se_case) -> No
     assert (case.stage, case.owner_id, case.members) == ("se.step3", "S3", ("S1",))
     [event] = logged(factory, EventKind.STAGE_CHANGED)
     assert event.detail == {"stage": "se.step3", "from": "se.step2"}
-    [message] = sent(factory, "step3")
-    assert message.recipient == "U-S3"
+    # One message for one step: the principal's card, whose checklist is the step-3 decisions.
+    assert sent(factory, "step3") == []
+    [card] = [m for m in sent(factory, "case-card") if m.recipient == "U-S3"]
+    assert card.slot == f"case:{case_id}:se.step3"
     checklist = guide_for("se.step3").checklist
-    lines = message.text.splitlines()
-    assert lines[0].startswith("Karin Ek har lyft Elsa Berg (7A) till ")
+    lines = card.text.splitlines()
+    assert "Ansvarig: Eva Rydberg" in lines
     # Every step-3 decision, in the principal's language, the principal-only one included.
-    assert lines[1:] == [f"• {entry.text.sv}" for entry in checklist]
+    assert [f"{n}. ☐ {entry.text.sv}" for n, entry in enumerate(checklist, 1)] == [
+        line for line in lines if line[:1].isdigit()
+    ]
     assert any(entry.principal_only for entry in checklist)
+    # The mentor's card leaves that one out.
+    [mentor] = [m for m in sent(factory, "case-card") if m.recipient == "U-S1"]
+    secret = next(e for e in checklist if e.principal_only)
+    assert secret.text.sv not in mentor.text
     # Raising again is refused: the case is no longer at step 2.
+    queued = len(factory.store.outbox)
     async with factory() as uow:
         again = await raise_to_step3(uow, SE, case_id, karin, NOW)
+        await uow.commit()
     assert again.outcome is Outcome.REFUSED
-
-
-def test_a_mentor_never_reads_the_principal_only_decision() -> None:
-    mentor = StaffMember("se", "S1", "Karin Ek", frozenset({Role.MENTOR}), ("7A",))
-    principal = StaffMember("se", "S3", "Eva Rydberg", frozenset({Role.PRINCIPAL}))
-    pupil = PUPILS[0]
-    secret = next(e for e in guide_for("se.step3").checklist if e.principal_only)
-    with use_locale("sv"):
-        assert secret.text.sv in step3_text(pupil, "Karin Ek", "sv", principal)
-        assert secret.text.sv not in step3_text(pupil, "Karin Ek", "sv", mentor)
+    assert len(factory.store.outbox) == queued
 
 
 async def test_the_review_prompt_asks_the_principal_and_the_button_raises(

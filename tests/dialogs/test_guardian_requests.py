@@ -176,8 +176,13 @@ async def test_a_concern_is_recorded_and_reaches_the_mentor(chat_as, world, prom
         "G2",
         "hard_to_get_to_school",
     )
-    assert list(staff_messages(world)) == ["U-S1"]
-    # It opens a case at once, in the guardian's name; the guardian is told nothing about it.
+    told = [m.recipient for m in world.store.outbox.values() if m.kind == "concern"]
+    assert told == ["U-S1"]
+    # It opens a case at once, in the guardian's name, whose card reaches its owner (the
+    # mentor) and its coordinator; the guardian is told nothing about it.
+    cards = {m.recipient for m in world.store.outbox.values() if m.kind == "case-card"}
+    assert cards == {"U-S1", "U-S4"}
+    assert {m.platform for m in world.store.outbox.values()} == {"slack"}
     (case,) = world.store.cases.values()
     assert (case.pupil_id, case.stage, case.opened_by, case.owner_id) == (
         "P3",

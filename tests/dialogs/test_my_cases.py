@@ -44,9 +44,21 @@ def guide_lines(template: str) -> str:
         set=questions.title.sv,
         q1=questions.items[0].text.sv,
         questions=lines(questions.items[1:]),
-        covered=buttons("Avklarad", len(questions.items)),
-        covered_after="".join(f"[Avklarad {n}] " for n in range(2, len(questions.items) + 1)),
+        covered="".join(f" {label}" for label in question_buttons(questions.items)),
+        covered_after="".join(f"{label} " for label in question_buttons(questions.items)),
     )
+
+
+def question_buttons(items) -> list[str]:
+    """The questions' buttons after the first question's [Avklarad 1] (shown until it is
+    ticked): a note's only where the question is not covered-only."""
+    labels = []
+    for number, item in enumerate(items, 1):
+        if number > 1:
+            labels.append(f"[Avklarad {number}]")
+        if not item.covered_only:
+            labels.append(f"[Anteckning till {number}]")
+    return labels
 
 
 def viewed(world: FakeUnitOfWorkFactory, case_id: int) -> list[str]:

@@ -22,7 +22,7 @@ from routine.guides import GUIDES
 from tests.bot.process import MONDAY_MORNING
 from tests.conftest import BACKENDS, sql_uow_factory
 from tests.slack.fake_slack_api import FakeSlackApi, Posted
-from tests.slack.people import StaffMember
+from tests.slack.people import StaffMember, submit_view
 from tests.slack.service import SlackService, running_slack_service
 from tests.telegram.service import load_demo_schools, module_database
 
@@ -155,6 +155,44 @@ def test_another_class_s_mentor_changes_nothing(
     log = asyncio.run(_log(service.database.database, case_id))
     assert (EventKind.REFUSED, "staff:S-SE-02") in log
     assert EventKind.STAGE_CHANGED not in [kind for kind, _actor in log]
+
+
+def test_a_note_on_a_question_is_written_in_a_modal(
+    service: SlackService, card: tuple[int, Posted]
+) -> None:
+    """The questions open from the card; a question that is not covered-only takes a note in
+    a modal, and the card, edited in place, shows it under the question."""
+    case_id, posted = card
+    anna = member(service, "U0SE0001")
+    questions = next(
+        q for q in GUIDES[STAGE].questions if any(not i.covered_only for i in q.items)
+    )
+    number, item = next((n, i) for n, i in enumerate(questions.items, 1) if not i.covered_only)
+    sent = len(anna.messages)
+    anna.press_value(posted.value_of(f"Frågor: {questions.title.sv}"), under=posted)
+    listed = service.api.wait_until(
+        lambda: next((m for m in anna.messages[sent:] if m.buttons), None)
+    )
+    assert listed.shown.startswith(questions.title.sv)
+    before_views = len(service.api.calls_of("views.open"))
+    anna.press_value(listed.value_of(f"Anteckning till {number}"), under=listed)
+    view = service.api.wait_until(
+        lambda: service.api.calls_of("views.open")[before_views:] or None
+    )[-1].params["view"]
+    assert view["title"]["text"] == "Anteckning"
+    edits = next(m for m in anna.messages if m.ts == posted.ts).edits
+    status, _body = submit_view(anna, view, {"note": "Vill börja med läxhjälp"})
+    assert status == 200
+    edited = service.api.wait_until(
+        lambda: next((m for m in anna.messages if m.ts == posted.ts and m.edits > edits), None)
+    )
+    lines = edited.shown.splitlines()
+    assert lines[lines.index(f"• {item.text.sv}") + 1].startswith(
+        "   – Vill börja med läxhjälp (Anna Lindqvist, "
+    )
+    assert (EventKind.NOTED, "staff:S-SE-01") in asyncio.run(
+        _log(service.database.database, case_id)
+    )
 
 
 def test_the_home_tab_lists_the_case_and_shows_its_card(

@@ -117,6 +117,12 @@ def test_a_norwegian_mentor_s_concern_opens_a_case(service: SlackService) -> Non
     )
     (concern,) = service.database.staff_concerns("no-furulund", "P-NO-004")
     assert (concern.staff_id, concern.note) == ("S-NO-01", "")
+    # The case's card reaches the coordinator who holds its first stage, as it opens.
+    coordinator = staff(service, "U0NO0003", "nb-NO")
+    card = service.api.wait_until(
+        lambda: next((m for m in coordinator.messages if "Filip Larsen" in m.shown), None)
+    )
+    assert card.shown.startswith("Filip Larsen, ")
 
 
 def test_an_unknown_slack_user_is_refused(service: SlackService) -> None:

@@ -113,7 +113,11 @@ async def test_retention_takes_closed_cases_with_their_logs(store: UnitOfWorkFac
     old, kept = await committed(store, lambda u: u.cases.add_new([new(), new("p2")]))
     await committed(store, lambda u: u.cases.update(close(old, NOW - timedelta(days=400))))
     event = CaseEvent(old.id, NOW, EventKind.OPENED, "rule:se.step2", {})
-    await committed(store, lambda u: u.cases.add_events([event]))
+    # A note on a question is part of the case's log: it goes with the case.
+    note = CaseEvent(
+        old.id, NOW, EventKind.NOTED, "staff:s1", {"stage": "se.step2", "item": "a/b", "note": "x"}
+    )
+    await committed(store, lambda u: u.cases.add_events([event, note]))
     deleted = await committed(
         store, lambda u: u.cases.delete_closed_before(EKBACKA.key, NOW - timedelta(days=365))
     )
