@@ -28,7 +28,20 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    cast,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -66,7 +79,12 @@ class SqlOutboxRepository:
 
     async def add_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
         """`add` for many messages with a few statements per batch, as a job needs: whether
-        each was stored. Of several versions of one slot in `messages`, the last counts."""
+        each was stored. Of several versions of one slot in `messages`, the last counts.
+
+        A version is compared with the newest live one in its slot by the INSERT itself, which
+        also says whether the slot has an earlier version to supersede: a slot without one (a
+        new roll call's message) costs that one statement, and the superseding `UPDATE` is
+        sent only for the slots that need it."""
         stored = [False] * len(messages)
         last_in_slot = {
             (m.platform, m.recipient, m.slot): i for i, m in enumerate(messages) if m.slot
@@ -76,59 +94,35 @@ class SqlOutboxRepository:
             for i, m in enumerate(messages)
             if not m.slot or last_in_slot[(m.platform, m.recipient, m.slot)] == i
         ]
-        newest = await self._newest_live([messages[i] for i in wanted if messages[i].slot])
         columns = {i: mapping.outbox_columns(messages[i]) for i in wanted}
-        fresh = [
-            i
-            for i in wanted
-            if not messages[i].slot
-            or newest.get(_slot_of(messages[i])) != (columns[i]["text"], columns[i]["buttons"])
-        ]
         insert = INSERTS_BY_DIALECT[self._dialect()]
         inserted: dict[str, int] = {}
+        plain = [i for i in wanted if not messages[i].slot]
         statement = (
             insert(OutboxRow)
             .on_conflict_do_nothing(index_elements=[OutboxRow.key])
             .returning(OutboxRow.key, OutboxRow.id)
         )
-        for batch in batches(fresh):
+        for batch in batches(plain):
             # executemany: one compiled statement, sent in batches of rows (insertmanyvalues).
             result = await self.session.execute(statement, [columns[i] for i in batch])
             inserted.update({key: row_id for key, row_id in result})
-        for i in fresh:
+        behind: set[str] = set()
+        for batch in batches([i for i in wanted if messages[i].slot], VERSIONS_PER_INSERT):
+            result = await self.session.execute(
+                _new_versions(self._dialect(), [columns[i] for i in batch])
+            )
+            for key, row_id, has_earlier in result:
+                inserted[key] = row_id
+                if has_earlier:
+                    behind.add(key)
+        for i in wanted:
             stored[i] = messages[i].key in inserted
         await self._supersede_many(
-            [messages[i] for i in fresh if stored[i] and messages[i].slot],
+            [messages[i] for i in wanted if messages[i].key in behind],
             min(inserted.values(), default=0),
         )
         return stored
-
-    async def _newest_live(
-        self, messages: Sequence[OutboxMessage]
-    ) -> dict[tuple[str, str, str], tuple[str, Any]]:
-        """The text and buttons of the newest live version in each message's slot."""
-        found: dict[tuple[str, str, str], tuple[str, Any]] = {}
-        for batch in batches(sorted({_slot_of(m) for m in messages}), 500):
-            newest_ids = (
-                select(func.max(OutboxRow.id))
-                .where(
-                    tuple_(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot).in_(batch),
-                    OutboxRow.status.in_(LIVE),
-                )
-                .group_by(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot)
-            )
-            rows = await self.session.execute(
-                select(
-                    OutboxRow.platform,
-                    OutboxRow.recipient,
-                    OutboxRow.slot,
-                    OutboxRow.text,
-                    OutboxRow.buttons,
-                ).where(OutboxRow.id.in_(newest_ids))
-            )
-            for platform, recipient, slot, text, buttons in rows:
-                found[(platform, recipient, slot)] = (text, buttons)
-        return found
 
     async def _supersede_many(self, newest: Sequence[OutboxMessage], first_new_id: int) -> None:
         """As `_supersede_before`, for the slots of many new versions at once: their pending,
@@ -380,4 +374,66 @@ def _behind_an_older_message() -> ColumnElement[bool]:
             older.status == DeliveryStatus.PENDING.value,
         )
         .correlate(OutboxRow)
+    )
+
+
+# Rows per INSERT of new versions (its VALUES has a bound parameter per column and row).
+VERSIONS_PER_INSERT = 500
+_SLOT_COLUMNS = ("id", "platform", "recipient", "slot", "created_at")
+
+
+def _new_versions(dialect: str, rows: Sequence[dict[str, Any]]) -> Any:
+    """INSERT of the versions that say something new: each row unless the newest live
+    version in its slot has its text and buttons, returning each stored row's key, id and
+    whether its slot has an earlier version to supersede (pending, and not leased when it
+    was made). An earlier version to supersede is one that was there when the row went in:
+    one added meanwhile by another unit of work supersedes this one itself."""
+    table = OutboxRow.__table__
+    names = list(rows[0])
+    new = (
+        values(*[column(name, table.c[name].type) for name in names], name="new_versions")
+        .data([tuple(row[name] for name in names) for row in rows])
+        .cte("new_versions")
+    )
+    live, newest, earlier = (aliased(OutboxRow, name=n) for n in ("live", "newest", "earlier"))
+    newest_id = (
+        select(func.max(live.id))
+        .where(
+            live.platform == new.c.platform,
+            live.recipient == new.c.recipient,
+            live.slot == new.c.slot,
+            live.status.in_(LIVE),
+        )
+        .correlate(new)
+        .scalar_subquery()
+    )
+    says_the_same = (
+        exists()
+        .where(
+            newest.id == newest_id,
+            newest.text == new.c.text,
+            newest.buttons == new.c.buttons,
+        )
+        .correlate(new)
+    )
+    # The row being inserted, as RETURNING names it (a correlated subquery there would not
+    # be told apart from the table it reads).
+    inserted = {name: literal_column(f"outbox.{name}") for name in _SLOT_COLUMNS}
+    has_earlier = exists().where(
+        earlier.platform == inserted["platform"],
+        earlier.recipient == inserted["recipient"],
+        earlier.slot == inserted["slot"],
+        earlier.id < inserted["id"],
+        earlier.status == DeliveryStatus.PENDING.value,
+        or_(earlier.claimed_until.is_(None), earlier.claimed_until <= inserted["created_at"]),
+    )
+    chosen: list[Any] = [new.c[name] for name in names]
+    if dialect == "postgresql":
+        # A column of VALUES that is NULL in every row (no retry yet) is text to PostgreSQL.
+        chosen = [cast(c, table.c[c.name].type) for c in chosen]
+    return (
+        INSERTS_BY_DIALECT[dialect](OutboxRow)
+        .from_select(names, select(*chosen).where(~says_the_same))
+        .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+        .returning(OutboxRow.key, OutboxRow.id, has_earlier)
     )
