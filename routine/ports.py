@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 class SchoolRepository(Protocol):
     async def get(self, key: str) -> School | None: ...
+    async def get_with_staff(self, key: str) -> School | None:
+        """`get`, for a job that reads the school's staff next: both are read at once, and
+        `StaffRepository.list_for_school` in the same unit of work costs nothing more."""
+
     async def list(self) -> list[School]: ...
     async def save(self, school: School) -> None: ...
 
