@@ -617,11 +617,13 @@ class SchoolDayQueries(Protocol):
 
     async def open_roll_calls(
         self, school_key: str, class_names: Collection[str], day: date, now: datetime
-    ) -> None:
-        """A roll call for each class that has none that day; the ones there are kept."""
+    ) -> list[RollCall]:
+        """A roll call for each of these classes that is in the school's class list and has
+        none that day; the ones there are kept. The roll calls it opened, by class name."""
 
-    async def close_open_roll_calls(self, school_key: str, day: date) -> list[int]:
-        """The day's roll calls still open become not answered, in one statement; their ids."""
+    async def close_open_roll_calls(self, school_key: str, day: date) -> list[RollCall]:
+        """The day's roll calls still open become not answered, in one statement; those that
+        did, as they are now, by class name."""
 
     async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
         """Store what was learnt about these marks (explained, valid, code), by id, in bulk."""
