@@ -24,6 +24,7 @@ arrive in order. A message that failed for good or was superseded holds nothing 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,16 +32,16 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    bindparam,
     cast,
-    column,
     exists,
     func,
     literal_column,
     or_,
     select,
     tuple_,
+    union_all,
     update,
-    values,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -110,7 +111,12 @@ class SqlOutboxRepository:
         behind: set[str] = set()
         for batch in batches([i for i in wanted if messages[i].slot], VERSIONS_PER_INSERT):
             result = await self.session.execute(
-                _new_versions(self._dialect(), [columns[i] for i in batch])
+                _new_versions(self._dialect(), len(batch)),
+                {
+                    f"row{n}_{name}": columns[i][name]
+                    for n, i in enumerate(batch)
+                    for name in _VERSION_COLUMNS
+                },
             )
             for key, row_id, has_earlier in result:
                 inserted[key] = row_id
@@ -378,23 +384,31 @@ def _behind_an_older_message() -> ColumnElement[bool]:
 
 
 # Rows per INSERT of new versions (its VALUES has a bound parameter per column and row).
-VERSIONS_PER_INSERT = 500
+VERSIONS_PER_INSERT = 400  # SQLite joins at most 500 SELECTs with UNION ALL
 _SLOT_COLUMNS = ("id", "platform", "recipient", "slot", "created_at")
+# What `mapping.outbox_columns` gives, in its order.
+_VERSION_COLUMNS = (
+    "key", "platform", "recipient", "text", "kind", "school_key", "buttons", "created_at",
+    "status", "attempts", "next_attempt_at", "last_error", "sent_at", "slot", "ref",
+)  # fmt: skip
 
 
-def _new_versions(dialect: str, rows: Sequence[dict[str, Any]]) -> Any:
+@functools.lru_cache(maxsize=64)
+def _new_versions(dialect: str, rows: int) -> Any:
     """INSERT of the versions that say something new: each row unless the newest live
     version in its slot has its text and buttons, returning each stored row's key, id and
     whether its slot has an earlier version to supersede (pending, and not leased when it
     was made). An earlier version to supersede is one that was there when the row went in:
     one added meanwhile by another unit of work supersedes this one itself."""
     table = OutboxRow.__table__
-    names = list(rows[0])
-    new = (
-        values(*[column(name, table.c[name].type) for name in names], name="new_versions")
-        .data([tuple(row[name] for name in names) for row in rows])
-        .cte("new_versions")
-    )
+    names = _VERSION_COLUMNS
+    # The rows as SELECTs of parameters `row<n>_<column>`: built once per number of rows, and
+    # compiled once (a VALUES list of literal data would be compiled again at every call).
+    each = [
+        select(*[bindparam(f"row{n}_{c}", type_=table.c[c].type).label(c) for c in names])
+        for n in range(rows)
+    ]
+    new = (each[0] if len(each) == 1 else union_all(*each)).cte("new_versions")
     live, newest, earlier = (aliased(OutboxRow, name=n) for n in ("live", "newest", "earlier"))
     newest_id = (
         select(func.max(live.id))
@@ -432,8 +446,8 @@ def _new_versions(dialect: str, rows: Sequence[dict[str, Any]]) -> Any:
         # A column of VALUES that is NULL in every row (no retry yet) is text to PostgreSQL.
         chosen = [cast(c, table.c[c.name].type) for c in chosen]
     return (
-        INSERTS_BY_DIALECT[dialect](OutboxRow)
+        INSERTS_BY_DIALECT[dialect](table)
         .from_select(names, select(*chosen).where(~says_the_same))
-        .on_conflict_do_nothing(index_elements=[OutboxRow.key])
-        .returning(OutboxRow.key, OutboxRow.id, has_earlier)
+        .on_conflict_do_nothing(index_elements=[table.c.key])
+        .returning(table.c.key, table.c.id, has_earlier)
     )
