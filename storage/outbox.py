@@ -36,7 +36,6 @@ from sqlalchemy import (
     cast,
     exists,
     func,
-    literal_column,
     or_,
     select,
     tuple_,
@@ -82,10 +81,10 @@ class SqlOutboxRepository:
         """`add` for many messages with a few statements per batch, as a job needs: whether
         each was stored. Of several versions of one slot in `messages`, the last counts.
 
-        A version is compared with the newest live one in its slot by the INSERT itself, which
-        also says whether the slot has an earlier version to supersede: a slot without one (a
-        new roll call's message) costs that one statement, and the superseding `UPDATE` is
-        sent only for the slots that need it."""
+        A version is compared with the newest live one in its slot by the INSERT itself (no
+        read before it); the superseding `UPDATE` follows only if a version was stored. (It
+        is not folded into the INSERT: SQLite cannot use the slot's index in a subquery of
+        RETURNING, and would scan the outbox once for every row.)"""
         stored = [False] * len(messages)
         last_in_slot = {
             (m.platform, m.recipient, m.slot): i for i, m in enumerate(messages) if m.slot
@@ -108,7 +107,6 @@ class SqlOutboxRepository:
             # executemany: one compiled statement, sent in batches of rows (insertmanyvalues).
             result = await self.session.execute(statement, [columns[i] for i in batch])
             inserted.update({key: row_id for key, row_id in result})
-        behind: set[str] = set()
         for batch in batches([i for i in wanted if messages[i].slot], VERSIONS_PER_INSERT):
             result = await self.session.execute(
                 _new_versions(self._dialect(), len(batch)),
@@ -118,14 +116,11 @@ class SqlOutboxRepository:
                     for name in _VERSION_COLUMNS
                 },
             )
-            for key, row_id, has_earlier in result:
-                inserted[key] = row_id
-                if has_earlier:
-                    behind.add(key)
+            inserted.update({key: row_id for key, row_id in result})
         for i in wanted:
             stored[i] = messages[i].key in inserted
         await self._supersede_many(
-            [messages[i] for i in wanted if messages[i].key in behind],
+            [messages[i] for i in wanted if messages[i].slot and messages[i].key in inserted],
             min(inserted.values(), default=0),
         )
         return stored
@@ -385,7 +380,6 @@ def _behind_an_older_message() -> ColumnElement[bool]:
 
 # Rows per INSERT of new versions (its VALUES has a bound parameter per column and row).
 VERSIONS_PER_INSERT = 400  # SQLite joins at most 500 SELECTs with UNION ALL
-_SLOT_COLUMNS = ("id", "platform", "recipient", "slot", "created_at")
 # What `mapping.outbox_columns` gives, in its order.
 _VERSION_COLUMNS = (
     "key", "platform", "recipient", "text", "kind", "school_key", "buttons", "created_at",
@@ -396,10 +390,8 @@ _VERSION_COLUMNS = (
 @functools.lru_cache(maxsize=64)
 def _new_versions(dialect: str, rows: int) -> Any:
     """INSERT of the versions that say something new: each row unless the newest live
-    version in its slot has its text and buttons, returning each stored row's key, id and
-    whether its slot has an earlier version to supersede (pending, and not leased when it
-    was made). An earlier version to supersede is one that was there when the row went in:
-    one added meanwhile by another unit of work supersedes this one itself."""
+    version in its slot has its text and buttons (what `_says_the_same` reads, here in the
+    INSERT itself), returning each stored row's key and id."""
     table = OutboxRow.__table__
     names = _VERSION_COLUMNS
     # The rows as SELECTs of parameters `row<n>_<column>`: built once per number of rows, and
@@ -409,7 +401,7 @@ def _new_versions(dialect: str, rows: int) -> Any:
         for n in range(rows)
     ]
     new = (each[0] if len(each) == 1 else union_all(*each)).cte("new_versions")
-    live, newest, earlier = (aliased(OutboxRow, name=n) for n in ("live", "newest", "earlier"))
+    live, newest = aliased(OutboxRow, name="live"), aliased(OutboxRow, name="newest")
     newest_id = (
         select(func.max(live.id))
         .where(
@@ -430,17 +422,6 @@ def _new_versions(dialect: str, rows: int) -> Any:
         )
         .correlate(new)
     )
-    # The row being inserted, as RETURNING names it (a correlated subquery there would not
-    # be told apart from the table it reads).
-    inserted = {name: literal_column(f"outbox.{name}") for name in _SLOT_COLUMNS}
-    has_earlier = exists().where(
-        earlier.platform == inserted["platform"],
-        earlier.recipient == inserted["recipient"],
-        earlier.slot == inserted["slot"],
-        earlier.id < inserted["id"],
-        earlier.status == DeliveryStatus.PENDING.value,
-        or_(earlier.claimed_until.is_(None), earlier.claimed_until <= inserted["created_at"]),
-    )
     chosen: list[Any] = [new.c[name] for name in names]
     if dialect == "postgresql":
         # A column of VALUES that is NULL in every row (no retry yet) is text to PostgreSQL.
@@ -449,5 +430,5 @@ def _new_versions(dialect: str, rows: int) -> Any:
         INSERTS_BY_DIALECT[dialect](table)
         .from_select(names, select(*chosen).where(~says_the_same))
         .on_conflict_do_nothing(index_elements=[table.c.key])
-        .returning(table.c.key, table.c.id, has_earlier)
+        .returning(table.c.key, table.c.id)
     )
