@@ -32,13 +32,13 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
     bindparam,
     cast,
     exists,
     func,
     or_,
     select,
-    tuple_,
     union_all,
     update,
 )
@@ -136,7 +136,10 @@ class SqlOutboxRepository:
             await self.session.execute(
                 update(OutboxRow)
                 .where(
-                    tuple_(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot).in_(batch),
+                    # One (platform, recipient, slot) equality per slot, ORed: SQLite then
+                    # searches the slot's index for each (a row-value IN over a list of
+                    # slots had it walk every older message instead).
+                    or_(*[and_(*_in_slot(*slot)) for slot in batch]),
                     OutboxRow.id < first_new_id,
                     OutboxRow.status == DeliveryStatus.PENDING.value,
                     not_leased,
@@ -424,7 +427,7 @@ def _new_versions(dialect: str, rows: int) -> Any:
     )
     chosen: list[Any] = [new.c[name] for name in names]
     if dialect == "postgresql":
-        # A column of VALUES that is NULL in every row (no retry yet) is text to PostgreSQL.
+        # What the rows hold is typed by the target columns (a NULL alone would be text).
         chosen = [cast(c, table.c[c.name].type) for c in chosen]
     return (
         INSERTS_BY_DIALECT[dialect](table)
