@@ -25,6 +25,7 @@ arrive in order. A message that failed for good or was superseded holds nothing 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,16 +33,19 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     and_,
     bindparam,
     cast,
+    column,
     exists,
     func,
     or_,
     select,
-    union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -108,13 +112,10 @@ class SqlOutboxRepository:
             result = await self.session.execute(statement, [columns[i] for i in batch])
             inserted.update({key: row_id for key, row_id in result})
         for batch in batches([i for i in wanted if messages[i].slot], VERSIONS_PER_INSERT):
+            dialect = self.session.get_bind().dialect
             result = await self.session.execute(
-                _new_versions(self._dialect(), len(batch)),
-                {
-                    f"row{n}_{name}": columns[i][name]
-                    for n, i in enumerate(batch)
-                    for name in _VERSION_COLUMNS
-                },
+                _new_versions(dialect.name),
+                {"versions": _versions_parameter(dialect, [columns[i] for i in batch])},
             )
             inserted.update({key: row_id for key, row_id in result})
         for i in wanted:
@@ -381,8 +382,8 @@ def _behind_an_older_message() -> ColumnElement[bool]:
     )
 
 
-# Rows per INSERT of new versions (its VALUES has a bound parameter per column and row).
-VERSIONS_PER_INSERT = 400  # SQLite joins at most 500 SELECTs with UNION ALL
+# Rows per INSERT of new versions (sent as one JSON parameter).
+VERSIONS_PER_INSERT = 2000
 # What `mapping.outbox_columns` gives, in its order.
 _VERSION_COLUMNS = (
     "key", "platform", "recipient", "text", "kind", "school_key", "buttons", "created_at",
@@ -390,20 +391,54 @@ _VERSION_COLUMNS = (
 )  # fmt: skip
 
 
-@functools.lru_cache(maxsize=64)
-def _new_versions(dialect: str, rows: int) -> Any:
+def _versions_parameter(dialect: Dialect, rows: Sequence[dict[str, Any]]) -> str:
+    """The rows as one JSON array. SQLite's values are what the columns' types store (so a
+    version's text, buttons and times compare and read back as if bound one by one);
+    PostgreSQL's are typed by `jsonb_to_recordset`, times as ISO 8601."""
+    table = OutboxRow.__table__
+    if dialect.name == "postgresql":
+        return json.dumps(
+            [
+                {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+                for row in rows
+            ]
+        )
+    processors = {
+        name: table.c[name].type._cached_bind_processor(dialect) for name in _VERSION_COLUMNS
+    }
+    return json.dumps(
+        [
+            {
+                name: value if (to_db := processors[name]) is None else to_db(value)
+                for name, value in row.items()
+            }
+            for row in rows
+        ]
+    )
+
+
+@functools.cache
+def _new_versions(dialect: str) -> Any:
     """INSERT of the versions that say something new: each row unless the newest live
     version in its slot has its text and buttons (what `_says_the_same` reads, here in the
-    INSERT itself), returning each stored row's key and id."""
+    INSERT itself), returning each stored row's key and id. The rows come as one JSON
+    parameter, `versions`: the statement is the same for any number of rows, so it is
+    built, compiled and looked up in SQLAlchemy's cache at the cost of one."""
     table = OutboxRow.__table__
     names = _VERSION_COLUMNS
-    # The rows as SELECTs of parameters `row<n>_<column>`: built once per number of rows, and
-    # compiled once (a VALUES list of literal data would be compiled again at every call).
-    each = [
-        select(*[bindparam(f"row{n}_{c}", type_=table.c[c].type).label(c) for c in names])
-        for n in range(rows)
-    ]
-    new = (each[0] if len(each) == 1 else union_all(*each)).cte("new_versions")
+    rows = bindparam("versions", type_=String())
+    if dialect == "postgresql":
+        records = (
+            func.jsonb_to_recordset(cast(rows, JSONB))
+            .table_valued(*[column(name, table.c[name].type) for name in names])
+            .render_derived(name="v", with_types=True)
+        )
+        new = select(*[records.c[name] for name in names]).cte("new_versions")
+    else:
+        each = func.json_each(rows).table_valued("value")
+        new = select(
+            *[func.json_extract(each.c.value, f"$.{name}").label(name) for name in names]
+        ).cte("new_versions")
     live, newest = aliased(OutboxRow, name="live"), aliased(OutboxRow, name="newest")
     newest_id = (
         select(func.max(live.id))
@@ -425,13 +460,9 @@ def _new_versions(dialect: str, rows: int) -> Any:
         )
         .correlate(new)
     )
-    chosen: list[Any] = [new.c[name] for name in names]
-    if dialect == "postgresql":
-        # What the rows hold is typed by the target columns (a NULL alone would be text).
-        chosen = [cast(c, table.c[c.name].type) for c in chosen]
     return (
         INSERTS_BY_DIALECT[dialect](table)
-        .from_select(names, select(*chosen).where(~says_the_same))
+        .from_select(names, select(*[new.c[name] for name in names]).where(~says_the_same))
         .on_conflict_do_nothing(index_elements=[table.c.key])
         .returning(table.c.key, table.c.id)
     )
