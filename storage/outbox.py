@@ -34,12 +34,12 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
     bindparam,
     cast,
     column,
     exists,
     func,
+    literal_column,
     or_,
     select,
     update,
@@ -128,25 +128,17 @@ class SqlOutboxRepository:
 
     async def _supersede_many(self, newest: Sequence[OutboxMessage], first_new_id: int) -> None:
         """As `_supersede_before`, for the slots of many new versions at once: their pending,
-        unleased versions added before this batch."""
-        for batch in batches(sorted({_slot_of(m) for m in newest}), 500):
-            not_leased: ColumnElement[bool] = OutboxRow.claimed_until.is_(None)
-            moments = [m.created_at for m in newest if m.created_at is not None]
-            if moments:
-                not_leased = or_(not_leased, OutboxRow.claimed_until <= as_utc(min(moments)))
+        unleased versions added before this batch. The slots go as one JSON parameter, so
+        the statement is one cached one whatever their number."""
+        moments = [m.created_at for m in newest if m.created_at is not None]
+        for batch in batches(sorted({_slot_of(m) for m in newest})):
             await self.session.execute(
-                update(OutboxRow)
-                .where(
-                    # One (platform, recipient, slot) equality per slot, ORed: SQLite then
-                    # searches the slot's index for each (a row-value IN over a list of
-                    # slots had it walk every older message instead).
-                    or_(*[and_(*_in_slot(*slot)) for slot in batch]),
-                    OutboxRow.id < first_new_id,
-                    OutboxRow.status == DeliveryStatus.PENDING.value,
-                    not_leased,
-                )
-                .values(status=DeliveryStatus.SUPERSEDED.value)
-                .execution_options(synchronize_session=False)
+                _supersede_slots(self._dialect()),
+                {
+                    "slots": json.dumps([list(slot) for slot in batch]),
+                    "first_new_id": first_new_id,
+                    "moment": as_utc(min(moments)) if moments else None,
+                },
             )
 
     async def _says_the_same(self, message: OutboxMessage) -> bool:
@@ -465,4 +457,37 @@ def _new_versions(dialect: str) -> Any:
         .from_select(names, select(*[new.c[name] for name in names]).where(~says_the_same))
         .on_conflict_do_nothing(index_elements=[table.c.key])
         .returning(table.c.key, table.c.id)
+    )
+
+
+@functools.cache
+def _supersede_slots(dialect: str) -> Any:
+    """UPDATE of the pending versions, not leased at `moment`, in the slots of `slots` (a JSON
+    array of [platform, recipient, slot]) added before `first_new_id`. Each slot is looked up
+    in the slot's index (a row-value IN over a list of slots had SQLite walk every older
+    message instead)."""
+    slots = bindparam("slots", type_=String())
+    found = aliased(OutboxRow, name="found")
+    if dialect == "postgresql":
+        each = func.jsonb_array_elements(cast(slots, JSONB)).table_valued("value")
+        part = [each.c.value.op("->>")(literal_column(str(n))) for n in range(3)]
+    else:
+        each = func.json_each(slots).table_valued("value")
+        part = [func.json_extract(each.c.value, f"$[{n}]") for n in range(3)]
+    in_slots = select(found.id).join_from(
+        each,
+        found,
+        (found.platform == part[0]) & (found.recipient == part[1]) & (found.slot == part[2]),
+    )
+    moment = bindparam("moment", type_=OutboxRow.__table__.c.claimed_until.type)
+    return (
+        update(OutboxRow)
+        .where(
+            OutboxRow.id.in_(in_slots),
+            OutboxRow.id < bindparam("first_new_id"),
+            OutboxRow.status == DeliveryStatus.PENDING.value,
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= moment),
+        )
+        .values(status=DeliveryStatus.SUPERSEDED.value)
+        .execution_options(synchronize_session=False)
     )
