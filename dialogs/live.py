@@ -197,12 +197,19 @@ async def refresh_roll_calls(
         # Someone who has since left the school file is still named, by their id.
         taker = names.get(roll_call.submitted_by, roll_call.submitted_by)
         slot = f"roll-call:{roll_call.class_name}:{day.isoformat()}"
+        # Rendered once per language: a class's mentors who read the same one get the same.
+        rendered: dict[str, tuple[str, tuple[OutgoingButton, ...]]] = {}
         for mentor in mentors[roll_call.class_name]:
-            with use_locale(staff_language(school, mentor)):
-                text = roll_call_text(
-                    school, roll_call, members, reported, marked, taker, closed=closed
-                )
-                buttons = roll_call_buttons(roll_call, closed=closed)
+            language = staff_language(school, mentor)
+            if language not in rendered:
+                with use_locale(language):
+                    rendered[language] = (
+                        roll_call_text(
+                            school, roll_call, members, reported, marked, taker, closed=closed
+                        ),
+                        roll_call_buttons(roll_call, closed=closed),
+                    )
+            text, buttons = rendered[language]
             messages.append(live_message(school, mentor, "roll-call", slot, text, buttons, now))
     tally = Tally()
     for added in await uow.outbox.add_many(messages):

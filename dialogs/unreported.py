@@ -43,11 +43,13 @@ async def follow_up_unreported(
     leave = await uow.leave_requests.list_between(
         school.key, day, day, statuses=[LeaveStatus.GRANTED]
     )
+    unreported = without_granted_leave(unreported_absent_pupils(marks, reports), leave, day)
+    # The pupils reported and those not, read at once: the unit of work keeps them for both.
+    await uow.school_day.pupils(school.key, {r.pupil_id for r in reports}.union(unreported))
     # Pupils on leave the principal granted are absent with permission: nobody is asked why.
     judged = without_granted_leave(
         await reported_to_follow_up(uow, school, day, marks, reports), leave, day
     )
-    unreported = without_granted_leave(unreported_absent_pupils(marks, reports), leave, day)
     pupils = {p.pupil_id: p for p in await uow.school_day.pupils(school.key, unreported)}
     guardians = await uow.school_day.guardians_of(school.key, list(pupils))
     chats: dict[str, list[ChatAccount]] = defaultdict(list)

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 class SchoolRepository(Protocol):
     async def get(self, key: str) -> School | None: ...
+    async def get_with_staff(self, key: str) -> School | None:
+        """`get`, for a job that reads the school's staff next: both are read at once, and
+        `StaffRepository.list_for_school` in the same unit of work costs nothing more."""
+
     async def list(self) -> list[School]: ...
     async def save(self, school: School) -> None: ...
 
@@ -613,11 +617,13 @@ class SchoolDayQueries(Protocol):
 
     async def open_roll_calls(
         self, school_key: str, class_names: Collection[str], day: date, now: datetime
-    ) -> None:
-        """A roll call for each class that has none that day; the ones there are kept."""
+    ) -> list[RollCall]:
+        """A roll call for each of these classes that is in the school's class list and has
+        none that day; the ones there are kept. The roll calls it opened, by class name."""
 
-    async def close_open_roll_calls(self, school_key: str, day: date) -> list[int]:
-        """The day's roll calls still open become not answered, in one statement; their ids."""
+    async def close_open_roll_calls(self, school_key: str, day: date) -> list[RollCall]:
+        """The day's roll calls still open become not answered, in one statement; those that
+        did, as they are now, by class name."""
 
     async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
         """Store what was learnt about these marks (explained, valid, code), by id, in bulk."""

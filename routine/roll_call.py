@@ -113,8 +113,12 @@ async def open_roll_calls(
     twice and leaves submitted ones alone."""
     staff = await uow.staff.list_for_school(school.key)
     mentored = {c for s in staff if s.has_role(Role.MENTOR) for c in s.classes}
+    opened = await uow.school_day.open_roll_calls(school.key, mentored, day, now)
+    if len(opened) == len(mentored):
+        # The usual morning: every mentored class is listed and had none yet.
+        return opened
+    # Run again, or a mentor's class is not in the class list: the day's that are listed.
     classes = {c.name for c in await uow.classes.list_for(school.key)} & mentored
-    await uow.school_day.open_roll_calls(school.key, classes, day, now)
     return [
         r for r in await uow.roll_calls.list_for_day(school.key, day) if r.class_name in classes
     ]
@@ -122,8 +126,7 @@ async def open_roll_calls(
 
 async def close_unanswered(uow: UnitOfWork, school_key: str, day: date) -> list[RollCall]:
     """Roll calls still open when due are recorded as not answered; which they were."""
-    closed = set(await uow.school_day.close_open_roll_calls(school_key, day))
-    return [r for r in await uow.roll_calls.list_for_day(school_key, day) if r.id in closed]
+    return await uow.school_day.close_open_roll_calls(school_key, day)
 
 
 async def submit(

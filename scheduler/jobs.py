@@ -80,7 +80,8 @@ class UnknownSchool(LookupError):
 
 
 async def _school(uow: UnitOfWork, school_key: str) -> School:
-    school = await uow.schools.get(school_key)
+    # Most jobs read the school's staff next: read with the school, in the same statement.
+    school = await uow.schools.get_with_staff(school_key)
     if school is None:
         raise UnknownSchool(f"no school with the key {school_key!r}")
     return school

@@ -24,11 +24,28 @@ arrive in order. A message that failed for good or was superseded holds nothing 
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    cast,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -66,7 +83,12 @@ class SqlOutboxRepository:
 
     async def add_many(self, messages: Sequence[OutboxMessage]) -> list[bool]:
         """`add` for many messages with a few statements per batch, as a job needs: whether
-        each was stored. Of several versions of one slot in `messages`, the last counts."""
+        each was stored. Of several versions of one slot in `messages`, the last counts.
+
+        A version is compared with the newest live one in its slot by the INSERT itself (no
+        read before it); the superseding `UPDATE` follows only if a version was stored. (It
+        is not folded into the INSERT: SQLite cannot use the slot's index in a subquery of
+        RETURNING, and would scan the outbox once for every row.)"""
         stored = [False] * len(messages)
         last_in_slot = {
             (m.platform, m.recipient, m.slot): i for i, m in enumerate(messages) if m.slot
@@ -76,78 +98,47 @@ class SqlOutboxRepository:
             for i, m in enumerate(messages)
             if not m.slot or last_in_slot[(m.platform, m.recipient, m.slot)] == i
         ]
-        newest = await self._newest_live([messages[i] for i in wanted if messages[i].slot])
         columns = {i: mapping.outbox_columns(messages[i]) for i in wanted}
-        fresh = [
-            i
-            for i in wanted
-            if not messages[i].slot
-            or newest.get(_slot_of(messages[i])) != (columns[i]["text"], columns[i]["buttons"])
-        ]
         insert = INSERTS_BY_DIALECT[self._dialect()]
         inserted: dict[str, int] = {}
+        plain = [i for i in wanted if not messages[i].slot]
         statement = (
             insert(OutboxRow)
             .on_conflict_do_nothing(index_elements=[OutboxRow.key])
             .returning(OutboxRow.key, OutboxRow.id)
         )
-        for batch in batches(fresh):
+        for batch in batches(plain):
             # executemany: one compiled statement, sent in batches of rows (insertmanyvalues).
             result = await self.session.execute(statement, [columns[i] for i in batch])
             inserted.update({key: row_id for key, row_id in result})
-        for i in fresh:
+        for batch in batches([i for i in wanted if messages[i].slot], VERSIONS_PER_INSERT):
+            dialect = self.session.get_bind().dialect
+            result = await self.session.execute(
+                _new_versions(dialect.name),
+                {"versions": _versions_parameter(dialect, [columns[i] for i in batch])},
+            )
+            inserted.update({key: row_id for key, row_id in result})
+        for i in wanted:
             stored[i] = messages[i].key in inserted
         await self._supersede_many(
-            [messages[i] for i in fresh if stored[i] and messages[i].slot],
+            [messages[i] for i in wanted if messages[i].slot and messages[i].key in inserted],
             min(inserted.values(), default=0),
         )
         return stored
 
-    async def _newest_live(
-        self, messages: Sequence[OutboxMessage]
-    ) -> dict[tuple[str, str, str], tuple[str, Any]]:
-        """The text and buttons of the newest live version in each message's slot."""
-        found: dict[tuple[str, str, str], tuple[str, Any]] = {}
-        for batch in batches(sorted({_slot_of(m) for m in messages}), 500):
-            newest_ids = (
-                select(func.max(OutboxRow.id))
-                .where(
-                    tuple_(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot).in_(batch),
-                    OutboxRow.status.in_(LIVE),
-                )
-                .group_by(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot)
-            )
-            rows = await self.session.execute(
-                select(
-                    OutboxRow.platform,
-                    OutboxRow.recipient,
-                    OutboxRow.slot,
-                    OutboxRow.text,
-                    OutboxRow.buttons,
-                ).where(OutboxRow.id.in_(newest_ids))
-            )
-            for platform, recipient, slot, text, buttons in rows:
-                found[(platform, recipient, slot)] = (text, buttons)
-        return found
-
     async def _supersede_many(self, newest: Sequence[OutboxMessage], first_new_id: int) -> None:
         """As `_supersede_before`, for the slots of many new versions at once: their pending,
-        unleased versions added before this batch."""
-        for batch in batches(sorted({_slot_of(m) for m in newest}), 500):
-            not_leased: ColumnElement[bool] = OutboxRow.claimed_until.is_(None)
-            moments = [m.created_at for m in newest if m.created_at is not None]
-            if moments:
-                not_leased = or_(not_leased, OutboxRow.claimed_until <= as_utc(min(moments)))
+        unleased versions added before this batch. The slots go as one JSON parameter, so
+        the statement is one cached one whatever their number."""
+        moments = [m.created_at for m in newest if m.created_at is not None]
+        for batch in batches(sorted({_slot_of(m) for m in newest})):
             await self.session.execute(
-                update(OutboxRow)
-                .where(
-                    tuple_(OutboxRow.platform, OutboxRow.recipient, OutboxRow.slot).in_(batch),
-                    OutboxRow.id < first_new_id,
-                    OutboxRow.status == DeliveryStatus.PENDING.value,
-                    not_leased,
-                )
-                .values(status=DeliveryStatus.SUPERSEDED.value)
-                .execution_options(synchronize_session=False)
+                _supersede_slots(self._dialect()),
+                {
+                    "slots": json.dumps([list(slot) for slot in batch]),
+                    "first_new_id": first_new_id,
+                    "moment": as_utc(min(moments)) if moments else None,
+                },
             )
 
     async def _says_the_same(self, message: OutboxMessage) -> bool:
@@ -380,4 +371,123 @@ def _behind_an_older_message() -> ColumnElement[bool]:
             older.status == DeliveryStatus.PENDING.value,
         )
         .correlate(OutboxRow)
+    )
+
+
+# Rows per INSERT of new versions (sent as one JSON parameter).
+VERSIONS_PER_INSERT = 2000
+# What `mapping.outbox_columns` gives, in its order.
+_VERSION_COLUMNS = (
+    "key", "platform", "recipient", "text", "kind", "school_key", "buttons", "created_at",
+    "status", "attempts", "next_attempt_at", "last_error", "sent_at", "slot", "ref",
+)  # fmt: skip
+
+
+def _versions_parameter(dialect: Dialect, rows: Sequence[dict[str, Any]]) -> str:
+    """The rows as one JSON array. SQLite's values are what the columns' types store (so a
+    version's text, buttons and times compare and read back as if bound one by one);
+    PostgreSQL's are typed by `jsonb_to_recordset`, times as ISO 8601."""
+    table = OutboxRow.__table__
+    if dialect.name == "postgresql":
+        return json.dumps(
+            [
+                {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+                for row in rows
+            ]
+        )
+    processors = {
+        name: table.c[name].type._cached_bind_processor(dialect) for name in _VERSION_COLUMNS
+    }
+    return json.dumps(
+        [
+            {
+                name: value if (to_db := processors[name]) is None else to_db(value)
+                for name, value in row.items()
+            }
+            for row in rows
+        ]
+    )
+
+
+@functools.cache
+def _new_versions(dialect: str) -> Any:
+    """INSERT of the versions that say something new: each row unless the newest live
+    version in its slot has its text and buttons (what `_says_the_same` reads, here in the
+    INSERT itself), returning each stored row's key and id. The rows come as one JSON
+    parameter, `versions`: the statement is the same for any number of rows, so it is
+    built, compiled and looked up in SQLAlchemy's cache at the cost of one."""
+    table = OutboxRow.__table__
+    names = _VERSION_COLUMNS
+    rows = bindparam("versions", type_=String())
+    if dialect == "postgresql":
+        records = (
+            func.jsonb_to_recordset(cast(rows, JSONB))
+            .table_valued(*[column(name, table.c[name].type) for name in names])
+            .render_derived(name="v", with_types=True)
+        )
+        new = select(*[records.c[name] for name in names]).cte("new_versions")
+    else:
+        each = func.json_each(rows).table_valued("value")
+        new = select(
+            *[func.json_extract(each.c.value, f"$.{name}").label(name) for name in names]
+        ).cte("new_versions")
+    live, newest = aliased(OutboxRow, name="live"), aliased(OutboxRow, name="newest")
+    newest_id = (
+        select(func.max(live.id))
+        .where(
+            live.platform == new.c.platform,
+            live.recipient == new.c.recipient,
+            live.slot == new.c.slot,
+            live.status.in_(LIVE),
+        )
+        .correlate(new)
+        .scalar_subquery()
+    )
+    says_the_same = (
+        exists()
+        .where(
+            newest.id == newest_id,
+            newest.text == new.c.text,
+            newest.buttons == new.c.buttons,
+        )
+        .correlate(new)
+    )
+    return (
+        INSERTS_BY_DIALECT[dialect](table)
+        .from_select(names, select(*[new.c[name] for name in names]).where(~says_the_same))
+        .on_conflict_do_nothing(index_elements=[table.c.key])
+        .returning(table.c.key, table.c.id)
+    )
+
+
+@functools.cache
+def _supersede_slots(dialect: str) -> Any:
+    """UPDATE of the pending versions, not leased at `moment`, in the slots of `slots` (a JSON
+    array of [platform, recipient, slot]) added before `first_new_id`. Each slot is looked up
+    in the slot's index (a row-value IN over a list of slots had SQLite walk every older
+    message instead)."""
+    slots = bindparam("slots", type_=String())
+    found = aliased(OutboxRow, name="found")
+    if dialect == "postgresql":
+        each = func.jsonb_array_elements(cast(slots, JSONB)).table_valued("value")
+        part = [each.c.value.op("->>")(literal_column(str(n))) for n in range(3)]
+    else:
+        each = func.json_each(slots).table_valued("value")
+        part = [func.json_extract(each.c.value, f"$[{n}]") for n in range(3)]
+    in_slots = select(found.id).join_from(
+        each,
+        found,
+        (found.platform == part[0]) & (found.recipient == part[1]) & (found.slot == part[2]),
+    )
+    moment = bindparam("moment", type_=OutboxRow.__table__.c.claimed_until.type)
+    return (
+        update(OutboxRow)
+        .where(
+            OutboxRow.id.in_(in_slots),
+            OutboxRow.id < bindparam("first_new_id"),
+            OutboxRow.status == DeliveryStatus.PENDING.value,
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= moment),
+        )
+        .values(status=DeliveryStatus.SUPERSEDED.value)
+        .execution_options(synchronize_session=False)
     )

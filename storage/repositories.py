@@ -86,6 +86,13 @@ class SqlSchoolRepository(_Repository):
         row = await self.session.get(SchoolRow, key)
         return None if row is None else mapping.school_from_row(row)
 
+    async def get_with_staff(self, key: str) -> School | None:
+        # The staff come in the same statement, and are kept for `staff.list_for_school`.
+        school, staff = await staff_query.school_with_staff(self.session, key)
+        if school is not None:
+            read_cache.keep(self.session, "staff", key, staff)
+        return school
+
     async def list(self) -> list[School]:
         rows = await self.session.scalars(select(SchoolRow))
         return _in_code_point_order(map(mapping.school_from_row, rows), key=lambda s: s.key)

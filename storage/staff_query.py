@@ -4,6 +4,10 @@ The ORM's `selectin` loading of `StaffRow.roles` and `StaffRow.classes` costs th
 and an object per role and class; every daily job reads the staff of its school, so this is
 part of each school's fixed cost. Here the roles and classes come as one list (a `UNION ALL`)
 joined to the staff: one row per role or class, one for a member with neither.
+
+A job starts with its school: `school_with_staff` reads the school and its staff together, in
+the same one statement (the school's columns on every row), so a job's first two reads are one
+round trip.
 """
 
 from __future__ import annotations
@@ -15,18 +19,19 @@ from typing import Any
 from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from routine.model import StaffMember
+from routine.model import School, StaffMember
 from storage import mapping
-from storage.orm import StaffClassRow, StaffRoleRow, StaffRow
+from storage.orm import SchoolRow, StaffClassRow, StaffRoleRow, StaffRow
 
 STAFF = StaffRow.__table__
 ROLES = StaffRoleRow.__table__
 CLASSES = StaffClassRow.__table__
+SCHOOLS = SchoolRow.__table__
 
 
-def _query() -> Any:
+def _parts() -> Any:
     school = bindparam("school_key")
-    parts = union_all(
+    return union_all(
         select(
             ROLES.c.staff_id,
             literal("role").label("kind"),
@@ -40,20 +45,62 @@ def _query() -> Any:
             CLASSES.c.position,
         ).where(CLASSES.c.school_key == school),
     ).subquery("parts")
+
+
+def _query() -> Any:
+    parts = _parts()
     return (
         select(STAFF, parts.c.kind, parts.c.value, parts.c.position)
         .select_from(STAFF)
         .outerjoin(parts, parts.c.staff_id == STAFF.c.staff_id)
-        .where(STAFF.c.school_key == school)
+        .where(STAFF.c.school_key == bindparam("school_key"))
+    )
+
+
+def _school_query() -> Any:
+    """The school's row joined to `_query`'s rows; one row with the school alone if it has no
+    staff. The school's columns are labelled `school_*`, apart from the staff's."""
+    parts = _parts()
+    return (
+        select(
+            *[c.label(f"school_{c.key}") for c in SCHOOLS.columns],
+            STAFF,
+            parts.c.kind,
+            parts.c.value,
+            parts.c.position,
+        )
+        .select_from(SCHOOLS)
+        .outerjoin(STAFF, STAFF.c.school_key == SCHOOLS.c.key)
+        .outerjoin(parts, parts.c.staff_id == STAFF.c.staff_id)
+        .where(SCHOOLS.c.key == bindparam("school_key"))
     )
 
 
 QUERY = _query()
+SCHOOL_QUERY = _school_query()
 
 
 async def staff_of_school(session: AsyncSession, school_key: str) -> list[StaffMember]:
     """The school's staff, by staff id (code point order, like the other lists)."""
     rows = (await session.execute(QUERY, {"school_key": school_key})).all()
+    return _members(rows)
+
+
+async def school_with_staff(
+    session: AsyncSession, school_key: str
+) -> tuple[School | None, list[StaffMember]]:
+    """The school and its staff (as `staff_of_school`), in one statement; None and no staff
+    for a key no school has."""
+    rows = (await session.execute(SCHOOL_QUERY, {"school_key": school_key})).all()
+    if not rows:
+        return None, []
+    first = rows[0]._mapping
+    school_row = SimpleNamespace(**{c.key: first[f"school_{c.key}"] for c in SCHOOLS.columns})
+    staff = [row for row in rows if row._mapping[STAFF.c.staff_id] is not None]
+    return mapping.school_from_row(school_row), _members(staff)
+
+
+def _members(rows: Any) -> list[StaffMember]:
     people: dict[str, Any] = {}
     roles: dict[str, set[str]] = defaultdict(set)
     classes: dict[str, list[tuple[int, str]]] = defaultdict(list)

@@ -120,6 +120,9 @@ class FakeSchools(_Repo):
     async def get(self, key: str) -> School | None:
         return self.store.schools.get(key)
 
+    async def get_with_staff(self, key: str) -> School | None:
+        return self.store.schools.get(key)
+
     async def list(self) -> list[School]:
         return sorted(self.store.schools.values(), key=lambda s: s.key)
 

@@ -79,14 +79,18 @@ class FakeSchoolDay:
 
     async def open_roll_calls(
         self, school_key: str, class_names: Collection[str], day: date, now: datetime
-    ) -> None:
+    ) -> list[RollCall]:
         there = {(r.school_key, r.class_name, r.day) for r in self.store.roll_calls.values()}
-        for name in sorted(class_names):
+        listed = {name for key, name in self.store.classes if key == school_key}
+        opened = []
+        for name in sorted(set(class_names) & listed):
             if (school_key, name, day) not in there:
                 stored = RollCall(school_key, name, day, opened_at=now, id=next(self.store.ids))
                 self.store.roll_calls[stored.id] = stored
+                opened.append(stored)
+        return opened
 
-    async def close_open_roll_calls(self, school_key: str, day: date) -> list[int]:
+    async def close_open_roll_calls(self, school_key: str, day: date) -> list[RollCall]:
         closed = []
         for roll_call in list(self.store.roll_calls.values()):
             if (roll_call.school_key, roll_call.day, roll_call.status) == (
@@ -97,8 +101,8 @@ class FakeSchoolDay:
                 self.store.roll_calls[roll_call.id] = dataclasses.replace(
                     roll_call, status=RollCallStatus.NOT_ANSWERED
                 )
-                closed.append(roll_call.id)
-        return sorted(closed)
+                closed.append(self.store.roll_calls[roll_call.id])
+        return sorted(closed, key=lambda r: r.class_name)
 
     async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
         for mark in marks:

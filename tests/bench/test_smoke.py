@@ -68,7 +68,14 @@ def test_the_morning_benchmark_runs_at_one_percent(bench_backend: list[str]) -> 
         ("unreported-absences", 1000),
     ]
     for result in results:
-        assert {"seconds", "statements", "floor_seconds", "ratio", "peak_memory_mb"} <= set(result)
+        assert {
+            "seconds",
+            "cpu_seconds",
+            "statements",
+            "floor_seconds",
+            "ratio",
+            "peak_memory_mb",
+        } <= set(result)
         assert result["backend"] == bench_backend[1]
     assert results[-1]["queued"] > 0
 

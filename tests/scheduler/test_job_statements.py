@@ -49,6 +49,12 @@ async def test_a_ten_times_larger_school_costs_no_more_statements(
     large = await statements_per_job(migrated_database_url, "large", 1000)
     assert large == small
     assert all(count < 60 for count in small.values()), small
+    # The morning, per school (docs/performance.md, section 2): the school with its staff, the
+    # roll calls opened by one INSERT returning them, the class lists, reports and marks, and
+    # the messages (an INSERT comparing each with its slot's last, and the UPDATE superseding
+    # the earlier ones); when due, 21 in all.
+    assert small["roll-call"] <= 7, small
+    assert small["unreported-absences"] <= 21, small
 
 
 async def evaluation_statements(url: str, country: Country, school_key: str, pupils: int):

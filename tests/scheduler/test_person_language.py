@@ -4,6 +4,7 @@ school file again undoes neither. On SQLite and PostgreSQL, with the demo's Swed
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 from bot import operator
@@ -106,3 +107,34 @@ async def test_a_slack_locale_we_do_not_speak_falls_back_to_the_school_s_languag
     sent = await roll_calls(url)
 
     assert sent[ERIK].text.startswith(roll_call_head("sv", "7B"))
+
+
+async def test_two_mentors_of_one_class_get_its_roll_call_each_in_their_language(
+    migrated_database_url: str,
+) -> None:
+    # The roll call is rendered once per class and language, not once per mentor.
+    url = migrated_database_url
+    await load_demo_schools(url)
+    async with sql_uow_factory(url) as factory:
+        async with factory() as uow:
+            erik = await uow.staff.get(SCHOOL, "S-SE-02")
+            assert erik is not None and erik.slack_user_id == ERIK
+            await uow.staff.save(dataclasses.replace(erik, classes=("7A", *erik.classes)))
+            await uow.commit()
+        anna = slack_chat(url, factory, ANNA, "sv-SE")
+        await anna.send("/language")
+        await anna.send(f"[{language_name('da')}]")
+        await JOBS["roll-call"].run(JobContext(factory, Clock()), SCHOOL, MONDAY)
+        async with factory() as uow:
+            pending = await uow.outbox.list()
+    seven_a = {m.recipient: m for m in pending if m.slot.startswith("roll-call:7A:")}
+
+    assert set(seven_a) == {ANNA, ERIK}
+    assert seven_a[ANNA].text.startswith(roll_call_head("da", "7A"))
+    assert seven_a[ERIK].text.startswith(roll_call_head("sv", "7A"))
+    assert seven_a[ANNA].text.split("\n")[1:] != seven_a[ERIK].text.split("\n")[1:]
+    labels = {who: [b.label for b in m.buttons] for who, m in seven_a.items()}
+    for who, locale in ((ANNA, "da"), (ERIK, "sv")):
+        with use_locale(locale):
+            assert labels[who] == [_("Take the roll call"), _("Nobody else is absent")]
+    assert labels[ANNA] != labels[ERIK]

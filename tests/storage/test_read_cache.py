@@ -71,6 +71,20 @@ async def test_a_second_read_costs_no_statement(store: Counted) -> None:
         assert store.statements > before  # another school is its own read
 
 
+async def test_a_school_and_its_staff_are_one_statement(store: Counted) -> None:
+    async with store.factory() as uow:
+        before = store.statements
+        school = await uow.schools.get_with_staff(EKBACKA.key)
+        assert store.statements == before + 1
+        assert await uow.staff.list_for_school(EKBACKA.key) == [PRINCIPAL, MENTOR]
+        assert store.statements == before + 1
+        assert school == await uow.schools.get(EKBACKA.key) == EKBACKA
+        # A school without staff, and a key no school has.
+        assert await uow.schools.get_with_staff(FJELL.key) == FJELL
+        assert await uow.staff.list_for_school(FJELL.key) == []
+        assert await uow.schools.get_with_staff("no-such-school") is None
+
+
 async def test_a_read_after_a_save_sees_it(store: Counted) -> None:
     renamed = dataclasses.replace(MENTOR, name="Lena Lind", classes=("7A", "8B"))
     async with store.factory() as uow:

@@ -107,15 +107,22 @@ async def test_prompts_roll_calls_and_follow_ups_are_added_once(store) -> None:
     prompts = await read(store, lambda u: u.school_day.prompts(EKBACKA.key, DAY))
     assert [(p.token, p.pupil_id) for p in prompts] == [("t1", "p1")]
 
+    opened = []
     for _ in range(2):
-        await committed(
-            store, lambda u: u.school_day.open_roll_calls(EKBACKA.key, ["7A", "7B"], DAY, NOW)
+        opened.append(
+            await committed(
+                store,
+                # "9Z" is in no class list: no roll call is opened for it.
+                lambda u: u.school_day.open_roll_calls(EKBACKA.key, ["7B", "9Z", "7A"], DAY, NOW),
+            )
         )
     roll_calls = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
     assert [(r.class_name, r.status) for r in roll_calls] == [
         ("7A", RollCallStatus.OPEN),
         ("7B", RollCallStatus.OPEN),
     ]
+    # The first time returns what it opened, as stored (ids included); the second, nothing.
+    assert opened == [roll_calls, []]
     first = FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=False)
     await committed(store, lambda u: u.school_day.open_follow_ups([first]))
     await committed(
@@ -133,7 +140,7 @@ async def test_closing_open_roll_calls_leaves_a_submitted_one_alone(store) -> No
     await committed(store, lambda u: u.roll_calls.add(taken))
     closed = await committed(store, lambda u: u.school_day.close_open_roll_calls(EKBACKA.key, DAY))
     roll_calls = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
-    assert [r.id for r in roll_calls if r.class_name == "7A"] == closed
+    assert [r for r in roll_calls if r.class_name == "7A"] == closed
     assert [r.status for r in roll_calls] == [
         RollCallStatus.NOT_ANSWERED,
         RollCallStatus.SUBMITTED,
