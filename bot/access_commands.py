@@ -1,20 +1,19 @@
 """`narvaro staff remove`, `narvaro guardian unlink`, `narvaro pupil left`: taking access away.
 
 Each is explicit and audited: it says what it did, and the `narvaro.audit` log gets one line
-with the ids (never names or chat handles). Access is refused from the next event on. The
-school file and the roster never delete anyone, so take the person out of the file as well, or
-the next `school apply` / `roster import` brings them back.
+with who ran it and the ids (never names or chat handles). Access is refused from the next
+event on. The school file and the roster never delete anyone, so take the person out of the
+file as well, or the next `school apply` / `roster import` brings them back.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import click
 
-from bot import bootstrap
+from bot import audit, bootstrap
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.revocation import (
@@ -24,8 +23,6 @@ from routine.revocation import (
     pupil_left,
     unlink_guardian,
 )
-
-audit = logging.getLogger("narvaro.audit")
 
 
 async def revoke(
@@ -43,10 +40,7 @@ async def revoke(
             await uow.commit()
     finally:
         await app.close()
-    named = " ".join(f"{key}={value}" for key, value in ids.items() if value is not None)
-    audit.warning(
-        "%s: school=%s %s chats=%d", revoked.what, school_key, named, len(revoked.accounts)
-    )
+    audit.record(revoked.what, school=school_key, **ids, chats=len(revoked.accounts))
     return revoked
 
 

@@ -6,28 +6,26 @@ event's structured detail (stage, item, task, version, …). Free text never app
 happened at a task (`outcome`) is shown as withheld; notes stay in the case.
 
 Reading the log is itself an access to the pupil's data, so it is logged on each case it
-printed (a `viewed` event with the actor `operator`, detail `{"via": "cli"}`), and the
-`narvaro.audit` log gets one line with the ids. `cases list` shows that a case is open and at
-which stage, like a member of staff's own list in the chat, which is not logged on the case
-either; it leaves one `narvaro.audit` line.
+printed (a `viewed` event by `operator:NAME`, who ran it as `bot.audit` finds them, detail
+`{"via": "cli"}`), and the `narvaro.audit` log gets one line with who ran it and the ids.
+`cases list` shows that a case is open and at which stage, like a member of staff's own list
+in the chat, which is not logged on the case either; it leaves one `narvaro.audit` line.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 import click
 
-from bot import bootstrap
+from bot import audit, bootstrap
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.cases import Case, CaseEvent, EventKind
 
-audit = logging.getLogger("narvaro.audit")
-
+# A case's log names an operator as `operator:NAME`.
 OPERATOR = "operator"
 # Detail that is structure (ids, stages, kinds, numbers), never what someone typed.
 SHOWN = (
@@ -84,7 +82,8 @@ async def pupil_log(
     if await uow.pupils.get(school_key, pupil_id) is None:
         raise OperatorError(f"no pupil {pupil_id!r} at {school_key}")
     cases = await uow.cases.of_pupil(school_key, pupil_id)
-    viewed = [CaseEvent(c.id, now, EventKind.VIEWED, OPERATOR, {"via": "cli"}) for c in cases]
+    actor = f"{OPERATOR}:{audit.operator()}"
+    viewed = [CaseEvent(c.id, now, EventKind.VIEWED, actor, {"via": "cli"}) for c in cases]
     if viewed:
         await uow.cases.add_events(viewed)
     events = await uow.cases.events_of([c.id for c in cases])
@@ -105,7 +104,7 @@ def register(main: click.Group, load_settings: Callable[[], Settings], run_async
         found: list[Case] = await _school_app(
             load_settings(), school_key, lambda uow, _now: uow.cases.open_cases(school_key)
         )
-        audit.warning("cases list: school=%s cases=%d", school_key, len(found))
+        audit.record("cases list", school=school_key, cases=len(found))
         if not found:
             click.echo(f"No open cases at {school_key}.")
             return
@@ -128,9 +127,7 @@ def register(main: click.Group, load_settings: Callable[[], Settings], run_async
             school_key,
             lambda uow, now: pupil_log(uow, school_key, pupil_id, now),
         )
-        audit.warning(
-            "cases log: school=%s pupil_id=%s cases=%d", school_key, pupil_id, len(found)
-        )
+        audit.record("cases log", school=school_key, pupil_id=pupil_id, cases=len(found))
         if not found:
             click.echo(f"No cases for pupil {pupil_id} at {school_key}.")
             return

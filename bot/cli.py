@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import (
     access_commands,
     attendance_commands,
+    audit,
     case_commands,
     operator,
     privacy_commands,
@@ -72,12 +73,21 @@ def load_settings() -> Settings:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="narvaro")
-def main() -> None:
+@click.option(
+    "--operator",
+    "operator_name",
+    envvar=audit.ENVIRONMENT,
+    metavar="NAME",
+    help="Who runs the command, for the audit log (default: NARVARO_OPERATOR, else your login).",
+)
+@click.pass_context
+def main(context: click.Context, operator_name: str | None) -> None:
     """narvaro: the attendance assistant for schools and families.
 
     Configuration comes from NARVARO_* environment variables (see the README);
     the database is NARVARO_DATABASE_URL, by default ./narvaro.db (SQLite).
     """
+    context.meta[audit.META] = operator_name
     try:
         settings = load_settings()
     except click.ClickException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot import bootstrap
+from bot import audit, bootstrap
 from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.attendance import retention_cutoff
@@ -66,6 +66,14 @@ async def correction_trail(
             pupils = {p.pupil_id: p.name for p in await uow.pupils.list_for_school(school_key)}
             staff = {s.staff_id: s.name for s in await uow.staff.list_for_school(school_key)}
         zone = ZoneInfo(school.timezone)
+        audit.record(
+            "attendance corrections",
+            school=school_key,
+            pupil_id=pupil_id,
+            start=start,
+            end=end,
+            corrections=len(corrections),
+        )
         return [_line(c, zone, pupils, staff) for c in corrections]
     finally:
         await app.close()

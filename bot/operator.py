@@ -7,7 +7,6 @@ tests can call the same code the commands call.
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from datetime import date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
-from bot import bootstrap, demo, demo_history
+from bot import audit, bootstrap, demo, demo_history
 from bot.attendance_view import default_period, describe_record
 from bot.console import chat_as, link_console_account
 from bot.errors import OperatorError
@@ -36,8 +35,6 @@ from scheduler.clock import local_day, next_run, run_job, runs_on
 from scheduler.jobs import JOBS, Job, JobResult
 from storage import schema
 from storage.db import optimize
-
-log = logging.getLogger(__name__)
 
 DEMO_COUNTRIES = ("se", "no", "dk")
 WAL_FILES = ("-wal", "-shm")
@@ -181,7 +178,8 @@ async def attendance_record(
             if start > end:
                 raise OperatorError(f"the period starts on {start}, after its end {end}")
             found = await record_of(uow, school, start, end, [pupil])
-            return describe_record(school, pupil, start, end, found[pupil.pupil_id])
+        audit.record("attendance show", school=school_key, pupil_id=pupil_id, start=start, end=end)
+        return describe_record(school, pupil, start, end, found[pupil.pupil_id])
     finally:
         await app.close()
 
@@ -239,6 +237,7 @@ async def issue_invite_code(
                 raise OperatorError(
                     f"no guardian with the id {guardian_id!r} at {school_key}"
                 ) from None
+        audit.record("invite", school=school_key, guardian_id=guardian_id)
         return code, invite.expires_at.astimezone()
     finally:
         await app.close()
@@ -285,6 +284,7 @@ async def issue_invites_to_unlinked(
                 now=app.clock.now(),
                 ttl=ttl,
             )
+        audit.record("invites", school=school_key, **{"class": class_name}, issued=len(issued))
         by_id = {g.guardian_id: g for g in waiting}
         return [
             IssuedInvite(
@@ -444,14 +444,14 @@ async def requeue_failed(
                 now=app.clock.now(), ids=ids, kind=kind, since=since, school_key=school_key
             )
             await uow.commit()
-        # The audit trail: what an operator asked for and what it did; ids and kinds only.
-        log.info(
-            "requeued %d failed outbox message(s) (ids %s, kind %s, since %s, school %s)",
-            count,
-            ",".join(map(str, ids)) or "any",
-            kind or "any",
-            since.isoformat() if since else "any time",
-            school_key or "any",
+        # The audit trail: who asked for what, and what it did; ids and kinds only.
+        audit.record(
+            "outbox requeue",
+            school=school_key or "any",
+            ids=",".join(map(str, ids)) or "any",
+            kind=kind or "any",
+            since=since.isoformat() if since else "any",
+            requeued=count,
         )
         return count
     finally:

@@ -1,5 +1,5 @@
 """`narvaro privacy export` and `narvaro privacy erase`, for a guardian's request about their
-own data and their children's. Both are audited (`narvaro.audit`, ids only).
+own data and their children's. Both are audited (`narvaro.audit`: who ran it, and ids).
 
 Erasure deletes what is the guardian's alone: their chat links, invite codes, answers to
 prompts, contact requests, concerns, confirmations of case plans, the free-text notes of their
@@ -13,17 +13,14 @@ link while a child is at the school; retention deletes them after `[privacy] ret
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from bot import bootstrap
+from bot import audit, bootstrap
 from bot.errors import OperatorError
 from bot.settings import Settings
-
-audit = logging.getLogger("narvaro.audit")
 
 KEPT = (
     "absence reports (days and reason category), marks, follow-ups and contacts, corrections "
@@ -65,7 +62,7 @@ def register(main: click.Group, load_settings: Callable[[], Settings], run_async
         found = await _with_privacy(
             load_settings(), school_key, guardian_id, lambda q: q.export(school_key, guardian_id)
         )
-        audit.warning("privacy export: school=%s guardian_id=%s", school_key, guardian_id)
+        audit.record("privacy export", school=school_key, guardian_id=guardian_id)
         click.echo(json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True))
 
     @privacy.command("erase")
@@ -77,7 +74,7 @@ def register(main: click.Group, load_settings: Callable[[], Settings], run_async
         counts = await _with_privacy(
             load_settings(), school_key, guardian_id, lambda q: q.erase(school_key, guardian_id)
         )
-        audit.warning("privacy erase: school=%s guardian_id=%s", school_key, guardian_id)
+        audit.record("privacy erase", school=school_key, guardian_id=guardian_id)
         click.echo(f"Erased for guardian {guardian_id} at {school_key}:")
         for what, count in counts.items():
             click.echo(f"  {what}: {count}")

@@ -41,7 +41,7 @@ async def press(ctx: Context, request_id: int, action: str) -> None:
             ctx.uow, request_id=request_id, staff=staff, now=ctx.now
         )
         if taken is None:
-            ctx.say(_("Someone else has already taken that request."))
+            await _say_who_has_it(ctx, request_id)
             return
         await tell_guardian_taken(ctx, taken)
         ctx.say(_("You have taken the request. The guardian is told that you will contact them."))
@@ -52,6 +52,17 @@ async def press(ctx: Context, request_id: int, action: str) -> None:
         ctx.say(
             _("Marked as done.") if done else _("Someone else has already taken that request.")
         )
+
+
+async def _say_who_has_it(ctx: Context, request_id: int) -> None:
+    """A press that did not take the request: a double press by the one who took it hears
+    that they have it, not that someone else does."""
+    staff = ctx.actor.staff
+    current = await ctx.uow.contact_requests.get(request_id)
+    if staff is not None and current is not None and current.taken_by == staff.staff_id:
+        ctx.say(_("You have already taken this request."))
+    else:
+        ctx.say(_("Someone else has already taken that request."))
 
 
 async def _may_see(ctx: Context, request: ContactRequest) -> bool:

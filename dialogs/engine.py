@@ -19,6 +19,7 @@ from dialogs.flow import END, Actor, Answer, Context, Flow, Go, Retry
 from dialogs.flows.welcome import privacy_notice
 from dialogs.i18n import N_, _, use_locale
 from dialogs.today import staff_today
+from dialogs.turns import Turns
 from routine.invites import LinkThrottle
 from routine.model import ChatAccount, Conversation
 from routine.ports import Clock, ConversationMoved, UnitOfWork, UnitOfWorkFactory
@@ -33,8 +34,10 @@ MENU_BUTTON = "m."
 OFFERED = "_offered"
 OFFERED_FORM = "_form"
 SEQUENCE = "_seq"
-# How often an event is handled again when its conversation was saved by another meanwhile.
-MOVED_RETRIES = 3
+# How often an event is handled when its conversation was saved by another process meanwhile
+# (within a process, events of a conversation take turns). Each loss means another event of
+# this chat was saved, so the budget only stops a pathological storm.
+MOVED_RETRIES = 5
 # Typed commands that start a staff flow (Slack and the console): the case tasks' ones.
 STAFF_COMMANDS = {
     "tasks": "task_done",
@@ -56,17 +59,19 @@ class Engine:
         self.flows = {flow.name: flow for flow in flows}
         self.clock = clock
         self.throttle = throttle or LinkThrottle()
+        self.turns = Turns()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
-            for _attempt in range(MOVED_RETRIES):
-                try:
-                    return await self._handle(incoming)
-                except ConversationMoved:
-                    # Another event of this chat was saved first (a double press, a second
-                    # process); nothing of this one was kept. Handled again, it meets the
-                    # state that event left: a second "Send" finds nothing left to send.
-                    log.info("conversation moved meanwhile; handling the event again")
+            async with self.turns.of(incoming.key.id):
+                for _attempt in range(MOVED_RETRIES):
+                    try:
+                        return await self._handle(incoming)
+                    except ConversationMoved:
+                        # Another process saved an event of this chat first (a double press
+                        # reaching two); nothing of this one was kept. Handled again, it meets
+                        # the state that event left: a second "Send" finds nothing to send.
+                        log.info("conversation moved meanwhile; handling the event again")
             raise RuntimeError("the conversation kept moving")
         except Exception:
             # The person gets an apology, never a stack trace; the operator gets the trace.

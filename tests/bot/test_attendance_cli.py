@@ -129,10 +129,16 @@ def test_a_pupils_record_is_shown_day_by_day_with_its_totals(run, tmp_path: Path
     assert run("attendance", "import", "--school", SE, str(path)).returncode == 0
 
     shown = run(
-        "attendance", "show", "--school", SE, "--pupil", "P-SE-001", "--from", "2026-11-13"
-    )
+        "--operator", "lena",
+        "attendance", "show", "--school", SE, "--pupil", "P-SE-001", "--from", "2026-11-13",
+    )  # fmt: skip
 
-    assert (shown.returncode, shown.stderr) == (0, "")
+    # Reading a pupil's record is audited: the one line on stderr, by ids.
+    assert (shown.returncode, shown.stderr) == (
+        0,
+        "WARNING narvaro.audit: attendance show: operator=lena school=se-bjorkangen "
+        "pupil_id=P-SE-001 start=2026-11-13 end=2026-11-22\n",
+    )
     assert shown.stdout.splitlines() == [
         "P-SE-001 (Alva Nilsson, 7A) at se-bjorkangen, 2026-11-13 to 2026-11-22",
         "date        day  state       code          validity     source      minutes  lessons",

@@ -141,7 +141,7 @@ async def test_the_operator_lists_open_cases_and_reads_a_pupil_s_log_which_is_it
 
     def run(*args: str):
         return run_narvaro(
-            "cases", *args, "--school", SE,
+            "--operator", "lena", "cases", *args, "--school", SE,
             cwd=tmp_path, NARVARO_DATABASE_URL=migrated_database_url,
         )  # fmt: skip
 
@@ -153,7 +153,7 @@ async def test_the_operator_lists_open_cases_and_reads_a_pupil_s_log_which_is_it
         "P-SE-001\tse.step2\tS-SE-01\tS-SE-02\t2026-11-23T08:00+00:00",
         "P-SE-003\tse.step3\t-\t-\t2026-11-23T08:00+00:00",
     ]
-    assert "cases list: school=se-bjorkangen cases=2" in listed.stderr
+    assert "cases list: operator=lena school=se-bjorkangen cases=2" in listed.stderr
 
     before = len(await _events(settings, case_id))
     logged = run("log", "--pupil", "P-SE-001")
@@ -165,15 +165,17 @@ async def test_the_operator_lists_open_cases_and_reads_a_pupil_s_log_which_is_it
     assert "\tguardian G-SE-001\tplan_confirmed\tversion=1" in out
     assert "\trule se.step2\topened\treason=rule:se.step2 stage=se.step2" in out
     assert "\ttask_done\ttask=1 outcome=(withheld)" in out
-    assert "\toperator\tviewed\tvia=cli" in out
+    assert "\toperator lena\tviewed\tvia=cli" in out
     assert "\tnoted\tstage=se.step2 item=pupil_guardian/x note=(withheld)" in out
     for secret in (SECRET_OUTCOME, SECRET_NOTE, CASE_NOTE):
         assert secret not in out and secret not in logged.stderr
-    assert "cases log: school=se-bjorkangen pupil_id=P-SE-001 cases=1" in logged.stderr
+    assert (
+        "cases log: operator=lena school=se-bjorkangen pupil_id=P-SE-001 cases=1" in logged.stderr
+    )
     assert "Anna" not in logged.stderr
     after = await _events(settings, case_id)
     assert len(after) == before + 1
-    assert (after[-1].kind, after[-1].actor) == (EventKind.VIEWED, "operator")
+    assert (after[-1].kind, after[-1].actor) == (EventKind.VIEWED, "operator:lena")
 
     nothing = run("log", "--pupil", "P-SE-002")
     assert nothing.returncode == 0 and "No cases for pupil P-SE-002" in nothing.stdout

@@ -287,10 +287,13 @@ def test_access_ends_by_explicit_commands_that_the_files_point_to(
     assert applied.returncode == 0, applied.stderr
     assert f"narvaro staff remove --school {school} --staff-id S-SE-02" in applied.stdout
 
-    removed = run("staff", "remove", "--school", school, "--staff-id", "S-SE-02")
+    removed = run(
+        "staff", "remove", "--school", school, "--staff-id", "S-SE-02", NARVARO_OPERATOR="kim"
+    )
     assert removed.returncode == 0, removed.stderr
     assert "Staff S-SE-02: staff access ended." in removed.stdout
-    assert "staff access ended: school=se-bjorkangen staff_id=S-SE-02" in removed.stderr
+    audited = "staff access ended: operator=kim school=se-bjorkangen staff_id=S-SE-02 chats=0"
+    assert audited in removed.stderr
     again = run("staff", "remove", "--school", school, "--staff-id", "S-SE-02")
     assert_clean_failure(again, "no staff member 'S-SE-02'")
 

@@ -63,11 +63,11 @@ async def ids(database: str) -> dict[str, int]:
 
 async def test_requeue_by_id_kind_and_time(database: str, tmp_path: Path) -> None:
     env = {"NARVARO_DATABASE_URL": database, "NARVARO_LOG_LEVEL": "INFO"}
-    by_id = run_narvaro(
-        "outbox", "requeue", "--id", str((await ids(database))["a"]), cwd=tmp_path, **env
-    )
+    first = (await ids(database))["a"]
+    by_id = run_narvaro("outbox", "requeue", "--id", str(first), cwd=tmp_path, **env)
     assert (by_id.returncode, by_id.stdout) == (0, "requeued 1 failed message(s).\n")
-    assert "requeued 1 failed outbox message(s)" in by_id.stderr
+    assert "outbox requeue: operator=" in by_id.stderr
+    assert f" school=any ids={first} kind=any since=any requeued=1" in by_id.stderr
     assert "4711000" not in by_id.stderr and "Alva" not in by_id.stderr
 
     by_time = run_narvaro(

@@ -282,7 +282,9 @@ async def test_the_mentor_takes_a_request_from_the_notice_and_the_guardian_is_to
     assert done[0].text == sv("Marked as done.")
     assert world.store.contact_requests[request.id].status is RequestStatus.DONE
     again = await press(chat_as("se-S1"), f"c.{request.id}.take")
-    assert again[0].text == sv("Someone else has already taken that request.")
+    assert again[0].text == sv("You have already taken this request.")
+    principal = await press(chat_as("se-S3"), f"c.{request.id}.take")
+    assert principal[0].text == sv("Someone else has already taken that request.")
 
 
 @pytest.mark.parametrize("button", ["c.999.take", "c.x.take", "c.1.delete"])
