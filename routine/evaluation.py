@@ -10,10 +10,12 @@ counts are never below the record's, so a rule that does not hold over them
 `narvaro attendance show` reads) is built only for the pupils a rule may hit, and for those
 whose window also has a report, granted leave, a correction or a judgement; each rule is
 decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
-New hits are stored with the days they used (`RecordUse`, used_by = the rule's id), so that a
-later correction of such a day is flagged to the principal; a day already used by the rule is
-not stored again (a term's hit is new every night, its window ending a day later). Evaluating
-a day again stores nothing new. Queries: a few per window and a few for the record, never one
+A hit is stored once per rule, pupil and window start; while it holds night after night over
+the same window (a term to date), its window end and numbers are updated in place, so an
+ordinary night writes only what changed. New and updated hits are stored with the days they
+used (`RecordUse`, used_by = the rule's id), so that a later correction of such a day is
+flagged to the principal; a day already used by the rule is not stored again. Evaluating a
+day again writes nothing. Queries: a few per window and a few for the record, never one
 per pupil.
 """
 
@@ -58,6 +60,15 @@ class Evaluation:
     new_hits: tuple[RuleHit, ...] = ()
     # Days newly recorded as used by a rule (`RecordUse`); a day used before is not again.
     uses: int = 0
+    # Hits stored before over the same window start whose window end or numbers changed:
+    # updated in place (a term's hit that holds another night).
+    updated_hits: tuple[RuleHit, ...] = ()
+
+    @property
+    def written(self) -> tuple[RuleHit, ...]:
+        """The hits stored or updated tonight: what a case, a notice or a task is told of. A
+        hit evaluated again as it was stored is not."""
+        return (*self.new_hits, *self.updated_hits)
 
     def summary(self) -> str:
         if self.span is None:
@@ -103,17 +114,18 @@ async def evaluate_thresholds(
     recompute = set().union(*candidates.values())
     records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
     hits = evaluate_days(school, rules, day, records, candidates)
-    new = await uow.rule_hits.add_new(hits, now)
-    uses = await uow.record_uses.add_missing(_uses(new, now))
+    written = await uow.rule_hits.add_or_update(hits, now)
+    uses = await uow.record_uses.add_missing(_uses([*written.new, *written.updated], now))
     return Evaluation(
         pupils,
         span,
         len(records),
         Counter(h.rule_id for h in hits),
-        Counter(h.rule_id for h in new),
+        Counter(h.rule_id for h in written.new),
         tuple(hits),
-        tuple(new),
+        tuple(written.new),
         uses,
+        tuple(written.updated),
     )
 
 

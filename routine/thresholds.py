@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from routine.model import ReasonCategory, School
@@ -22,7 +22,9 @@ ILLNESS_CODE = ReasonCategory.ILLNESS.value
 
 @dataclass(frozen=True)
 class RuleHit:
-    """A rule held for a pupil over a window: idempotent per school, pupil, rule and window end."""
+    """A rule held for a pupil over a window: stored once per school, pupil, rule and window
+    start. While it holds night after night over the same window (a term, a month, a quarter
+    to date), its stored window end and numbers are the last night's."""
 
     school_key: str
     pupil_id: str
@@ -35,6 +37,16 @@ class RuleHit:
     days: tuple[date, ...] = ()
     found_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredHits:
+    """What storing a night's hits wrote: the hits stored for the first time (a new window
+    start), and those stored before whose window end or numbers changed, updated in place. A
+    hit stored already as it is now is in neither."""
+
+    new: list[RuleHit] = field(default_factory=list)
+    updated: list[RuleHit] = field(default_factory=list)
 
 
 def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
