@@ -64,6 +64,32 @@ def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
     return rule.comparison.holds(value, rule.threshold)
 
 
+def counts_marked_days(rule: Rule) -> bool:
+    """Whether the rule counts marked days (not a share, a run or single days): for a pupil
+    with nothing but marks, one a day, the marks it counts decide it alone (`count_hit`)."""
+    return rule.measure in (Measure.DAYS, Measure.OCCURRENCES) and rule.counts not in (
+        Counted.SINGLE_DAYS,
+        Counted.NOTHING,
+    )
+
+
+def count_hit(
+    school_key: str,
+    rule: Rule,
+    span: tuple[date, date],
+    pupil_id: str,
+    counted: Sequence[date],
+    window_days: int,
+) -> RuleHit | None:
+    """A rule that `counts_marked_days`, for a pupil with nothing but marks and one a day:
+    `counted` are the school days in the window whose mark it counts; `window_days` the
+    window's school days. The same hit `evaluate_days` finds over the pupil's record."""
+    if not window_days or not rule.comparison.holds(len(counted), rule.threshold):
+        return None
+    numbers: dict[str, float] = {"count": len(counted), "school_days": window_days}
+    return RuleHit(school_key, pupil_id, rule.id, *span, numbers, tuple(sorted(counted)))
+
+
 def counting_rules(rules: Iterable[Rule]) -> list[Rule]:
     return [rule for rule in rules if rule.enabled and rule.measure is not Measure.EVENT]
 

@@ -13,11 +13,23 @@ has a report, leave, a correction or a judgement.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import aliased
 
 from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
@@ -126,6 +138,50 @@ class SqlThresholdQueries(_Repository):
                 if count:
                     found[index][pupil_id] = int(count)
         return found
+
+    async def counted_days(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        counted: Counted,
+        pupil_ids: Collection[str],
+    ) -> tuple[dict[str, list[date]], set[str]]:
+        """These pupils' days from `start` to `end` with a day-level mark of the kind counted,
+        and which of them have another day-level mark on such a day (for those the record
+        decides which mark the day is). Two columns a row, a batch of pupils a query."""
+        if counted not in FILTERS:
+            return {}, set()
+        m, o = AttendanceMarkRow, aliased(AttendanceMarkRow)
+        another = (
+            exists()
+            .where(
+                o.school_key == m.school_key,
+                o.pupil_id == m.pupil_id,
+                o.day == m.day,
+                o.lesson.is_(None),
+                o.id != m.id,
+            )
+            .correlate(m)
+        )
+        found: dict[str, list[date]] = defaultdict(list)
+        doubled: set[str] = set()
+        days = Days()
+        ids = sorted(pupil_ids)
+        for at in range(0, len(ids), PUPILS_PER_QUERY):
+            query = select(m.pupil_id, text_day(m.day), another).where(
+                m.school_key == school_key,
+                m.day >= start,
+                m.day <= end,
+                m.lesson.is_(None),
+                *FILTERS[counted],
+                m.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
+            )
+            for pupil_id, day, other in await self.session.execute(query):
+                found[pupil_id].append(days[day])
+                if other:
+                    doubled.add(pupil_id)
+        return dict(found), doubled
 
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]

@@ -6,14 +6,20 @@ writes are a few bulk statements, however many pupils hit."""
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, insert, select
 
 from bench import nightly
 from bench.morning import StatementCounter
+from routine import evaluation
 from routine.evaluation import Evaluation, evaluate_thresholds
+from routine.history import record_of
 from routine.model import (
+    AbsenceReport,
     AttendanceMark,
     Country,
     DateSpan,
@@ -21,19 +27,23 @@ from routine.model import (
     MarkKind,
     MarkSource,
     Pupil,
+    ReasonCategory,
     School,
     SchoolCalendar,
     SchoolClass,
 )
+from routine.policy import DEFAULTS, rules_for
 from routine.ports import UnitOfWorkFactory
 from routine.record import school_days
 from routine.roster import default_absence_codes
+from routine.thresholds import counts_marked_days, evaluate, record_span
 from scheduler.jobs import JOBS, JobContext
 from storage.db import make_engine, make_session_factory
 from storage.orm import PupilRow, RuleHitRow, SchoolRow
 from storage.schema import upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.scheduler.test_evaluate_thresholds import EVALUATED, mixed_school
 
 AUTUMN = DateSpan(date(2026, 8, 17), date(2026, 12, 18), "autumn")
 SPRING = DateSpan(date(2027, 1, 11), date(2027, 6, 11), "spring")
@@ -300,3 +310,111 @@ async def test_the_migration_keeps_one_hit_per_window_start(database_url: str) -
             ]
     finally:
         await engine.dispose()
+
+
+# The rules that count marked days are decided from the counted marks alone for pupils with
+# nothing but marks (and over the record for those with a day of two marks): the hits must be
+# exactly those of the full record. The other rules are off, so that no pupil is recomputed
+# for another rule's sake.
+
+
+def counting_only(country: Country) -> School:
+    school = mixed_school(country)
+    policy = tuple(
+        replace(o, enabled=False) if not counts_marked_days(rule) else o
+        for o in school.policy
+        for rule in DEFAULTS[country]
+        if rule.id == o.rule_id
+    )
+    return replace(school, policy=policy)
+
+
+async def marks_mostly(factory: UnitOfWorkFactory, school: School, seed: int) -> None:
+    """Forty pupils over six weeks with nothing but marks (absent one day in twenty, five or
+    two and a half), from roll calls and imports, some days with two (either may be the
+    day's), some lesson marks; and five with a report each."""
+    chance = random.Random(seed)
+    key = school.key
+    days = school_days(school, date(2026, 8, 17), EVALUATED)
+    async with factory() as uow:
+        await uow.schools.save(school)
+        await uow.classes.save(SchoolClass(key, "8A"))
+        for code in default_absence_codes(school):
+            await uow.codes.save(code)
+        pupils = [f"P{n:02d}" for n in range(40)]
+        for pupil_id in pupils:
+            await uow.pupils.save(Pupil(key, pupil_id, pupil_id, "8A"))
+        await uow.roll_calls.add_imported(key, [("8A", d) for d in days], NOW)
+        marks = []
+        for pupil_id in pupils:
+            often = chance.choice([0.05, 0.2, 0.4])
+            for day in days:
+                if chance.random() > often:
+                    continue
+                # One day in five of theirs has a second mark; a few are on a Saturday.
+                for _ in range(2 if chance.random() < 0.2 else 1):
+                    marks.append(
+                        AttendanceMark(
+                            key,
+                            pupil_id,
+                            day + timedelta(days=5 if chance.random() < 0.02 else 0),
+                            chance.choice([MarkKind.ABSENT] * 3 + list(MarkKind)),
+                            lesson=chance.choice([None] * 9 + ["2"]),
+                            valid=chance.choice([True, False, None]),
+                            code=chance.choice(["illness", "invalid", None]),
+                            source=chance.choice(list(MarkSource)),
+                        )
+                    )
+        await uow.marks.add_many(marks)
+        for pupil_id in pupils[:5]:
+            first = chance.choice(days)
+            await uow.reports.add(
+                AbsenceReport(key, pupil_id, "G", ReasonCategory.ILLNESS, first, first)
+            )
+        await uow.commit()
+
+
+async def check_marked_days(factory: UnitOfWorkFactory, country: Country, seed: int) -> None:
+    school = counting_only(country)
+    await marks_mostly(factory, school, seed)
+    seen: list[tuple[int, int]] = []
+    marked_day_hits = evaluation._marked_day_hits
+
+    async def spy(*args):
+        hits, doubled = await marked_day_hits(*args)
+        seen.append((len(hits), len(doubled)))
+        return hits, doubled
+
+    evaluation._marked_day_hits = spy
+    try:
+        async with factory() as uow:
+            found = await evaluate_thresholds(uow, school, EVALUATED, NOW)
+            await uow.commit()
+    finally:
+        evaluation._marked_day_hits = marked_day_hits
+    async with factory() as uow:
+        pupils = await uow.pupils.list_for_school(school.key)
+        start, end = record_span(school, rules_for(school), EVALUATED) or (EVALUATED, EVALUATED)
+        full = await record_of(
+            uow, school, start - timedelta(days=7), end, pupils, whole_school=True
+        )
+    expected = evaluate(school, rules_for(school), EVALUATED, full)
+    assert sorted((h.pupil_id, h.rule_id, dict(h.numbers), h.days) for h in found.hits) == sorted(
+        (h.pupil_id, h.rule_id, dict(h.numbers), h.days) for h in expected
+    )
+    # Both ways were taken: hits from the counted marks, and pupils with a day of two marks.
+    [(plain, doubled)] = seen
+    assert plain > 0 and doubled > 0, seen
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("country", [Country.NO, Country.DK])
+async def test_marked_days_decide_as_the_full_record_on_fakes(country: Country, seed: int) -> None:
+    await check_marked_days(FakeUnitOfWorkFactory(), country, seed * 17 + 3)
+
+
+@pytest.mark.parametrize("country", [Country.NO, Country.DK])
+async def test_marked_days_decide_as_the_full_record_on_sql(
+    uow_factory: UnitOfWorkFactory, country: Country
+) -> None:
+    await check_marked_days(uow_factory, country, 5)
