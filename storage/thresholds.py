@@ -23,13 +23,11 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    exists,
     func,
     literal,
     select,
     type_coerce,
 )
-from sqlalchemy.orm import aliased
 
 from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
@@ -149,37 +147,28 @@ class SqlThresholdQueries(_Repository):
     ) -> tuple[dict[str, list[date]], set[str]]:
         """These pupils' days from `start` to `end` with a day-level mark of the kind counted,
         and which of them have another day-level mark on such a day (for those the record
-        decides which mark the day is). Two columns a row, a batch of pupils a query."""
+        decides which mark the day is). One query, three columns a row."""
         if counted not in FILTERS:
             return {}, set()
-        m, o = AttendanceMarkRow, aliased(AttendanceMarkRow)
-        another = (
-            exists()
-            .where(
-                o.school_key == m.school_key,
-                o.pupil_id == m.pupil_id,
-                o.day == m.day,
-                o.lesson.is_(None),
-                o.id != m.id,
-            )
-            .correlate(m)
+        # One scan of the window's day-level marks, grouped by pupil and day, rather than a
+        # batch of pupils a query: PostgreSQL's generic plan for `pupil_id IN (2,000
+        # parameters)` searched the list row by row (22 s for 20,000 pupils).
+        m = AttendanceMarkRow
+        marked = func.sum(case((and_(*FILTERS[counted]), 1), else_=0))
+        query = (
+            select(m.pupil_id, text_day(m.day), func.count())
+            .where(m.school_key == school_key, m.day >= start, m.day <= end, m.lesson.is_(None))
+            .group_by(m.pupil_id, m.day)
+            .having(marked > 0)
         )
+        wanted = set(pupil_ids)
         found: dict[str, list[date]] = defaultdict(list)
         doubled: set[str] = set()
         days = Days()
-        ids = sorted(pupil_ids)
-        for at in range(0, len(ids), PUPILS_PER_QUERY):
-            query = select(m.pupil_id, text_day(m.day), another).where(
-                m.school_key == school_key,
-                m.day >= start,
-                m.day <= end,
-                m.lesson.is_(None),
-                *FILTERS[counted],
-                m.pupil_id.in_(ids[at : at + PUPILS_PER_QUERY]),
-            )
-            for pupil_id, day, other in await self.session.execute(query):
+        for pupil_id, day, marks in await self.session.execute(query):
+            if pupil_id in wanted:
                 found[pupil_id].append(days[day])
-                if other:
+                if marks > 1:
                     doubled.add(pupil_id)
         return dict(found), doubled
 
