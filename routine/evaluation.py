@@ -10,10 +10,15 @@ counts are never below the record's, so a rule that does not hold over them
 `narvaro attendance show` reads) is built only for the pupils a rule may hit, and for those
 whose window also has a report, granted leave, a correction or a judgement; each rule is
 decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
-New hits are stored with the days they used (`RecordUse`, used_by = the rule's id), so that a
-later correction of such a day is flagged to the principal; a day already used by the rule is
-not stored again (a term's hit is new every night, its window ending a day later). Evaluating
-a day again stores nothing new. Queries: a few per window and a few for the record, never one
+A rule that counts marked days (not a share, a run or single days) needs no record for a pupil
+with nothing but marks, one a day: storage returns the days of the marks it counts, and those
+decide it (`routine.thresholds.count_hit`).
+A hit is stored once per rule, pupil and window start; while it holds night after night over
+the same window (a term to date), its window end and numbers are updated in place, so an
+ordinary night writes only what changed. New and updated hits are stored with the days they
+used (`RecordUse`, used_by = the rule's id), so that a later correction of such a day is
+flagged to the principal; a day already used by the rule is not stored again. Evaluating a
+day again writes nothing. Queries: a few per window and a few for the record, never one
 per pupil.
 """
 
@@ -32,7 +37,9 @@ from routine.record import RecordInputs, RecordUse, build_decided_days, school_d
 from routine.thresholds import (
     PupilDays,
     RuleHit,
+    count_hit,
     counting_rules,
+    counts_marked_days,
     evaluate_days,
     may_hold,
     record_span,
@@ -58,6 +65,15 @@ class Evaluation:
     new_hits: tuple[RuleHit, ...] = ()
     # Days newly recorded as used by a rule (`RecordUse`); a day used before is not again.
     uses: int = 0
+    # Hits stored before over the same window start whose window end or numbers changed:
+    # updated in place (a term's hit that holds another night).
+    updated_hits: tuple[RuleHit, ...] = ()
+
+    @property
+    def written(self) -> tuple[RuleHit, ...]:
+        """The hits stored or updated tonight: what a case, a notice or a task is told of. A
+        hit evaluated again as it was stored is not."""
+        return (*self.new_hits, *self.updated_hits)
 
     def summary(self) -> str:
         if self.span is None:
@@ -100,21 +116,71 @@ async def evaluate_thresholds(
         *(candidates[rule.id] for rule in rules if _reads_taken(rule)), ()
     )
     pupils = len(classes)
-    recompute = set().union(*candidates.values())
+    # The full record is built for the pupils with more than marks, and for those a rule
+    # that reads more than their counted marks may hit; a rule that counts marked days is
+    # decided from those days alone for the others (`_marked_day_hits`), unless a day of
+    # theirs has two marks (which the record decides between).
+    recompute = set(others).union(
+        *(candidates[rule.id] for rule in rules if not counts_marked_days(rule)), ()
+    )
+    plain = {
+        rule.id: candidates[rule.id] - recompute for rule in rules if counts_marked_days(rule)
+    }
+    plain_hits, doubled = await _marked_day_hits(uow, school, day, families, plain)
+    recompute |= doubled
+    only = {
+        rule.id: candidates[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
+        for rule in rules
+    }
     records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
-    hits = evaluate_days(school, rules, day, records, candidates)
-    new = await uow.rule_hits.add_new(hits, now)
-    uses = await uow.record_uses.add_missing(_uses(new, now))
+    order = {rule.id: index for index, rule in enumerate(rules)}
+    hits = sorted(
+        [*evaluate_days(school, rules, day, records, only), *plain_hits],
+        key=lambda h: (order[h.rule_id], h.pupil_id),
+    )
+    written = await uow.rule_hits.add_or_update(hits, now)
+    uses = await uow.record_uses.add_missing(_uses([*written.new, *written.updated], now))
     return Evaluation(
         pupils,
         span,
         len(records),
         Counter(h.rule_id for h in hits),
-        Counter(h.rule_id for h in new),
+        Counter(h.rule_id for h in written.new),
         tuple(hits),
-        tuple(new),
+        tuple(written.new),
         uses,
+        tuple(written.updated),
     )
+
+
+async def _marked_day_hits(
+    uow: UnitOfWork,
+    school: School,
+    day: date,
+    families: Mapping[tuple[date, date], Sequence[Rule]],
+    pupils: Mapping[str, set[str]],
+) -> tuple[list[RuleHit], set[str]]:
+    """The hits of the rules that count marked days (`counts_marked_days`) among these pupils
+    (rule id → pupil ids), who have nothing but marks: decided from the days of the marks
+    counted, one query a window and kind; and the pupils with a day of two marks, left to
+    their record."""
+    hits: list[RuleHit] = []
+    doubled: set[str] = set()
+    for span, family in families.items():
+        days = set(school_days(school, *span))
+        for counts in sorted({rule.counts for rule in family if pupils.get(rule.id)}):
+            same = [rule for rule in family if rule.counts is counts and pupils.get(rule.id)]
+            wanted = set().union(*(pupils[rule.id] for rule in same))
+            found, two = await uow.thresholds.counted_days(school.key, *span, counts, wanted)
+            doubled |= two
+            for rule in same:
+                for pupil_id in sorted(pupils[rule.id] - two):
+                    marked = [d for d in found.get(pupil_id, ()) if d in days]
+                    hit = count_hit(school.key, rule, span, pupil_id, marked, len(days))
+                    if hit is not None:
+                        hits.append(hit)
+    # A pupil with a day of two marks is decided over the record for every rule.
+    return [h for h in hits if h.pupil_id not in doubled], doubled
 
 
 def _may_hit(

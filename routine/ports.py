@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from routine.policy import Counted
     from routine.record import Correction, RecordSource, RecordUse
     from routine.roll_call import RollCall
-    from routine.thresholds import RuleHit
+    from routine.thresholds import RuleHit, StoredHits
 
 
 class SchoolRepository(Protocol):
@@ -412,10 +412,15 @@ class RecordUseRepository(Protocol):
 
 class RuleHitRepository(Protocol):
     """What the rules found (routine.thresholds): one hit per school, pupil, rule and window
-    end, so evaluating a day again stores nothing twice."""
+    start, updated in place while it holds, so evaluating a day again writes nothing."""
+
+    async def add_or_update(self, hits: Sequence[RuleHit], found_at: datetime) -> StoredHits:
+        """Store the hits of new window starts (with `found_at`), and update the stored ones
+        whose window end or numbers changed, in a few statements; return what was written,
+        with ids (an updated hit keeps its first `found_at`)."""
 
     async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
-        """Store the hits not stored yet; return those, with `found_at`."""
+        """`add_or_update`, returning the new hits only."""
 
     async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
         """Hits whose window ends from `start` to `end`, by window end, pupil and rule."""
@@ -549,6 +554,18 @@ class ThresholdQueries(Protocol):
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]
     ) -> list[AttendanceMark]:
         """These pupils' marks from `start` to `end`, oldest first, in few queries."""
+
+    async def counted_days(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        counted: Counted,
+        pupil_ids: Collection[str],
+    ) -> tuple[dict[str, list[date]], set[str]]:
+        """These pupils' days from `start` to `end` with a day-level mark of the kind counted
+        (any day, school day or not), and the pupils with another day-level mark on such a
+        day; in few queries."""
 
     async def taken_days(
         self, school_key: str, start: date, end: date, class_names: Collection[str]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from routine.model import ReasonCategory, School
@@ -22,7 +22,9 @@ ILLNESS_CODE = ReasonCategory.ILLNESS.value
 
 @dataclass(frozen=True)
 class RuleHit:
-    """A rule held for a pupil over a window: idempotent per school, pupil, rule and window end."""
+    """A rule held for a pupil over a window: stored once per school, pupil, rule and window
+    start. While it holds night after night over the same window (a term, a month, a quarter
+    to date), its stored window end and numbers are the last night's."""
 
     school_key: str
     pupil_id: str
@@ -35,6 +37,16 @@ class RuleHit:
     days: tuple[date, ...] = ()
     found_at: datetime | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredHits:
+    """What storing a night's hits wrote: the hits stored for the first time (a new window
+    start), and those stored before whose window end or numbers changed, updated in place. A
+    hit stored already as it is now is in neither."""
+
+    new: list[RuleHit] = field(default_factory=list)
+    updated: list[RuleHit] = field(default_factory=list)
 
 
 def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
@@ -50,6 +62,32 @@ def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
             return False
         value /= max(taken_days, count, rule.min_known_days, 1)
     return rule.comparison.holds(value, rule.threshold)
+
+
+def counts_marked_days(rule: Rule) -> bool:
+    """Whether the rule counts marked days (not a share, a run or single days): for a pupil
+    with nothing but marks, one a day, the marks it counts decide it alone (`count_hit`)."""
+    return rule.measure in (Measure.DAYS, Measure.OCCURRENCES) and rule.counts not in (
+        Counted.SINGLE_DAYS,
+        Counted.NOTHING,
+    )
+
+
+def count_hit(
+    school_key: str,
+    rule: Rule,
+    span: tuple[date, date],
+    pupil_id: str,
+    counted: Sequence[date],
+    window_days: int,
+) -> RuleHit | None:
+    """A rule that `counts_marked_days`, for a pupil with nothing but marks and one a day:
+    `counted` are the school days in the window whose mark it counts; `window_days` the
+    window's school days. The same hit `evaluate_days` finds over the pupil's record."""
+    if not window_days or not rule.comparison.holds(len(counted), rule.threshold):
+        return None
+    numbers: dict[str, float] = {"count": len(counted), "school_days": window_days}
+    return RuleHit(school_key, pupil_id, rule.id, *span, numbers, tuple(sorted(counted)))
 
 
 def counting_rules(rules: Iterable[Rule]) -> list[Rule]:

@@ -268,17 +268,21 @@ async def leave_reminder_job(ctx: JobContext, school_key: str, day: date) -> Job
 
 async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -> JobResult:
     """The school's counting rules (`routine.policy`) over its record, every pupil at once;
-    what held is stored once per rule, pupil and window end, and opens a case for a pupil
-    without one (`routine.case_opening`), or is logged on the open one."""
+    what held is stored once per rule, pupil and window start (updated while it holds), and
+    opens a case for a pupil without one (`routine.case_opening`), or is logged on the open
+    one."""
     async with ctx.uow_factory() as uow:
         school = await _school(uow, school_key)
         now = ctx.clock.now()
         found = await evaluate_thresholds(uow, school, day, now)
-        triggers = [trigger_from_hit(hit, now) for hit in found.new_hits]
+        # New hits, and those that held again over the same window (updated in place): a
+        # reason logged on the open case already changes nothing.
+        written = found.written
+        triggers = [trigger_from_hit(hit, now) for hit in written]
         changes = await open_cases(uow, school, triggers)
         # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.
-        notices = await queue_case_notices(uow, school, found.new_hits, now)
-        tasks = await rule_tasks(uow, school, found.new_hits, now)
+        notices = await queue_case_notices(uow, school, written, now)
+        tasks = await rule_tasks(uow, school, written, now)
         # Each new case's card, to those who act on it, and the cards of the open cases a new
         # reason was logged on, in the same unit of work.
         reasoned = await _reasoned(uow, school_key, changes)

@@ -348,12 +348,13 @@ class RecordUseRow(Base):
 
 class RuleHitRow(Base):
     """A rule held for a pupil over a window (routine.thresholds.RuleHit), with its numbers.
-    Unique per window end, so evaluating a day again changes nothing."""
+    Unique per window start: a hit that holds night after night is updated in place (its
+    window end and numbers), so evaluating a day again changes nothing."""
 
     __tablename__ = "rule_hits"
     __table_args__ = (
         _pupil_key(),
-        UniqueConstraint("school_key", "pupil_id", "rule_id", "window_end"),
+        UniqueConstraint("school_key", "pupil_id", "rule_id", "window_start"),
         Index("ix_rule_hits_school_key_window_end", "school_key", "window_end"),
     )
 

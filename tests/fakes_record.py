@@ -12,7 +12,7 @@ from routine.model import AttendanceMark, MarkKind
 from routine.policy import Counted
 from routine.record import Correction, RecordSource, RecordUse
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ILLNESS_CODE, RuleHit
+from routine.thresholds import ILLNESS_CODE, RuleHit, StoredHits
 
 
 def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
@@ -197,15 +197,24 @@ class FakeRuleHits:
         self.store = store
 
     async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
-        new = []
+        return (await self.add_or_update(hits, found_at)).new
+
+    async def add_or_update(self, hits: Sequence[RuleHit], found_at: datetime) -> StoredHits:
+        # Once per school, pupil, rule and window start; a changed one is updated in place.
+        written = StoredHits()
         for hit in hits:
-            key = (hit.school_key, hit.pupil_id, hit.rule_id, hit.window_end)
-            if key in self.store.rule_hits:
+            key = (hit.school_key, hit.pupil_id, hit.rule_id, hit.window_start)
+            was = self.store.rule_hits.get(key)
+            if was is None:
+                stored = dataclasses.replace(hit, found_at=found_at, id=next(self.store.ids))
+                written.new.append(stored)
+            elif (was.window_end, dict(was.numbers)) != (hit.window_end, dict(hit.numbers)):
+                stored = dataclasses.replace(hit, found_at=was.found_at, id=was.id)
+                written.updated.append(stored)
+            else:
                 continue
-            stored = dataclasses.replace(hit, found_at=found_at, id=next(self.store.ids))
             self.store.rule_hits[key] = stored
-            new.append(stored)
-        return new
+        return written
 
     async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
         return sorted(
@@ -218,7 +227,9 @@ class FakeRuleHits:
         )
 
     async def delete_before(self, school_key: str, day: date) -> int:
-        old = [k for k, h in self.store.rule_hits.items() if k[0] == school_key and k[3] < day]
+        old = [
+            k for k, h in self.store.rule_hits.items() if k[0] == school_key and h.window_end < day
+        ]
         for key in old:
             del self.store.rule_hits[key]
         return len(old)
@@ -293,6 +304,31 @@ class FakeThresholds:
             ),
             key=lambda m: m.id or 0,
         )
+
+    async def counted_days(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        counted: Counted,
+        pupil_ids: Collection[str],
+    ) -> tuple[dict[str, list[date]], set[str]]:
+        day_level = [
+            m
+            for m in self.store.marks.values()
+            if m.school_key == school_key and start <= m.day <= end and m.lesson is None
+        ]
+        per_day: dict[tuple[str, date], int] = {}
+        for mark in day_level:
+            per_day[(mark.pupil_id, mark.day)] = per_day.get((mark.pupil_id, mark.day), 0) + 1
+        found: dict[str, list[date]] = {}
+        doubled: set[str] = set()
+        for mark in day_level:
+            if mark.pupil_id in pupil_ids and _counts(counted, mark):
+                found.setdefault(mark.pupil_id, []).append(mark.day)
+                if per_day[(mark.pupil_id, mark.day)] > 1:
+                    doubled.add(mark.pupil_id)
+        return found, doubled
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         counted: dict[str, int] = {}
