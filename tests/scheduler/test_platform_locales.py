@@ -14,6 +14,9 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.morning import StatementCounter
+from bot import operator
+from bot.operator import demo_file
+from bot.settings import Settings
 from bot.slack.locales import SlackLocales
 from dialogs.i18n import _, format_day, use_locale
 from routine.model import Language, Role, StaffMember
@@ -74,6 +77,10 @@ async def test_a_mentor_whose_slack_speaks_bokmal_and_who_never_wrote_gets_the_r
 
         result = await JOBS["platform-locales"].run(ctx, SCHOOL, MONDAY)
         await JOBS["roll-call"].run(ctx, SCHOOL, MONDAY)
+        # The operator applies the school file again: what Slack said is kept.
+        await operator.apply_school_file(
+            Settings(database_url=migrated_database_url), demo_file("se.toml")
+        )
         again = await JOBS["platform-locales"].run(ctx, SCHOOL, MONDAY)
 
         async with factory() as uow:
