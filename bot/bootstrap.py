@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.settings import Settings
 from dialogs.engine import Engine
 from dialogs.flows import all_flows
-from routine.ports import Clock, UnitOfWorkFactory
+from routine.ports import Clock, PlatformLocales, UnitOfWorkFactory
 from scheduler.clock import SchoolClock, make_job_store
 from scheduler.jobs import JobContext
 from scheduler.metrics import Metrics
@@ -80,8 +80,23 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or (FixedClock(settings.fixed_time) if settings.fixed_time else SystemClock())
     dialogs = Engine(uow_factory=uow_factory, flows=all_flows(), clock=clock)
     metrics = Metrics(CollectorRegistry())
-    job_context = JobContext(uow_factory=uow_factory, clock=clock, metrics=metrics)
+    job_context = JobContext(
+        uow_factory=uow_factory, clock=clock, metrics=metrics, locales=platform_locales(settings)
+    )
     return App(settings, db_engine, uow_factory, clock, dialogs, job_context, metrics)
+
+
+def platform_locales(settings: Settings) -> PlatformLocales | None:
+    """Slack's `users.info`, for the job that asks the locale of staff who never wrote; None
+    without a Slack bot token."""
+    if not settings.slack_enabled:
+        return None
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack.locales import SlackLocales
+
+    token = settings.slack_bot_token.get_secret_value()
+    return SlackLocales(AsyncWebClient(token=token, base_url=settings.slack_api_url))
 
 
 def school_clock(app: App) -> SchoolClock:

@@ -312,7 +312,7 @@ async def _send_to_guardians(
     reach = reach_of(pupil.pupil_id, guardians, accounts)
     messages = []
     for guardian, chats in reach.reached.values():
-        with use_locale(guardian.language.value):
+        with use_locale(guardian.speaks.value):
             text = parents_notice_text(school, pupil, notice, head.name)
         for account in chats:
             recipient = f"{account.platform}:{account.account_id}"

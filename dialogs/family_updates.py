@@ -71,7 +71,7 @@ def prompt_text(
         ).format(pupil=pupil.name, class_name=pupil.class_name, day=format_day(day)),
         _("Ready to send, as the guardians will read it:"),
     ]
-    for language in sorted({g.language.value for g in guardians}):
+    for language in sorted({g.speaks.value for g in guardians}):
         with use_locale(language):
             text = ready_message(school, pupil)
         lines.append(f"> {text}")
@@ -203,7 +203,7 @@ async def send_update(ctx: Context, case_id: int, own_text: str | None) -> None:
         if own_text:
             text = own_text
         else:
-            with use_locale(guardian.language.value):
+            with use_locale(guardian.speaks.value):
                 text = ready_message(school, pupil)
         for account in chats:
             sent += await ctx.uow.outbox.add(to_guardian(school, account, case, text, ctx.now))

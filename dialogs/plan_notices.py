@@ -130,7 +130,7 @@ def guardian_message(
     now: datetime,
 ) -> OutboxMessage:
     assert plan.id is not None
-    with use_locale(guardian.language.value):
+    with use_locale(guardian.speaks.value):
         text = guardian_text(for_guardians(plan), pupil, names)
         button = OutgoingButton(f"{PLAN_PREFIX}{plan.id}.{CONFIRM}", _("Confirm"))
     recipient = f"{GUARDIAN_PLATFORM}:{account_id}"

@@ -6,7 +6,8 @@ one unit of work: read, decide, write, commit. Leaving the block without `commit
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
@@ -19,6 +20,7 @@ from routine.model import (
     Conversation,
     Guardian,
     InviteCode,
+    Language,
     Pupil,
     School,
     SchoolClass,
@@ -94,6 +96,14 @@ class StaffRepository(Protocol):
 
     async def save_many(self, staff: Sequence[StaffMember]) -> None:
         """Like `save` for each, in a few bulk statements."""
+
+    async def remember_platform_languages(
+        self, school_key: str, answers: Mapping[str, Language | None], asked_at: datetime
+    ) -> int:
+        """Compare-and-set, set-based: each member's platform language as their platform
+        answered (staff id to language; None: a locale we do not write) and that it was asked,
+        only where neither is known yet (an event may have told it meanwhile). How many were
+        set."""
 
 
 class AbsenceReportRepository(Protocol):
@@ -708,3 +718,26 @@ class Sender(Protocol):
 
     async def send(self, message: OutboxMessage) -> DeliveryResult:
         """Never raises for delivery problems: they come back as a DeliveryResult."""
+
+
+@dataclass(frozen=True)
+class LocaleAnswer:
+    """What a chat platform said when asked for one person's locale."""
+
+    # e.g. "nb-NO"; None when it has none for them (or they are gone).
+    locale: str | None = None
+    # Why it could not be asked (an error's name, nothing personal): ask on a later run.
+    failed: str = ""
+    # Rate limited: ask nobody more on this run.
+    wait: timedelta | None = None
+
+    @property
+    def answered(self) -> bool:
+        return not self.failed and self.wait is None
+
+
+class PlatformLocales(Protocol):
+    """Asks a chat platform (Slack's `users.info`) for the locale of one of its accounts."""
+
+    async def locale_of(self, account_id: str) -> LocaleAnswer:
+        """Never raises for the platform's failures: they come back in the answer."""

@@ -31,10 +31,10 @@ from routine.guardian_requests import escalate_untaken_requests
 from routine.leave import LeaveStatus, deciders, due_for_reminder
 from routine.model import Role, School
 from routine.outbox import OutboxMessage
-from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from routine.ports import Clock, PlatformLocales, UnitOfWork, UnitOfWorkFactory
 from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
 from routine.task_service import rule_tasks, set_nothing_new_tasks, step3_reviews_due
-from scheduler import messages
+from scheduler import messages, platform_locales
 from scheduler.metrics import Metrics
 
 # How often untaken contact requests are looked for; the school sets how long is too long.
@@ -53,6 +53,8 @@ class JobContext:
     uow_factory: UnitOfWorkFactory
     clock: Clock
     metrics: Metrics = field(default_factory=Metrics)
+    # Asks the staff's chat platform for their locales; None where it is not configured.
+    locales: PlatformLocales | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,20 @@ class Queue:
 
     def summary(self) -> str:
         return f"{self.queued} message(s) queued, {self.already} already queued"
+
+
+async def platform_locales_job(ctx: JobContext, school_key: str, day: date) -> JobResult:
+    """Staff whose Slack locale is not known are asked for it, once, before the morning's
+    jobs write to them (`scheduler.platform_locales`)."""
+    async with ctx.uow_factory() as uow:
+        await _school(uow, school_key)
+        staff = await uow.staff.list_for_school(school_key)
+    if ctx.locales is None:
+        return JobResult(school_key, day, "no chat platform to ask for locales")
+    asked = await platform_locales.ask_and_remember(
+        ctx.uow_factory, ctx.locales, school_key, staff, ctx.clock.now()
+    )
+    return JobResult(school_key, day, asked.summary())
 
 
 async def roll_call(ctx: JobContext, school_key: str, day: date) -> JobResult:
@@ -390,6 +406,12 @@ async def retention(ctx: JobContext, school_key: str, day: date) -> JobResult:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
+        Job(
+            "platform-locales",
+            lambda s: platform_locales.ask_time(s.times.roll_call),
+            True,
+            platform_locales_job,
+        ),
         Job("roll-call", lambda s: s.times.roll_call, True, roll_call),
         Job("roll-call-reminder", lambda s: s.times.roll_call_reminder, True, roll_call_reminder),
         Job("unreported-absences", lambda s: s.times.unreported_prompt, True, unreported_absences),

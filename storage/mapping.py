@@ -257,6 +257,7 @@ def staff_from_row(row: StaffRow) -> StaffMember:
         slack_user_id=row.slack_user_id,
         chosen_language=_language_or_none(row.chosen_language),
         platform_language=_language_or_none(row.platform_language),
+        platform_locale_asked=row.platform_locale_asked,
     )
 
 
@@ -276,6 +277,7 @@ def staff_to_row(staff: StaffMember, row: StaffRow) -> None:
     row.slack_user_id = staff.slack_user_id
     row.chosen_language = _value_or_none(staff.chosen_language)
     row.platform_language = _value_or_none(staff.platform_language)
+    row.platform_locale_asked = staff.platform_locale_asked
     kept_roles = {role.role: role for role in row.roles}
     row.roles = [
         kept_roles.get(role.value) or StaffRoleRow(role=role.value) for role in sorted(staff.roles)

@@ -208,9 +208,11 @@ class StaffRow(Base):
     name: Mapped[str]
     language: Mapped[str | None]
     slack_user_id: Mapped[str]
-    # Chosen in the chat, and Slack's locale from their last event (routine.model.StaffMember).
+    # Chosen in the chat, and Slack's locale from their last event or from users.info, and
+    # when users.info was asked (routine.model.StaffMember).
     chosen_language: Mapped[str | None]
     platform_language: Mapped[str | None]
+    platform_locale_asked: Mapped[datetime | None]
     roles: Mapped[list[StaffRoleRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffRoleRow.role"
     )

@@ -131,6 +131,7 @@ async def save_staff(session: AsyncSession, staff: Sequence[StaffMember]) -> Non
             "platform_language": (
                 None if s.platform_language is None else s.platform_language.value
             ),
+            "platform_locale_asked": s.platform_locale_asked,
         }
         for s in staff
     ]

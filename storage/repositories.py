@@ -10,7 +10,7 @@ alphabetical order (Å after Z in Swedish) is the presentation's job, not storag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from routine.model import (
     ChatAccount,
     Guardian,
     InviteCode,
+    Language,
     Pupil,
     ReportStatus,
     School,
@@ -31,7 +32,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt, ContactRequest, GuardianConcern, RequestStatus
-from storage import chat, mapping, people_bulk, read_cache, staff_query
+from storage import chat, mapping, people_bulk, platform_locales, read_cache, staff_query
 from storage.bulk import batches
 from storage.orm import (
     AbsenceCodeRow,
@@ -228,6 +229,11 @@ class SqlStaffRepository(_Repository):
     async def save_many(self, staff: Sequence[StaffMember]) -> None:
         read_cache.forget(self.session, read_cache.KINDS["staff"])
         await people_bulk.save_staff(self.session, staff)
+
+    async def remember_platform_languages(
+        self, school_key: str, answers: Mapping[str, Language | None], asked_at: datetime
+    ) -> int:
+        return await platform_locales.remember(self.session, school_key, answers, asked_at)
 
 
 class SqlAbsenceReportRepository(_Repository):

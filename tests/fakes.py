@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
@@ -28,6 +28,7 @@ from routine.model import (
     Conversation,
     Guardian,
     InviteCode,
+    Language,
     Pupil,
     ReportStatus,
     School,
@@ -213,6 +214,20 @@ class FakeStaff(_Repo):
 
     async def delete(self, school_key: str, staff_id: str) -> None:
         self.store.staff.pop((school_key, staff_id), None)
+
+    async def remember_platform_languages(
+        self, school_key: str, answers: Mapping[str, Language | None], asked_at: datetime
+    ) -> int:
+        done = 0
+        for staff_id, language in answers.items():
+            member = self.store.staff.get((school_key, staff_id))
+            if member is None or member.platform_language or member.platform_locale_asked:
+                continue
+            self.store.staff[(school_key, staff_id)] = dataclasses.replace(
+                member, platform_language=language, platform_locale_asked=asked_at
+            )
+            done += 1
+        return done
 
 
 class FakeReports(_Repo):

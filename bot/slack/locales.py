@@ -1,13 +1,24 @@
-"""Each person's Slack locale (users.info), asked once in a while: a hint for their language."""
+"""Each person's Slack locale (users.info): a hint for their language.
+
+`LocaleCache` asks for the person behind each request, once in a while. `SlackLocales` is the
+scheduler's `PlatformLocales` port, for staff who never wrote (`scheduler.platform_locales`):
+paced below Slack's limit for `users.info`, and telling a rate limit and a failure apart from
+an answer.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.sender import UNREACHABLE, retry_after
+from routine.ports import LocaleAnswer
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +47,51 @@ class LocaleCache:
             locale = None
         self._known[user] = (locale, self._monotonic() + KEEP_SECONDS)
         return locale
+
+
+# users.info is in Slack's tier 4 (100+ calls a minute): one call every 0.7 s stays under it.
+PAUSE_SECONDS = 0.7
+
+
+class SlackLocales:
+    """The `PlatformLocales` port for Slack; the account id is the Slack user id."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        pause: float = PAUSE_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._client = client
+        self._pause = pause
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next = 0.0
+
+    async def locale_of(self, account_id: str) -> LocaleAnswer:
+        await self._paced()
+        try:
+            response = await self._client.users_info(user=account_id, include_locale=True)
+        except SlackApiError as error:
+            return _answer_to(error)
+        except (ClientError, TimeoutError, OSError) as error:
+            return LocaleAnswer(failed=type(error).__name__)
+        return LocaleAnswer(locale=(response.get("user") or {}).get("locale") or None)
+
+    async def _paced(self) -> None:
+        wait = self._next - self._monotonic()
+        if wait > 0:
+            await self._sleep(wait)
+        self._next = self._monotonic() + self._pause
+
+
+def _answer_to(error: SlackApiError) -> LocaleAnswer:
+    code = str(error.response.get("error", "")) or f"HTTP {error.response.status_code}"
+    if error.response.status_code == 429 or code == "ratelimited":
+        return LocaleAnswer(wait=retry_after(error.response.headers))
+    if code in UNREACHABLE:
+        # Gone from the workspace: nothing to ask again; an event would tell otherwise.
+        return LocaleAnswer(locale=None)
+    return LocaleAnswer(failed=code)

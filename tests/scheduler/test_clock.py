@@ -551,12 +551,13 @@ async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
     changes = sync_schedules(paused, [later], fewer_jobs)
 
     # Contact escalation, the leave and case reminders and the "nothing new" prompt start at the
-    # roll call.
+    # roll call; the Slack locales are asked an hour before it.
     assert changes.replaced == (
         "case-reminders:se-ek",
         "contact-escalation:se-ek",
         "leave-reminder:se-ek",
         "nothing-new:se-ek",
+        "platform-locales:se-ek",
         "roll-call:se-ek",
     )
     assert changes.removed == tuple(

@@ -445,6 +445,7 @@ async def test_retention_deletes_what_is_older_than_the_school_keeps(factory) ->
 
 def test_jobs_run_at_the_school_s_times() -> None:
     assert {name: job.local_time(SCHOOL) for name, job in JOBS.items()} == {
+        "platform-locales": time(7, 15),
         "roll-call": time(8, 15),
         "roll-call-reminder": time(8, 45),
         "unreported-absences": time(9, 0),

@@ -228,7 +228,10 @@ class FakeSlackApi(LoopbackServer):
         return {"view": {"id": "V0MODAL", **params["view"]}}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        """As Slack: the user's locale only when asked for it (`include_locale`)."""
         user = params["user"]
+        if str(params.get("include_locale", "")).lower() not in {"1", "true"}:
+            return {"user": {"id": user}}
         return {"user": {"id": user, "locale": self.locales.get(user, "en-US")}}
 
     # Socket Mode: Slack's side of the WebSocket the app opens
