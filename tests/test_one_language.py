@@ -25,6 +25,8 @@ UNDECIDED = {
     ("dialogs/linking.py", "code"),
     # Telegram's command descriptions, one set per language.
     ("bot/telegram/commands.py", "locale"),
+    # The roll call rendered once per language, each mentor's taken from `staff_language`.
+    ("dialogs/live.py", "language"),
 }
 # Who may read a person's stored languages: the model decides, linking remembers the locale.
 LANGUAGE_FIELDS = {"chosen_language", "platform_language"}
