@@ -296,7 +296,7 @@ CLOSING = QuestionSet(
             "closing_wellbeing",
             da(
                 "Er barnets trivsel i bedring?",
-                "Blir barnets trivsel bättre?",
+                "Trivs barnet bättre än tidigare?",
                 "Er barnets trivsel i bedring?",
             ),
             "004: 2314",
@@ -372,9 +372,9 @@ CLOSING = QuestionSet(
                 " foretages en løbende overlevering til lærere og pædagoger, så det er muligt at"
                 " holde kontakten ved lige, og kom-i-skole-teamet er tilgængeligt i forhold til"
                 " hurtig sparring.",
-                "Om insatsen har varit förankrad i kommunens kom-i-skole-team rekommenderas en"
-                " löpande överlämning till lärare och pedagoger, så att kontakten kan hållas vid"
-                " liv och teamet finns till hands för snabb rådgivning.",
+                "Om insatsen har varit förankrad i kommunens kom-i-skole-team, rekommenderas en"
+                " löpande överlämning till lärare och pedagoger, så att kontakten kan"
+                " upprätthållas och teamet snabbt finns till hands som bollplank.",
                 "Har innsatsen vært forankret i kommunens kom-i-skole-team, anbefales det en"
                 " løpende overlevering til lærere og pedagoger, slik at kontakten kan holdes ved"
                 " like og teamet er tilgjengelig for rask veiledning.",

@@ -384,7 +384,7 @@ async def test_the_card_shows_the_step_one_contacts_before_the_opening(
     lines = text.splitlines()
     start = lines.index("Steg 1 – kontakt med vårdnadshavare samma dag:")
     assert lines[start + 1 : start + 3] == [
-        "• tors 12 nov.: nådde familjen per telefon",
+        "• tors 12 nov.: fick kontakt med familjen per telefon",
         "• mån 16 nov.: ingen kontakt registrerad",
     ]
     assert "Mamma sjuk" not in text and "1 sep." not in text

@@ -48,7 +48,7 @@ def test_every_way_and_outcome_has_its_own_sentence(locale: str) -> None:
             "sv",
             [
                 "Steg 1 – kontakt med vårdnadshavare samma dag:",
-                "• tors 12 nov.: nådde familjen per telefon",
+                "• tors 12 nov.: fick kontakt med familjen per telefon",
                 "• mån 16 nov.: ingen kontakt registrerad",
                 "• tis 17 nov.: skickade ett meddelande till familjen, fick inget svar",
                 "• ons 18 nov.: träffade familjen",

@@ -132,7 +132,7 @@ async def test_the_card_shows_the_newest_notes_and_counts_the_rest(world, cases,
     start = card.index("Anteckningar:")
     assert card[start + 1 : start + 5] == [
         f"• {item.text.sv}",
-        "   (1 tidigare anteckning, under frågorna)",
+        "   (1 tidigare anteckning, se frågorna)",
         f"   – Andra (Karin Ek, {today()})",
         f"   – Tredje (Karin Ek, {today()})",
     ]
@@ -209,8 +209,8 @@ async def test_bad_notes_get_a_clear_answer_and_lose_nothing(world, cases, chat_
         Incoming(key=mentor.key, form={"note": "Hej\x00 då\x1b"}, form_id=form_id)
     )
     assert controlled[0].text == (
-        "Anteckningen innehåller styrtecken, som inte kan sparas. De är borttagna nedan: "
-        "kontrollera anteckningen och spara den igen."
+        "Anteckningen innehåller tecken som inte kan sparas. De har tagits bort nedan: "
+        "läs igenom anteckningen och spara den igen."
     )
     again = next(r.form for r in controlled if r.form is not None)
     assert again.fields[0].initial == ("Hej då",)

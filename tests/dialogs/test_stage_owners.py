@@ -125,7 +125,7 @@ async def test_norway_the_meeting_and_the_referral_tell_each_principal(
         retired = newest(world, principal, meeting)
         assert retired.buttons == ()
     assert newest(world, "U-no-S4", meeting).text.splitlines()[1] == (
-        f"Ärendet har gått vidare till {stage_line('no.referral', Language.SV)}. "
+        f"Ärendet har gått vidare till ”{stage_line('no.referral', Language.SV)}”. "
         "Se det nya meddelandet nedan."
     )
     # The referral's decisions the principal alone sees are on the principals' cards.
