@@ -172,7 +172,7 @@ async def test_the_review_prompt_asks_the_principal_and_the_button_raises(
     eva = chat_as("se-S3")
     replies = await eva.engine.handle(Incoming(key=eva.key, button=button.id))
     step3 = guide_for("se.step3").name.sv
-    assert f"Elsa Berg är nu i {step3}." in [r.text for r in replies]
+    assert f"Elsa Berg är nu i ”{step3}”." in [r.text for r in replies]
     case = factory.store.cases[case_id]
     assert (case.stage, case.owner_id, case.members) == ("se.step3", "S3", ("S1",))
     # A replayed press changes nothing and says so.
