@@ -111,15 +111,25 @@ class Dispatcher:
         claimed_at, messages = await self._next_batch()
         start_sends_before = claimed_at + self._lease * SENDING_SHARE_OF_LEASE
         ordered = interleave_recipients(messages)
-        for position, message in enumerate(ordered):
-            if len(ordered) - position == CLAIM_AHEAD and len(messages) == self._batch:
-                self._claiming = asyncio.ensure_future(self._claim())
-            turn = await self._pacers[message.platform].wait_turn(message.recipient)
-            if self._clock.now() >= start_sends_before:
-                # The rest are claimed again when the lease runs out: by us, or by another.
-                turn.answered()
-                break
-            await self._deliver(message, turn)
+        recording: asyncio.Future[None] | None = None
+        try:
+            for position, message in enumerate(ordered):
+                if len(ordered) - position == CLAIM_AHEAD and len(messages) == self._batch:
+                    self._claiming = asyncio.ensure_future(self._claim())
+                turn = await self._pacers[message.platform].wait_turn(message.recipient)
+                # The last outcome was recorded while this turn was awaited; it is stored before
+                # the next send starts, so a crash still loses only the message being sent.
+                if recording is not None:
+                    await recording
+                    recording = None
+                if self._clock.now() >= start_sends_before:
+                    # The rest are claimed again when the lease runs out: by us, or by another.
+                    turn.answered()
+                    break
+                recording = asyncio.ensure_future(await self._deliver(message, turn))
+        finally:
+            if recording is not None:
+                await recording
         return len(messages)
 
     async def _next_batch(self) -> tuple[datetime, list[OutboxMessage]]:
@@ -150,7 +160,8 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await claiming
 
-    async def _deliver(self, message: OutboxMessage, turn: Turn) -> None:
+    async def _deliver(self, message: OutboxMessage, turn: Turn) -> Awaitable[None]:
+        """Send the message; what records its outcome, to be awaited before the next send."""
         try:
             result = await self._send(await self._with_replaced_ref(message))
         finally:
@@ -158,6 +169,9 @@ class Dispatcher:
         if result.retry_after is not None:
             self._pacers[message.platform].pause(result.retry_after.total_seconds())
         outcome = after_delivery(message, result, now=self._clock.now(), retry=self._retry)
+        return self._record(outcome, result)
+
+    async def _record(self, outcome: OutboxMessage, result: DeliveryResult) -> None:
         async with self._uow_factory() as uow:
             await uow.outbox.record(outcome)
             if result.unreachable and self._on_unreachable is not None:
