@@ -111,25 +111,23 @@ class Dispatcher:
         claimed_at, messages = await self._next_batch()
         start_sends_before = claimed_at + self._lease * SENDING_SHARE_OF_LEASE
         ordered = interleave_recipients(messages)
-        recording: asyncio.Future[None] | None = None
+        # The last send's outcome, being recorded while the next turn is awaited and the next
+        # message made ready; it is stored before the next send starts, so that a crash still
+        # loses only the message being sent.
+        recording: Recording | None = None
         try:
             for position, message in enumerate(ordered):
                 if len(ordered) - position == CLAIM_AHEAD and len(messages) == self._batch:
                     self._claiming = asyncio.ensure_future(self._claim())
                 turn = await self._pacers[message.platform].wait_turn(message.recipient)
-                # The last outcome was recorded while this turn was awaited; it is stored before
-                # the next send starts, so a crash still loses only the message being sent.
-                if recording is not None:
-                    await recording
-                    recording = None
                 if self._clock.now() >= start_sends_before:
                     # The rest are claimed again when the lease runs out: by us, or by another.
                     turn.answered()
                     break
-                recording = asyncio.ensure_future(await self._deliver(message, turn))
+                recording = await self._deliver(message, turn, recording)
         finally:
             if recording is not None:
-                await recording
+                await recording.stored
         return len(messages)
 
     async def _next_batch(self) -> tuple[datetime, list[OutboxMessage]]:
@@ -160,16 +158,24 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await claiming
 
-    async def _deliver(self, message: OutboxMessage, turn: Turn) -> Awaitable[None]:
-        """Send the message; what records its outcome, to be awaited before the next send."""
+    async def _deliver(
+        self, message: OutboxMessage, turn: Turn, recording: Recording | None
+    ) -> Recording:
+        """Send the message once the last outcome is stored; its own outcome's recording."""
         try:
-            result = await self._send(await self._with_replaced_ref(message))
+            if recording is not None and recording.slot == _slot(message):
+                # That was a version of this message: its platform id is needed now.
+                await recording.stored
+            ready = await self._with_replaced_ref(message)
+            if recording is not None:
+                await recording.stored
+            result = await self._send(ready)
         finally:
             turn.answered()
         if result.retry_after is not None:
             self._pacers[message.platform].pause(result.retry_after.total_seconds())
         outcome = after_delivery(message, result, now=self._clock.now(), retry=self._retry)
-        return self._record(outcome, result)
+        return Recording(_slot(message), asyncio.ensure_future(self._record(outcome, result)))
 
     async def _record(self, outcome: OutboxMessage, result: DeliveryResult) -> None:
         async with self._uow_factory() as uow:
@@ -208,6 +214,18 @@ class Dispatcher:
         seconds = time.perf_counter() - start
         self._metrics.sent(message.platform, seconds, delivered=result.sent)
         return result
+
+
+@dataclasses.dataclass(frozen=True)
+class Recording:
+    """A sent message's outcome on its way to the database."""
+
+    slot: tuple[str, str, str] | None
+    stored: asyncio.Future[None]
+
+
+def _slot(message: OutboxMessage) -> tuple[str, str, str] | None:
+    return (message.platform, message.recipient, message.slot) if message.slot else None
 
 
 def interleave_recipients(messages: Iterable[OutboxMessage]) -> list[OutboxMessage]:
