@@ -4,7 +4,9 @@ records each outcome.
 Delivery is at least once. A batch is claimed (leased to this worker) in one unit of work; each
 message is then sent and its outcome recorded in a unit of work of its own. So a worker that dies
 loses at most the message it was sending: that one went out but was not recorded, and is sent
-again once its lease runs out. Everything else it had claimed is simply claimed again.
+again once its lease runs out. Everything else it had claimed is simply claimed again, the
+next batch too: a full batch claims it while its own last messages go out (`CLAIM_AHEAD`), so
+that the sends need not wait for the claim.
 
 Several dispatchers may work on one database: a claim never hands a leased message to another
 worker. To keep it that way, a batch starts no send after half its lease has passed, so the last
@@ -18,6 +20,7 @@ the next version.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -29,7 +32,7 @@ from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage, RetryP
 from routine.ports import Clock, Sender, UnitOfWork, UnitOfWorkFactory
 from scheduler.metrics import Metrics
 from scheduler.outcomes import after_delivery
-from scheduler.rate_limits import DEFAULT_LIMITS, Monotonic, Pacer, RateLimit, Sleep
+from scheduler.rate_limits import DEFAULT_LIMITS, Monotonic, Pacer, RateLimit, Sleep, Turn
 
 __all__ = ["DEFAULT_LIMITS", "DEFAULT_RETRY", "Dispatcher", "RateLimit"]
 
@@ -39,6 +42,8 @@ DEFAULT_RETRY = RetryPolicy()
 
 # The share of the lease in which a batch may start sends; the rest is for the last to finish.
 SENDING_SHARE_OF_LEASE = 0.5
+# A full batch claims the next one when this many of its messages are left to send.
+CLAIM_AHEAD = 10
 
 
 # Called in the unit of work that records a message as undeliverable for good, so that what
@@ -79,6 +84,7 @@ class Dispatcher:
         self._sleep = sleep
         self._on_unreachable = on_unreachable
         self._metrics = metrics or Metrics()
+        self._claiming: asyncio.Future[tuple[datetime, list[OutboxMessage]]] | None = None
         self._pacers = {
             platform: Pacer(limits[platform], monotonic=monotonic, sleep=sleep)
             for platform in senders
@@ -95,9 +101,42 @@ class Dispatcher:
                 claimed = 0
             if claimed == 0 and not stop.is_set():
                 await self._sleep(idle)
+        await self.close()
 
     async def run_once(self) -> int:
-        """Claim one batch and deliver it; how many messages were claimed."""
+        """Claim one batch and deliver it; how many messages were claimed.
+
+        A full batch claims the next one while its last messages are sent (`CLAIM_AHEAD`), so
+        that the sends go on without waiting for the claim; the next call delivers that one."""
+        claimed_at, messages = await self._next_batch()
+        start_sends_before = claimed_at + self._lease * SENDING_SHARE_OF_LEASE
+        ordered = interleave_recipients(messages)
+        # The last send's outcome, being recorded while the next turn is awaited and the next
+        # message made ready; it is stored before the next send starts, so that a crash still
+        # loses only the message being sent.
+        recording: Recording | None = None
+        try:
+            for position, message in enumerate(ordered):
+                if len(ordered) - position == CLAIM_AHEAD and len(messages) == self._batch:
+                    self._claiming = asyncio.ensure_future(self._claim())
+                turn = await self._pacers[message.platform].wait_turn(message.recipient)
+                if self._clock.now() >= start_sends_before:
+                    # The rest are claimed again when the lease runs out: by us, or by another.
+                    turn.answered()
+                    break
+                recording = await self._deliver(message, turn, recording)
+        finally:
+            if recording is not None:
+                await recording.stored
+        return len(messages)
+
+    async def _next_batch(self) -> tuple[datetime, list[OutboxMessage]]:
+        claiming, self._claiming = self._claiming, None
+        if claiming is not None:
+            return await claiming
+        return await self._claim()
+
+    async def _claim(self) -> tuple[datetime, list[OutboxMessage]]:
         claimed_at = self._clock.now()
         async with self._uow_factory() as uow:
             messages = await uow.outbox.claim(
@@ -108,20 +147,37 @@ class Dispatcher:
                 platforms=sorted(self._senders),
             )
             await uow.commit()
-        start_sends_before = claimed_at + self._lease * SENDING_SHARE_OF_LEASE
-        for message in interleave_recipients(messages):
-            await self._pacers[message.platform].wait_turn(message.recipient)
-            if self._clock.now() >= start_sends_before:
-                # The rest are claimed again when the lease runs out: by us, or by another.
-                break
-            await self._deliver(message)
-        return len(messages)
+        return claimed_at, messages
 
-    async def _deliver(self, message: OutboxMessage) -> None:
-        result = await self._send(await self._with_replaced_ref(message))
+    async def close(self) -> None:
+        """Let go of a batch being claimed ahead. (If its claim was already stored, the
+        messages are claimed again, by any worker, once the lease runs out.)"""
+        claiming, self._claiming = self._claiming, None
+        if claiming is not None:
+            claiming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await claiming
+
+    async def _deliver(
+        self, message: OutboxMessage, turn: Turn, recording: Recording | None
+    ) -> Recording:
+        """Send the message once the last outcome is stored; its own outcome's recording."""
+        try:
+            if recording is not None and recording.slot == _slot(message):
+                # That was a version of this message: its platform id is needed now.
+                await recording.stored
+            ready = await self._with_replaced_ref(message)
+            if recording is not None:
+                await recording.stored
+            result = await self._send(ready)
+        finally:
+            turn.answered()
         if result.retry_after is not None:
             self._pacers[message.platform].pause(result.retry_after.total_seconds())
         outcome = after_delivery(message, result, now=self._clock.now(), retry=self._retry)
+        return Recording(_slot(message), asyncio.ensure_future(self._record(outcome, result)))
+
+    async def _record(self, outcome: OutboxMessage, result: DeliveryResult) -> None:
         async with self._uow_factory() as uow:
             await uow.outbox.record(outcome)
             if result.unreachable and self._on_unreachable is not None:
@@ -158,6 +214,18 @@ class Dispatcher:
         seconds = time.perf_counter() - start
         self._metrics.sent(message.platform, seconds, delivered=result.sent)
         return result
+
+
+@dataclasses.dataclass(frozen=True)
+class Recording:
+    """A sent message's outcome on its way to the database."""
+
+    slot: tuple[str, str, str] | None
+    stored: asyncio.Future[None]
+
+
+def _slot(message: OutboxMessage) -> tuple[str, str, str] | None:
+    return (message.platform, message.recipient, message.slot) if message.slot else None
 
 
 def interleave_recipients(messages: Iterable[OutboxMessage]) -> list[OutboxMessage]:

@@ -13,14 +13,26 @@ the morning's rush.
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, event, literal, select
+from sqlalchemy import (
+    JSON,
+    Select,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    event,
+    literal,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from routine.model import ChatAccount, Conversation
+from routine.model import ChatAccount, Conversation, School
 from storage import mapping
 from storage.orm import (
     ChatAccountRow,
@@ -36,6 +48,14 @@ KNOWN = "narvaro.known"
 CONVERSATIONS: Table = ConversationRow.__table__
 ACCOUNTS: Table = ChatAccountRow.__table__
 SCHOOLS: Table = SchoolRow.__table__
+# The school's columns as read: its JSON as the text stored, so that the row is its own key.
+SCHOOL_COLUMNS = [
+    (cast(column, Text) if isinstance(column.type, JSON) else column).label(
+        f"school__{column.key}"
+    )
+    for column in SCHOOLS.columns
+]
+SCHOOL_JSON = frozenset(column.key for column in SCHOOLS.columns if isinstance(column.type, JSON))
 GUARDIANS: Table = GuardianRow.__table__
 LINKS: Table = GuardianPupilRow.__table__
 PUPILS: Table = PupilRow.__table__
@@ -59,7 +79,7 @@ def _query() -> Select[Any]:
     )
     pupil = and_(PUPILS.c.school_key == LINKS.c.school_key, PUPILS.c.pupil_id == LINKS.c.pupil_id)
     return (
-        select(CONVERSATIONS, ACCOUNTS, SCHOOLS, GUARDIANS, LINKS.c.pupil_id, PUPILS)
+        select(CONVERSATIONS, ACCOUNTS, *SCHOOL_COLUMNS, GUARDIANS, LINKS.c.pupil_id, PUPILS)
         .select_from(one_row)
         .outerjoin(CONVERSATIONS, CONVERSATIONS.c.key == bindparam("key"))
         .outerjoin(ACCOUNTS, account)
@@ -87,8 +107,8 @@ async def open_chat(
         return conversation, None
     account = mapping.account_from_row(_row(ACCOUNTS, first))
     known: dict[tuple[str, object], object] = {("account", (platform, account_id)): account}
-    if first[SCHOOLS.c.key] is not None:
-        known["school", account.school_key] = mapping.school_from_row(_row(SCHOOLS, first))
+    if first[SCHOOL_COLUMNS[0]] is not None:
+        known["school", account.school_key] = _school(first)
     if first[GUARDIANS.c.guardian_id] is not None:
         guardian = _row(GUARDIANS, first)
         linked = [row for row in rows if row[LINKS.c.pupil_id] is not None]
@@ -101,6 +121,28 @@ async def open_chat(
             known["pupil", (pupil.school_key, pupil.pupil_id)] = pupil
     session.info[KNOWN] = known
     return conversation, account
+
+
+# Schools as mapped, by their rows' values: a school read the same, column for column, is the
+# same (immutable) `School`, so most events skip its mapping; a school changed in any column
+# reads as another key. A memo of the mapping, not of the database: every event reads the row.
+_SCHOOLS_SEEN: dict[tuple[Any, ...], School] = {}
+SCHOOLS_REMEMBERED = 256
+
+
+def _school(row: Any) -> School:
+    values = tuple(row[column] for column in SCHOOL_COLUMNS)
+    school = _SCHOOLS_SEEN.get(values)
+    if school is None:
+        fields = {column.key: value for column, value in zip(SCHOOLS.columns, values, strict=True)}
+        for key in SCHOOL_JSON:
+            if fields[key] is not None:
+                fields[key] = json.loads(fields[key])
+        school = mapping.school_from_row(SimpleNamespace(**fields))
+        if len(_SCHOOLS_SEEN) >= SCHOOLS_REMEMBERED:
+            _SCHOOLS_SEEN.clear()
+        _SCHOOLS_SEEN[values] = school
+    return school
 
 
 def _row(table: Table, row: Any) -> Any:

@@ -24,15 +24,19 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_driver import one_trip_dbapi
+
 
 class UnsupportedDatabase(ValueError):
     """The URL names a database other than SQLite or PostgreSQL."""
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, stock_sqlite_driver: bool = False) -> AsyncEngine:
+    """`stock_sqlite_driver`: SQLAlchemy's own aiosqlite adapter instead of
+    `storage.sqlite_driver` (the conversation benchmark's floor, to compare with)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, stock_driver=stock_sqlite_driver)
     if parsed.get_backend_name() == "postgresql":
         return _postgresql_engine(parsed)
     raise UnsupportedDatabase(
@@ -45,11 +49,13 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _sqlite_engine(url: URL) -> AsyncEngine:
+def _sqlite_engine(url: URL, *, stock_driver: bool = False) -> AsyncEngine:
     _check_sqlite_folder(url)
+    # One trip to aiosqlite's thread per statement, and none for a commit with nothing to commit.
+    driver = {} if stock_driver else {"module": one_trip_dbapi()}
     # Errors quote their statement but not its parameters: those are people's data, and an
     # error's text ends up in the operator's log.
-    engine = create_async_engine(url, hide_parameters=True)
+    engine = create_async_engine(url, hide_parameters=True, **driver)
     event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     event.listen(
         engine.sync_engine,

@@ -8,13 +8,14 @@ webhook once the HTTP server listens), and on SIGTERM `stop_receiving()` then `s
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from time import perf_counter
 from typing import Literal, Protocol
 
 from aiohttp import web
-from telegram import BotCommand, CallbackQuery, Update
+from telegram import Bot, BotCommand, CallbackQuery, Message, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -27,6 +28,7 @@ from telegram.ext import (
 
 from bot.errors import OperatorError
 from bot.http import HttpServer
+from bot.telegram import calls
 from bot.telegram.commands import command_descriptions, default_descriptions
 from bot.telegram.convert import incoming_from_update
 from bot.telegram.ordering import OneAtATimePerChat
@@ -169,13 +171,22 @@ class TelegramChannel:
         return web.Response(text="ok")
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        settling = None
         if update.callback_query is not None:
-            await _settle_press(update.callback_query)
-        incoming = incoming_from_update(update)
-        if incoming is None:
-            return
-        start = perf_counter()
-        replies = await self._dialogs.handle(incoming)
+            # While the engine waits for the database, the press is settled; the next question
+            # is sent only after the old keyboard is off.
+            settling = asyncio.ensure_future(
+                _settle_press(self.application.bot, update.callback_query)
+            )
+        try:
+            incoming = incoming_from_update(update)
+            if incoming is None:
+                return
+            start = perf_counter()
+            replies = await self._dialogs.handle(incoming)
+        finally:
+            if settling is not None:
+                await settling
         await send_replies(self.application.bot, incoming.key.chat, replies)
         self._metrics.update_handled("telegram", perf_counter() - start)
 
@@ -210,18 +221,22 @@ def _same_secret(sent: str, secret: str) -> bool:
     return hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), secret.encode())
 
 
-async def _settle_press(query: CallbackQuery) -> None:
+async def _settle_press(bot: Bot, query: CallbackQuery) -> None:
     """Stop the spinner on the pressed button (the answer itself is a message), and take the
     keyboard off the message: its buttons have done their work, and a second press would only
     be told that they expired. Both are courtesies: a failure is logged, not fatal."""
     try:
-        await query.answer()
+        await calls.answer_callback_query(bot, query.id)
     except TelegramError as error:
         log.info("could not answer a button press: %s", error)
-    if query.message is None:
+    message = query.message
+    if not isinstance(message, Message):
+        # None, or a message too old for the bot to see (or edit).
         return
     try:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await calls.remove_keyboard(
+            bot, message.chat_id, message.message_id, message.business_connection_id
+        )
     except TelegramError as error:
         # E.g. the message is older than 48 hours, or already has no keyboard.
         log.info("could not take the keyboard off a message: %s", error)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.telegram import calls
 from bot.telegram.convert import SendKwargs, reply_messages
 from bot.telegram.errors import retry_after
 from dialogs.events import Reply
@@ -52,7 +53,7 @@ async def send_with_retries(
 ) -> bool:
     for attempt in range(1, TRIES + 1):
         try:
-            await bot.send_message(chat_id=chat_id, **message)
+            await calls.send_message(bot, chat_id, **message)
             return True
         except RetryAfter as error:
             wait = retry_after(error)

@@ -78,3 +78,28 @@ async def test_the_lookups_see_the_unit_of_works_own_writes(store: UnitOfWorkFac
         assert (await uow.schools.get(EKBACKA.key)).name == "Nya Ekbacka"
         await uow.accounts.delete("telegram", "4711")
         assert await uow.accounts.get("telegram", "4711") is None
+
+
+async def test_a_school_changed_between_events_opens_as_changed(
+    store: UnitOfWorkFactory,
+) -> None:
+    """SQL storage maps a school read the same as before only once; a change in any column,
+    the calendar's JSON too, is seen by the next event."""
+    seen = []
+    for change in (
+        {},
+        {},
+        {"name": "Nya Ekbacka"},
+        {"calendar": dataclasses.replace(EKBACKA.calendar, days_off=())},
+        {},
+    ):
+        if change:
+            school = dataclasses.replace(seen[-1], **change)
+            await committed(store, lambda uow, school=school: uow.schools.save(school))
+        async with store() as uow:
+            await uow.conversations.open(CHAT, "telegram", "4711")
+            seen.append(await uow.schools.get(EKBACKA.key))
+    assert seen[0] == seen[1] == EKBACKA
+    assert seen[2] == dataclasses.replace(EKBACKA, name="Nya Ekbacka")
+    assert seen[3] == seen[4] == dataclasses.replace(seen[2], calendar=seen[3].calendar)
+    assert seen[3].calendar.days_off == ()
