@@ -32,7 +32,6 @@ from routine.ports_chat import (
     SlackEventRepository,
 )
 from routine.ports_people import (
-    AbsenceCodeRepository,
     ChatAccountRepository,
     ClassRepository,
     GuardianRepository,
@@ -42,6 +41,7 @@ from routine.ports_people import (
     StaffRepository,
 )
 from routine.ports_record import (
+    AbsenceCodeRepository,
     AbsenceReportRepository,
     AttendanceMarkRepository,
     CorrectionRepository,
@@ -52,11 +52,7 @@ from routine.ports_record import (
     RollCallRepository,
     SchoolDayQueries,
 )
-from routine.ports_requests import (
-    ConcernRepository,
-    ContactRequestRepository,
-    PromptRepository,
-)
+from routine.ports_requests import ConcernRepository, ContactRequestRepository, PromptRepository
 
 __all__ = [
     "AbsenceCodeRepository",

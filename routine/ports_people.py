@@ -1,5 +1,5 @@
-"""Ports for the people and the schools: schools, classes, pupils, guardians, staff, the
-school's absence codes, chat accounts and invite codes.
+"""Ports for the people and the schools: schools, classes, pupils, guardians, staff, chat
+accounts and invite codes.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Protocol
 
 from routine.model import (
-    AbsenceCode,
     ChatAccount,
     Guardian,
     InviteCode,
@@ -81,11 +80,6 @@ class StaffRepository(Protocol):
         answered (staff id to language; None: a locale we do not write) and that it was asked,
         only where neither is known yet (an event may have told it meanwhile). How many were
         set."""
-
-
-class AbsenceCodeRepository(Protocol):
-    async def list_for(self, school_key: str) -> list[AbsenceCode]: ...
-    async def save(self, code: AbsenceCode) -> None: ...
 
 
 class ChatAccountRepository(Protocol):

@@ -1,5 +1,6 @@
-"""Ports for the school day and the attendance record: reports, marks, roll calls, follow-ups and
-their contacts, corrections, uses of the record, leave requests and the day's set-based reads.
+"""Ports for the school day and the attendance record: reports, marks, the school's absence codes,
+roll calls, follow-ups and their contacts, corrections, uses of the record, leave requests and the
+day's set-based reads.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from routine.model import AbsenceReport, AttendanceMark, ChatAccount, Guardian, Pupil
+from routine.model import AbsenceCode, AbsenceReport, AttendanceMark, ChatAccount, Guardian, Pupil
 from routine.requests import AbsencePrompt
 
 if TYPE_CHECKING:
@@ -76,6 +77,11 @@ class AttendanceMarkRepository(Protocol):
 
     async def delete(self, mark_id: int) -> None:
         """Delete one mark (a roll call changed its mind)."""
+
+
+class AbsenceCodeRepository(Protocol):
+    async def list_for(self, school_key: str) -> list[AbsenceCode]: ...
+    async def save(self, code: AbsenceCode) -> None: ...
 
 
 class RollCallRepository(Protocol):
