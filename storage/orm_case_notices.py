@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.orm import Base
+from storage.orm_base import Base
 
 
 class CaseNoticeRow(Base):

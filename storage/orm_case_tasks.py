@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.orm import Base
+from storage.orm_base import Base
 
 
 class CaseTaskRow(Base):

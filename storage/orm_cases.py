@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.orm import Base, JsonDocument, _pupil_key
+from storage.orm_base import Base, JsonDocument, _pupil_key
 
 
 class CaseRow(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.orm import Base, _pupil_key
+from storage.orm_base import Base, _pupil_key
 
 
 class StaffConcernRow(Base):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.orm import Base, JsonDocument
+from storage.orm_base import Base, JsonDocument
 
 
 class PlanRow(Base):
