@@ -2,7 +2,7 @@
 
 `narvaro db upgrade` calls `upgrade(url)`; the bot calls `ensure_current(url)` at start, so it
 never runs against a schema older than its code. To write a new migration after changing
-`storage/orm.py`:
+the tables (`storage/orm_*.py`, all gathered by `storage/orm.py`):
 
     from alembic import command
     command.revision(alembic_config(url), message="...", autogenerate=True)

@@ -1,4 +1,5 @@
-"""The migrations build exactly the schema `storage/orm.py` describes, on both backends."""
+"""The migrations build exactly the schema of the tables gathered by `storage/orm.py`, on both
+backends."""
 
 from __future__ import annotations
 
