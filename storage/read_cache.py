@@ -21,8 +21,9 @@ session still holds (a caller's reference, a relationship) is returned as it was
 no row means that someone else changed it since: then every row of that table the session
 holds is expired, so the next read of it goes to the database and the loser of a claim hears
 who won, not what it read before (contact requests, invite codes, leave decisions, roll
-calls, prompts: one rule for every claim of an ORM row; cases, tasks and notices are Core
-tables the identity map never holds). A claim that changed its row costs nothing more.
+calls: one rule for every claim of an ORM row; the claims on cases, tasks and notices are on
+Core tables, which the identity map never holds, and re-read their row). A claim that changed
+its row, or on a table the session holds no row of, costs nothing more.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """The loser of a compare-and-set reads what the database holds, not what its own unit of work
 read before the claim: the same member of staff taking a contact request from two chats at
 once hears "you have it" in the one and "you have already taken it" in the other, never that
-someone else has it. On SQLite and PostgreSQL through the real unit of work."""
+someone else has it. On SQLite and PostgreSQL through the real unit of work.
+
+The flows hold no ORM row between reads, so the session's identity map (weak) has let go of
+the row by the time of the claim; `tests/storage/test_lost_claim_reads.py` holds one, which is
+where a stale read showed before `storage.read_cache` expired it."""
 
 from __future__ import annotations
 
