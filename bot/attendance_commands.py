@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bot import corrections, operator
+from bot import audit, corrections, operator
 from bot.settings import Settings
 from routine.setup import InvalidInput
 
@@ -75,6 +75,15 @@ def register(
             )
         except InvalidInput as invalid:
             fail_with_problems(file, invalid)
+        audit.record(
+            "attendance import",
+            school=school_key,
+            start=summary.start,
+            end=summary.end,
+            added=summary.added,
+            updated=summary.updated,
+            removed=summary.removed,
+        )
         click.echo(
             f"Attendance for {school_key}: "
             + "\n".join(operator.describe_register_import(summary))

@@ -4,7 +4,8 @@ or changes who may reach what, naming who ran it and with which ids (never names
 Who ran it: `narvaro --operator NAME …`, or NARVARO_OPERATOR, or else the login of the user
 running the command. It is what a shell on the server says of itself, not a proof: each
 operator should have their own login (or set their own name) for the trail to mean anything.
-Where the audit is also kept in the database (a case's `viewed` event), the same name is.
+Where the audit is also kept in the database (a case's `viewed` event, by `cases log` and by
+`privacy export`), the same name is, as `operator:NAME`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+from typing import Any
 
 import click
 
@@ -22,6 +24,8 @@ ENVIRONMENT = "NARVARO_OPERATOR"
 META = "narvaro.operator"
 MAX_LENGTH = 64
 UNKNOWN = "unknown"
+# A case's log names an operator as `operator:NAME`.
+OPERATOR = "operator"
 
 
 def operator() -> str:
@@ -32,6 +36,11 @@ def operator() -> str:
         if cleaned := clean(name):
             return cleaned
     return UNKNOWN
+
+
+def actor() -> str:
+    """Who runs this command as a case's log names them: `operator:NAME`."""
+    return f"{OPERATOR}:{operator()}"
 
 
 def clean(name: str | None) -> str:
@@ -53,3 +62,13 @@ def record(what: str, **ids: object) -> None:
     """One audit line: what, who ran it, then the ids and counts given (None left out)."""
     fields = "".join(f" {key}={value}" for key, value in ids.items() if value is not None)
     log.warning("%s: operator=%s%s", what, operator(), fields)
+
+
+def changes(summary: Any) -> dict[str, int]:
+    """A school file's or a roster's change summary, as counts only."""
+    return {
+        "created": len(summary.created),
+        "updated": len(summary.updated),
+        "unchanged": summary.unchanged,
+        "not_listed": len(summary.not_listed),
+    }

@@ -25,8 +25,7 @@ from bot.errors import OperatorError
 from bot.settings import Settings
 from routine.cases import Case, CaseEvent, EventKind
 
-# A case's log names an operator as `operator:NAME`.
-OPERATOR = "operator"
+OPERATOR = audit.OPERATOR
 # Detail that is structure (ids, stages, kinds, numbers), never what someone typed.
 SHOWN = (
     "reason", "kind", "stage", "from", "to", "item", "tried", "version", "changed", "notice",
@@ -82,7 +81,7 @@ async def pupil_log(
     if await uow.pupils.get(school_key, pupil_id) is None:
         raise OperatorError(f"no pupil {pupil_id!r} at {school_key}")
     cases = await uow.cases.of_pupil(school_key, pupil_id)
-    actor = f"{OPERATOR}:{audit.operator()}"
+    actor = audit.actor()
     viewed = [CaseEvent(c.id, now, EventKind.VIEWED, actor, {"via": "cli"}) for c in cases]
     if viewed:
         await uow.cases.add_events(viewed)

@@ -204,6 +204,7 @@ async def school_apply(file: Path) -> None:
         )
     except InvalidInput as invalid:
         fail_with_problems(file, invalid)
+    audit.record("school apply", school=key, **audit.changes(summary))
     click.echo(f"School {key}: {operator.describe_summary(summary, noun='record')}")
     _not_listed(key, summary.not_listed)
 
@@ -242,6 +243,7 @@ async def roster_import(school_key: str, file: Path) -> None:
         )
     except InvalidInput as invalid:
         fail_with_problems(file, invalid)
+    audit.record("roster import", school=school_key, **audit.changes(summary))
     click.echo(f"Roster for {school_key}: {operator.describe_summary(summary, noun='record')}")
     if summary.not_listed:
         click.echo(
@@ -370,13 +372,21 @@ async def jobs_run(name: str, school_key: str | None, day: datetime | None, forc
     def report(result: JobResult) -> None:
         click.echo(f"{name} at {result.school_key} on {result.day:%Y-%m-%d}: {result.summary}")
 
-    await operator.run_jobs(
+    results = await operator.run_jobs(
         load_settings(),
         name,
         school_key,
         day.date() if day is not None else None,
         force=force,
         report=report,
+    )
+    audit.record(
+        "jobs run",
+        job=name,
+        school=school_key,
+        day=None if day is None else f"{day:%Y-%m-%d}",
+        force=force or None,
+        schools=len(results),
     )
 
 
@@ -409,6 +419,8 @@ async def outbox_status(school_key: str | None) -> None:
     place, such as a roll call's summary, that a newer version replaced before they were sent.
     """
     counts, failed = await operator.outbox_status(load_settings(), school_key)
+    # The failed messages' recipients are chat ids: a reading of who is reached where.
+    audit.record("outbox status", school=school_key, failed=len(failed))
     for status, count in counts.items():
         click.echo(f"{status}: {count}")
     for message in failed:
@@ -461,6 +473,8 @@ async def outbox_requeue(
 @run_async
 async def console(role: str, person_id: str, school_key: str | None) -> None:
     """Chat with the assistant in this terminal as a guardian or a staff member."""
+    # Chatting as someone reads what they may read: logged before it starts.
+    audit.record("console", role=role, id=person_id, school=school_key)
     await operator.run_console(load_settings(), role, person_id, school_key)
 
 

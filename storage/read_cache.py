@@ -14,13 +14,23 @@ next time, until anything could have changed it:
 
 Within one transaction a second read therefore gives what the first gave, together with the
 unit of work's own writes; nothing is kept between units of work or between processes.
+
+The session's own identity map is the other memory a read can be answered from: a row the
+session still holds (a caller's reference, a relationship) is returned as it was read, by a
+`get` and by a query alike. A compare-and-set (`update … where status = 'open'`) that changed
+no row means that someone else changed it since: then every row of that table the session
+holds is expired, so the next read of it goes to the database and the loser of a claim hears
+who won, not what it read before (contact requests, invite codes, leave decisions, roll
+calls: one rule for every claim of an ORM row; the claims on cases, tasks and notices are on
+Core tables, which the identity map never holds, and re-read their row). A claim that changed
+its row, or on a table the session holds no row of, costs nothing more.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Result, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
@@ -74,14 +84,38 @@ def _table_of(statement: Any) -> str | None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _forget_on_write(state: ORMExecuteState) -> None:
-    if not state.session.info.get(CACHE):
-        return
-    if isinstance(state.statement, TextClause):
-        forget(state.session)
-    elif state.is_insert or state.is_update or state.is_delete:
-        table = _table_of(state.statement)
-        forget(state.session, None if table is None else frozenset({table}))
+def _forget_on_write(state: ORMExecuteState) -> Result[Any] | None:
+    if state.session.info.get(CACHE):
+        if isinstance(state.statement, TextClause):
+            forget(state.session)
+        elif state.is_insert or state.is_update or state.is_delete:
+            table = _table_of(state.statement)
+            forget(state.session, None if table is None else frozenset({table}))
+    if not (state.is_update or state.is_delete):
+        return None
+    table = _table_of(state.statement)
+    held = _held_rows(state.session, table)
+    if not held:
+        return None
+    # The session holds rows of this table (it flushed its own changes first): run the
+    # statement now, and if it changed nothing, forget what those rows said.
+    result = state.invoke_statement()
+    if getattr(result, "rowcount", None) == 0:
+        for row in held:
+            state.session.expire(row)
+    return result
+
+
+def _held_rows(session: Session, table: str | None) -> list[object]:
+    if table is None:
+        return []
+    return [
+        row
+        for state in session.identity_map.all_states()
+        if getattr(state.mapper.local_table, "name", None) == table
+        and not state.modified  # changes not flushed (under no_autoflush) stay
+        and (row := state.obj()) is not None
+    ]
 
 
 @event.listens_for(Session, "before_flush")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import json
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -38,7 +40,20 @@ AUDITED = [
     (("attendance", "corrections", "--school", SE), "attendance corrections"),
     (("invite", "--school", SE, "--guardian-id", "G-SE-001"), "invite"),
     (("invite", "--school", SE, "--all"), "invites"),
+    (("school", "apply", str(demo_file("se.toml"))), "school apply"),
+    (("roster", "import", "--school", SE, str(demo_file("se.csv"))), "roster import"),
+    (("jobs", "run", "end-of-day", "--school", SE, "--date", "2026-11-23"), "jobs run"),
+    (("outbox", "status"), "outbox status"),
 ]  # fmt: skip
+# What the demo school's file and roster hold, applied once already: unchanged on a second go.
+UNCHANGED = 8
+PEOPLE = 32
+NAMES = ("Alva", "Nilsson", "Elias", "Karlsson", "Maja")
+REGISTER = """\
+date,pupil_id,kind,code,lesson,minutes
+2026-11-16,P-SE-001,absent,illness,,
+2026-11-17,P-SE-002,late,,,15
+"""
 
 
 async def _school(url: str) -> None:
@@ -62,10 +77,12 @@ def database(migrated_sqlite_url: str) -> str:
     return migrated_sqlite_url
 
 
-def invoke(database: str, *args: str, **env: str):
+def invoke(database: str, *args: str, given: str | None = None, **env: str):
     environment = {"NARVARO_DATABASE_URL": database, "NARVARO_FIXED_TIME": NOW.isoformat()}
     environment.setdefault(audit.ENVIRONMENT, None)  # type: ignore[arg-type]
-    result = CliRunner().invoke(main, args, env=environment | env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, args, input=given, env=environment | env, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -128,3 +145,71 @@ def test_an_operator_s_reading_of_a_case_log_is_kept_on_the_case_by_name(
 
     assert asyncio.run(events())[-1] == (EventKind.VIEWED, "operator:alice")
     assert logging.getLogger("narvaro.audit").getEffectiveLevel() <= logging.WARNING
+
+
+def test_the_audit_lines_of_imports_jobs_and_the_console_hold_ids_and_counts(
+    database: str, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER, encoding="utf-8")
+    invoke(database, "--operator", "alice", "attendance", "import", "--school", SE, str(register))
+    invoke(database, "--operator", "alice", "school", "apply", str(demo_file("se.toml")))
+    invoke(
+        database,
+        "--operator",
+        "alice",
+        "roster",
+        "import",
+        "--school",
+        SE,
+        str(demo_file("se.csv")),
+    )
+    invoke(database, "--operator", "alice", "jobs", "run", "end-of-day", "--date", "2026-11-23")
+    invoke(
+        database,
+        "--operator",
+        "alice",
+        "console",
+        "--as",
+        "guardian",
+        "--id",
+        "G-SE-001",
+        given="/quit\n",
+    )
+    assert audit_lines(caplog) == [
+        f"attendance import: operator=alice school={SE} start=2026-11-16 end=2026-11-17 "
+        "added=2 updated=0 removed=0",
+        f"school apply: operator=alice school={SE} created=0 updated=0 unchanged={UNCHANGED} "
+        "not_listed=0",
+        f"roster import: operator=alice school={SE} created=0 updated=0 unchanged={PEOPLE} "
+        "not_listed=0",
+        "jobs run: operator=alice job=end-of-day day=2026-11-23 schools=1",
+        "console: operator=alice role=guardian id=G-SE-001",
+    ]  # fmt: skip
+    # Ids and counts only: no name of a pupil, guardian or member of staff from the files.
+    text = "\n".join(audit_lines(caplog))
+    for name in NAMES:
+        assert name not in text
+
+
+def test_a_privacy_export_is_kept_on_each_of_the_children_s_cases_by_name(
+    database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    exported = invoke(
+        database, "--operator", "alice", "privacy", "export", "--school", SE,
+        "--guardian-id", "G-SE-001",
+    )  # fmt: skip
+    (case,) = json.loads(exported.output)["cases"]
+    (line,) = audit_lines(caplog)
+    assert line == f"privacy export: operator=alice school={SE} guardian_id=G-SE-001 cases=1"
+
+    async def events() -> list[tuple[EventKind, str, dict]]:
+        async with sql_uow_factory(database) as factory, factory() as uow:
+            found = (await uow.cases.events_of([case["id"]]))[case["id"]]
+            return [(e.kind, e.actor, dict(e.detail)) for e in found]
+
+    viewed = [e for e in asyncio.run(events()) if e[0] is EventKind.VIEWED]
+    assert viewed == [(EventKind.VIEWED, "operator:alice", {"via": "export"})]
+    # A guardian without cases: nothing is logged on any case.
+    invoke(database, "privacy", "export", "--school", SE, "--guardian-id", "G-SE-003")
+    assert len([e for e in asyncio.run(events()) if e[0] is EventKind.VIEWED]) == 1

@@ -121,8 +121,13 @@ async def test_a_guardian_s_export_holds_the_children_s_cases_and_erasure_keeps_
     assert "the school's record of its duty to act on absence" in erased.stdout
     after = json.loads(run("export").stdout)
     assert after["case_plan_confirmations"] == []
-    for kept in ("cases", "case_events", "case_plans", "case_tasks", "case_notices"):
+    for kept in ("cases", "case_plans", "case_tasks", "case_notices"):
         assert after[kept] == data[kept], kept
+    # The log is kept, and holds that the first export showed the case.
+    *log, exported_event = after["case_events"]
+    assert log == data["case_events"]
+    assert (exported_event["kind"], exported_event["detail"]) == ("viewed", {"via": "export"})
+    assert exported_event["actor"].startswith("operator:")
     assert after["staff_concerns"] == data["staff_concerns"]
     other = run_narvaro(
         "privacy", "export", "--school", SE, "--guardian-id", "G-SE-002",
