@@ -7,7 +7,7 @@ function and one entry in JOBS.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -64,10 +64,17 @@ class JobResult:
     summary: str
 
 
+RunMany = Callable[[JobContext, Sequence[str], date], Awaitable[list[JobResult]]]
+
+
 @dataclass(frozen=True)
 class Job:
     """Runs daily at `local_time`; or, with `every`, at that interval from `local_time` until
-    before `until` (or midnight), in whole minutes (see `scheduler.clock.trigger_for`)."""
+    before `until` (or midnight), in whole minutes (see `scheduler.clock.trigger_for`).
+
+    `run_many`, where a job has it, runs several schools due at the same minute as one set of
+    queries (a municipality's schools mostly share their times); its results are in the order
+    of the keys given. Without it, `run_for_schools` runs them one by one."""
 
     name: str
     local_time: Callable[[School], time]
@@ -75,6 +82,16 @@ class Job:
     run: Callable[[JobContext, str, date], Awaitable[JobResult]]
     every: timedelta | None = None
     until: Callable[[School], time] | None = None
+    run_many: RunMany | None = None
+
+
+async def run_for_schools(
+    job: Job, ctx: JobContext, school_keys: Sequence[str], day: date
+) -> list[JobResult]:
+    """The job for these schools as of `day`, together where the job can, in key order."""
+    if job.run_many is not None:
+        return await job.run_many(ctx, school_keys, day)
+    return [await job.run(ctx, key, day) for key in school_keys]
 
 
 class UnknownSchool(LookupError):
