@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from bot.operator import demo_file
@@ -92,3 +93,37 @@ def roster_rows(lines: int) -> dict[str, list[dict[str, object]]]:
         )
         links.append({"school_key": SCHOOL_KEY, "guardian_id": guardian_id, "pupil_id": pupil_id})
     return {"pupils": list(pupils.values()), "guardians": guardians, "guardian_pupils": links}
+
+
+# The register benchmark: one pupil in this many lines, so 100,000 lines are 10,000 pupils
+# with ten absences each over the autumn term.
+REGISTER_LINES_PER_PUPIL = 10
+REGISTER_HEADER = "date,pupil_id,kind,code"
+# Unexplained, valid and invalid absences, in turn.
+REGISTER_CODES = ("", "illness", "invalid")
+
+
+def register_pupils(lines: int) -> int:
+    return max(PUPILS_PER_CLASS, -(-lines // REGISTER_LINES_PER_PUPIL))
+
+
+def register_lines(lines: int, days: list[date]) -> Iterator[str]:
+    """`lines` register lines (whole-day absences) of `register_pupils(lines)` pupils over
+    `days`: each pupil's absences fall on different days, spread over the period."""
+    pupils = register_pupils(lines)
+    per_pupil = -(-lines // pupils)
+    stride = len(days) // per_pupil
+    if stride < 1:
+        raise ValueError(f"{len(days)} school days hold fewer than {per_pupil} absences")
+    for line in range(lines):
+        pupil, nth = line % pupils, line // pupils
+        day = days[(nth * len(days)) // per_pupil + pupil % stride]
+        yield f"{day.isoformat()},P{pupil:07},absent,{REGISTER_CODES[line % 3]}"
+
+
+def register_file(path: Path, lines: int, days: list[date]) -> Path:
+    with path.open("w", encoding="utf-8") as file:
+        file.write(REGISTER_HEADER + "\n")
+        for text in register_lines(lines, days):
+            file.write(text + "\n")
+    return path

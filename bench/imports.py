@@ -1,14 +1,23 @@
-"""Imports at municipal scale: `narvaro roster import` of 100,000 lines, against its floor.
+"""Imports at municipal scale: `narvaro roster import` and `narvaro attendance import` of
+100,000 lines each, against their floors.
 
     .venv/bin/python -m bench.imports [--scale 0.01] [--backend sqlite|postgresql|both]
+                                      [--what roster attendance]
 
-Builds the school file and the roster deterministically (bench/data.py) in a temporary folder,
-applies the school, then times the real import (the CLI's own code path,
-`bot.operator.import_roster_file`, parsing and checking included) and the floor: the same rows
-inserted into the same tables of an identically prepared database with one `executemany` per
-table (stdlib `sqlite3` for SQLite, with the app's pragmas; SQLAlchemy for PostgreSQL). Prints
-one JSON line per result. Attendance imports are not timed yet: `narvaro attendance import` is
-being built on another branch.
+Builds the school file, the roster and the register deterministically (bench/data.py) in a
+temporary folder and applies the school. Then times the real import (the CLI's own code path,
+`bot.operator.import_roster_file` or `import_register_file`, parsing and checking included)
+and the floor: the same rows inserted into the same tables of an identically prepared database
+with one `executemany` per table (stdlib `sqlite3` for SQLite, with the app's pragmas;
+SQLAlchemy for PostgreSQL). Prints one JSON line per result.
+
+- **roster**: 100,000 lines, 50,000 pupils with two guardians each; the floor inserts the
+  pupils, guardians and links.
+- **attendance**: 100,000 register lines, whole-day absences of 10,000 pupils (400 classes),
+  ten each over the autumn term, imported on 18 December 2026 (the clock is fixed). The school
+  and its roster are in place first, in both databases. The import also records every class's
+  day of the period as taken (a roll call each); the floor inserts exactly the rows the real
+  import wrote, read back from its database: the marks and the roll calls.
 """
 
 from __future__ import annotations
@@ -22,18 +31,26 @@ import sqlite3
 import sys
 import tempfile
 import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import MetaData, Table, insert
+from sqlalchemy import MetaData, Table, insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import data
 from bot import operator
 from bot.settings import Settings
+from routine.calendar import is_school_day
 from storage import schema
-from storage.db import SQLITE_PRAGMAS, make_engine
+from storage.db import SQLITE_PRAGMAS, make_engine, make_session_factory
+from storage.uow import SqlAlchemyUnitOfWorkFactory
 
 FULL_LINES = 100_000
+# The register is imported at the end of the autumn term: its school days are the term's.
+REGISTER_NOW = datetime(2026, 12, 18, 16, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+REGISTER_FROM = date(2026, 8, 18)
+REGISTER_TABLES = ("roll_calls", "attendance_marks")
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
@@ -109,25 +126,24 @@ def in_schema(server_url: str, name: str) -> str:
     return f"{server_url}{separator}options=-csearch_path%3D{name}"
 
 
-async def bench_sqlite(lines: int, folder: Path) -> dict:
+async def bench_sqlite(what: str, lines: int, folder: Path) -> dict:
     real, floor = folder / "real.db", folder / "floor.db"
-    return await bench_backend(
-        "sqlite", lines, folder, f"sqlite+aiosqlite:///{real}", f"sqlite+aiosqlite:///{floor}"
-    )
+    urls = f"sqlite+aiosqlite:///{real}", f"sqlite+aiosqlite:///{floor}"
+    return await BENCHES[what]("sqlite", lines, folder, *urls)
 
 
-async def bench_postgresql(lines: int, folder: Path, server_url: str) -> dict:
+async def bench_postgresql(what: str, lines: int, folder: Path, server_url: str) -> dict:
     # Two schemas of their own on the server, dropped afterwards.
-    schemas = [f"narvaro_bench_{what}_{os.getpid()}" for what in ("real", "floor")]
+    schemas = [f"narvaro_bench_{what}_{kind}_{os.getpid()}" for kind in ("real", "floor")]
     await on_server(server_url, *(f"CREATE SCHEMA {name}" for name in schemas))
     try:
         urls = [in_schema(server_url, name) for name in schemas]
-        return await bench_backend("postgresql", lines, folder, *urls)
+        return await BENCHES[what]("postgresql", lines, folder, *urls)
     finally:
         await on_server(server_url, *(f"DROP SCHEMA {name} CASCADE" for name in schemas))
 
 
-async def bench_backend(
+async def bench_roster(
     backend: str, lines: int, folder: Path, real_url: str, floor_url: str
 ) -> dict:
     roster = data.roster_file(folder / "roster.csv", lines)
@@ -153,9 +169,81 @@ async def bench_backend(
     }
 
 
+async def bench_attendance(
+    backend: str, lines: int, folder: Path, real_url: str, floor_url: str
+) -> dict:
+    pupils = data.register_pupils(lines)
+    roster = data.roster_file(folder / "roster.csv", 2 * pupils)
+    for url in (real_url, floor_url):
+        await prepared(url, folder, 2 * pupils)
+        await operator.import_roster_file(Settings(database_url=url), data.SCHOOL_KEY, roster)
+    register = data.register_file(folder / "register.csv", lines, await term_days(real_url))
+    settings = Settings(database_url=real_url, fixed_time=REGISTER_NOW)
+    start = time.perf_counter()
+    await operator.import_register_file(settings, data.SCHOOL_KEY, register)
+    seconds = time.perf_counter() - start
+    memory = peak_memory_mb()
+    rows = await written_rows(real_url, REGISTER_TABLES)
+    if len(rows["attendance_marks"]) != lines:
+        raise SystemExit(f"the import wrote {len(rows['attendance_marks'])} marks, not {lines}")
+    if backend == "sqlite":
+        floor = sqlite_floor(Path(floor_url.removeprefix("sqlite+aiosqlite:///")), rows)
+    else:
+        floor = await postgresql_floor(floor_url, rows)
+    return {
+        "bench": "imports",
+        "what": "attendance",
+        "backend": backend,
+        "rows": lines,
+        "seconds": round(seconds, 3),
+        "floor_seconds": round(floor, 3),
+        "ratio": round(seconds / floor, 2) if floor else None,
+        "peak_memory_mb": memory,
+    }
+
+
+async def term_days(url: str) -> list[date]:
+    """The school's days from the term's start to the day before the import."""
+    engine = make_engine(url)
+    try:
+        async with SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))() as uow:
+            school = await uow.schools.get(data.SCHOOL_KEY)
+    finally:
+        await engine.dispose()
+    assert school is not None
+    days, day = [], REGISTER_FROM
+    while day < REGISTER_NOW.date():
+        if is_school_day(school, day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+async def written_rows(url: str, tables: tuple[str, ...]) -> dict[str, list[dict[str, object]]]:
+    """The rows an import wrote, as stored (their ids left out, the floor's own are given)."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return {
+                table: [
+                    {k: v for k, v in row.items() if k != "id"}
+                    for row in (await connection.execute(text(f"SELECT * FROM {table}")))
+                    .mappings()
+                    .all()
+                ]
+                for table in tables
+            }
+    finally:
+        await engine.dispose()
+
+
+BENCHES = {"roster": bench_roster, "attendance": bench_attendance}
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1 = 100,000 roster lines")
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = 100,000 lines")
+    parser.add_argument("--what", nargs="+", choices=tuple(BENCHES), default=list(BENCHES))
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument(
         "--postgres-url",
@@ -165,14 +253,15 @@ async def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     lines = max(10, round(FULL_LINES * args.scale))
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    for backend in backends:
-        with tempfile.TemporaryDirectory(prefix="narvaro-bench-") as folder:
-            result = await (
-                bench_sqlite(lines, Path(folder))
-                if backend == "sqlite"
-                else bench_postgresql(lines, Path(folder), args.postgres_url)
-            )
-        print(json.dumps(result), flush=True)
+    for what in args.what:
+        for backend in backends:
+            with tempfile.TemporaryDirectory(prefix="narvaro-bench-") as folder:
+                result = await (
+                    bench_sqlite(what, lines, Path(folder))
+                    if backend == "sqlite"
+                    else bench_postgresql(what, lines, Path(folder), args.postgres_url)
+                )
+            print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

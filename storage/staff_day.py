@@ -151,10 +151,12 @@ class SqlRollCallRepository(_Repository):
                 }
                 for class_name, day in batch
             ]
-            result = await self.session.execute(
-                insert(RollCallRow).values(rows).on_conflict_do_nothing()
-            )
-            added += result.rowcount
+            # Core's table, its rows as executemany parameters with RETURNING (SQLAlchemy's
+            # "insertmanyvalues"): building one ORM VALUES clause of the whole batch cost more
+            # than the import's writing. What came back is what was added.
+            table = RollCallRow.__table__
+            statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+            added += len((await self.session.execute(statement, rows)).all())
         return added
 
     async def mark_imported(self, roll_call_ids: Collection[int]) -> int:
