@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,6 +67,7 @@ class ManyRecorder:
     one_calls: list[str] = field(default_factory=list)
     # Keys whose own run raises; any key here makes a run together raise too.
     failing: set[str] = field(default_factory=set)
+    ran: asyncio.Event = field(default_factory=asyncio.Event)
 
     def job(self, name: str = "prompt", *, school_days_only: bool = True) -> Job:
         async def run(ctx: JobContext, school_key: str, day: date) -> JobResult:
@@ -79,6 +80,7 @@ class ManyRecorder:
             ctx: JobContext, school_keys: Sequence[str], day: date
         ) -> list[JobResult]:
             self.many_calls.append(tuple(school_keys))
+            self.ran.set()
             if self.failing & set(school_keys):
                 raise RuntimeError(f"bad data for {PERSONAL}")
             return [JobResult(key, day, "many ran") for key in school_keys]
@@ -410,3 +412,42 @@ async def test_the_old_jobs_in_the_apps_database_are_removed_when_the_clock_star
     # The old jobs loaded (their callable still exists) before they were removed.
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert (recorder.many_calls, recorder.one_calls) == ([], [])
+
+
+async def test_a_started_clock_runs_a_due_groups_schools_in_one_call(
+    world: CountingFactory, recorder: ManyRecorder
+) -> None:
+    # Due ten minutes ago, missed while the app was down: it runs once, when the clock starts.
+    ten_minutes_ago = datetime.now(ZoneInfo(STOCKHOLM)) - timedelta(minutes=10)
+    at = ten_minutes_ago.time().replace(microsecond=0)
+    job = replace(recorder.job(), local_time=lambda _school: at)
+    group = group_key(job, A)
+    nine = datetime.combine(WEDNESDAY, time(9, 0), tzinfo=ZoneInfo(STOCKHOLM))
+    running = SchoolClock(
+        JobContext(world, FixedClock(nine.astimezone(UTC))),
+        job_store=MemoryJobStore(),
+        jobs={"prompt": job},
+        resync_every=None,
+    )
+    running.scheduler.add_job(
+        run_scheduled_group,
+        trigger_for(job, A),
+        args=("prompt", group),
+        id=job_id("prompt", group),
+        jobstore=PERSISTENT,
+        misfire_grace_time=3600,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=ten_minutes_ago,
+    )
+    try:
+        changes = await running.start()
+        await asyncio.wait_for(recorder.ran.wait(), timeout=10)
+        await asyncio.sleep(0.3)  # room for any second run
+    finally:
+        await running.stop()
+
+    assert job_id("prompt", group) in changes.unchanged
+    # Every Stockholm school has this time here; the one with a day off is left out.
+    assert recorder.many_calls == [("se-a", "se-b", "se-c", "se-later", "se-v10")]
+    assert recorder.one_calls == []
