@@ -9,16 +9,18 @@ schools whose own run fails miss it. A school run twice this way queues nothing 
 message has an idempotency key, so what the failed run together wrote and committed is not
 written again.
 
-A failure is logged by its error's name only, never with its message or traceback: a database
-error's message holds the statement's parameters, which may be names or free text. The run
-goes on with the next school.
+A failure is logged by its error's name and where it was raised (file and line), never with its
+message or its traceback's locals: a database error's message holds the statement's parameters,
+which may be names or free text. The run goes on with the next school.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from time import perf_counter
 
 from scheduler.jobs import Job, JobContext, JobResult, run_for_schools
@@ -49,7 +51,7 @@ async def run_together(
             job.name,
             len(school_keys),
             day,
-            type(error).__name__,
+            described(error),
         )
         return [r for key in school_keys if (r := await _alone(context, job, key, day))]
     context.metrics.job_ran(job.name, perf_counter() - start, ok=True, schools=len(school_keys))
@@ -63,7 +65,15 @@ async def _alone(context: JobContext, job: Job, school_key: str, day: date) -> J
         result = await job.run(context, school_key, day)
     except Exception as error:
         context.metrics.job_ran(job.name, perf_counter() - start, ok=False)
-        log.error("%s at %s on %s failed: %s", job.name, school_key, day, type(error).__name__)
+        log.error("%s at %s on %s failed: %s", job.name, school_key, day, described(error))
         return None
     context.metrics.job_ran(job.name, perf_counter() - start, ok=True)
     return result
+
+
+def described(error: BaseException) -> str:
+    """The error's name and the file and line it was raised at: nothing of its message."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return type(error).__name__
+    return f"{type(error).__name__} at {Path(frames[-1].filename).name}:{frames[-1].lineno}"

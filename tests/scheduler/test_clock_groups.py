@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,6 +41,16 @@ STOCKHOLM, OSLO = "Europe/Stockholm", "Europe/Oslo"
 WEDNESDAY = date(2026, 11, 25)
 # Something personal, as an error's message might hold it: it must never reach the logs.
 PERSONAL = "Astrid Lindgren, 120512-1234"
+
+
+def raised_at(marker: str) -> str:
+    """Where the fake job raises: this file and the line marked with `marker`."""
+    lines = Path(__file__).read_text(encoding="utf-8").splitlines()
+    found = next(n for n, line in enumerate(lines, 1) if line.endswith(f"# {marker}"))
+    return f"{Path(__file__).name}:{found}"
+
+
+RAISED_ONE, RAISED_MANY = raised_at("RAISED_ONE"), raised_at("RAISED_MANY")
 
 
 def school(key: str, zone: str = STOCKHOLM, **changes: object) -> School:
@@ -73,7 +84,7 @@ class ManyRecorder:
         async def run(ctx: JobContext, school_key: str, day: date) -> JobResult:
             self.one_calls.append(school_key)
             if school_key in self.failing:
-                raise RuntimeError(f"bad data for {PERSONAL}")
+                raise RuntimeError(f"bad data for {PERSONAL}")  # RAISED_ONE
             return JobResult(school_key, day, "one ran")
 
         async def run_many(
@@ -82,7 +93,7 @@ class ManyRecorder:
             self.many_calls.append(tuple(school_keys))
             self.ran.set()
             if self.failing & set(school_keys):
-                raise RuntimeError(f"bad data for {PERSONAL}")
+                raise RuntimeError(f"bad data for {PERSONAL}")  # RAISED_MANY
             return [JobResult(key, day, "many ran") for key in school_keys]
 
         return Job(
@@ -268,9 +279,9 @@ async def test_a_failed_run_together_runs_the_schools_one_by_one(
     assert (runs(metrics, "ok"), runs(metrics, "error"), timed(metrics)) == (3, 1, 4)
     failures = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.getMessage() for r in failures] == [
-        "prompt for 4 schools together on 2026-11-25 failed (RuntimeError); "
+        f"prompt for 4 schools together on 2026-11-25 failed (RuntimeError at {RAISED_MANY}); "
         "running them one by one",
-        "prompt at se-b on 2026-11-25 failed: RuntimeError",
+        f"prompt at se-b on 2026-11-25 failed: RuntimeError at {RAISED_ONE}",
     ]
     assert "prompt at se-c on 2026-11-25: one ran" in caplog.messages
     # Nothing of the error's message, nor a traceback, reaches the logs.
@@ -290,7 +301,9 @@ async def test_a_failed_school_alone_in_its_group_is_logged_and_counted(
 
     assert (recorder.many_calls, recorder.one_calls) == ([], ["se-later"])
     assert (runs(metrics, "ok"), runs(metrics, "error")) == (0, 1)
-    assert "prompt at se-later on 2026-11-25 failed: RuntimeError" in caplog.messages
+    assert f"prompt at se-later on 2026-11-25 failed: RuntimeError at {RAISED_ONE}" in (
+        caplog.messages
+    )
     assert PERSONAL not in caplog.text
 
 
