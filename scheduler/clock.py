@@ -1,10 +1,13 @@
-"""The school clock: APScheduler 3 inside the running app, one daily trigger per school and job.
+"""The school clock: APScheduler 3 inside the running app, one daily trigger per job and group of
+schools whose trigger for it is the same.
 
-Each job in `scheduler.jobs.JOBS` gets, for each school, a `CronTrigger` at the job's local time
-in the school's own timezone (`f"{job.name}:{school.key}"`). So a 09:00 job runs at 09:00 in
-Stockholm in winter and in summer alike (08:00 and 07:00 UTC), and a school in another
-timezone gets its own 09:00. A job with an interval (`Job.every`) fires at that interval
-within its daily window instead (`window_trigger`), so it is not woken at night.
+Each job in `scheduler.jobs.JOBS` has, at each school, a trigger at the job's local time in the
+school's own timezone (`scheduler.triggers`). The schools with the same trigger for a job (same
+timezone, same local time, same window: `group_key`) share one stored job,
+`f"{job.name}@{group}"`, e.g. `roll-call@Europe/Stockholm 08:15`. When it fires, the job runs
+for all of them at once (`Job.run_many`, through `scheduler.together`, which falls back to one
+school at a time if that fails), so a municipality's 200 schools with the same 08:15 are one run
+with a few queries, not 200 runs with a few queries each.
 
 The schedule is kept in a persistent `SQLAlchemyJobStore`, in a table of its own
 (`scheduler_jobs`) in the app's own database. The job store is synchronous, so it gets a
@@ -14,22 +17,30 @@ back, if it is late by at most `NARVARO_MISFIRE_GRACE_SECONDS` (`coalesce`: seve
 become one); later than that, it is skipped until its next time.
 
 **Why the scheduled callable takes plain ids.** A persistent job store pickles each job: its
-callable as a textual reference (`scheduler.clock:run_scheduled_job`) and its arguments by
+callable as a textual reference (`scheduler.clock:run_scheduled_group`) and its arguments by
 value. A unit-of-work factory (an engine, a connection pool) cannot be pickled, and must not
-outlive the process anyway. So the stored job holds only the job's name and the school's key,
-and `run_scheduled_job` finds what it needs to run in a module-level registry that the
+outlive the process anyway. So the stored job holds only the job's name and the group's key,
+and `run_scheduled_group` finds what it needs to run in a module-level registry that the
 composition root fills at start (`register`, done by `SchoolClock.start`).
 
-At fire time the callable works out the school's local date from the clock (the `Clock` port,
-never the system's), skips the day (with an INFO log) when the job runs on school days only and
-`routine.calendar` says this is not one (weekend, public holiday, break, day off, outside
-term), and otherwise runs the job as of that day. Operators run the same code with
-`narvaro jobs run`.
+**Why the group's schools are not stored with it.** A stored job's arguments are part of what
+`sync_schedules` compares, and a job that differs is replaced, with its next run time computed
+afresh: a run missed during downtime would be lost whenever a school joined or left the group.
+So the arguments are only the job's name and the group's key, and at fire time the callable
+reads the schools (one query) and keeps those whose trigger is the group's now. A school whose
+time changed leaves its old group at once, and is run by its new group's job from the next sync.
+
+At fire time the callable works out each school's local date from the clock (the `Clock` port,
+never the system's), leaves out the schools (with an INFO log each) where the job runs on school
+days only and `routine.calendar` says this is not one (weekend, public holiday, break, day off,
+outside term: each school's own calendar), and runs the job for the rest as of that day.
+Operators run a job for one school, or each school in turn, with `narvaro jobs run` (`run_job`).
 
 `sync_schedules` makes the stored schedule match the schools in the database: it adds what is
-missing, replaces what changed (a school's new times or timezone), removes the jobs of schools
-and job names that no longer exist, and leaves unchanged jobs alone, so that their stored next
-run time, and with it a run missed during downtime, survives a restart. A running
+missing (a group no school had before), replaces what changed, removes the jobs of groups no
+school is in any more and of job names that no longer exist (and the one-job-per-school ids,
+`job:school`, of the versions before groups), and leaves unchanged jobs alone, so that their
+stored next run time, and with it a run missed during downtime, survives a restart. A running
 `SchoolClock` syncs at start and then every few minutes, which is how a `narvaro school apply`
 made by another process reaches it: APScheduler 3 does not support a second process changing a
 job store that a running scheduler uses, so the CLI does not write to it.
@@ -39,27 +50,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, timedelta
 from time import perf_counter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.job import Job as StoredJob
 from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.combining import OrTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import make_url
 
-from routine.calendar import is_school_day
 from routine.model import School
 from scheduler.jobs import JOBS, Job, JobContext, JobResult
+from scheduler.together import run_together
+from scheduler.triggers import group_key, local_day, runs_on, trigger_for
+
+# Re-exported: the operator's commands read a school's day and next runs from the clock.
+from scheduler.triggers import next_run as next_run
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +81,6 @@ RESYNC_JOB_ID = "sync-schedules"
 RESYNC_EVERY = timedelta(minutes=5)
 DEFAULT_MISFIRE_GRACE_SECONDS = 3600
 STOP_TIMEOUT_SECONDS = 30.0
-# How far `next_run` looks for a day a school-days-only job runs on (a summer break is shorter).
-LOOK_AHEAD_DAYS = 400
 
 
 # The synchronous database URL
@@ -156,15 +165,6 @@ class NotASchoolDay(Exception):
         )
 
 
-def local_day(school: School, now: datetime) -> date:
-    """The school's date at `now` (an aware datetime)."""
-    return now.astimezone(ZoneInfo(school.timezone)).date()
-
-
-def runs_on(job: Job, school: School, day: date) -> bool:
-    return not job.school_days_only or is_school_day(school, day)
-
-
 async def run_job(
     context: JobContext, job: Job, school: School, day: date, *, force: bool = False
 ) -> JobResult:
@@ -186,109 +186,82 @@ async def _measured(context: JobContext, job: Job, school_key: str, day: date) -
         context.metrics.job_ran(job.name, perf_counter() - start, ok=ok)
 
 
-async def run_scheduled_job(job_name: str, school_key: str) -> JobResult | None:
+async def run_scheduled_group(job_name: str, group: str) -> list[JobResult]:
     """What every stored job calls: module-level, plain ids, so that it pickles by reference.
 
-    Returns the job's result, or None when it did not run (not a school day; a school or job
-    name that is gone, which the next sync removes from the schedule).
-    """
+    Runs the job for the schools whose trigger for it is `group`'s now (`group_key`), read with
+    one query, leaving out those where today is not a day it runs on. Returns the results of
+    the schools it ran for; a school whose run failed has none (`scheduler.together`)."""
+    registration = registered()
+    job = registration.jobs.get(job_name)
+    if job is None:
+        log.warning("scheduled job %r is not a known job; not run", job_name)
+        return []
+    async with registration.context.uow_factory() as uow:
+        schools = await uow.schools.list()
+    members = [school for school in schools if group_key(job, school) == group]
+    if not members:
+        # The group's last school changed its time or left: the next sync removes the job.
+        log.info("%s at %s: no school has this time any more; not run", job_name, group)
+        return []
+    return await _run_due(registration, job, members)
+
+
+async def run_scheduled_job(job_name: str, school_key: str) -> JobResult | None:
+    """One job for one school, as the clock runs it: what versions before groups stored, one
+    job per school, so that such a stored job still loads and the first sync removes it.
+
+    Returns the job's result, or None when it did not run (not a school day; it failed; a
+    school or job name that is gone)."""
     registration = registered()
     job = registration.jobs.get(job_name)
     if job is None:
         log.warning("scheduled job %r is not a known job; not run", job_name)
         return None
-    context = registration.context
-    async with context.uow_factory() as uow:
+    async with registration.context.uow_factory() as uow:
         school = await uow.schools.get(school_key)
     if school is None:
         log.warning("%s: no school with the key %r; not run", job_name, school_key)
         return None
-    day = local_day(school, context.clock.now())
-    if not runs_on(job, school, day):
-        log.info("%s at %s skipped: %s is not a school day", job_name, school_key, day)
-        return None
+    results = await _run_due(registration, job, [school])
+    return results[0] if results else None
+
+
+async def _run_due(
+    registration: Registration, job: Job, schools: Sequence[School]
+) -> list[JobResult]:
+    """The job for those of `schools` whose local today is a day it runs on, together."""
+    context = registration.context
+    now = context.clock.now()
+    due: dict[date, list[str]] = {}
+    for school in schools:
+        day = local_day(school, now)
+        if runs_on(job, school, day):
+            due.setdefault(day, []).append(school.key)
+        else:
+            log.info("%s at %s skipped: %s is not a school day", job.name, school.key, day)
     # Tracked so that `SchoolClock.stop` can let a run finish instead of cancelling it.
     task = asyncio.current_task()
     tracked = {task} if task is not None else set()
     registration.running.update(tracked)
+    results: list[JobResult] = []
     try:
-        result = await _measured(context, job, school_key, day)
+        # One day in practice: a group's schools share a timezone.
+        for day, keys in sorted(due.items()):
+            results += await run_together(context, job, keys, day)
     finally:
         registration.running.difference_update(tracked)
-    log.info("%s at %s on %s: %s", job_name, school_key, day, result.summary)
-    return result
+    for result in results:
+        log.info("%s at %s on %s: %s", job.name, result.school_key, result.day, result.summary)
+    return results
 
 
 # The schedule
 
 
-def job_id(job_name: str, school_key: str) -> str:
-    return f"{job_name}:{school_key}"
-
-
-def trigger_for(job: Job, school: School) -> BaseTrigger:
-    """Every day at the job's local time in the school's timezone, or with `every`, at that
-    interval from then until its `until`. Whether a day is a school day is decided when it
-    fires, from the calendar as it is then."""
-    zone = ZoneInfo(school.timezone)
-    at = job.local_time(school)
-    if job.every is not None:
-        until = job.until(school) if job.until is not None else None
-        return window_trigger(job.every, at, until, zone)
-    return CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=zone)
-
-
-def window_trigger(
-    every: timedelta, start: time, until: time | None, zone: ZoneInfo
-) -> BaseTrigger:
-    """Every day, every `every` (whole minutes, at most an hour) from `start` until before
-    `until` (midnight if None); seconds are not looked at.
-
-    Cron fields cannot say "from 08:15 to 15:30" in one trigger, so it is up to three: the
-    rest of the start's hour, the whole hours between, the end's hour up to its minute. They
-    have no start date, so their repr, which `sync_schedules` compares, stays the same from
-    one sync to the next. Minutes count from each full hour (cron's `*/5`): an interval that
-    does not divide 60, or a start off its grid, gives an uneven step at full hours.
-    """
-    minutes, rest = divmod(every, timedelta(minutes=1))
-    end = (until.hour, until.minute) if until is not None else (24, 0)
-    if rest or not 0 < minutes <= 60 or end <= (start.hour, start.minute):
-        raise ValueError(f"no window of every {every} from {start} until {until}")
-
-    def cron(hour: int | str, first: int, last: int) -> CronTrigger:
-        return CronTrigger(hour=hour, minute=_minutes(first, last, minutes), timezone=zone)
-
-    if start.hour == end[0]:
-        return cron(start.hour, start.minute, end[1] - 1)
-    parts = [cron(start.hour, start.minute, 59)]
-    if end[0] - start.hour > 1:
-        parts.append(cron(f"{start.hour + 1}-{end[0] - 1}", 0, 59))
-    if end[1]:
-        parts.append(cron(end[0], 0, end[1] - 1))
-    return parts[0] if len(parts) == 1 else OrTrigger(parts)
-
-
-def _minutes(first: int, last: int, step: int) -> str:
-    """Every `step` minutes from `first` to `last`, in cron's words."""
-    if step > last - first:
-        # Cron refuses a step longer than its range; the first minute is all there is.
-        return str(first)
-    return f"*/{step}" if (first, last) == (0, 59) else f"{first}-{last}/{step}"
-
-
-def next_run(job: Job, school: School, now: datetime) -> datetime | None:
-    """When the job next runs for the school after `now`, in the school's timezone: its next
-    fire time on a day it runs on; None if there is none within `LOOK_AHEAD_DAYS`."""
-    trigger = trigger_for(job, school)
-    zone = ZoneInfo(school.timezone)
-    fire = trigger.get_next_fire_time(None, now)
-    while fire is not None and fire - now <= timedelta(days=LOOK_AHEAD_DAYS):
-        if runs_on(job, school, fire.date()):
-            return fire
-        # The rest of a day the job does not run on holds no run either: skip to the next.
-        midnight = datetime.combine(fire.date() + timedelta(days=1), time(0), tzinfo=zone)
-        fire = trigger.get_next_fire_time(None, midnight)
-    return None
+def job_id(job_name: str, group: str) -> str:
+    """The stored job of a job and a group of schools (`group_key`)."""
+    return f"{job_name}@{group}"
 
 
 @dataclass(frozen=True)
@@ -310,26 +283,34 @@ def sync_schedules(
     *,
     misfire_grace_seconds: int = DEFAULT_MISFIRE_GRACE_SECONDS,
 ) -> ScheduleChanges:
-    """Make the persistent store hold exactly one job per school and job, as they are now.
+    """Make the persistent store hold exactly one job per job and group of schools with the
+    same trigger for it (`group_key`), as the schools are now.
 
-    Unchanged jobs are left as they are, with their stored next run time; a job whose trigger
-    or options changed is replaced (its next run time computed afresh); jobs of schools or job
-    names that no longer exist are removed. Works on a started scheduler (the store is written
-    at once) and on one not yet started (the jobs are added when it starts)."""
+    Unchanged jobs are left as they are, with their stored next run time: a school joining or
+    leaving a group that stays changes nothing stored. A job whose trigger or options changed
+    is replaced (its next run time computed afresh); jobs of groups no school is in, of job
+    names that no longer exist, and with ids of another form (one per school, as before groups)
+    are removed. Works on a started scheduler (the store is written at once) and on one not
+    yet started (the jobs are added when it starts)."""
+    schools = list(schools)
     wanted: dict[str, dict[str, Any]] = {}
-    for school in schools:
-        for job in jobs.values():
-            options = {
-                "func": run_scheduled_job,
+    for job in jobs.values():
+        for school in schools:
+            group = group_key(job, school)
+            key = job_id(job.name, group)
+            if key in wanted:
+                continue
+            wanted[key] = {
+                "func": run_scheduled_group,
+                # The same for every school of the group: the key is made of what it reads.
                 "trigger": trigger_for(job, school),
-                "args": (job.name, school.key),
-                "id": job_id(job.name, school.key),
-                "name": job_id(job.name, school.key),
+                "args": (job.name, group),
+                "id": key,
+                "name": key,
                 "misfire_grace_time": misfire_grace_seconds,
                 "coalesce": True,
                 "max_instances": 1,
             }
-            wanted[options["id"]] = options
     existing = {job.id: job for job in scheduler.get_jobs(jobstore=PERSISTENT)}
     added, replaced, unchanged = [], [], []
     for key, options in sorted(wanted.items()):

@@ -41,14 +41,16 @@ class Metrics:
         )
         self.job_seconds = Histogram(
             "narvaro_job_seconds",
-            "How long one run of a daily job took, for one school.",
+            "How long one run of a daily job took: for one school, or for the schools due at "
+            "the same minute run together.",
             ["job"],
             buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
             registry=registry,
         )
         self.job_runs = Counter(
             "narvaro_job_runs",
-            "Runs of the daily jobs, by outcome (ok or error).",
+            "Runs of the daily jobs per school, by outcome (ok or error): a run together "
+            "counts each of its schools.",
             ["job", "outcome"],
             registry=registry,
         )
@@ -72,9 +74,10 @@ class Metrics:
         if not delivered:
             self.send_failures.labels(platform).inc()
 
-    def job_ran(self, job: str, seconds: float, *, ok: bool) -> None:
+    def job_ran(self, job: str, seconds: float, *, ok: bool, schools: int = 1) -> None:
+        """One run, for `schools` schools at once (`scheduler.together`)."""
         self.job_seconds.labels(job).observe(seconds)
-        self.job_runs.labels(job, "ok" if ok else "error").inc()
+        self.job_runs.labels(job, "ok" if ok else "error").inc(schools)
 
     def update_handled(self, platform: str, seconds: float) -> None:
         self.updates.labels(platform).inc()

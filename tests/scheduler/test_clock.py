@@ -41,15 +41,14 @@ from scheduler.clock import (
     SchoolClock,
     job_id,
     make_job_store,
-    next_run,
     run_job,
+    run_scheduled_group,
     run_scheduled_job,
     sync_database_url,
     sync_schedules,
-    trigger_for,
-    window_trigger,
 )
 from scheduler.jobs import JOBS, Job, JobContext, JobResult
+from scheduler.triggers import group_key, next_run, trigger_for, window_trigger
 from storage.db import make_engine
 from storage.orm import FOREIGN_TABLES
 from tests.fakes import FakeUnitOfWorkFactory
@@ -380,6 +379,11 @@ def at_nine(day: date, zone: str = STOCKHOLM) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
+def group_of(job: Job, key: str) -> str:
+    """The group of the school `key` (one of SE, NO, DK) for the job."""
+    return group_key(job, next(s for s in (SE, NO, DK) if s.key == key))
+
+
 NO_SCHOOL = [
     ("se-ek", date(2026, 11, 21), "Saturday"),
     ("no-fjell", date(2026, 11, 22), "Sunday"),
@@ -396,6 +400,7 @@ NO_SCHOOL = [
 async def test_a_school_day_job_does_not_run_on_a_day_without_school(
     registered: FixedClock,
     recorder: Recorder,
+    fake_jobs: dict[str, Job],
     caplog: pytest.LogCaptureFixture,
     key: str,
     day: date,
@@ -404,7 +409,7 @@ async def test_a_school_day_job_does_not_run_on_a_day_without_school(
     registered.moment = at_nine(day)
     caplog.set_level(logging.INFO, logger="scheduler.clock")
 
-    assert await run_scheduled_job("prompt", key) is None
+    assert await run_scheduled_group("prompt", group_of(fake_jobs["prompt"], key)) == []
 
     assert recorder.runs == []
     assert f"prompt at {key} skipped: {day} is not a school day" in caplog.messages
@@ -412,35 +417,52 @@ async def test_a_school_day_job_does_not_run_on_a_day_without_school(
 
 @pytest.mark.parametrize("zone", ZONES)
 async def test_a_school_day_job_runs_on_a_school_day_as_of_that_day(
-    registered: FixedClock, recorder: Recorder, zone: str
+    registered: FixedClock, recorder: Recorder, fake_jobs: dict[str, Job], zone: str
 ) -> None:
     registered.moment = at_nine(date(2026, 11, 25), zone)
+    key = SCHOOLS_BY_ZONE[zone].key
 
-    result = await run_scheduled_job("prompt", SCHOOLS_BY_ZONE[zone].key)
+    results = await run_scheduled_group("prompt", group_of(fake_jobs["prompt"], key))
 
-    assert recorder.runs == [("prompt", SCHOOLS_BY_ZONE[zone].key, date(2026, 11, 25))]
-    assert result == JobResult(SCHOOLS_BY_ZONE[zone].key, date(2026, 11, 25), "prompt ran")
+    assert recorder.runs == [("prompt", key, date(2026, 11, 25))]
+    assert results == [JobResult(key, date(2026, 11, 25), "prompt ran")]
 
 
 async def test_the_day_is_the_schools_local_date_not_utcs(
-    registered: FixedClock, recorder: Recorder
+    registered: FixedClock, recorder: Recorder, fake_jobs: dict[str, Job]
 ) -> None:
     # Sunday 29 March 2026, 22:30 UTC is already Monday 00:30 in Stockholm (CEST).
     registered.moment = datetime(2026, 3, 29, 22, 30, tzinfo=UTC)
 
-    await run_scheduled_job("prompt", "se-ek")
+    await run_scheduled_group("prompt", group_of(fake_jobs["prompt"], "se-ek"))
 
     assert recorder.runs == [("prompt", "se-ek", date(2026, 3, 30))]
 
 
 async def test_an_every_day_job_runs_on_a_sunday(
-    registered: FixedClock, recorder: Recorder
+    registered: FixedClock, recorder: Recorder, fake_jobs: dict[str, Job]
 ) -> None:
     registered.moment = datetime(2026, 11, 22, 2, 30, tzinfo=UTC)
 
-    await run_scheduled_job("night", "dk-skov")
+    await run_scheduled_group("night", group_of(fake_jobs["night"], "dk-skov"))
 
     assert recorder.runs == [("night", "dk-skov", date(2026, 11, 22))]
+
+
+@pytest.mark.parametrize(("name", "group"), [("gone", STOCKHOLM), ("prompt", "Asia/Tokyo 09:00")])
+async def test_a_job_or_group_that_no_longer_exists_is_not_run(
+    registered: FixedClock,
+    recorder: Recorder,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    group: str,
+) -> None:
+    caplog.set_level(logging.INFO, logger="scheduler.clock")
+
+    assert await run_scheduled_group(name, group) == []
+
+    assert recorder.runs == []
+    assert caplog.records
 
 
 @pytest.mark.parametrize(("name", "key"), [("gone", "se-ek"), ("prompt", "xx-gone")])
@@ -461,7 +483,7 @@ async def test_without_a_registered_context_the_scheduled_function_refuses() -> 
     school_clock.unregister()
 
     with pytest.raises(RuntimeError, match=r"scheduler\.clock\.register"):
-        await run_scheduled_job("prompt", "se-ek")
+        await run_scheduled_group("prompt", "Europe/Stockholm 09:00")
 
 
 async def test_an_operator_run_on_a_day_without_school_is_refused_unless_forced(
@@ -496,17 +518,22 @@ def stored(scheduler: AsyncIOScheduler) -> dict[str, object]:
     return {job.id: job for job in scheduler.get_jobs(jobstore=PERSISTENT)}
 
 
+def ids_of(schools: list[School], jobs: dict[str, Job] = JOBS) -> set[str]:
+    return {job_id(name, group_key(job, s)) for name, job in jobs.items() for s in schools}
+
+
 async def test_each_school_gets_each_job_at_its_local_time_in_its_timezone(
     paused: AsyncIOScheduler,
 ) -> None:
     changes = sync_schedules(paused, [SE, NO], JOBS, misfire_grace_seconds=1234)
 
     jobs = stored(paused)
-    expected_ids = {f"{name}:{key}" for name in JOBS for key in ("se-ek", "no-fjell")}
-    assert set(jobs) == expected_ids == set(changes.added)
-    roll_call = paused.get_job("roll-call:no-fjell")
-    assert roll_call.func is run_scheduled_job
-    assert roll_call.args == ("roll-call", "no-fjell")
+    # Two timezones: each job has two groups.
+    assert set(jobs) == ids_of([SE, NO]) == set(changes.added)
+    assert len(jobs) == 2 * len(JOBS)
+    roll_call = paused.get_job("roll-call@Europe/Oslo 08:15")
+    assert roll_call.func is run_scheduled_group
+    assert roll_call.args == ("roll-call", "Europe/Oslo 08:15")
     assert repr(roll_call.trigger) == (
         "<CronTrigger (hour='8', minute='15', second='0', timezone='Europe/Oslo')>"
     )
@@ -515,10 +542,11 @@ async def test_each_school_gets_each_job_at_its_local_time_in_its_timezone(
         True,
         1,
     )
-    assert repr(paused.get_job("retention:se-ek").trigger) == (
+    assert repr(paused.get_job("retention@Europe/Stockholm 03:30").trigger) == (
         "<CronTrigger (hour='3', minute='30', second='0', timezone='Europe/Stockholm')>"
     )
-    assert repr(paused.get_job("contact-escalation:se-ek").trigger) == (
+    escalation = paused.get_job("contact-escalation@Europe/Stockholm 08:15-15:30 every 0:05:00")
+    assert repr(escalation.trigger) == (
         "<OrTrigger(["
         "<CronTrigger (hour='8', minute='15-59/5', timezone='Europe/Stockholm')>, "
         "<CronTrigger (hour='9-14', minute='*/5', timezone='Europe/Stockholm')>, "
@@ -532,16 +560,17 @@ async def test_syncing_again_leaves_unchanged_jobs_and_their_next_run_alone(
 ) -> None:
     sync_schedules(paused, [SE, NO], JOBS)
     missed = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
-    paused.modify_job("roll-call:se-ek", jobstore=PERSISTENT, next_run_time=missed)
+    roll_call = "roll-call@Europe/Stockholm 08:15"
+    paused.modify_job(roll_call, jobstore=PERSISTENT, next_run_time=missed)
 
     changes = sync_schedules(paused, [SE, NO], JOBS)
 
     assert (changes.added, changes.replaced, changes.removed) == ((), (), ())
     assert len(changes.unchanged) == 2 * len(JOBS) and not changes.changed
-    assert paused.get_job("roll-call:se-ek").next_run_time == missed
+    assert paused.get_job(roll_call).next_run_time == missed
 
 
-async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
+async def test_changed_times_move_to_new_groups_and_gone_schools_and_jobs_are_removed(
     paused: AsyncIOScheduler,
 ) -> None:
     sync_schedules(paused, [SE, NO], JOBS)
@@ -551,31 +580,36 @@ async def test_changed_times_are_replaced_and_gone_schools_and_jobs_removed(
     changes = sync_schedules(paused, [later], fewer_jobs)
 
     # Contact escalation, the leave and case reminders and the "nothing new" prompt start at the
-    # roll call; the Slack locales are asked an hour before it.
-    assert changes.replaced == (
-        "case-reminders:se-ek",
-        "contact-escalation:se-ek",
-        "leave-reminder:se-ek",
-        "nothing-new:se-ek",
-        "platform-locales:se-ek",
-        "roll-call:se-ek",
+    # roll call; the Slack locales are asked an hour before it. The school was alone at its old
+    # times: those groups go, and new ones come.
+    assert changes.added == (
+        "case-reminders@Europe/Stockholm 08:30",
+        "contact-escalation@Europe/Stockholm 08:30-15:30 every 0:05:00",
+        "leave-reminder@Europe/Stockholm 08:30",
+        "nothing-new@Europe/Stockholm 08:30",
+        "platform-locales@Europe/Stockholm 07:30",
+        "roll-call@Europe/Stockholm 08:30",
     )
-    assert changes.removed == tuple(
-        sorted(["end-of-day:se-ek"] + [f"{name}:no-fjell" for name in JOBS])
+    assert set(changes.removed) == ids_of([SE, NO]) - ids_of([later], fewer_jobs)
+    assert {"roll-call@Europe/Stockholm 08:15", "end-of-day@Europe/Stockholm 15:30"} <= set(
+        changes.removed
     )
-    assert set(stored(paused)) == {f"{name}:se-ek" for name in fewer_jobs}
-    assert "minute='30'" in repr(paused.get_job("roll-call:se-ek").trigger)
+    assert changes.replaced == ()
+    assert set(stored(paused)) == ids_of([later], fewer_jobs)
+    assert "minute='30'" in repr(paused.get_job("roll-call@Europe/Stockholm 08:30").trigger)
 
 
 async def test_a_school_moving_timezone_is_rescheduled(
     paused: AsyncIOScheduler,
 ) -> None:
     sync_schedules(paused, [SE], JOBS)
+    moved = replace(SE, timezone=OSLO)
 
-    changes = sync_schedules(paused, [replace(SE, timezone=OSLO)], JOBS)
+    changes = sync_schedules(paused, [moved], JOBS)
 
-    assert set(changes.replaced) == {job_id(name, "se-ek") for name in JOBS}
-    assert "Europe/Oslo" in repr(paused.get_job("roll-call:se-ek").trigger)
+    assert set(changes.added) == ids_of([moved])
+    assert set(changes.removed) == ids_of([SE])
+    assert "Europe/Oslo" in repr(paused.get_job("roll-call@Europe/Oslo 08:15").trigger)
 
 
 # A running clock
@@ -597,12 +631,13 @@ async def test_a_job_missed_during_downtime_runs_once_when_the_clock_starts(
         jobs={"prompt": job},
         resync_every=None,
     )
+    stored_id = job_id("prompt", group_key(job, SE))
     running.scheduler.add_job(
-        run_scheduled_job,
+        run_scheduled_group,
         trigger_for(job, SE),
-        args=("prompt", "se-ek"),
-        id="prompt:se-ek",
-        name="prompt:se-ek",
+        args=("prompt", group_key(job, SE)),
+        id=stored_id,
+        name=stored_id,
         jobstore=PERSISTENT,
         misfire_grace_time=grace,
         coalesce=True,
@@ -613,11 +648,11 @@ async def test_a_job_missed_during_downtime_runs_once_when_the_clock_starts(
         changes = await running.start()
         await asyncio.wait_for(recorder.ran.wait(), timeout=10)
         await asyncio.sleep(0.3)  # room for any second run
-        next_time = running.scheduler.get_job("prompt:se-ek").next_run_time
+        next_time = running.scheduler.get_job(stored_id).next_run_time
     finally:
         await running.stop()
 
-    assert "prompt:se-ek" in changes.unchanged
+    assert stored_id in changes.unchanged
     assert recorder.runs == [("prompt", "se-ek", date(2026, 11, 25))]
     assert next_time > datetime.now(UTC) + timedelta(hours=23)
 
@@ -658,7 +693,7 @@ async def test_a_started_clock_syncs_now_and_every_few_minutes(
         first = await running.start()
         resync = running.scheduler.get_job(RESYNC_JOB_ID, jobstore=INTERNAL)
         async with world() as uow:
-            await uow.schools.save(school("se-ny"))
+            await uow.schools.save(school("fi-uusi", "Europe/Helsinki"))
             await uow.commit()
         second = await running.sync()
     finally:
@@ -667,7 +702,7 @@ async def test_a_started_clock_syncs_now_and_every_few_minutes(
     assert len(first.added) == 6
     assert isinstance(resync.trigger, IntervalTrigger)
     assert resync.trigger.interval == timedelta(minutes=5)
-    assert second.added == ("night:se-ny", "prompt:se-ny")
+    assert second.added == ("night@Europe/Helsinki 03:30", "prompt@Europe/Helsinki 09:00")
 
 
 # The persistent job store, on both backends
@@ -702,12 +737,12 @@ async def test_the_schedule_survives_a_restart_in_the_apps_database(
     finally:
         await second.stop()
 
-    ids = {job_id(name, s.key) for name in fake_jobs for s in (SE, NO, DK)}
+    ids = ids_of([SE, NO, DK], fake_jobs)
     assert set(added.added) == ids
     assert (again.added, again.replaced, set(again.unchanged)) == ((), (), ids)
     assert {j.id: j.next_run_time for j in after} == before
-    night = next(j for j in after if j.id == "night:no-fjell")
-    assert (night.func, night.args) == (run_scheduled_job, ("night", "no-fjell"))
+    night = next(j for j in after if j.id == "night@Europe/Oslo 03:30")
+    assert (night.func, night.args) == (run_scheduled_group, ("night", "Europe/Oslo 03:30"))
     assert str(night.trigger.timezone) == OSLO
     # The table is in the app's database, in its schema (PostgreSQL: the test's own schema).
     engine = make_engine(database_url)
