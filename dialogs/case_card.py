@@ -33,7 +33,7 @@ from dialogs.i18n import (
     ngettext,
     use_locale,
 )
-from dialogs.labels import mid_sentence
+from dialogs.labels import mid_sentence, one_full_stop
 from dialogs.live import Tally, live_message
 from dialogs.notices import staff_language
 from routine.cases import Case, CaseEvent, EventKind, Origin, may_see, may_see_item, ticked
@@ -193,12 +193,12 @@ def card_text(view: CaseView, viewer: StaffMember) -> str:
     )
     if case.health_informed_at is not None:
         day = format_short_day(view.local_day(case.health_informed_at))
-        lines.append(_("Pupil health informed {day}.").format(day=day))
+        lines.append(one_full_stop(_("Pupil health informed {day}.").format(day=day)))
     else:
         lines.append(_("Pupil health not informed yet."))
     if case.closed_at is not None:
         day = format_short_day(view.local_day(case.closed_at))
-        lines.append(_("Closed {day}.").format(day=day))
+        lines.append(one_full_stop(_("Closed {day}.").format(day=day)))
     return "\n".join(lines)
 
 
