@@ -65,10 +65,14 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        problems = "; ".join(
-            f"NARVARO_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        raise click.ClickException(f"invalid configuration: {problems}") from None
+        raise invalid_configuration(error) from None
+
+
+def invalid_configuration(error: ValidationError) -> click.ClickException:
+    problems = "; ".join(
+        f"NARVARO_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+    )
+    return click.ClickException(f"invalid configuration: {problems}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -490,7 +494,12 @@ async def console(role: str, person_id: str, school_key: str | None) -> None:
 @run_async
 async def demo(database: Path, fresh: bool) -> None:
     """Try it out: one school per country (SE, NO, DK) and a chat in this terminal."""
-    await operator.run_demo(database, fresh=fresh)
+    try:
+        await operator.run_demo(database, fresh=fresh)
+    except ValidationError as error:
+        # The demo builds its own settings (its SQLite file), from the rest of the environment:
+        # NARVARO_FIXED_TIME=tomorrow is said as for any other command, not as a traceback.
+        raise invalid_configuration(error) from None
 
 
 def fail_with_problems(file: Path, invalid: InvalidInput) -> None:

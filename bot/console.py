@@ -24,12 +24,15 @@ CANCEL_COMMAND = "/cancel"
 SELECT_NONE = "-"
 
 
-def render(reply: Reply) -> list[str]:
+def render(reply: Reply, first: int = 1) -> list[str]:
+    """The reply's lines, its buttons numbered from `first`."""
     lines = [
         f"narvaro › {line}" if i == 0 else f"          {line}"
         for i, line in enumerate(reply.text.splitlines() or [""])
     ]
-    lines.extend(f"   {number}) {button.label}" for number, button in enumerate(reply.buttons, 1))
+    lines.extend(
+        f"   {number}) {button.label}" for number, button in enumerate(reply.buttons, first)
+    )
     return lines
 
 
@@ -151,11 +154,15 @@ class ConsoleChat:
             pending = self.fill(form) if form is not None else None
 
     def show(self, replies: Sequence[Reply]) -> None:
+        """The replies, their buttons numbered on from one reply to the next, so that every
+        button shown can be pressed (a saved plan's [The pupil agrees] above the menu)."""
+        offered: list[Button] = []
         for reply in replies:
-            for line in render(reply):
+            for line in render(reply, len(offered) + 1):
                 self.write(line)
-            if reply.buttons:
-                self.buttons = reply.buttons
+            offered.extend(reply.buttons)
+        if offered:
+            self.buttons = tuple(offered)
         self.write("")
 
     def fill(self, form: Form) -> Incoming:

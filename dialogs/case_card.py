@@ -33,9 +33,11 @@ from dialogs.i18n import (
     ngettext,
     use_locale,
 )
+from dialogs.labels import mid_sentence, one_full_stop
 from dialogs.live import Tally, live_message
 from dialogs.notices import staff_language
 from routine.cases import Case, CaseEvent, EventKind, Origin, may_see, may_see_item, ticked
+from routine.concerns import StaffConcernKind
 from routine.guides import GuideItem, StageGuide, guide_for
 from routine.model import Language, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton
@@ -77,6 +79,17 @@ CONCERNS = {
     Origin.GUARDIAN_CONCERN.value: N_("A guardian said it is hard to get the child to school."),
     Origin.STAFF_CONCERN.value: N_("A member of staff is worried about the pupil."),
     Origin.BY_HAND.value: N_("Opened by hand."),
+}
+# What a mentor may have seen, in staff words close to the sources' (the concern's form offers
+# them, dialogs/flows/staff_concern.py; the card names the one seen).
+SEEN = {
+    # "Opplever sterkt ubehag relatert til skole eller melder om at det er vanskelig å møte
+    # opp" (002: 649).
+    StaffConcernKind.DISCOMFORT: N_("Strong discomfort about school, or says it is hard to come"),
+    # "Forlater undervisningen gjentatte ganger uten å komme tilbake i timen" (002: 659).
+    StaffConcernKind.LEAVES_LESSONS: N_("Leaves lessons repeatedly without coming back"),
+    # "Tilstede på skolen, men ikke i undervisning" (003: 36).
+    StaffConcernKind.PRESENT_NOT_IN_CLASS: N_("Present at school but not in lessons"),
 }
 
 
@@ -180,12 +193,12 @@ def card_text(view: CaseView, viewer: StaffMember) -> str:
     )
     if case.health_informed_at is not None:
         day = format_short_day(view.local_day(case.health_informed_at))
-        lines.append(_("Pupil health informed {day}.").format(day=day))
+        lines.append(one_full_stop(_("Pupil health informed {day}.").format(day=day)))
     else:
         lines.append(_("Pupil health not informed yet."))
     if case.closed_at is not None:
         day = format_short_day(view.local_day(case.closed_at))
-        lines.append(_("Closed {day}.").format(day=day))
+        lines.append(one_full_stop(_("Closed {day}.").format(day=day)))
     return "\n".join(lines)
 
 
@@ -242,7 +255,15 @@ def describe_reason(detail: Mapping[str, object], rules: Mapping[str, Rule]) -> 
     """A rule with its numbers in plain words, or the kind of concern, in the current locale."""
     reason = str(detail.get("reason", ""))
     if not reason.startswith("rule:"):
-        label = CONCERNS.get(reason)
+        # A concern's reason carries what was seen after its origin: "staff_concern:discomfort".
+        origin, _sep, kind = reason.partition(":")
+        known = {k.value: k for k in StaffConcernKind}
+        seen = SEEN.get(known[kind]) if kind in known else None
+        if origin == Origin.STAFF_CONCERN.value and seen is not None:
+            return _("A member of staff is worried about the pupil: {seen}.").format(
+                seen=mid_sentence(seen)
+            )
+        label = CONCERNS.get(origin)
         return str(label) if label is not None else _("Opened by hand.")
     rule = rules.get(reason.removeprefix("rule:"))
     raw = detail.get("numbers")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dialogs.i18n import N_, _, format_day, format_number, format_short_day, ngettext, use_locale
+from dialogs.labels import one_full_stop
 from dialogs.live import live_message
 from dialogs.notices import STAFF_PLATFORM, staff_language, to_staff
 from routine.case_tasks import (
@@ -193,11 +194,13 @@ def overdue_message(
             "A follow-up task is {count} school days overdue.",
             late,
         ).format(count=format_number(late))
-        text += "\n" + _("{pupil}: {task}, due {day}. Responsible: {owner}.").format(
-            pupil=who(pupils, case),
-            task=task_title(task),
-            day=format_short_day(task.due),
-            owner=owner_name,
+        text += "\n" + one_full_stop(
+            _("{pupil}: {task}, due {day}. Responsible: {owner}.").format(
+                pupil=who(pupils, case),
+                task=task_title(task),
+                day=format_short_day(task.due),
+                owner=owner_name,
+            )
         )
     return to_staff(school, principal, OVERDUE_KIND, text, f"task-{task.id}", now)
 

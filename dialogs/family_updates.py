@@ -209,13 +209,17 @@ async def send_update(ctx: Context, case_id: int, own_text: str | None) -> None:
             sent += await ctx.uow.outbox.add(to_guardian(school, account, case, text, ctx.now))
     await _mark_done(ctx, case, pupil, OWN if own_text else SEND)
     unreached = [g.name for g in reach.unreached]
-    ctx.say(
-        ngettext(
-            "Sent to the guardians in {count} chat.",
-            "Sent to the guardians in {count} chats.",
-            sent,
-        ).format(count=sent)
-    )
+    if sent:
+        ctx.say(
+            ngettext(
+                "Sent to the guardians in {count} chat.",
+                "Sent to the guardians in {count} chats.",
+                sent,
+            ).format(count=sent)
+        )
+    else:
+        # "Sent in 0 chats" read as if it had gone somewhere.
+        ctx.say(_("It has not been sent to any chat."))
     if unreached:
         ctx.say(
             _("No chat reaches {names}: please tell them by letter or in a call.").format(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from dialogs.i18n import N_, LazyString, _, format_clock, format_day, format_short_day
@@ -21,6 +22,16 @@ def mid_sentence(label: LazyString | str) -> str:
     labels are capitalised only because they also stand alone on buttons."""
     text = str(label)
     return text[:1].lower() + text[1:]
+
+
+def one_full_stop(text: str) -> str:
+    """The text with a sentence that ends on an abbreviated day ("sön 6 dec.", "6. des.") ending
+    on that day's full stop, not on a second one after it."""
+    return _DOUBLE_STOP.sub(".", text)
+
+
+# Two full stops (not an ellipsis) before a space or the end.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?=\s|$)")
 
 
 def day_label(day: date, today: date) -> str:

@@ -2,9 +2,10 @@
 and the "My cases" flow list.
 
 A case waits for someone who may see it (`routine.cases.may_see`) if it is open and they lead
-or coordinate it, or if they are on it (a member, or a principal at a stage the principal
-owns) and its stage has items they see that are not ticked yet. Read for the whole school in a
-few queries: its open cases, the pupils and the logs of those that concern the person.
+or coordinate it, or if they are on it (a member, a principal at a stage the principal owns,
+or pupil health once informed) and its stage has items they see that are not ticked yet. Read
+for the whole school in a few queries: its open cases, the pupils and the logs of those that
+concern the person.
 """
 
 from __future__ import annotations
@@ -21,13 +22,20 @@ from dialogs.case_card import (
 from dialogs.events import Button
 from dialogs.flow import Context
 from dialogs.i18n import current_locale, format_number, ngettext
-from routine.cases import may_see
-from routine.model import StaffMember
+from routine.cases import Case, may_see
+from routine.model import Role, StaffMember
+
+
+def follows(staff: StaffMember, case: Case) -> bool:
+    """On the case (`concerns`), or pupil health once informed: they were told "you can follow
+    it from now on" (dialogs/case_steps.py), and this list is where they find it."""
+    informed = case.health_informed_at is not None and staff.has_role(Role.PUPIL_HEALTH)
+    return concerns(staff, case) or informed
 
 
 def waits_for(staff: StaffMember, view: CaseView) -> bool:
     case = view.case
-    if not case.is_open or not may_see(staff, case, view.pupil) or not concerns(staff, case):
+    if not case.is_open or not may_see(staff, case, view.pupil) or not follows(staff, case):
         return False
     if staff.staff_id in (case.owner_id, case.coordinator_id):
         return True
@@ -41,7 +49,7 @@ async def my_cases(ctx: Context) -> list[CaseView]:
     if staff is None:
         return []
     school = ctx.actor.school
-    mine = [c for c in await ctx.uow.cases.open_cases(school.key) if concerns(staff, c)]
+    mine = [c for c in await ctx.uow.cases.open_cases(school.key) if follows(staff, c)]
     if not mine:
         return []
     everyone = await ctx.uow.staff.list_for_school(school.key)

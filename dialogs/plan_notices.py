@@ -177,12 +177,18 @@ def saved_summary(plan: Plan, pupil: Pupil, sent: Sent) -> Reply:
         _("Saved: version {version} of the plan for {pupil}.").format(
             version=plan.version, pupil=pupil.name
         ),
-        ngettext(
-            "It has been sent to the guardians in {count} chat, to confirm.",
-            "It has been sent to the guardians in {count} chats, to confirm.",
-            sent.messages,
-        ).format(count=sent.messages),
     ]
+    if sent.messages:
+        lines.append(
+            ngettext(
+                "It has been sent to the guardians in {count} chat, to confirm.",
+                "It has been sent to the guardians in {count} chats, to confirm.",
+                sent.messages,
+            ).format(count=sent.messages)
+        )
+    else:
+        # "Sent in 0 chats" read as if it had gone somewhere.
+        lines.append(_("It has not been sent to any chat."))
     if sent.unreached:
         lines.append(
             _("No chat reaches {names}: please give them the plan by letter or in a call.").format(

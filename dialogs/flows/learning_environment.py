@@ -11,6 +11,7 @@ from __future__ import annotations
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Step
 from dialogs.flows.task_done import follows_cases
 from dialogs.i18n import N_, _, format_short_day
+from dialogs.labels import one_full_stop
 from routine.case_service import Outcome
 from routine.cases import may_act
 from routine.model import Country
@@ -69,8 +70,10 @@ async def answer_confirm(ctx: Context, answer: Answer) -> Go:
     )
     if result.outcome is Outcome.DONE and result.task is not None:
         ctx.say(
-            _("Recorded in the case's log. The action plan is due {day}.").format(
-                day=format_short_day(result.task.due)
+            one_full_stop(
+                _("Recorded in the case's log. The action plan is due {day}.").format(
+                    day=format_short_day(result.task.due)
+                )
             )
         )
     elif result.outcome is Outcome.DONE:

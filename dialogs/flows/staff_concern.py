@@ -13,7 +13,7 @@ this file.
 
 from __future__ import annotations
 
-from dialogs.case_card import refresh_pupil_case
+from dialogs.case_card import SEEN, refresh_pupil_case
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _, format_number, ngettext
 from routine.concerns import (
@@ -32,16 +32,6 @@ TRANSITIONS = {
     "confirm": {"sent": END, "gone": END},
 }
 
-# What a mentor may have seen, in staff words close to the sources'.
-SEEN = {
-    # "Opplever sterkt ubehag relatert til skole eller melder om at det er vanskelig å møte
-    # opp" (002: 649).
-    StaffConcernKind.DISCOMFORT: N_("Strong discomfort about school, or says it is hard to come"),
-    # "Forlater undervisningen gjentatte ganger uten å komme tilbake i timen" (002: 659).
-    StaffConcernKind.LEAVES_LESSONS: N_("Leaves lessons repeatedly without coming back"),
-    # "Tilstede på skolen, men ikke i undervisning" (003: 36).
-    StaffConcernKind.PRESENT_NOT_IN_CLASS: N_("Present at school but not in lessons"),
-}
 NO_NOTE = "none"
 
 

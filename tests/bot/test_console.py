@@ -16,7 +16,7 @@ from bot.console import (
     render,
 )
 from dialogs.engine import Engine
-from dialogs.events import ConversationKey, Form, FormField, Incoming, Reply
+from dialogs.events import Button, ConversationKey, Form, FormField, Incoming, Reply
 from dialogs.flow import END, Answer, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.flows import all_flows
 from dialogs.i18n import N_
@@ -195,6 +195,27 @@ async def test_an_exit_typed_at_a_field_leaves_the_chat(typed: str, exits: tuple
 
 def test_render_shows_the_text_and_buttons_but_not_the_form() -> None:
     assert render(Reply("Upprop", form=FORM)) == ["narvaro › Upprop"]
+
+
+async def test_every_button_shown_can_be_pressed_when_two_replies_have_buttons() -> None:
+    """A saved plan's [The pupil agrees] above the menu: numbered on, not shadowed."""
+    engine = ScriptedEngine(
+        [
+            Reply("Sparat: version 1 av planen.", (Button("pl.1.agrees", "Eleven går med"),)),
+            Reply("Vad mer?", (Button("m.roll", "Upprop"), Button("m.cases", "Mina ärenden"))),
+        ],
+        [Reply("Registrerat.")],
+        [Reply("Ärenden")],
+    )
+    _exit, written, _prompts = await play(engine, "1", "3")
+    assert written[:4] == [
+        "narvaro › Sparat: version 1 av planen.",
+        "   1) Eleven går med",
+        "narvaro › Vad mer?",
+        "   2) Upprop",
+    ]
+    assert "   3) Mina ärenden" in written
+    assert [incoming.button for incoming in engine.received] == [None, "pl.1.agrees", "m.cases"]
 
 
 def marks_flow() -> Flow:

@@ -102,3 +102,17 @@ def test_each_school_offers_its_pupil_health_persona(tmp_path: Path) -> None:
     result = play(tmp_path, "/quit\n")
     people = [line for line in result.stdout.splitlines() if ": pupil health " in line]
     assert [line.split(")", 1)[0].strip() for line in people] == ["5", "10", "15"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("NARVARO_FIXED_TIME", "tomorrow"), ("NARVARO_FIXED_TIME", "2026-12-07T08:30:00")],
+)
+def test_a_bad_setting_is_explained_not_a_traceback(
+    setting: str, value: str, tmp_path: Path
+) -> None:
+    result = run_narvaro("demo", cwd=tmp_path, stdin="/quit\n", **{setting: value})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.startswith(f"Error: invalid configuration: {setting}: ")
+    assert not (tmp_path / "narvaro-demo.db").exists()

@@ -265,7 +265,8 @@ async def test_informing_pupil_health_is_logged_and_shown(world, cases, chat_as)
     assert replies[0].text == "Elevhälsan är informerad och kan nu se ärendet."
     assert log(world, case_id)[-1].kind is EventKind.PUPIL_HEALTH_INFORMED
     card = latest(world, "U-se-S1")
-    assert f"Elevhälsan informerad {short('sv', NIGHT.date().replace(day=23))}." in card.text
+    # The abbreviated month's full stop ends the sentence: "mån 23 nov.", not "nov..".
+    assert card.text.splitlines()[-1] == "Elevhälsan informerad mån 23 nov."
     assert "Informera elevhälsan" not in labels(card)
 
 
@@ -299,7 +300,7 @@ async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_a
     }
     assert log(world, case_id)[-1].kind is EventKind.CLOSED
     card = latest(world, "U-se-S1")
-    assert card.text.splitlines()[-1].startswith("Avslutat ")
+    assert card.text.splitlines()[-1] == "Avslutat mån 23 nov."
     assert labels(card) == ["Öppna ärendet igen"]
     # The card in the chat shows the same, and a stale tick is refused.
     assert labels(closed[1])[0] == "Öppna ärendet igen"

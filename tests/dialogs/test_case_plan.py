@@ -284,3 +284,25 @@ def test_the_guardians_copy_in_norwegian_and_danish(language: str) -> None:
         text = guardian_text(part, pupil, {"S1": "Lise Berg"})
     assert text.splitlines() == GUARDIAN_COPY[language]
     assert not INTERNAL & {w.strip(".,:()").lower() for w in text.split()}
+
+
+async def test_a_plan_no_chat_reaches_is_not_said_to_be_sent(chat_as, world) -> None:
+    """Maja's guardian, Per, has no chat: the plan went nowhere, and the summary says so."""
+    async with world() as uow:
+        [case] = await uow.cases.add_new(
+            [Case("se", "P3", "se.step2", MONDAY_MORNING, "rule:se.step2", "S1", "S4")]
+        )
+        await uow.commit()
+    karin = chat_as("se-S1")
+    await karin.send("hej")
+    plan_button(karin, case.id)
+    await karin.send("[Plan]")
+    replies = await karin.send(PLAN_FORM.replace("Elsa", "Maja"))
+    assert replies[0].text.splitlines() == [
+        "Sparat: version 1 av planen för Maja Lind.",
+        # Not "sent to the guardians in 0 chats".
+        "Den har inte skickats till någon chatt.",
+        "Ingen chatt når Per Lind: ge planen i ett brev eller ett samtal.",
+        "När eleven går med på planen, registrera det här.",
+    ]
+    assert [m for m in world.store.outbox.values() if m.kind == "plan"] == []

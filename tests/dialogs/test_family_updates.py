@@ -124,6 +124,25 @@ async def test_one_press_sends_the_ready_message(world, clock, engine, case_id) 
     assert await run(world, clock) == "0 quiet case(s); 0 prompt(s) queued"
 
 
+async def test_an_update_no_chat_reaches_is_not_said_to_be_sent(
+    world, clock, engine, case_id
+) -> None:
+    async with world() as uow:
+        for account in ("4242", "4343"):
+            await uow.accounts.delete("telegram", account)
+        await uow.commit()
+    await run(world, clock)
+    [prompt] = prompts(world)
+    send = next(b.id for b in prompt.buttons if b.label == "Skicka")
+    replies = await press(engine, send)
+    assert replies[:2] == [
+        # Not "sent to the guardians in 0 chats".
+        "Den har inte skickats till någon chatt.",
+        "Ingen chatt når Anna Berg, Lars Berg, Per Holm: berätta det i ett brev eller ett samtal.",
+    ]
+    assert [m for m in world.store.outbox.values() if m.kind == "family-update"] == []
+
+
 async def test_writing_ones_own_sends_it_as_typed(world, clock, chat_as, case_id) -> None:
     await run(world, clock)
     [prompt] = prompts(world)

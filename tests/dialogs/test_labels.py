@@ -3,7 +3,7 @@
 from datetime import date, time
 
 from dialogs.i18n import _, example_day, language_name, use_locale
-from dialogs.labels import REASONS, day_label, describe_when, mid_sentence
+from dialogs.labels import REASONS, day_label, describe_when, mid_sentence, one_full_stop
 from routine.model import AbsenceReport, DayPart, ReasonCategory
 
 
@@ -64,3 +64,13 @@ def test_today_on_a_day_button_says_so() -> None:
     with use_locale("da"):
         labels = [day_label(day, monday) for day in (monday, date(2026, 11, 25))]
     assert labels == ["I dag (man. 23. nov.)", "ons. 25. nov."]
+
+
+def test_a_sentence_ending_on_an_abbreviated_day_has_one_full_stop() -> None:
+    assert one_full_stop("Avslutat sön 6 dec..") == "Avslutat sön 6 dec."
+    assert (
+        one_full_stop("senest 7. dec.. Ansvarlig: Birgit.") == "senest 7. dec. Ansvarlig: Birgit."
+    )
+    # An ellipsis, and a day written in full, are left as they are.
+    assert one_full_stop("Vänta... sedan") == "Vänta... sedan"
+    assert one_full_stop("Afsluttet 6 maj.") == "Afsluttet 6 maj."

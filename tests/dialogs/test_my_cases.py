@@ -9,6 +9,7 @@ import pytest
 from dialogs.events import Incoming
 from routine.cases import EventKind
 from routine.guides import GUIDES
+from routine.model import ChatAccount, Role, StaffMember
 from tests.dialogs.cases_world import open_the_cases
 from tests.fakes import FakeUnitOfWorkFactory
 
@@ -211,3 +212,35 @@ async def test_the_card_hands_over_to_the_plan(world, cases, chat_as) -> None:
     [form] = [r.form for r in replies if r.form is not None]
     assert form.id.endswith("case_plan")
     assert replies[0].text.startswith("Planen för Elsa Berg (7A).")
+
+
+async def test_pupil_health_finds_a_case_once_informed(world, cases, chat_as) -> None:
+    """Told "you can follow it from now on", pupil health finds the case under "My cases"."""
+    async with world() as uow:
+        await uow.staff.save(StaffMember("se", "S7", "Lena Ström", frozenset({Role.PUPIL_HEALTH})))
+        await uow.accounts.save(ChatAccount("test", "se-S7", "se", "staff", "S7"))
+        await uow.commit()
+    health = chat_as("se-S7")
+    await health.send("hej")
+    before = await health.send("[Mina ärenden]")
+    assert before[0].text == "Inga ärenden väntar på dig."
+    coordinator = chat_as("se-S4")
+    informed = await coordinator.engine.handle(
+        Incoming(key=coordinator.key, button=f"cs.{cases['se']}.health")
+    )
+    assert informed[0].text == "Elevhälsan är informerad och kan nu se ärendet."
+    await health.send("/menu")
+    listed = await health.send("[Mina ärenden]")
+    assert [b.label for b in listed[0].buttons] == ["Elsa Berg, klass 7A", "Avbryt"]
+    (card,) = await health.send("[Elsa Berg, klass 7A]")
+    assert card.text.splitlines()[0] == "Elsa Berg, klass 7A"
+    assert viewed(world, cases["se"]) == ["staff:S7"]
+    # Another school's pupil health sees nothing of it.
+    async with world() as uow:
+        await uow.staff.save(StaffMember("no", "S7", "Ola Lie", frozenset({Role.PUPIL_HEALTH})))
+        await uow.accounts.save(ChatAccount("test", "no-S7", "no", "staff", "S7"))
+        await uow.commit()
+    other = chat_as("no-S7", locale="nb")
+    await other.send("hei")
+    elsewhere = await other.send("[Mine saker]")
+    assert elsewhere[0].text == "Ingen saker venter på deg."

@@ -8,8 +8,10 @@ import dataclasses
 
 import pytest
 
+from dialogs.case_card import describe_reason
 from dialogs.flow import Actor
 from dialogs.flows import staff_concern
+from dialogs.i18n import use_locale
 from routine.cases import EventKind
 from routine.concerns import StaffConcernKind
 from routine.model import PolicyOverride
@@ -333,3 +335,57 @@ async def test_a_mentor_of_two_classes_chooses_the_class_first(
     {SV_SEEN}
     """
     )
+
+
+async def test_the_card_says_what_the_mentor_saw_not_opened_by_hand(
+    chat_as, world: FakeUnitOfWorkFactory
+) -> None:
+    mentor = chat_as("se-S1")
+    for seen in [
+        "[Lämnar lektionerna gång på gång utan att komma tillbaka]",
+        "[På skolan men inte på lektionerna]",
+    ]:
+        for said in ["hej", "[Jag är orolig för en elev]", "[Maja Lind]", seen]:
+            await mentor.send(said)
+        await mentor.send("[Utan anteckning]")
+        await mentor.send("[Spara]")
+    # The card, as "My cases" shows it.
+    await mentor.send("[Mina ärenden]")
+    card = await mentor.send("[Maja Lind, klass 7A]")
+    reasons = [
+        line for line in card[0].text.splitlines() if line.startswith(("Öppnat ", "Dessutom: "))
+    ]
+    assert reasons == [
+        "Öppnat mån 23 nov.: Någon i personalen är orolig för eleven: lämnar lektionerna gång "
+        "på gång utan att komma tillbaka.",
+        "Dessutom: Någon i personalen är orolig för eleven: på skolan men inte på lektionerna.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "reason", "expected"),
+    [
+        (
+            "nb",
+            "staff_concern:discomfort",
+            "Noen av de ansatte er bekymret for eleven: sterkt ubehag knyttet til skolen, eller "
+            "sier det er vanskelig å møte opp.",
+        ),
+        (
+            "da",
+            "staff_concern:present_not_in_class",
+            "En medarbejder er bekymret for eleven: på skolen, men ikke i undervisningen.",
+        ),
+        # A concern logged before its kind was kept, and the other origins, as before.
+        ("sv", "staff_concern", "Någon i personalen är orolig för eleven."),
+        (
+            "da",
+            "guardian_concern",
+            "En forælder har fortalt, at det er svært at få barnet i skole.",
+        ),
+        ("nb", "by_hand", "Åpnet manuelt."),
+    ],
+)
+def test_each_reason_of_a_concern_in_words(locale: str, reason: str, expected: str) -> None:
+    with use_locale(locale):
+        assert describe_reason({"reason": reason}, {}) == expected

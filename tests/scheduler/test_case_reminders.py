@@ -194,6 +194,8 @@ async def test_overdue_reaches_the_principal_after_exactly_m_school_days_once(wo
     assert told == [0, 0, 1, 1]
     [notice] = overdue(world)
     assert notice.recipient == "U3" and "Maria Berg" in notice.text
+    # The due day's abbreviated month ends its sentence with one full stop.
+    assert ".. " not in notice.text and " dec. Ansvarig: " in notice.text
     # Re-running the job that day tells nobody twice.
     await run(world, date(2027, 1, 12))
     assert len(overdue(world)) == 1
