@@ -1,18 +1,28 @@
 """`narvaro attendance`: import a register kept elsewhere, show a pupil's record, list the
-corrections' audit trail. Registered on the main command group by `bot.cli`."""
+corrections' audit trail. Registered on the main command group by `bot.cli`.
+
+Each command's work is a function here, before `register`, so that tests call what it calls.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bot import audit, corrections, operator
+from bot import audit, bootstrap, corrections
+from bot.attendance_view import default_period, describe_record
+from bot.errors import OperatorError
+from bot.files.register_csv import Progress as RowProgress
+from bot.files.register_csv import parse_register_csv
 from bot.settings import Settings
+from routine.history import record_of
+from routine.register_import import RegisterImportSummary, import_register, register_check
 from routine.setup import InvalidInput
+from scheduler.clock import local_day
 
 IMPORT_HELP = (
     "Import FILE.csv, the school's register for past school days from its first to its last "
@@ -26,6 +36,91 @@ IMPORT_HELP = (
     "importing the same file twice changes nothing. Imported marks the file no longer has are "
     "removed: the file is the register of its period."
 )
+
+
+async def import_register_file(
+    settings: Settings,
+    school_key: str,
+    path: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    progress: RowProgress | None = None,
+) -> RegisterImportSummary:
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+            if school is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            now = app.clock.now()
+            today = local_day(school, now)
+            check = await register_check(uow, school, today)
+            rows = parse_register_csv(path, check, progress)
+            return await import_register(
+                uow,
+                school_key,
+                rows,
+                today=today,
+                now=now,
+                start=start,
+                end=end,
+            )
+    finally:
+        await app.close()
+
+
+def describe_register_import(summary: RegisterImportSummary) -> list[str]:
+    """The import's outcome for the operator, one line per thing worth knowing."""
+    lines = [
+        f"{summary.start} to {summary.end}, {summary.school_days} school day(s): "
+        f"{summary.added} mark(s) added, {summary.updated} updated, {summary.removed} removed, "
+        f"{summary.already_imported} already imported."
+    ]
+    if summary.class_days_recorded or summary.class_days_not_taken:
+        recorded = summary.class_days_recorded + summary.class_days_not_taken
+        lines.append(
+            f"{recorded} class day(s) recorded as imported ({summary.class_days_not_taken} "
+            "of them had a roll call nobody took)."
+        )
+    if summary.class_days_submitted:
+        lines.append(
+            f"{summary.class_days_submitted} class day(s) keep the roll call a mentor submitted."
+        )
+    for why, count in sorted(summary.left_alone.items()):
+        lines.append(f"{count} row(s) left alone: {why}.")
+    if not summary.changed:
+        lines.append("Nothing changed.")
+    return lines
+
+
+async def attendance_record(
+    settings: Settings,
+    school_key: str,
+    pupil_id: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[str]:
+    """One pupil's record, day by day, and its totals, as lines for the operator."""
+    app = await bootstrap.build(settings)
+    try:
+        async with app.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+            if school is None:
+                raise OperatorError(f"no school with the key {school_key!r}")
+            pupil = await uow.pupils.get(school_key, pupil_id)
+            if pupil is None:
+                raise OperatorError(f"no pupil {pupil_id!r} at {school_key}")
+            default_start, default_end = default_period(school, local_day(school, app.clock.now()))
+            start = start if start is not None else default_start
+            end = end if end is not None else default_end
+            if start > end:
+                raise OperatorError(f"the period starts on {start}, after its end {end}")
+            found = await record_of(uow, school, start, end, [pupil])
+        audit.record("attendance show", school=school_key, pupil_id=pupil_id, start=start, end=end)
+        return describe_record(school, pupil, start, end, found[pupil.pupil_id])
+    finally:
+        await app.close()
 
 
 def register(
@@ -65,7 +160,7 @@ def register(
             click.echo(f"{file}: read {done:,} of {total:,} rows", err=True)
 
         try:
-            summary = await operator.import_register_file(
+            summary = await import_register_file(
                 load_settings(),
                 school_key,
                 file,
@@ -84,10 +179,7 @@ def register(
             updated=summary.updated,
             removed=summary.removed,
         )
-        click.echo(
-            f"Attendance for {school_key}: "
-            + "\n".join(operator.describe_register_import(summary))
-        )
+        click.echo(f"Attendance for {school_key}: " + "\n".join(describe_register_import(summary)))
 
     @attendance.command("show")
     @click.option("--school", "school_key", required=True, help="The school's key.")
@@ -112,7 +204,7 @@ def register(
         where it comes from (roll call, report, leave, import, correction), minutes and lessons
         missed; then the totals. Unknown days are shown and left out of the absent share.
         Default period: the current term up to yesterday, or the last 4 weeks without terms."""
-        lines = await operator.attendance_record(
+        lines = await attendance_record(
             load_settings(),
             school_key,
             pupil_id,

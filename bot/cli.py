@@ -2,18 +2,20 @@
 
 Operator-facing text is English; everything a guardian or staff member reads in a chat is
 translated. Every command checks its input and says what is wrong, never with a traceback.
+
+Here: the group and what every command shares (settings, the async runner, clear failures), and
+the commands that run the assistant (`jobs`, `run`, `console`, `demo`). Each other subject's
+commands are in a `bot/*_commands.py` module, registered on the group at the end; logging is
+configured by `bot.log_config`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import functools
-import logging
 import os
-import sys
-from collections.abc import Callable, Coroutine, Iterable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +29,15 @@ from bot import (
     attendance_commands,
     audit,
     case_commands,
+    invite_commands,
     operator,
+    outbox_commands,
     privacy_commands,
     runner,
+    setup_commands,
 )
 from bot.errors import OperatorError
+from bot.log_config import configure_logging
 from bot.settings import Settings
 from routine.model import School
 from routine.setup import InvalidInput
@@ -107,213 +113,6 @@ def main(context: click.Context, operator_name: str | None) -> None:
             f"{settings.database_url.split('://')[0]}:// instead",
             err=True,
         )
-
-
-class BriefFormatter(logging.Formatter):
-    """One line per problem. The console shares the terminal with a person chatting, who must
-    never see a stack trace; an operator who wants them sets NARVARO_LOG_LEVEL=DEBUG."""
-
-    def formatException(self, ei) -> str:
-        return ""
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        if record.exc_info and record.exc_info[1] is not None:
-            text += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
-        return text.rstrip()
-
-
-# Our own loggers, which say nothing personal at any level (ids, kinds and counts only); they
-# log at NARVARO_LOG_LEVEL.
-OWN_LOGGERS = ("bot", "dialogs", "routine", "scheduler", "storage")
-# Everyone else's loggers stay at WARNING whatever the level: at INFO and DEBUG the HTTP
-# clients show URLs with the bot token, PTB and bolt show updates and request bodies (what
-# people wrote), and aiosqlite every statement with its parameters.
-THIRD_PARTY_LEVEL = logging.WARNING
-
-
-class WithoutSecrets(logging.Filter):
-    """The last line of defence: a secret that still reaches a record (in an error's text, say)
-    is replaced before the record is written."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        # Longest first, so that a secret containing another is replaced whole.
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self._secrets):
-            for secret in self._secrets:
-                message = message.replace(secret, "[secret]")
-            record.msg, record.args = message, None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
-            if any(secret in text for secret in self._secrets):
-                # The traceback would carry the secret in its last line: only the type is kept.
-                record.msg = f"{record.msg} ({type(record.exc_info[1]).__name__})"
-                record.exc_info = None
-                record.exc_text = None
-        return True
-
-
-def configure_logging(level: str, *, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler()
-    if level != "DEBUG":
-        handler.setFormatter(BriefFormatter("%(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(WithoutSecrets(secrets))
-    logging.basicConfig(
-        level=max(logging.getLevelName(level), THIRD_PARTY_LEVEL), handlers=[handler]
-    )
-    for name in OWN_LOGGERS:
-        logging.getLogger(name).setLevel(level)
-
-
-@main.group()
-def db() -> None:
-    """Create or upgrade the database schema."""
-
-
-@db.command("upgrade")
-@run_async
-async def db_upgrade() -> None:
-    """Bring the database schema up to date (creates it if it is empty)."""
-    revision = await operator.upgrade_database(load_settings())
-    click.echo(f"Database is up to date (revision {revision}).")
-
-
-@db.command("status")
-@run_async
-async def db_status() -> None:
-    """Show the database's schema revision and the one this version expects."""
-    current, head = await operator.database_status(load_settings())
-    state = "up to date" if current == head else "OUT OF DATE: run `narvaro db upgrade`"
-    click.echo(f"Database revision: {current or 'none (empty database)'}")
-    click.echo(f"Expected revision: {head} ({state})")
-
-
-@main.group()
-def school() -> None:
-    """Set up schools from a school file (see docs/school-file.md)."""
-
-
-@school.command("apply")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@run_async
-async def school_apply(file: Path) -> None:
-    """Create or update a school from FILE.toml. Applying the same file twice changes nothing."""
-    try:
-        key, summary = await operator.apply_school_file(
-            load_settings(), file, progress=show_progress
-        )
-    except InvalidInput as invalid:
-        fail_with_problems(file, invalid)
-    audit.record("school apply", school=key, **audit.changes(summary))
-    click.echo(f"School {key}: {operator.describe_summary(summary, noun='record')}")
-    _not_listed(key, summary.not_listed)
-
-
-def _not_listed(school_key: str, not_listed: list[str]) -> None:
-    """What the file no longer lists is left as it was; here is how to end its access."""
-    commands = access_commands.end_access_commands(school_key, not_listed)
-    if commands:
-        click.echo(
-            f"{len(commands)} in the database but not in this file, left unchanged. "
-            "To end their access:"
-        )
-        for command in commands:
-            click.echo(f"  {command}")
-
-
-def show_progress(what: str, done: int, total: int) -> None:
-    # On stderr, so that the summary on stdout stays the command's one answer.
-    click.echo(f"{what}: {done} of {total}", err=True)
-
-
-@main.group()
-def roster() -> None:
-    """Import pupils and guardians (see docs/roster.md)."""
-
-
-@roster.command("import")
-@click.option("--school", "school_key", required=True, help="The school's key.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@run_async
-async def roster_import(school_key: str, file: Path) -> None:
-    """Import FILE.csv: one row per pupil–guardian pair. Re-importing changes nothing."""
-    try:
-        summary = await operator.import_roster_file(
-            load_settings(), school_key, file, progress=show_progress
-        )
-    except InvalidInput as invalid:
-        fail_with_problems(file, invalid)
-    audit.record("roster import", school=school_key, **audit.changes(summary))
-    click.echo(f"Roster for {school_key}: {operator.describe_summary(summary, noun='record')}")
-    if summary.not_listed:
-        click.echo(
-            f"{len(summary.not_listed)} pupil(s) in the database are not in this file and were "
-            f"left unchanged: {', '.join(summary.not_listed)}"
-        )
-    _not_listed(school_key, summary.not_listed)
-
-
-@main.group()
-def policy() -> None:
-    """The routine's rules as the school has them (see docs/school-file.md, [policy])."""
-
-
-@policy.command("show")
-@click.option("--school", "school_key", required=True, help="The school's key.")
-@run_async
-async def policy_show(school_key: str) -> None:
-    """Each rule on one line: id, on or off, threshold and measure, window, where its settings
-    come from (country default, policy file line N, school file line N), and the seed lines."""
-    click.echo("\n".join(await operator.policy_lines(load_settings(), school_key)))
-
-
-@main.command()
-@click.option("--school", "school_key", required=True, help="The school's key.")
-@click.option("--guardian-id", help="The guardian's id from the roster.")
-@click.option(
-    "--all", "everyone", is_flag=True, help="Every guardian whose chat is not linked yet: CSV."
-)
-@click.option("--class", "class_name", help="With --all: only the guardians of this class.")
-@run_async
-async def invite(
-    school_key: str, guardian_id: str | None, everyone: bool, class_name: str | None
-) -> None:
-    """Print a one-time code a guardian uses to link their chat account.
-
-    With --all, print one CSV line per guardian not linked yet (guardian_id, guardian_name,
-    pupils, code, link, valid_until), ready for a letter or a mail merge. Each guardian's
-    earlier unused code stops working."""
-    settings = load_settings()
-    ttl = timedelta(hours=settings.invite_ttl_hours)
-    username = settings.telegram_bot_username.lstrip("@")
-    if everyone == (guardian_id is not None):
-        raise click.UsageError("give either --guardian-id or --all")
-    if class_name is not None and not everyone:
-        raise click.UsageError("--class goes with --all")
-    if everyone:
-        issued = await operator.issue_invites_to_unlinked(settings, school_key, class_name, ttl)
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["guardian_id", "guardian_name", "pupils", "code", "link", "valid_until"])
-        for item in issued:
-            link = f"https://t.me/{username}?start={item.code}" if username else ""
-            valid = f"{item.expires_at:%Y-%m-%d %H:%M %Z}"
-            out.writerow(
-                [item.guardian_id, item.guardian_name, item.pupils, item.code, link, valid]
-            )
-        click.echo(f"{len(issued)} invite(s) issued.", err=True)
-        return
-    assert guardian_id is not None
-    code, expires_at = await operator.issue_invite_code(settings, school_key, guardian_id, ttl)
-    click.echo(f"Invite code for {guardian_id} at {school_key}: {code}")
-    click.echo(f"Valid until {expires_at:%Y-%m-%d %H:%M %Z}; it works once.")
-    if username:
-        click.echo(f"Telegram link: https://t.me/{username}?start={code}")
-    else:
-        click.echo("Set NARVARO_TELEGRAM_BOT_USERNAME to also print a Telegram link.")
 
 
 @main.group()
@@ -408,68 +207,6 @@ async def run(scheduler: bool) -> None:
     await runner.run(load_settings(), scheduler=scheduler)
 
 
-@main.group()
-def outbox() -> None:
-    """What has been sent, what waits, and what failed."""
-
-
-@outbox.command("status")
-@click.option("--school", "school_key", help="Only this school's messages.")
-@run_async
-async def outbox_status(school_key: str | None) -> None:
-    """Count the outbox's messages by state, and list the ones that failed, with why.
-
-    "superseded" (shown only if there are any) counts versions of a message that is edited in
-    place, such as a roll call's summary, that a newer version replaced before they were sent.
-    """
-    counts, failed = await operator.outbox_status(load_settings(), school_key)
-    # The failed messages' recipients are chat ids: a reading of who is reached where.
-    audit.record("outbox status", school=school_key, failed=len(failed))
-    for status, count in counts.items():
-        click.echo(f"{status}: {count}")
-    for message in failed:
-        click.echo(
-            f"failed #{message.id} {message.kind} to {message.platform}:{message.recipient} "
-            f"after {message.attempts} attempt(s): {message.last_error}"
-        )
-
-
-def _aware_moment(_ctx: click.Context, _param: click.Parameter, value: str | None):
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise click.BadParameter(
-            f"{value!r} is not a moment with a UTC offset (e.g. 2026-11-23T08:00:00+01:00)"
-        )
-    return moment
-
-
-@outbox.command("requeue")
-@click.option("--id", "ids", type=int, multiple=True, help="This message (repeatable).")
-@click.option("--kind", help="Only messages of this kind (as `outbox status` shows it).")
-@click.option(
-    "--since",
-    callback=_aware_moment,
-    help="Only messages created at or after this moment (ISO 8601 with a UTC offset).",
-)
-@click.option("--school", "school_key", help="Only this school's messages.")
-@run_async
-async def outbox_requeue(
-    ids: tuple[int, ...], kind: str | None, since: datetime | None, school_key: str | None
-) -> None:
-    """Put failed messages back in the queue, to be tried afresh: after an outage outlasted
-    NARVARO_OUTBOX_GIVE_UP_HOURS, say. Without options, every failed message. A version of a
-    message edited in place that a newer version replaced stays failed."""
-    count = await operator.requeue_failed(
-        load_settings(), ids=ids, kind=kind, since=since, school_key=school_key
-    )
-    click.echo(f"requeued {count} failed message(s).")
-
-
 @main.command()
 @click.option("--as", "role", type=click.Choice(ROLES), required=True, help="Who you are.")
 @click.option("--id", "person_id", required=True, help="Guardian id or staff id.")
@@ -510,6 +247,9 @@ def fail_with_problems(file: Path, invalid: InvalidInput) -> None:
     raise click.ClickException(f"{count} problem(s) found in {file}; nothing was changed.")
 
 
+setup_commands.register(main, load_settings, run_async, fail_with_problems)
+invite_commands.register(main, load_settings, run_async)
+outbox_commands.register(main, load_settings, run_async)
 access_commands.register(main, load_settings, run_async)
 attendance_commands.register(main, load_settings, run_async, fail_with_problems)
 privacy_commands.register(main, load_settings, run_async)

@@ -1,7 +1,7 @@
 """The guides' data model: wordings in three languages, checklist items and question sets.
 
 Plain frozen data, no I/O: the content lives in `se.py`, `no.py` and `dk.py`, one module per
-country, and `routine.guides` puts it together."""
+country (with the modules beside them that they draw on), and `routine.guides` puts it together."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import operator
+from bot import attendance_commands, operator
 from bot.operator import demo_file
 from bot.settings import Settings
 from routine.model import AbsenceReport, AttendanceMark, MarkKind, ReasonCategory
@@ -60,7 +60,7 @@ async def history(migrated_database_url: str) -> Settings:
 
 
 async def test_the_record_shows_every_school_day_with_its_state_and_source(history) -> None:
-    lines = await operator.attendance_record(history, SE, PUPIL, MON16, FRI27)
+    lines = await attendance_commands.attendance_record(history, SE, PUPIL, MON16, FRI27)
     rows = [line.split()[:6] for line in lines[2:-1]]
     assert rows == [
         ["2026-11-16", "Mon", "unknown", "-", "-", "-"],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.files import parse_school_file
 from routine.model import CaseRules
-from tests.bot.test_files import SCHOOL, changed, problems_of, write
+from tests.bot.file_samples import SCHOOL, changed, problems_of, write
 
 
 def test_without_a_cases_table_the_defaults_hold(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import WithoutSecrets
+from bot.log_config import WithoutSecrets
 from bot.telegram.app import WEBHOOK_PATH
 from dialogs.i18n import language_name
 from tests.bot.process import MONDAY_MORNING

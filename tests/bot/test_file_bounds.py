@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.files import parse_roster_csv, parse_school_file
-from tests.bot.test_files import ROSTER, SCHOOL, changed, problems_of, write
+from tests.bot.file_samples import ROSTER, SCHOOL, changed, problems_of, write
 
 BEYOND_INT64 = 2**63
 

@@ -11,7 +11,7 @@ from bot.files.register_csv import PROGRESS_EVERY, parse_register_csv
 from routine.model import MarkKind
 from routine.register_import import RegisterRow
 from routine.setup import InvalidInput, Problem
-from tests.bot.test_files import problems_of, write
+from tests.bot.file_samples import problems_of, write
 
 HEADER = "date,pupil_id,kind,code,lesson,minutes\n"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from bot import operator
+from bot import invite_commands, operator
 from bot.files import parse_school_file
 from bot.operator import demo_file
 from bot.settings import Settings
@@ -54,7 +54,7 @@ class Service:
 
     def invite(self, school: str, guardian: str, *, valid: timedelta = timedelta(hours=1)) -> str:
         code, _expires = asyncio.run(
-            operator.issue_invite_code(self.settings, school, guardian, valid)
+            invite_commands.issue_invite_code(self.settings, school, guardian, valid)
         )
         return code
 
