@@ -6,7 +6,8 @@
 
 Builds the school file, the roster and the register deterministically (bench/data.py) in a
 temporary folder and applies the school. Then times the real import (the CLI's own code path,
-`bot.operator.import_roster_file` or `import_register_file`, parsing and checking included)
+`bot.setup_commands.import_roster_file` or `bot.attendance_commands.import_register_file`,
+parsing and checking included)
 and the floor: the same rows inserted into the same tables of an identically prepared database
 with one `executemany` per table (stdlib `sqlite3` for SQLite, with the app's pragmas;
 SQLAlchemy for PostgreSQL). Prints one JSON line per result.
@@ -39,7 +40,7 @@ from sqlalchemy import MetaData, Table, insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import data
-from bot import operator
+from bot import attendance_commands, operator
 from bot.settings import Settings
 from routine.calendar import is_school_day
 from storage import schema
@@ -180,7 +181,7 @@ async def bench_attendance(
     register = data.register_file(folder / "register.csv", lines, await term_days(real_url))
     settings = Settings(database_url=real_url, fixed_time=REGISTER_NOW)
     start = time.perf_counter()
-    await operator.import_register_file(settings, data.SCHOOL_KEY, register)
+    await attendance_commands.import_register_file(settings, data.SCHOOL_KEY, register)
     seconds = time.perf_counter() - start
     memory = peak_memory_mb()
     rows = await written_rows(real_url, REGISTER_TABLES)
