@@ -7,10 +7,9 @@
 Builds the school file, the roster and the register deterministically (bench/data.py) in a
 temporary folder and applies the school. Then times the real import (the CLI's own code path,
 `bot.setup_commands.import_roster_file` or `bot.attendance_commands.import_register_file`,
-parsing and checking included)
-and the floor: the same rows inserted into the same tables of an identically prepared database
-with one `executemany` per table (stdlib `sqlite3` for SQLite, with the app's pragmas;
-SQLAlchemy for PostgreSQL). Prints one JSON line per result.
+parsing and checking included) and the floor: the same rows inserted into the same tables of an
+identically prepared database with one `executemany` per table (stdlib `sqlite3` for SQLite,
+with the app's pragmas; SQLAlchemy for PostgreSQL). Prints one JSON line per result.
 
 - **roster**: 100,000 lines, 50,000 pupils with two guardians each; the floor inserts the
   pupils, guardians and links.
