@@ -13,6 +13,7 @@ round trip.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -76,8 +77,47 @@ def _school_query() -> Any:
     )
 
 
+def _schools_query() -> Any:
+    """`_school_query` for several schools (an expanding `school_keys`): the parts carry
+    their school, to join each school's staff to their own roles and classes."""
+    keys = bindparam("school_keys", expanding=True)
+    parts = union_all(
+        select(
+            ROLES.c.school_key,
+            ROLES.c.staff_id,
+            literal("role").label("kind"),
+            ROLES.c.role.label("value"),
+            literal(0).label("position"),
+        ).where(ROLES.c.school_key.in_(keys)),
+        select(
+            CLASSES.c.school_key,
+            CLASSES.c.staff_id,
+            literal("class").label("kind"),
+            CLASSES.c.class_name.label("value"),
+            CLASSES.c.position,
+        ).where(CLASSES.c.school_key.in_(keys)),
+    ).subquery("parts")
+    return (
+        select(
+            *[c.label(f"school_{c.key}") for c in SCHOOLS.columns],
+            STAFF,
+            parts.c.kind,
+            parts.c.value,
+            parts.c.position,
+        )
+        .select_from(SCHOOLS)
+        .outerjoin(STAFF, STAFF.c.school_key == SCHOOLS.c.key)
+        .outerjoin(
+            parts,
+            (parts.c.school_key == STAFF.c.school_key) & (parts.c.staff_id == STAFF.c.staff_id),
+        )
+        .where(SCHOOLS.c.key.in_(keys))
+    )
+
+
 QUERY = _query()
 SCHOOL_QUERY = _school_query()
+SCHOOLS_QUERY = _schools_query()
 
 
 async def staff_of_school(session: AsyncSession, school_key: str) -> list[StaffMember]:
@@ -98,6 +138,24 @@ async def school_with_staff(
     school_row = SimpleNamespace(**{c.key: first[f"school_{c.key}"] for c in SCHOOLS.columns})
     staff = [row for row in rows if row._mapping[STAFF.c.staff_id] is not None]
     return mapping.school_from_row(school_row), _members(staff)
+
+
+async def schools_with_staff(
+    session: AsyncSession, school_keys: Sequence[str]
+) -> list[tuple[School, list[StaffMember]]]:
+    """`school_with_staff` for several schools in one statement, by key; a key no school has
+    is left out."""
+    rows = (await session.execute(SCHOOLS_QUERY, {"school_keys": list(school_keys)})).all()
+    by_school: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_school[row._mapping["school_key"]].append(row)
+    found = []
+    for key in sorted(by_school):
+        first = by_school[key][0]._mapping
+        school_row = SimpleNamespace(**{c.key: first[f"school_{c.key}"] for c in SCHOOLS.columns})
+        staff = [row for row in by_school[key] if row._mapping[STAFF.c.staff_id] is not None]
+        found.append((mapping.school_from_row(school_row), _members(staff)))
+    return found
 
 
 def _members(rows: Any) -> list[StaffMember]:
