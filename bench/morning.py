@@ -140,14 +140,24 @@ TABLES = {
 }  # fmt: skip
 
 
-async def load(engine: AsyncEngine, rows: dict[str, list[dict[str, Any]]]) -> None:
+async def load(
+    engine: AsyncEngine, rows: dict[str, list[dict[str, Any]]], *, analyze: bool = True
+) -> None:
+    """One school's rows; `analyze=False` leaves the statistics to `analyze` after the last
+    school (on PostgreSQL, ANALYZE reads every table of the database)."""
     async with engine.begin() as connection:
         for name, table in TABLES.items():
             for start in range(0, len(rows[name]), 2000):
                 batch = rows[name][start : start + 2000]
                 if batch:
                     await connection.execute(insert(table), batch)
-        # Fresh statistics, as a school's database has after its nightly optimize.
+    if analyze:
+        await analyze_tables(engine)
+
+
+async def analyze_tables(engine: AsyncEngine) -> None:
+    # Fresh statistics, as a school's database has after its nightly optimize.
+    async with engine.begin() as connection:
         await connection.execute(text("ANALYZE"))
 
 
@@ -182,7 +192,8 @@ async def run_size(url: str, backend: str, pupils: int, schools: int) -> list[di
     engine = make_engine(url)
     keys = [f"s{pupils}-{n}" for n in range(schools)]
     for key in keys:
-        await load(engine, school_rows(key, pupils))
+        await load(engine, school_rows(key, pupils), analyze=False)
+    await analyze_tables(engine)
     factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
     context = JobContext(factory, Clock())
     counter = StatementCounter(engine)

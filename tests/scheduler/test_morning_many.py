@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.morning import DAY, Clock, StatementCounter, load, school_rows
+from bench.morning import DAY, Clock, StatementCounter, analyze_tables, load, school_rows
 from scheduler.jobs import JOBS, JobContext, run_for_schools
 from storage.db import make_engine, make_session_factory
 from storage.orm import (
@@ -29,7 +29,8 @@ async def morning_statements(engine: AsyncEngine, prefix: str, schools: int) -> 
     keys = [f"{prefix}{n:02d}" for n in range(schools)]
     for n, key in enumerate(keys):
         # Schools of different sizes: 50 to 150 pupils.
-        await load(engine, school_rows(key, 50 + 25 * (n % 5)))
+        await load(engine, school_rows(key, 50 + 25 * (n % 5)), analyze=False)
+    await analyze_tables(engine)
     context = JobContext(SqlAlchemyUnitOfWorkFactory(make_session_factory(engine)), Clock())
     counter = StatementCounter(engine)
     counts = {}
@@ -92,7 +93,7 @@ async def test_schools_run_together_queue_what_each_queues_alone(
     keys = [f"k{n}" for n in range(6)]
     try:
         for n, key in enumerate(keys):
-            await load(engine, school_rows(key, 50 + 25 * n))
+            await load(engine, school_rows(key, 50 + 25 * n), analyze=False)
         async with engine.begin() as connection:
             # Every other school has a coordinator, who hears of the unanswered roll calls.
             for key in keys[::2]:
