@@ -148,15 +148,16 @@ class SqlMorningQueries(_Repository):
         table = PupilRow.__table__
         found: list[Pupil] = []
         for chunk in _pairs(classes):
-            columns = (table.c.school_key, table.c.pupil_id, table.c.name, table.c.class_name)
+            columns = (table.c.school_key, table.c.class_name, table.c.name, table.c.pupil_id)
             rows = await self.session.execute(
                 select(*columns).where(
                     tuple_(table.c.school_key, table.c.class_name).in_(chunk),
                     table.c.active.is_(True),
                 )
             )
-            found.extend(Pupil(key, i, name, c) for key, i, name, c in rows)
-        return sorted(found, key=lambda p: (p.school_key, p.class_name, p.name, p.pupil_id))
+            # Plain tuples sort in code-point order without a key function per pupil.
+            found.extend(Pupil(key, i, name, c) for key, c, name, i in sorted(map(tuple, rows)))
+        return found
 
     async def pupils(self, pupils: Collection[Pair]) -> list[Pupil]:
         found: list[Pupil] = []

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import bindparam, literal, select, type_coerce, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from routine.model import School, StaffMember
 from storage import mapping
@@ -97,9 +98,11 @@ def _schools_query() -> Any:
             CLASSES.c.position,
         ).where(CLASSES.c.school_key.in_(keys)),
     ).subquery("parts")
+    # The school's columns come raw (untyped) and are converted once per school, not on each
+    # of its staff's rows: its JSON and times cost more to convert than the rest of the row.
     return (
         select(
-            *[c.label(f"school_{c.key}") for c in SCHOOLS.columns],
+            *[type_coerce(c, NullType()).label(f"the_school_{c.key}") for c in SCHOOLS.columns],
             STAFF,
             parts.c.kind,
             parts.c.value,
@@ -148,11 +151,19 @@ async def schools_with_staff(
     rows = (await session.execute(SCHOOLS_QUERY, {"school_keys": list(school_keys)})).all()
     by_school: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
-        by_school[row._mapping["school_key"]].append(row)
+        by_school[row._mapping["the_school_key"]].append(row)
+    dialect = session.get_bind().dialect
+    convert = {
+        c.key: c.type.dialect_impl(dialect).result_processor(dialect, None)
+        for c in SCHOOLS.columns
+    }
     found = []
     for key in sorted(by_school):
         first = by_school[key][0]._mapping
-        school_row = SimpleNamespace(**{c.key: first[f"school_{c.key}"] for c in SCHOOLS.columns})
+        raw = {c.key: first[f"the_school_{c.key}"] for c in SCHOOLS.columns}
+        school_row = SimpleNamespace(
+            **{k: value if (f := convert[k]) is None else f(value) for k, value in raw.items()}
+        )
         staff = [row for row in by_school[key] if row._mapping[STAFF.c.staff_id] is not None]
         found.append((mapping.school_from_row(school_row), _members(staff)))
     return found

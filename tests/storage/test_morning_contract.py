@@ -79,6 +79,15 @@ async def test_the_schools_come_with_their_own_staff_and_no_unknown_key(store) -
     for school, staff in found:
         assert staff == await read(store, lambda u, k=school.key: u.staff.list_for_school(k))
     assert [s.name for s in found[0][1]] == ["Ola Kontakt"]
+    assert found[1][0] == EKBACKA
+
+    async def without_staff(u):
+        for staff_id in ("s1", "s2"):
+            await u.staff.delete(EKBACKA.key, staff_id)
+
+    await committed(store, without_staff)
+    found = await read(store, lambda u: u.morning.schools_with_staff(KEYS))
+    assert [(school, len(staff)) for school, staff in found] == [(FJELL, 1), (EKBACKA, 0)]
 
 
 async def test_each_read_is_the_per_school_reads_together(store) -> None:
