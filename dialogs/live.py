@@ -197,7 +197,7 @@ def roll_call_messages(
     the class lists and the day's reports and marks (of the school; others are ignored)."""
     day = roll_calls[0].day
     by_class: dict[str, list[Pupil]] = defaultdict(list)
-    for pupil in sorted(pupils, key=lambda p: p.name):
+    for pupil in sorted(pupils, key=lambda p: (p.name, p.pupil_id)):
         by_class[pupil.class_name].append(pupil)
     reports_of, marks_of = _by_pupil(reports), _by_pupil(marks)
     names = {s.staff_id: s.name for s in staff}

@@ -56,7 +56,8 @@ class MorningQueries(Protocol):
         """As `SchoolDayQueries.close_open_roll_calls` for these schools."""
 
     async def class_lists(self, classes: Collection[Pair]) -> list[Pupil]:
-        """The active pupils of these classes, by school, class, name and id."""
+        """The active pupils of these classes, in no particular order (a morning's roll
+        calls list 100,000 of them; each school's are sorted where they are shown)."""
 
     async def pupils(self, pupils: Collection[Pair]) -> list[Pupil]:
         """The pupils there are of these, by school and id."""
