@@ -10,7 +10,9 @@ can run the schools one by one and lose none but the failing one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from dialogs.morning import (
@@ -28,6 +30,30 @@ from scheduler import messages
 
 class UnknownSchool(LookupError):
     pass
+
+
+_pauses = 0
+_collecting = True
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a group runs: a morning of 200 schools
+    builds some 300,000 objects (rows, pupils, messages) that live until the commit and
+    die by reference counting, and the collector walked them again and again, a third of
+    the run's CPU. Whatever cyclic garbage is made meanwhile (by any task) is collected
+    once the last group running is done."""
+    global _pauses, _collecting
+    if _pauses == 0:
+        _collecting = gc.isenabled()
+        gc.disable()
+    _pauses += 1
+    try:
+        yield
+    finally:
+        _pauses -= 1
+        if _pauses == 0 and _collecting:
+            gc.enable()
 
 
 async def _morning(uow: UnitOfWork, school_keys: Sequence[str], day: date) -> Morning:
@@ -62,6 +88,13 @@ async def roll_calls(
 ) -> list[str]:
     """Each class's roll call opens; its mentors get it with what guardians reported. The
     summaries, in the order of the keys."""
+    with cyclic_gc_paused():
+        return await _roll_calls(factory, clock, school_keys, day)
+
+
+async def _roll_calls(
+    factory: UnitOfWorkFactory, clock: Clock, school_keys: Sequence[str], day: date
+) -> list[str]:
     async with factory() as uow:
         morning, now = await _morning(uow, school_keys, day), clock.now()
         opened = await open_roll_calls_many(uow, morning, now)
@@ -78,6 +111,13 @@ async def unreported_absences(
 ) -> list[str]:
     """When the roll call is due: roll calls still open are recorded as not answered and the
     coordinators told; then step 1 for every pupil absent without a report."""
+    with cyclic_gc_paused():
+        return await _unreported_absences(factory, clock, school_keys, day)
+
+
+async def _unreported_absences(
+    factory: UnitOfWorkFactory, clock: Clock, school_keys: Sequence[str], day: date
+) -> list[str]:
     async with factory() as uow:
         morning, now = await _morning(uow, school_keys, day), clock.now()
         missing: dict[str, list[RollCall]] = {key: [] for key in morning.keys}

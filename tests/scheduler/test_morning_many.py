@@ -125,3 +125,25 @@ async def test_schools_run_together_queue_what_each_queues_alone(
         kinds = {row[0] for row in _outbox(queued_together, key)}
         assert {"roll-call", "unreported-prompt", "follow-up-list"} <= kinds, kinds
     assert any(row.kind == "missing-roll-calls" for row in queued_together)
+
+
+def test_the_collector_is_paused_while_any_group_runs_and_then_as_it_was() -> None:
+    import gc
+
+    from scheduler.morning import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        # Off before, off after: the pause does not switch on what someone else turned off.
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
