@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.morning import DAY, Clock, StatementCounter, analyze_tables, load, school_rows
-from scheduler.jobs import JOBS, JobContext, run_for_schools
+from scheduler.jobs import JOBS, JobContext, UnknownSchool, run_for_schools
 from storage.db import make_engine, make_session_factory
 from storage.orm import (
     AbsencePromptRow,
@@ -147,3 +148,21 @@ def test_the_collector_is_paused_while_any_group_runs_and_then_as_it_was() -> No
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_a_group_with_an_unknown_school_stores_nothing_and_says_which(
+    migrated_database_url: str,
+) -> None:
+    engine = make_engine(migrated_database_url)
+    try:
+        await load(engine, school_rows("known", 50), analyze=False)
+        context = JobContext(SqlAlchemyUnitOfWorkFactory(make_session_factory(engine)), Clock())
+        for job in MORNING:
+            with pytest.raises(UnknownSchool, match="'gone'"):
+                await run_for_schools(JOBS[job], context, ["known", "gone"], DAY)
+        # The group rolled back as one: the caller runs the schools one by one instead.
+        assert await _queued(engine) == []
+        (result,) = await run_for_schools(JOBS["roll-call"], context, ["known"], DAY)
+        assert result.summary.startswith("2 roll call(s) open")
+    finally:
+        await engine.dispose()
