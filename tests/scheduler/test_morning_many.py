@@ -163,6 +163,9 @@ async def test_a_group_with_an_unknown_school_stores_nothing_and_says_which(
         # The group rolled back as one: the caller runs the schools one by one instead.
         assert await _queued(engine) == []
         (result,) = await run_for_schools(JOBS["roll-call"], context, ["known"], DAY)
-        assert result.summary.startswith("2 roll call(s) open")
+        assert result.summary == "2 roll call(s) open; 2 message(s) queued, 0 already queued"
+        # Run again: the roll calls opened before are shown again, and nothing is new.
+        (result,) = await run_for_schools(JOBS["roll-call"], context, ["known"], DAY)
+        assert result.summary == "2 roll call(s) open; 0 message(s) queued, 2 already queued"
     finally:
         await engine.dispose()
