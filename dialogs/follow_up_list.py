@@ -14,6 +14,7 @@ of the school, and not with their square.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ from routine.follow_up import (
 from routine.model import (
     AbsenceCode,
     AbsenceReport,
+    AttendanceMark,
     MarkKind,
     Pupil,
     Role,
@@ -50,8 +52,8 @@ from routine.model import (
 from routine.outbox import OutboxMessage, OutgoingButton
 from routine.ports import UnitOfWork
 from routine.record import report_code
-from routine.requests import PromptAnswer
-from routine.roll_call import RollCallStatus
+from routine.requests import AbsencePrompt, PromptAnswer
+from routine.roll_call import RollCall, RollCallStatus
 
 
 @dataclass(frozen=True)
@@ -96,26 +98,47 @@ class FollowUpDay:
 async def load_follow_up_day(uow: UnitOfWork, school: School, day: date) -> FollowUpDay:
     follow_ups = await uow.follow_ups.list_for_day(school.key, day)
     ids = {f.pupil_id for f in follow_ups}
-    pupils = {p.pupil_id: p for p in await uow.school_day.pupils(school.key, ids)}
+    pupils = await uow.school_day.pupils(school.key, ids)
     marks = await uow.marks.list_for_day(school.key, day) if follow_ups else []
     reports = await uow.reports.list_overlapping(school.key, day, day, ids) if ids else []
-    codes = {code.code: code for code in await uow.codes.list_for(school.key)}
-    submitted: set[str] = set()
-    if reports:
-        submitted = {
-            r.class_name
-            for r in await uow.roll_calls.list_for_day(school.key, day)
-            if r.status is RollCallStatus.SUBMITTED
-        }
-    contacts: dict[int, list[GuardianContact]] = defaultdict(list)
-    for contact in await uow.guardian_contacts.list_for([f.id for f in follow_ups if f.id]):
-        contacts[contact.follow_up_id].append(contact)
+    codes = await uow.codes.list_for(school.key)
+    roll_calls = await uow.roll_calls.list_for_day(school.key, day) if reports else []
+    contacts = await uow.guardian_contacts.list_for([f.id for f in follow_ups if f.id])
+    prompts = await uow.school_day.prompts(school.key, day) if follow_ups else []
+    staff = await uow.staff.list_for_school(school.key) if follow_ups else []
+    return follow_up_day(
+        school, day, follow_ups, pupils, marks, reports, codes, roll_calls, contacts, prompts,
+        staff,
+    )  # fmt: skip
+
+
+def follow_up_day(
+    school: School,
+    day: date,
+    follow_ups: list[FollowUp],
+    pupils: Iterable[Pupil],
+    marks: list[AttendanceMark],
+    reports: list[AbsenceReport],
+    codes: Iterable[AbsenceCode],
+    roll_calls: Iterable[RollCall],
+    contacts: Iterable[GuardianContact],
+    prompts: Iterable[AbsencePrompt],
+    staff: list[StaffMember],
+) -> FollowUpDay:
+    """The day's lists of one school from what was read: its follow-ups, their pupils, the
+    day's marks, the reports of those pupils, the school's codes, the day's roll calls, the
+    follow-ups' contacts, the day's prompts and the staff."""
+    by_code = {code.code: code for code in codes}
+    known = {p.pupil_id: p for p in pupils}
+    submitted = {r.class_name for r in roll_calls if r.status is RollCallStatus.SUBMITTED}
+    by_follow_up: dict[int, list[GuardianContact]] = defaultdict(list)
+    for contact in contacts:
+        by_follow_up[contact.follow_up_id].append(contact)
     by_pupil: dict[str, list[AbsenceReport]] = defaultdict(list)
     for report in reports:
         if report.covers(day):
             by_pupil[report.pupil_id].append(report)
     answers: dict[str, PromptAnswer] = {}
-    prompts = await uow.school_day.prompts(school.key, day) if follow_ups else []
     for prompt in sorted(prompts, key=lambda p: (p.guardian_id, p.id or 0)):
         if prompt.answer is not None:
             answers.setdefault(prompt.pupil_id, prompt.answer)
@@ -123,18 +146,18 @@ async def load_follow_up_day(uow: UnitOfWork, school: School, day: date) -> Foll
         school=school,
         day=day,
         follow_ups=follow_ups,
-        pupils=pupils,
-        staff=await uow.staff.list_for_school(school.key) if follow_ups else [],
+        pupils=known,
+        staff=staff,
         absent={m.pupil_id for m in marks if m.kind is MarkKind.ABSENT},
         not_valid=set(
             reported_not_valid(
-                school, day, reports, marks, pupils.values(), submitted, codes.values()
+                school, day, reports, marks, known.values(), submitted, by_code.values()
             )
         ),
         reports=by_pupil,
-        contacts=contacts,
+        contacts=by_follow_up,
         answers=answers,
-        codes=codes,
+        codes=by_code,
     )
 
 
@@ -144,10 +167,21 @@ async def refresh_follow_ups(
     """Queue the current list for each mentor who has a follow-up that day (only those of
     `pupil_id`'s class if given)."""
     view = await load_follow_up_day(uow, school, day)
+    tally = Tally()
+    for added in await uow.outbox.add_many(follow_up_messages(view, now, pupil_id=pupil_id)):
+        tally.count(added)
+    return tally
+
+
+def follow_up_messages(
+    view: FollowUpDay, now: datetime, *, pupil_id: str | None = None
+) -> list[OutboxMessage]:
+    """The current list of each mentor with a follow-up that day (of `pupil_id`'s class)."""
     if not view.follow_ups:
-        return Tally()
+        return []
     if pupil_id is not None and pupil_id not in {f.pupil_id for f in view.follow_ups}:
-        return Tally()
+        return []
+    school, day = view.school, view.day
     current = {f.id for f in view.current()}
     by_class: dict[str, list[FollowUp]] = defaultdict(list)
     for follow_up in view.follow_ups:
@@ -168,10 +202,7 @@ async def refresh_follow_ups(
             text, buttons = follow_up_text(view, shown)
         slot = f"follow-up:{day.isoformat()}"
         messages.append(live_message(school, mentor, "follow-up-list", slot, text, buttons, now))
-    tally = Tally()
-    for added in await uow.outbox.add_many(messages):
-        tally.count(added)
-    return tally
+    return messages
 
 
 def follow_up_text(

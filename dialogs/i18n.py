@@ -105,7 +105,14 @@ def babel_locale() -> Locale:
 
 def format_day(day: date) -> str:
     """A date in full as people in that country write it: 'mandag den 23. november 2026'."""
-    return babel_format_date(day, format="full", locale=babel_locale())
+    return _format_day(day, current_locale())
+
+
+# A morning's messages name the same day and times thousands of times: each is formatted
+# once per locale (Babel parses the pattern and the locale's data on every call).
+@functools.lru_cache(maxsize=1024)
+def _format_day(day: date, code: str) -> str:
+    return babel_format_date(day, format="full", locale=Locale.parse(code))
 
 
 def format_short_day(day: date) -> str:
@@ -114,7 +121,12 @@ def format_short_day(day: date) -> str:
 
 
 def format_clock(moment: time) -> str:
-    return babel_format_time(moment, format="short", locale=babel_locale())
+    return _format_clock(moment, current_locale())
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_clock(moment: time, code: str) -> str:
+    return babel_format_time(moment, format="short", locale=Locale.parse(code))
 
 
 def example_day(day: date) -> str:

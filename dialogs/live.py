@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.i18n import N_, _, format_clock, format_day, use_locale
 from dialogs.notices import STAFF_PLATFORM, staff_language
-from routine.model import Pupil, Role, School, StaffMember
+from routine.model import AbsenceReport, AttendanceMark, Pupil, Role, School, StaffMember
 from routine.outbox import OutboxMessage, OutgoingButton, idempotency_key
 from routine.ports import UnitOfWork
 from routine.roll_call import (
@@ -167,9 +167,6 @@ async def refresh_roll_calls(
     staff = await uow.staff.list_for_school(school.key)
     classes = sorted({r.class_name for r in roll_calls})
     pupils = await uow.school_day.class_lists(school.key, classes)
-    by_class: dict[str, list[Pupil]] = defaultdict(list)
-    for pupil in sorted(pupils, key=lambda p: p.name):
-        by_class[pupil.class_name].append(pupil)
     ids = [p.pupil_id for p in pupils]
     # For the whole school's roll calls, the day's reports of the school (one query, which the
     # job's next steps read again from the unit of work); for one class, that class's.
@@ -180,6 +177,28 @@ async def refresh_roll_calls(
         wanted = set(ids)
         reports = [report for report in reports if report.pupil_id in wanted]
     marks = await uow.marks.list_for_day(school.key, day)
+    messages = roll_call_messages(school, roll_calls, staff, pupils, reports, marks, now)
+    tally = Tally()
+    for added in await uow.outbox.add_many(messages):
+        tally.count(added)
+    return tally
+
+
+def roll_call_messages(
+    school: School,
+    roll_calls: list[RollCall],
+    staff: list[StaffMember],
+    pupils: list[Pupil],
+    reports: list[AbsenceReport],
+    marks: list[AttendanceMark],
+    now: datetime,
+) -> list[OutboxMessage]:
+    """Each roll call's current message for each mentor of its class, from the school's staff,
+    the class lists and the day's reports and marks (of the school; others are ignored)."""
+    day = roll_calls[0].day
+    by_class: dict[str, list[Pupil]] = defaultdict(list)
+    for pupil in sorted(pupils, key=lambda p: (p.name, p.pupil_id)):
+        by_class[pupil.class_name].append(pupil)
     reports_of, marks_of = _by_pupil(reports), _by_pupil(marks)
     names = {s.staff_id: s.name for s in staff}
     mentors: dict[str, list[StaffMember]] = defaultdict(list)
@@ -211,10 +230,7 @@ async def refresh_roll_calls(
                     )
             text, buttons = rendered[language]
             messages.append(live_message(school, mentor, "roll-call", slot, text, buttons, now))
-    tally = Tally()
-    for added in await uow.outbox.add_many(messages):
-        tally.count(added)
-    return tally
+    return messages
 
 
 class _OfAPupil(Protocol):

@@ -9,6 +9,7 @@ in the day does it again for whoever it adds. Doing it twice asks nobody twice.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -52,41 +53,18 @@ async def follow_up_unreported(
     )
     pupils = {p.pupil_id: p for p in await uow.school_day.pupils(school.key, unreported)}
     guardians = await uow.school_day.guardians_of(school.key, list(pupils))
-    chats: dict[str, list[ChatAccount]] = defaultdict(list)
-    for account in await uow.school_day.chat_accounts(
-        school.key, "guardian", [g.guardian_id for g in guardians]
-    ):
-        if account.platform == GUARDIAN_PLATFORM and account.reachable:
-            chats[account.person_id].append(account)
-    asked = [
-        (pupils[pupil_id], guardian)
-        for guardian in guardians
-        if chats[guardian.guardian_id]
-        for pupil_id in guardian.pupil_ids
-        if pupil_id in pupils
-    ]
-    await uow.school_day.add_prompts(
-        [
-            AbsencePrompt(new_token(), school.key, p.pupil_id, g.guardian_id, day, created_at=now)
-            for p, g in asked
-        ]
+    chats = reachable_chats(
+        await uow.school_day.chat_accounts(
+            school.key, "guardian", [g.guardian_id for g in guardians]
+        )
     )
+    asked = to_ask(pupils, guardians, chats)
+    await uow.school_day.add_prompts(prompts_for(asked, day, now))
     prompts = {
         (p.pupil_id, p.guardian_id): p for p in await uow.school_day.prompts(school.key, day)
     }
-    messages = [
-        unreported_prompt(
-            school, guardian, chat, pupil, prompts[(pupil.pupil_id, guardian.guardian_id)], now
-        )
-        for pupil, guardian in asked
-        for chat in chats[guardian.guardian_id]
-    ]
-    added = await uow.outbox.add_many(messages)
-    reachable = {pupil.pupil_id for pupil, _guardian in asked}
-    await uow.school_day.open_follow_ups(
-        [FollowUp(school.key, pupil_id, day, now, pupil_id in reachable) for pupil_id in pupils]
-        + [FollowUp(school.key, pupil_id, day, now, True) for pupil_id in judged]
-    )
+    added = await uow.outbox.add_many(prompt_messages(school, asked, chats, prompts, now))
+    await uow.school_day.open_follow_ups(follow_ups_for(school, day, now, pupils, asked, judged))
     lists = await refresh_follow_ups(uow, school, day, now)
     queued = sum(added)
     return FollowedUp(
@@ -94,6 +72,73 @@ async def follow_up_unreported(
         queued + lists.queued,
         len(added) - queued + lists.unchanged,
     )
+
+
+Asked = list[tuple[Pupil, Guardian]]
+
+
+def reachable_chats(accounts: Iterable[ChatAccount]) -> dict[tuple[str, str], list[ChatAccount]]:
+    """The guardians' chats a prompt can go to, by (school key, guardian id)."""
+    chats: dict[tuple[str, str], list[ChatAccount]] = defaultdict(list)
+    for account in accounts:
+        if account.platform == GUARDIAN_PLATFORM and account.reachable:
+            chats[(account.school_key, account.person_id)].append(account)
+    return chats
+
+
+def to_ask(
+    pupils: dict[str, Pupil],
+    guardians: Iterable[Guardian],
+    chats: dict[tuple[str, str], list[ChatAccount]],
+) -> Asked:
+    """Each of these (one school's) pupils with each guardian of theirs who has a chat."""
+    return [
+        (pupils[pupil_id], guardian)
+        for guardian in guardians
+        if chats.get((guardian.school_key, guardian.guardian_id))
+        for pupil_id in guardian.pupil_ids
+        if pupil_id in pupils
+    ]
+
+
+def prompts_for(asked: Asked, day: date, now: datetime) -> list[AbsencePrompt]:
+    return [
+        AbsencePrompt(new_token(), p.school_key, p.pupil_id, g.guardian_id, day, created_at=now)
+        for p, g in asked
+    ]
+
+
+def prompt_messages(
+    school: School,
+    asked: Asked,
+    chats: dict[tuple[str, str], list[ChatAccount]],
+    prompts: dict[tuple[str, str], AbsencePrompt],
+    now: datetime,
+) -> list[OutboxMessage]:
+    """The prompt, as stored (a prompt asked before keeps its token), to each chat."""
+    return [
+        unreported_prompt(
+            school, guardian, chat, pupil, prompts[(pupil.pupil_id, guardian.guardian_id)], now
+        )
+        for pupil, guardian in asked
+        for chat in chats[(guardian.school_key, guardian.guardian_id)]
+    ]
+
+
+def follow_ups_for(
+    school: School,
+    day: date,
+    now: datetime,
+    pupils: Iterable[str],
+    asked: Asked,
+    judged: Iterable[str],
+) -> list[FollowUp]:
+    """A follow-up for each unreported absence (reachable if a guardian was asked in chat)
+    and for each reported one whose reason staff must follow up."""
+    reachable = {pupil.pupil_id for pupil, _guardian in asked}
+    return [
+        FollowUp(school.key, pupil_id, day, now, pupil_id in reachable) for pupil_id in pupils
+    ] + [FollowUp(school.key, pupil_id, day, now, True) for pupil_id in judged]
 
 
 def unreported_prompt(

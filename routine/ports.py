@@ -31,6 +31,7 @@ from routine.ports_chat import (
     Sender,
     SlackEventRepository,
 )
+from routine.ports_morning import MorningQueries
 from routine.ports_people import (
     ChatAccountRepository,
     ClassRepository,
@@ -75,6 +76,7 @@ __all__ = [
     "InviteCodeRepository",
     "LeaveRequestRepository",
     "LocaleAnswer",
+    "MorningQueries",
     "OutboxRepository",
     "PlanRepository",
     "PlatformLocales",
@@ -119,6 +121,7 @@ class UnitOfWork(Protocol):
     corrections: CorrectionRepository
     leave_requests: LeaveRequestRepository
     school_day: SchoolDayQueries
+    morning: MorningQueries
     record_uses: RecordUseRepository
     rule_hits: RuleHitRepository
     thresholds: ThresholdQueries

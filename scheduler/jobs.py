@@ -21,7 +21,6 @@ from dialogs.follow_up_list import load_follow_up_day
 from dialogs.leave_notices import leave_reminder
 from dialogs.live import Tally, refresh_roll_calls
 from dialogs.notices import contact_escalated
-from dialogs.unreported import follow_up_unreported
 from routine.attendance import close_the_day, mentors_of_class, retention_cutoff
 from routine.case_opening import CaseChanges, open_cases, trigger_from_hit
 from routine.cases import Case
@@ -32,10 +31,11 @@ from routine.leave import LeaveStatus, deciders, due_for_reminder
 from routine.model import Role, School
 from routine.outbox import OutboxMessage
 from routine.ports import Clock, PlatformLocales, UnitOfWork, UnitOfWorkFactory
-from routine.roll_call import RollCallStatus, close_unanswered, open_roll_calls
+from routine.roll_call import RollCallStatus
 from routine.task_service import rule_tasks, set_nothing_new_tasks, step3_reviews_due
-from scheduler import messages, platform_locales
+from scheduler import messages, morning, platform_locales
 from scheduler.metrics import Metrics
+from scheduler.morning import UnknownSchool
 
 # How often untaken contact requests are looked for; the school sets how long is too long.
 ESCALATION_CHECK = timedelta(minutes=5)
@@ -94,10 +94,6 @@ async def run_for_schools(
     return [await job.run(ctx, key, day) for key in school_keys]
 
 
-class UnknownSchool(LookupError):
-    pass
-
-
 async def _school(uow: UnitOfWork, school_key: str) -> School:
     # Most jobs read the school's staff next: read with the school, in the same statement.
     school = await uow.schools.get_with_staff(school_key)
@@ -152,13 +148,14 @@ async def platform_locales_job(ctx: JobContext, school_key: str, day: date) -> J
 
 async def roll_call(ctx: JobContext, school_key: str, day: date) -> JobResult:
     """Each class's roll call opens; its mentors get it with what guardians reported."""
-    async with ctx.uow_factory() as uow:
-        school = await _school(uow, school_key)
-        queue, now = Queue(uow), ctx.clock.now()
-        roll_calls = await open_roll_calls(uow, school, day, now)
-        queue.count(await refresh_roll_calls(uow, school, roll_calls, now))
-        await uow.commit()
-    return JobResult(school_key, day, f"{len(roll_calls)} roll call(s) open; {queue.summary()}")
+    return (await roll_call_many(ctx, [school_key], day))[0]
+
+
+async def roll_call_many(
+    ctx: JobContext, school_keys: Sequence[str], day: date
+) -> list[JobResult]:
+    summaries = await morning.roll_calls(ctx.uow_factory, ctx.clock, school_keys, day)
+    return [JobResult(key, day, s) for key, s in zip(school_keys, summaries, strict=True)]
 
 
 async def roll_call_reminder(ctx: JobContext, school_key: str, day: date) -> JobResult:
@@ -187,28 +184,14 @@ async def roll_call_reminder(ctx: JobContext, school_key: str, day: date) -> Job
 async def unreported_absences(ctx: JobContext, school_key: str, day: date) -> JobResult:
     """When the roll call is due: roll calls still open are recorded as not answered and the
     coordinators told; then step 1 for every pupil absent without a report."""
-    async with ctx.uow_factory() as uow:
-        school = await _school(uow, school_key)
-        queue, now = Queue(uow), ctx.clock.now()
-        missing = await close_unanswered(uow, school_key, day)
-        queue.count(await refresh_roll_calls(uow, school, missing, now))
-        if missing:
-            await queue.add_many(
-                [
-                    messages.missing_roll_calls(school, coordinator, missing, day, now)
-                    for coordinator in await uow.staff.list_for_school(school_key)
-                    if coordinator.has_role(Role.COORDINATOR) and coordinator.slack_user_id
-                ]
-            )
-        followed = await follow_up_unreported(uow, school, day, now)
-        queue.queued += followed.queued
-        queue.already += followed.already
-        await uow.commit()
-    summary = (
-        f"{len(missing)} roll call(s) not answered, {followed.pupils} unreported absence(s); "
-        f"{queue.summary()}"
-    )
-    return JobResult(school_key, day, summary)
+    return (await unreported_absences_many(ctx, [school_key], day))[0]
+
+
+async def unreported_absences_many(
+    ctx: JobContext, school_keys: Sequence[str], day: date
+) -> list[JobResult]:
+    summaries = await morning.unreported_absences(ctx.uow_factory, ctx.clock, school_keys, day)
+    return [JobResult(key, day, s) for key, s in zip(school_keys, summaries, strict=True)]
 
 
 async def contact_escalation(ctx: JobContext, school_key: str, day: date) -> JobResult:
@@ -429,9 +412,15 @@ JOBS: dict[str, Job] = {
             True,
             platform_locales_job,
         ),
-        Job("roll-call", lambda s: s.times.roll_call, True, roll_call),
+        Job("roll-call", lambda s: s.times.roll_call, True, roll_call, run_many=roll_call_many),
         Job("roll-call-reminder", lambda s: s.times.roll_call_reminder, True, roll_call_reminder),
-        Job("unreported-absences", lambda s: s.times.unreported_prompt, True, unreported_absences),
+        Job(
+            "unreported-absences",
+            lambda s: s.times.unreported_prompt,
+            True,
+            unreported_absences,
+            run_many=unreported_absences_many,
+        ),
         Job("end-of-day", lambda s: s.times.end_of_day, True, end_of_day),
         Job("evaluate-thresholds", after_end_of_day, True, evaluate_thresholds_job),
         Job("retention", lambda _school: RETENTION_TIME, False, retention),

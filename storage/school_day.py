@@ -104,16 +104,8 @@ class SqlSchoolDayQueries(_Repository):
                 )
                 .where(guardians.c.school_key == school_key, guardians.c.guardian_id.in_(linked))
             )
-            people: dict[str, Any] = {}
-            for row in rows:
-                values = row._mapping
-                guardian_id = values[guardians.c.guardian_id]
-                if guardian_id not in people:
-                    person = {c.key: values[c] for c in guardians.columns}
-                    people[guardian_id] = SimpleNamespace(**person, links=[])
-                people[guardian_id].links.append(SimpleNamespace(pupil_id=values["pupil_id"]))
-            for guardian_id, person in people.items():
-                found[guardian_id] = mapping.guardian_from_row(person)
+            for guardian in guardians_from_rows(rows):
+                found[guardian.guardian_id] = guardian
         return [found[key] for key in sorted(found)]
 
     async def chat_accounts(
@@ -213,6 +205,21 @@ class SqlSchoolDayQueries(_Repository):
         for batch in batches(values):
             if batch:
                 await self.session.execute(statement, batch)
+
+
+def guardians_from_rows(rows: Iterable[Any]) -> list[Guardian]:
+    """Guardians from plain rows of a guardian's columns and one `pupil_id` each (one row per
+    guardian and link)."""
+    guardians = GuardianRow.__table__
+    people: dict[tuple[str, str], Any] = {}
+    for row in rows:
+        values = row._mapping
+        key = (values[guardians.c.school_key], values[guardians.c.guardian_id])
+        if key not in people:
+            person = {c.key: values[c] for c in guardians.columns}
+            people[key] = SimpleNamespace(**person, links=[])
+        people[key].links.append(SimpleNamespace(pupil_id=values["pupil_id"]))
+    return [mapping.guardian_from_row(person) for person in people.values()]
 
 
 def _prompt_values(prompt: AbsencePrompt) -> dict[str, Any]:

@@ -13,11 +13,13 @@ round trip.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import bindparam, literal, select, type_coerce, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from routine.model import School, StaffMember
 from storage import mapping
@@ -76,8 +78,49 @@ def _school_query() -> Any:
     )
 
 
+def _schools_query() -> Any:
+    """`_school_query` for several schools (an expanding `school_keys`): the parts carry
+    their school, to join each school's staff to their own roles and classes."""
+    keys = bindparam("school_keys", expanding=True)
+    parts = union_all(
+        select(
+            ROLES.c.school_key,
+            ROLES.c.staff_id,
+            literal("role").label("kind"),
+            ROLES.c.role.label("value"),
+            literal(0).label("position"),
+        ).where(ROLES.c.school_key.in_(keys)),
+        select(
+            CLASSES.c.school_key,
+            CLASSES.c.staff_id,
+            literal("class").label("kind"),
+            CLASSES.c.class_name.label("value"),
+            CLASSES.c.position,
+        ).where(CLASSES.c.school_key.in_(keys)),
+    ).subquery("parts")
+    # The school's columns come raw (untyped) and are converted once per school, not on each
+    # of its staff's rows: its JSON and times cost more to convert than the rest of the row.
+    return (
+        select(
+            *[type_coerce(c, NullType()).label(f"the_school_{c.key}") for c in SCHOOLS.columns],
+            STAFF,
+            parts.c.kind,
+            parts.c.value,
+            parts.c.position,
+        )
+        .select_from(SCHOOLS)
+        .outerjoin(STAFF, STAFF.c.school_key == SCHOOLS.c.key)
+        .outerjoin(
+            parts,
+            (parts.c.school_key == STAFF.c.school_key) & (parts.c.staff_id == STAFF.c.staff_id),
+        )
+        .where(SCHOOLS.c.key.in_(keys))
+    )
+
+
 QUERY = _query()
 SCHOOL_QUERY = _school_query()
+SCHOOLS_QUERY = _schools_query()
 
 
 async def staff_of_school(session: AsyncSession, school_key: str) -> list[StaffMember]:
@@ -98,6 +141,32 @@ async def school_with_staff(
     school_row = SimpleNamespace(**{c.key: first[f"school_{c.key}"] for c in SCHOOLS.columns})
     staff = [row for row in rows if row._mapping[STAFF.c.staff_id] is not None]
     return mapping.school_from_row(school_row), _members(staff)
+
+
+async def schools_with_staff(
+    session: AsyncSession, school_keys: Sequence[str]
+) -> list[tuple[School, list[StaffMember]]]:
+    """`school_with_staff` for several schools in one statement, by key; a key no school has
+    is left out."""
+    rows = (await session.execute(SCHOOLS_QUERY, {"school_keys": list(school_keys)})).all()
+    by_school: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_school[row._mapping["the_school_key"]].append(row)
+    dialect = session.get_bind().dialect
+    convert = {
+        c.key: c.type.dialect_impl(dialect).result_processor(dialect, None)
+        for c in SCHOOLS.columns
+    }
+    found = []
+    for key in sorted(by_school):
+        first = by_school[key][0]._mapping
+        raw = {c.key: first[f"the_school_{c.key}"] for c in SCHOOLS.columns}
+        school_row = SimpleNamespace(
+            **{k: value if (f := convert[k]) is None else f(value) for k, value in raw.items()}
+        )
+        staff = [row for row in by_school[key] if row._mapping[STAFF.c.staff_id] is not None]
+        found.append((mapping.school_from_row(school_row), _members(staff)))
+    return found
 
 
 def _members(rows: Any) -> list[StaffMember]:

@@ -12,6 +12,7 @@ from storage.case_tasks import SqlCaseTaskRepository
 from storage.cases import SqlCaseRepository
 from storage.concerns import SqlStaffConcernRepository
 from storage.conversations import SqlConversationRepository
+from storage.morning import SqlMorningQueries
 from storage.outbox import SqlOutboxRepository
 from storage.plans import SqlPlanRepository
 from storage.privacy import SqlPrivacyQueries
@@ -72,6 +73,7 @@ class SqlAlchemyUnitOfWork:
     corrections: SqlCorrectionRepository
     leave_requests: SqlLeaveRequestRepository
     school_day: SqlSchoolDayQueries
+    morning: SqlMorningQueries
     # Operators only (`narvaro privacy`), so not a port of the routine.
     privacy: SqlPrivacyQueries
     record_uses: SqlRecordUseRepository
@@ -113,6 +115,7 @@ class SqlAlchemyUnitOfWork:
         self.corrections = SqlCorrectionRepository(session)
         self.leave_requests = SqlLeaveRequestRepository(session)
         self.school_day = SqlSchoolDayQueries(session)
+        self.morning = SqlMorningQueries(session)
         self.privacy = SqlPrivacyQueries(session)
         self.record_uses = SqlRecordUseRepository(session)
         self.rule_hits = SqlRuleHitRepository(session)

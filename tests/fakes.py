@@ -18,6 +18,7 @@ from tests.fakes_cases import FakeCases
 from tests.fakes_chat import LIVE_OUTBOX, FakeConversations, FakeOutbox, FakeSlackEvents
 from tests.fakes_concerns import FakeStaffConcerns
 from tests.fakes_day import FakeSchoolDay
+from tests.fakes_morning import FakeMorning
 from tests.fakes_people import (
     FakeAccounts,
     FakeClasses,
@@ -53,6 +54,7 @@ __all__ = [
     "FakeGuardians",
     "FakeInvites",
     "FakeMarks",
+    "FakeMorning",
     "FakeOutbox",
     "FakePrompts",
     "FakePupils",
@@ -94,6 +96,7 @@ class FakeUnitOfWork:
         self.corrections = FakeCorrections(store)
         self.leave_requests = FakeLeaveRequests(store)
         self.school_day = FakeSchoolDay(store)
+        self.morning = FakeMorning(self)
         self.record_uses = FakeRecordUses(store)
         self.rule_hits = FakeRuleHits(store)
         self.thresholds = FakeThresholds(store)
