@@ -37,6 +37,7 @@ from routine.record import RecordInputs, RecordUse, build_decided_days, school_d
 from routine.thresholds import (
     PupilDays,
     RuleHit,
+    WindowScan,
     count_hit,
     counting_rules,
     counts_marked_days,
@@ -102,7 +103,10 @@ async def evaluate_thresholds(
     wanted = sorted(
         {(first, rule.counts) for (first, _), same in families.items() for rule in same}
     )
-    counted = dict(zip(wanted, await uow.thresholds.count_windows(key, day, wanted), strict=True))
+    # The same read lists the days of the kinds the rules that count marked days count.
+    listed = sorted({rule.counts for rule in rules if counts_marked_days(rule)})
+    scan = await uow.thresholds.scan_windows(key, day, wanted, listed)
+    counted = dict(zip(wanted, scan.counts, strict=True))
     for (window_start, window_end), family in families.items():
         days = school_days(school, window_start, window_end)
         shares = any(rule.measure is Measure.SHARE for rule in family)
@@ -126,7 +130,7 @@ async def evaluate_thresholds(
     plain = {
         rule.id: candidates[rule.id] - recompute for rule in rules if counts_marked_days(rule)
     }
-    plain_hits, doubled = await _marked_day_hits(uow, school, day, families, plain)
+    plain_hits, doubled = await _marked_day_hits(school, families, plain, scan)
     recompute |= doubled
     only = {
         rule.id: candidates[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
@@ -154,31 +158,31 @@ async def evaluate_thresholds(
 
 
 async def _marked_day_hits(
-    uow: UnitOfWork,
     school: School,
-    day: date,
     families: Mapping[tuple[date, date], Sequence[Rule]],
     pupils: Mapping[str, set[str]],
+    scan: WindowScan,
 ) -> tuple[list[RuleHit], set[str]]:
     """The hits of the rules that count marked days (`counts_marked_days`) among these pupils
     (rule id → pupil ids), who have nothing but marks: decided from the days of the marks
-    counted, one query a window and kind; and the pupils with a day of two marks, left to
-    their record."""
+    counted, which the scan listed; and the pupils with a day of two marks, left to their
+    record. No query: the scan read them."""
     hits: list[RuleHit] = []
     doubled: set[str] = set()
     for span, family in families.items():
         days = set(school_days(school, *span))
-        for counts in sorted({rule.counts for rule in family if pupils.get(rule.id)}):
-            same = [rule for rule in family if rule.counts is counts and pupils.get(rule.id)]
-            wanted = set().union(*(pupils[rule.id] for rule in same))
-            found, two = await uow.thresholds.counted_days(school.key, *span, counts, wanted)
-            doubled |= two
-            for rule in same:
-                for pupil_id in sorted(pupils[rule.id] - two):
-                    marked = [d for d in found.get(pupil_id, ()) if d in days]
-                    hit = count_hit(school.key, rule, span, pupil_id, marked, len(days))
-                    if hit is not None:
-                        hits.append(hit)
+        for rule in family:
+            listed = scan.days.get(rule.counts, {})
+            for pupil_id in sorted(pupils.get(rule.id, ())):
+                found = [d for d in listed.get(pupil_id, ()) if span[0] <= d <= span[1]]
+                # A counted day with another day-level mark: the record decides the day.
+                if not scan.doubled.get(pupil_id, frozenset()).isdisjoint(found):
+                    doubled.add(pupil_id)
+                    continue
+                marked = [d for d in found if d in days]
+                hit = count_hit(school.key, rule, span, pupil_id, marked, len(days))
+                if hit is not None:
+                    hits.append(hit)
     # A pupil with a day of two marks is decided over the record for every rule.
     return [h for h in hits if h.pupil_id not in doubled], doubled
 

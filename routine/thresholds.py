@@ -49,6 +49,20 @@ class StoredHits:
     updated: list[RuleHit] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class WindowScan:
+    """One read of a school's day-level marks from the earliest window start to the day
+    evaluated (storage's `scan_windows`). `counts`: per (window start, kind) wanted, in order,
+    each pupil's marks of that kind in the window. `days`: per kind listed, each pupil's days
+    with such a mark from the earliest start, in order. `doubled`: the pupils with a day of
+    two or more day-level marks from the earliest start (which the record decides between),
+    with those days."""
+
+    counts: list[dict[str, int]]
+    days: Mapping[Counted, Mapping[str, Sequence[date]]] = field(default_factory=dict)
+    doubled: Mapping[str, frozenset[date]] = field(default_factory=dict)
+
+
 def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
     """Whether the rule may hold for a pupil with only marks and roll calls in the window,
     given storage's count of the pupil's day-level marks of the kind the rule counts (never

@@ -14,17 +14,20 @@ has a report, leave, a correction or a judgement.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     String,
     and_,
     case,
+    cast,
     func,
     literal,
+    literal_column,
     select,
     type_coerce,
 )
@@ -33,7 +36,7 @@ from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
 from routine.record import RecordSource
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ILLNESS_CODE
+from routine.thresholds import ILLNESS_CODE, WindowScan
 from storage.orm import AttendanceMarkRow, PupilRow, RollCallRow
 from storage.repositories import _Repository
 
@@ -73,6 +76,93 @@ class Days(dict[object, date]):
 def text_day(column: Any) -> ColumnElement[Any]:
     """The column as the driver returns it (text on SQLite, a date on PostgreSQL), for `Days`."""
     return type_coerce(column, String)
+
+
+class ListedMarks:
+    """Each pupil's day-level marks as the scan lists them, one text a pupil: a mark is its
+    day and a letter saying which of the kinds listed count it (`_mark`). Parsed only for
+    the pupils read: the scan lists every pupil's marks, the evaluation reads those of the
+    pupils a rule may hit."""
+
+    def __init__(self, texts: dict[str, str], kinds: Sequence[Counted]) -> None:
+        self.texts = texts
+        self.kinds = kinds
+        self._days = Days()
+        self._parsed: dict[str, tuple[dict[Counted, tuple[date, ...]], frozenset[date]]] = {}
+
+    def parsed(self, pupil_id: str) -> tuple[dict[Counted, tuple[date, ...]], frozenset[date]]:
+        """The pupil's days per kind, and the days with two or more marks."""
+        found = self._parsed.get(pupil_id)
+        if found is None:
+            marks = sorted(self.texts[pupil_id].split(","))
+            days = [self._days[mark[:-1]] for mark in marks]
+            counted = {
+                kind: tuple(d for d, m in zip(days, marks, strict=True) if _has(m, bit))
+                for bit, kind in enumerate(self.kinds)
+            }
+            seen: set[date] = set()
+            twice = {d for d in days if d in seen or seen.add(d)}
+            found = self._parsed[pupil_id] = (counted, frozenset(twice))
+        return found
+
+
+def _has(mark: str, bit: int) -> bool:
+    return (ord(mark[-1]) - ord("A")) >> bit & 1 == 1
+
+
+class KindDays(Mapping[str, tuple[date, ...]]):
+    """The pupils' days with a mark of one kind listed, from `ListedMarks`."""
+
+    def __init__(self, marks: ListedMarks, kind: Counted) -> None:
+        self._marks = marks
+        self._kind = kind
+
+    def __getitem__(self, pupil_id: str) -> tuple[date, ...]:
+        return self._marks.parsed(pupil_id)[0][self._kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marks.texts)
+
+    def __len__(self) -> int:
+        return len(self._marks.texts)
+
+
+class DoubledDays(Mapping[str, frozenset[date]]):
+    """The pupils with a day of two or more day-level marks, from `ListedMarks`."""
+
+    def __init__(self, marks: ListedMarks) -> None:
+        self._marks = marks
+
+    def __getitem__(self, pupil_id: str) -> frozenset[date]:
+        found = self._marks.parsed(pupil_id)[1]
+        if not found:
+            raise KeyError(pupil_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (p for p in self._marks.texts if self._marks.parsed(p)[1])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _mark(dialect: str, conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[Any]:
+    """A mark as text: its day (as SQLite stores it and PostgreSQL's ISO style writes it) and
+    a letter, "A" plus a bit for each condition that holds."""
+    m = AttendanceMarkRow
+    bits: ColumnElement[Any] = literal(ord("A"))
+    for bit, condition in enumerate(conditions):
+        bits = bits + case((condition, 1 << bit), else_=0)
+    if dialect == "postgresql":
+        return cast(m.day, String) + func.chr(bits)
+    return type_coerce(m.day, String) + func.char(bits)
+
+
+def _listed(dialect: str, mark: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The group's marks, comma-separated."""
+    if dialect == "postgresql":
+        return func.string_agg(mark, literal_column("','"))
+    return type_coerce(func.group_concat(mark), String)
 
 
 class SqlThresholdQueries(_Repository):
@@ -136,6 +226,55 @@ class SqlThresholdQueries(_Repository):
                 if count:
                     found[index][pupil_id] = int(count)
         return found
+
+    async def scan_windows(
+        self,
+        school_key: str,
+        end: date,
+        wanted: Sequence[tuple[date, Counted]],
+        listed: Collection[Counted] = (),
+    ) -> WindowScan:
+        """`count_windows`, and the days of the kinds listed, in the same read of the marks.
+
+        One scan of the school's day-level marks from the earliest start, grouped by pupil:
+        a conditional sum for each window and kind, and, where kinds are listed, one text of
+        the pupil's marks, each its day and the kinds that count it (a pupil a rule may hit
+        needs its days; a row per mark, or parsing them for every pupil, would cost more than
+        the scan). Every day-level mark is listed, so that a day of two marks shows."""
+        m = AttendanceMarkRow
+        if not wanted:
+            return WindowScan([])
+        kinds = [k for k in sorted(set(listed)) if k in FILTERS]
+        first = min(start for start, _ in wanted)
+        dialect = self.session.get_bind().dialect.name
+        conditions = [and_(*FILTERS[k]) for k in kinds]
+        # At most five kinds: a mark's letter stays within "A" to "~".
+        columns: list[ColumnElement[Any]] = [
+            func.sum(case((and_(m.day >= start, *FILTERS[counted]), 1), else_=0))
+            if counted in FILTERS
+            else literal(0)
+            for start, counted in wanted
+        ]
+        if kinds:
+            columns.append(_listed(dialect, _mark(dialect, conditions)))
+        # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
+        # order, so the groups need no sorting and no table row is read; a plain range would
+        # have the planner take the (school, day) index, read each row and sort them all.
+        day: Any = literal_column("+attendance_marks.day", Date) if dialect == "sqlite" else m.day
+        where = [m.school_key == school_key, day >= first, day <= end, m.lesson.is_(None)]
+        if not kinds:
+            where.append(m.kind.in_(sorted({KINDS[c] for _, c in wanted if c in KINDS})))
+        query = select(m.pupil_id, *columns).where(*where).group_by(m.pupil_id)
+        counts: list[dict[str, int]] = [{} for _ in wanted]
+        texts: dict[str, str] = {}
+        for pupil_id, *values in await self.session.execute(query):
+            for index, count in enumerate(values[: len(wanted)]):
+                if count:
+                    counts[index][pupil_id] = int(count)
+            if kinds:
+                texts[pupil_id] = values[-1]
+        marks = ListedMarks(texts, kinds)
+        return WindowScan(counts, {k: KindDays(marks, k) for k in kinds}, DoubledDays(marks))
 
     async def counted_days(
         self,
