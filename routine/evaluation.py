@@ -33,7 +33,7 @@ from routine.leave import LeaveStatus
 from routine.model import Pupil, School
 from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
-from routine.record import RecordInputs, RecordUse, build_decided_days, school_days
+from routine.record import RecordInputs, build_decided_days, school_days
 from routine.thresholds import (
     PupilDays,
     RuleHit,
@@ -143,7 +143,8 @@ async def evaluate_thresholds(
         key=lambda h: (order[h.rule_id], h.pupil_id),
     )
     written = await uow.rule_hits.add_or_update(hits, now)
-    uses = await uow.record_uses.add_missing(_uses([*written.new, *written.updated], now))
+    used = [(h.pupil_id, h.rule_id, h.days) for h in [*written.new, *written.updated]]
+    uses = await uow.record_uses.add_missing_days(key, used, now)
     return Evaluation(
         pupils,
         span,
@@ -304,7 +305,3 @@ async def _records(
         )
         for p in pupils
     }
-
-
-def _uses(hits: list[RuleHit], now: datetime) -> list[RecordUse]:
-    return [RecordUse(h.school_key, h.pupil_id, d, h.rule_id, now) for h in hits for d in h.days]

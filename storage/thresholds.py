@@ -87,6 +87,11 @@ class ListedMarks:
     def __init__(self, texts: dict[str, str], kinds: Sequence[Counted]) -> None:
         self.texts = texts
         self.kinds = kinds
+        # Each letter's kinds, decided once.
+        self._letters = {
+            chr(ord("A") + bits): [k for bit, k in enumerate(kinds) if bits >> bit & 1]
+            for bits in range(1 << len(kinds))
+        }
         self._days = Days()
         self._parsed: dict[str, tuple[dict[Counted, tuple[date, ...]], frozenset[date]]] = {}
 
@@ -95,19 +100,21 @@ class ListedMarks:
         found = self._parsed.get(pupil_id)
         if found is None:
             marks = sorted(self.texts[pupil_id].split(","))
-            days = [self._days[mark[:-1]] for mark in marks]
-            counted = {
-                kind: tuple(d for d, m in zip(days, marks, strict=True) if _has(m, bit))
-                for bit, kind in enumerate(self.kinds)
-            }
-            seen: set[date] = set()
-            twice = {d for d in days if d in seen or seen.add(d)}
-            found = self._parsed[pupil_id] = (counted, frozenset(twice))
+            counted: dict[Counted, list[date]] = {kind: [] for kind in self.kinds}
+            days, letters = self._days, self._letters
+            for mark in marks:
+                day = days[mark[:-1]]
+                for kind in letters[mark[-1]]:
+                    counted[kind].append(day)
+            twice: frozenset[date] = frozenset()
+            if len({mark[:-1] for mark in marks}) < len(marks):
+                seen: set[str] = set()
+                twice = frozenset(
+                    days[m[:-1]] for m in marks if m[:-1] in seen or seen.add(m[:-1])
+                )
+            found = ({k: tuple(d) for k, d in counted.items()}, twice)
+            self._parsed[pupil_id] = found
         return found
-
-
-def _has(mark: str, bit: int) -> bool:
-    return (ord(mark[-1]) - ord("A")) >> bit & 1 == 1
 
 
 class KindDays(Mapping[str, tuple[date, ...]]):

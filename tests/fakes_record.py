@@ -103,6 +103,13 @@ class FakeRecordUses:
                 await self.add(*key, use.used_at)
         return added
 
+    async def add_missing_days(
+        self, school_key: str, used: Sequence[tuple[str, str, Sequence[date]]], at: datetime
+    ) -> int:
+        return await self.add_missing(
+            [RecordUse(school_key, p, d, by, at) for p, by, days in used for d in days]
+        )
+
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [
             i
