@@ -42,6 +42,7 @@ from routine.thresholds import (
     counting_rules,
     counts_marked_days,
     evaluate_days,
+    least_count,
     may_hold,
     record_span,
 )
@@ -104,7 +105,13 @@ async def evaluate_thresholds(
         {(first, rule.counts) for (first, _), same in families.items() for rule in same}
     )
     # The same read lists the days of the kinds the rules that count marked days count.
-    listed = sorted({rule.counts for rule in rules if counts_marked_days(rule)})
+    # (The days of the pupils whose count of a window and kind reaches such a rule's least.)
+    listed = {
+        (start, rule.counts, least_count(rule))
+        for (start, _), family in families.items()
+        for rule in family
+        if counts_marked_days(rule)
+    }
     scan = await uow.thresholds.scan_windows(key, day, wanted, listed)
     counted = dict(zip(wanted, scan.counts, strict=True))
     for (window_start, window_end), family in families.items():

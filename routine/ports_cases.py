@@ -44,11 +44,12 @@ class ThresholdQueries(Protocol):
         school_key: str,
         end: date,
         wanted: Sequence[tuple[date, Counted]],
-        listed: Collection[Counted] = (),
+        listed: Collection[tuple[date, Counted, int]] = (),
     ) -> WindowScan:
-        """`count_windows`, and in the same read each pupil's days with a day-level mark of
-        each kind listed (any day, school day or not) from the earliest start, the days of
-        their other day-level marks, and how many day-level marks they have."""
+        """`count_windows`, and in the same read, for each pupil whose count of a (start,
+        kind) listed (one of those wanted) reaches the least given, their days with a
+        day-level mark of each kind listed (any day, school day or not) from the earliest
+        start, and the days of theirs with two or more day-level marks."""
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         """How many of these days each class's roll call was submitted or imported."""

@@ -9,12 +9,13 @@ and every count; a share needs `min_known_days` known days to mean anything.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from routine.model import ReasonCategory, School
-from routine.policy import Counted, Measure, Rule
+from routine.policy import Comparison, Counted, Measure, Rule
 from routine.record import DayRecord, DayStatus
 
 ILLNESS_CODE = ReasonCategory.ILLNESS.value
@@ -76,6 +77,13 @@ def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
             return False
         value /= max(taken_days, count, rule.min_known_days, 1)
     return rule.comparison.holds(value, rule.threshold)
+
+
+def least_count(rule: Rule) -> int:
+    """The least count for which a rule that counts marked days holds."""
+    if rule.comparison is Comparison.OVER:
+        return max(math.floor(rule.threshold) + 1, 0)
+    return max(math.ceil(rule.threshold), 0)
 
 
 def counts_marked_days(rule: Rule) -> bool:

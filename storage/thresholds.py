@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     type_coerce,
 )
@@ -155,7 +156,8 @@ class DoubledDays(Mapping[str, frozenset[date]]):
 
 def _mark(dialect: str, conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[Any]:
     """A mark as text: its day (as SQLite stores it and PostgreSQL's ISO style writes it) and
-    a letter, "A" plus a bit for each condition that holds."""
+    a letter, "A" plus a bit for each condition that holds (five kinds at most are counted
+    by day: the letters stay between "A" and "`", never a comma)."""
     m = AttendanceMarkRow
     bits: ColumnElement[Any] = literal(ord("A"))
     for bit, condition in enumerate(conditions):
@@ -239,31 +241,30 @@ class SqlThresholdQueries(_Repository):
         school_key: str,
         end: date,
         wanted: Sequence[tuple[date, Counted]],
-        listed: Collection[Counted] = (),
+        listed: Collection[tuple[date, Counted, int]] = (),
     ) -> WindowScan:
-        """`count_windows`, and the days of the kinds listed, in the same read of the marks.
+        """`count_windows`, and the marks of the pupils whose count of a (start, kind) listed
+        reaches its least, in the same statement.
 
-        One scan of the school's day-level marks from the earliest start, grouped by pupil:
-        a conditional sum for each window and kind, and, where kinds are listed, one text of
-        the pupil's marks, each its day and the kinds that count it (a pupil a rule may hit
-        needs its days; a row per mark, or parsing them for every pupil, would cost more than
-        the scan). Every day-level mark is listed, so that a day of two marks shows."""
+        One scan of the school's day-level marks from the earliest start, grouped by pupil: a
+        conditional sum for each window and kind. Then, for each pupil whose count reaches a
+        least listed (and only for those: a rule that may hit them needs their days, and most
+        schools' pupils are far from a threshold), one text of their day-level marks from the
+        earliest start, each its day and the kinds listed that count it, read by a seek in the
+        (school, pupil, day, ...) index. Every day-level mark is listed, so that a day of two
+        marks shows."""
         m = AttendanceMarkRow
         if not wanted:
             return WindowScan([])
-        kinds = [k for k in sorted(set(listed)) if k in FILTERS]
+        kinds = [k for k in sorted({counted for _, counted, _ in listed}) if k in FILTERS]
         first = min(start for start, _ in wanted)
         dialect = self.session.get_bind().dialect.name
-        conditions = [and_(*FILTERS[k]) for k in kinds]
-        # At most five kinds: a mark's letter stays within "A" to "~".
         columns: list[ColumnElement[Any]] = [
             func.sum(case((and_(m.day >= start, *FILTERS[counted]), 1), else_=0))
             if counted in FILTERS
             else literal(0)
             for start, counted in wanted
         ]
-        if kinds:
-            columns.append(_listed(dialect, _mark(dialect, conditions)))
         # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
         # order, so the groups need no sorting and no table row is read; a plain range would
         # have the planner take the (school, day) index, read each row and sort them all.
@@ -271,14 +272,42 @@ class SqlThresholdQueries(_Repository):
         where = [m.school_key == school_key, day >= first, day <= end, m.lesson.is_(None)]
         if not kinds:
             where.append(m.kind.in_(sorted({KINDS[c] for _, c in wanted if c in KINDS})))
-        query = select(m.pupil_id, *columns).where(*where).group_by(m.pupil_id)
+        counted = (
+            select(
+                m.pupil_id.label("pupil_id"),
+                *(column.label(f"n{index}") for index, column in enumerate(columns)),
+            )
+            .where(*where)
+            .group_by(m.pupil_id)
+            .subquery("counted")
+        )
+        outer: list[ColumnElement[Any]] = [counted.c[f"n{i}"] for i in range(len(wanted))]
+        if kinds:
+            reaches = [
+                counted.c[f"n{wanted.index((start, kind))}"] >= least
+                for start, kind, least in listed
+                if kind in FILTERS
+            ]
+            marks_of = (
+                select(_listed(dialect, _mark(dialect, [and_(*FILTERS[k]) for k in kinds])))
+                .where(
+                    m.school_key == school_key,
+                    m.pupil_id == counted.c.pupil_id,
+                    m.day >= first,
+                    m.day <= end,
+                    m.lesson.is_(None),
+                )
+                .scalar_subquery()
+            )
+            outer.append(case((or_(*reaches), marks_of)))
         counts: list[dict[str, int]] = [{} for _ in wanted]
         texts: dict[str, str] = {}
+        query = select(counted.c.pupil_id, *outer)
         for pupil_id, *values in await self.session.execute(query):
             for index, count in enumerate(values[: len(wanted)]):
                 if count:
                     counts[index][pupil_id] = int(count)
-            if kinds:
+            if kinds and values[-1]:
                 texts[pupil_id] = values[-1]
         marks = ListedMarks(texts, kinds)
         return WindowScan(counts, {k: KindDays(marks, k) for k in kinds}, DoubledDays(marks))

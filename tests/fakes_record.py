@@ -304,19 +304,25 @@ class FakeThresholds:
         school_key: str,
         end: date,
         wanted: Sequence[tuple[date, Counted]],
-        listed: Collection[Counted] = (),
+        listed: Collection[tuple[date, Counted, int]] = (),
     ) -> WindowScan:
         counts = await self.count_windows(school_key, end, wanted)
         if not wanted or not listed:
             return WindowScan(counts)
         first = min(start for start, _ in wanted)
-        kinds = sorted(set(listed))
+        kinds = sorted({kind for _, kind, _ in listed})
+        reaching = {
+            p
+            for start, kind, least in listed
+            for p, n in counts[list(wanted).index((start, kind))].items()
+            if n >= least
+        }
         days: dict[Counted, dict[str, list[date]]] = {k: {} for k in kinds}
         per_day: dict[tuple[str, date], int] = {}
         for mark in self.store.marks.values():
             if mark.school_key != school_key or not first <= mark.day <= end:
                 continue
-            if mark.lesson is not None:
+            if mark.lesson is not None or mark.pupil_id not in reaching:
                 continue
             per_day[(mark.pupil_id, mark.day)] = per_day.get((mark.pupil_id, mark.day), 0) + 1
             for kind in kinds:
