@@ -179,12 +179,14 @@ async def _marked_day_hits(
     doubled: set[str] = set()
     for span, family in families.items():
         days = set(school_days(school, *span))
+        first, last = span
         for rule in family:
             listed = scan.days.get(rule.counts, {})
             for pupil_id in sorted(pupils.get(rule.id, ())):
-                found = [d for d in listed.get(pupil_id, ()) if span[0] <= d <= span[1]]
+                found = listed.get(pupil_id, ())
                 # A counted day with another day-level mark: the record decides the day.
-                if not scan.doubled.get(pupil_id, frozenset()).isdisjoint(found):
+                twice = scan.doubled.get(pupil_id)
+                if twice and any(first <= d <= last for d in twice.intersection(found)):
                     doubled.add(pupil_id)
                     continue
                 marked = [d for d in found if d in days]

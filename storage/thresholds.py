@@ -79,42 +79,56 @@ def text_day(column: Any) -> ColumnElement[Any]:
     return type_coerce(column, String)
 
 
+class MarkDays(dict[str, date | None]):
+    """A listed mark's day if one kind counts it, else None: decided once per distinct mark
+    (a term's days times the letters), so a pupil's marks are read with a lookup each."""
+
+    def __init__(self, bit: int, days: Days) -> None:
+        super().__init__()
+        self._bit = bit
+        self._days = days
+
+    def __missing__(self, mark: str) -> date | None:
+        counted = (ord(mark[-1]) - ord("A")) >> self._bit & 1
+        day = self[mark] = self._days[mark[:-1]] if counted else None
+        return day
+
+
 class ListedMarks:
     """Each pupil's day-level marks as the scan lists them, one text a pupil: a mark is its
     day and a letter saying which of the kinds listed count it (`_mark`). Parsed only for
-    the pupils read: the scan lists every pupil's marks, the evaluation reads those of the
-    pupils a rule may hit."""
+    the pupils read: the scan lists the marks of the pupils near a rule's threshold, and the
+    evaluation reads those a rule may hit."""
 
     def __init__(self, texts: dict[str, str], kinds: Sequence[Counted]) -> None:
         self.texts = texts
-        self.kinds = kinds
-        # Each letter's kinds, decided once.
-        self._letters = {
-            chr(ord("A") + bits): [k for bit, k in enumerate(kinds) if bits >> bit & 1]
-            for bits in range(1 << len(kinds))
-        }
-        self._days = Days()
-        self._parsed: dict[str, tuple[dict[Counted, tuple[date, ...]], frozenset[date]]] = {}
+        days = Days()
+        self._tables = {kind: MarkDays(bit, days) for bit, kind in enumerate(kinds)}
+        self._days = days
+        self._marks: dict[str, list[str]] = {}
+        self._doubled: dict[str, frozenset[date]] = {}
 
-    def parsed(self, pupil_id: str) -> tuple[dict[Counted, tuple[date, ...]], frozenset[date]]:
-        """The pupil's days per kind, and the days with two or more marks."""
-        found = self._parsed.get(pupil_id)
+    def marks(self, pupil_id: str) -> list[str]:
+        found = self._marks.get(pupil_id)
         if found is None:
-            marks = sorted(self.texts[pupil_id].split(","))
-            counted: dict[Counted, list[date]] = {kind: [] for kind in self.kinds}
-            days, letters = self._days, self._letters
-            for mark in marks:
-                day = days[mark[:-1]]
-                for kind in letters[mark[-1]]:
-                    counted[kind].append(day)
-            twice: frozenset[date] = frozenset()
+            found = self._marks[pupil_id] = sorted(self.texts[pupil_id].split(","))
+        return found
+
+    def days(self, pupil_id: str, kind: Counted) -> tuple[date, ...]:
+        table = self._tables[kind]
+        return tuple(d for mark in self.marks(pupil_id) if (d := table[mark]) is not None)
+
+    def doubled(self, pupil_id: str) -> frozenset[date]:
+        """The pupil's days with two or more marks."""
+        found = self._doubled.get(pupil_id)
+        if found is None:
+            marks = self.marks(pupil_id)
+            found = frozenset()
             if len({mark[:-1] for mark in marks}) < len(marks):
                 seen: set[str] = set()
-                twice = frozenset(
-                    days[m[:-1]] for m in marks if m[:-1] in seen or seen.add(m[:-1])
-                )
-            found = ({k: tuple(d) for k, d in counted.items()}, twice)
-            self._parsed[pupil_id] = found
+                twice = {m[:-1] for m in marks if m[:-1] in seen or seen.add(m[:-1])}
+                found = frozenset(self._days[d] for d in twice)
+            self._doubled[pupil_id] = found
         return found
 
 
@@ -126,7 +140,15 @@ class KindDays(Mapping[str, tuple[date, ...]]):
         self._kind = kind
 
     def __getitem__(self, pupil_id: str) -> tuple[date, ...]:
-        return self._marks.parsed(pupil_id)[0][self._kind]
+        if pupil_id not in self._marks.texts:
+            raise KeyError(pupil_id)
+        return self._marks.days(pupil_id, self._kind)
+
+    def get(self, pupil_id: str, default: Any = None) -> Any:
+        # Without the KeyError a missing pupil would raise: most pupils are missing.
+        if pupil_id not in self._marks.texts:
+            return default
+        return self._marks.days(pupil_id, self._kind)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._marks.texts)
@@ -142,13 +164,18 @@ class DoubledDays(Mapping[str, frozenset[date]]):
         self._marks = marks
 
     def __getitem__(self, pupil_id: str) -> frozenset[date]:
-        found = self._marks.parsed(pupil_id)[1]
-        if not found:
+        found = self.get(pupil_id)
+        if found is None:
             raise KeyError(pupil_id)
         return found
 
+    def get(self, pupil_id: str, default: Any = None) -> Any:
+        if pupil_id not in self._marks.texts:
+            return default
+        return self._marks.doubled(pupil_id) or default
+
     def __iter__(self) -> Iterator[str]:
-        return (p for p in self._marks.texts if self._marks.parsed(p)[1])
+        return (p for p in self._marks.texts if self._marks.doubled(p))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
