@@ -215,13 +215,18 @@ class SqlRecordUseRepository(_Repository):
                 if use not in have:
                     have.add(use)
                     rows.append((school_key, pupil_id, bound[day], used_by, used_at))
-        if rows:
-            places = "$1, $2, $3, $4, $5" if dialect.name == "postgresql" else "?, ?, ?, ?, ?"
+        into = "INSERT INTO record_uses (school_key, pupil_id, day, used_by, used_at) "
+        if rows and dialect.name == "postgresql":
+            # One array a column: asyncpg's executemany binds and executes row by row.
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            pupils, days_used, users = columns[1:4]
             await connection.exec_driver_sql(
-                "INSERT INTO record_uses (school_key, pupil_id, day, used_by, used_at) "
-                f"VALUES ({places})",
-                rows,
+                f"{into}SELECT $1, p, d, u, $5 FROM unnest($2::text[], $3::date[], $4::text[])"
+                " AS used (p, d, u)",
+                (school_key, pupils, days_used, users, used_at),
             )
+        elif rows:
+            await connection.exec_driver_sql(f"{into}VALUES (?, ?, ?, ?, ?)", rows)
         return len(rows)
 
     async def _stored_texts(

@@ -111,7 +111,7 @@ class ListedMarks:
     def marks(self, pupil_id: str) -> list[str]:
         found = self._marks.get(pupil_id)
         if found is None:
-            found = self._marks[pupil_id] = sorted(self.texts[pupil_id].split(","))
+            found = self._marks[pupil_id] = sorted(self.texts[pupil_id].lstrip("!").split(","))
         return found
 
     def days(self, pupil_id: str, kind: Counted) -> tuple[date, ...]:
@@ -122,9 +122,10 @@ class ListedMarks:
         """The pupil's days with two or more marks."""
         found = self._doubled.get(pupil_id)
         if found is None:
-            marks = self.marks(pupil_id)
             found = frozenset()
-            if len({mark[:-1] for mark in marks}) < len(marks):
+            # The scan marked the text of a pupil with a day of two marks.
+            if self.texts[pupil_id].startswith("!"):
+                marks = self.marks(pupil_id)
                 seen: set[str] = set()
                 twice = {m[:-1] for m in marks if m[:-1] in seen or seen.add(m[:-1])}
                 found = frozenset(self._days[d] for d in twice)
@@ -315,8 +316,11 @@ class SqlThresholdQueries(_Repository):
                 for start, kind, least in listed
                 if kind in FILTERS
             ]
+            # "!" first where a day has two marks: only those pupils' days are compared.
+            twice = case((func.count() > func.count(m.day.distinct()), "!"), else_="")
+            listed_marks = _listed(dialect, _mark(dialect, [and_(*FILTERS[k]) for k in kinds]))
             marks_of = (
-                select(_listed(dialect, _mark(dialect, [and_(*FILTERS[k]) for k in kinds])))
+                select(type_coerce(twice, String) + listed_marks)
                 .where(
                     m.school_key == school_key,
                     m.pupil_id == counted.c.pupil_id,
