@@ -11,8 +11,9 @@ counts are never below the record's, so a rule that does not hold over them
 whose window also has a report, granted leave, a correction or a judgement; each rule is
 decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
 A rule that counts marked days (not a share, a run or single days) needs no record for a pupil
-with nothing but marks, one a day: storage returns the days of the marks it counts, and those
-decide it (`routine.thresholds.count_hit`).
+with nothing but marks, one a day: the same scan (`uow.thresholds.scan_windows`) lists the marks
+of the pupils whose count reaches such a rule's least, and their days decide it
+(`routine.thresholds.count_hit`); a pupil with a day of two marks is left to the record.
 A hit is stored once per rule, pupil and window start; while it holds night after night over
 the same window (a term to date), its window end and numbers are updated in place, so an
 ordinary night writes only what changed. New and updated hits are stored with the days they

@@ -5,6 +5,9 @@ pupils, and reading them once for every window and kind (`count_windows`, a cond
 each) rather than once per window and kind, keeps the counting near the cost of one plain
 count.
 
+`scan_windows` is what the nightly evaluation reads: `count_windows`, and in the same statement
+the marks of the pupils near a rule that counts marked days (bench/nightly.py).
+
 `count_days` and `count_windows` count each pupil's day-level marks of the kind a rule counts
 (absent, invalid, valid, late, illness) in the window; `routine.evaluation` builds the full
 record only for the pupils these counts say a rule may hit, and for those whose window also
