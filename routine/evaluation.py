@@ -11,8 +11,9 @@ counts are never below the record's, so a rule that does not hold over them
 whose window also has a report, granted leave, a correction or a judgement; each rule is
 decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
 A rule that counts marked days (not a share, a run or single days) needs no record for a pupil
-with nothing but marks, one a day: storage returns the days of the marks it counts, and those
-decide it (`routine.thresholds.count_hit`).
+with nothing but marks, one a day: the same scan (`uow.thresholds.scan_windows`) lists the marks
+of the pupils whose count reaches such a rule's least, and their days decide it
+(`routine.thresholds.count_hit`); a pupil with a day of two marks is left to the record.
 A hit is stored once per rule, pupil and window start; while it holds night after night over
 the same window (a term to date), its window end and numbers are updated in place, so an
 ordinary night writes only what changed. New and updated hits are stored with the days they
@@ -33,14 +34,16 @@ from routine.leave import LeaveStatus
 from routine.model import Pupil, School
 from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
-from routine.record import RecordInputs, RecordUse, build_decided_days, school_days
+from routine.record import RecordInputs, build_decided_days, school_days
 from routine.thresholds import (
     PupilDays,
     RuleHit,
+    WindowScan,
     count_hit,
     counting_rules,
     counts_marked_days,
     evaluate_days,
+    least_count,
     may_hold,
     record_span,
 )
@@ -102,7 +105,16 @@ async def evaluate_thresholds(
     wanted = sorted(
         {(first, rule.counts) for (first, _), same in families.items() for rule in same}
     )
-    counted = dict(zip(wanted, await uow.thresholds.count_windows(key, day, wanted), strict=True))
+    # The same read lists the days of the kinds the rules that count marked days count.
+    # (The days of the pupils whose count of a window and kind reaches such a rule's least.)
+    listed = {
+        (start, rule.counts, least_count(rule))
+        for (start, _), family in families.items()
+        for rule in family
+        if counts_marked_days(rule)
+    }
+    scan = await uow.thresholds.scan_windows(key, day, wanted, listed)
+    counted = dict(zip(wanted, scan.counts, strict=True))
     for (window_start, window_end), family in families.items():
         days = school_days(school, window_start, window_end)
         shares = any(rule.measure is Measure.SHARE for rule in family)
@@ -126,7 +138,7 @@ async def evaluate_thresholds(
     plain = {
         rule.id: candidates[rule.id] - recompute for rule in rules if counts_marked_days(rule)
     }
-    plain_hits, doubled = await _marked_day_hits(uow, school, day, families, plain)
+    plain_hits, doubled = await _marked_day_hits(school, families, plain, scan)
     recompute |= doubled
     only = {
         rule.id: candidates[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
@@ -139,7 +151,8 @@ async def evaluate_thresholds(
         key=lambda h: (order[h.rule_id], h.pupil_id),
     )
     written = await uow.rule_hits.add_or_update(hits, now)
-    uses = await uow.record_uses.add_missing(_uses([*written.new, *written.updated], now))
+    used = [(h.pupil_id, h.rule_id, h.days) for h in [*written.new, *written.updated]]
+    uses = await uow.record_uses.add_missing_days(key, used, now)
     return Evaluation(
         pupils,
         span,
@@ -154,31 +167,33 @@ async def evaluate_thresholds(
 
 
 async def _marked_day_hits(
-    uow: UnitOfWork,
     school: School,
-    day: date,
     families: Mapping[tuple[date, date], Sequence[Rule]],
     pupils: Mapping[str, set[str]],
+    scan: WindowScan,
 ) -> tuple[list[RuleHit], set[str]]:
     """The hits of the rules that count marked days (`counts_marked_days`) among these pupils
     (rule id → pupil ids), who have nothing but marks: decided from the days of the marks
-    counted, one query a window and kind; and the pupils with a day of two marks, left to
-    their record."""
+    counted, which the scan listed; and the pupils with a day of two marks, left to their
+    record. No query: the scan read them."""
     hits: list[RuleHit] = []
     doubled: set[str] = set()
     for span, family in families.items():
         days = set(school_days(school, *span))
-        for counts in sorted({rule.counts for rule in family if pupils.get(rule.id)}):
-            same = [rule for rule in family if rule.counts is counts and pupils.get(rule.id)]
-            wanted = set().union(*(pupils[rule.id] for rule in same))
-            found, two = await uow.thresholds.counted_days(school.key, *span, counts, wanted)
-            doubled |= two
-            for rule in same:
-                for pupil_id in sorted(pupils[rule.id] - two):
-                    marked = [d for d in found.get(pupil_id, ()) if d in days]
-                    hit = count_hit(school.key, rule, span, pupil_id, marked, len(days))
-                    if hit is not None:
-                        hits.append(hit)
+        first, last = span
+        for rule in family:
+            listed = scan.days.get(rule.counts, {})
+            for pupil_id in sorted(pupils.get(rule.id, ())):
+                found = listed.get(pupil_id, ())
+                # A counted day with another day-level mark: the record decides the day.
+                twice = scan.doubled.get(pupil_id)
+                if twice and any(first <= d <= last for d in twice.intersection(found)):
+                    doubled.add(pupil_id)
+                    continue
+                marked = [d for d in found if d in days]
+                hit = count_hit(school.key, rule, span, pupil_id, marked, len(days))
+                if hit is not None:
+                    hits.append(hit)
     # A pupil with a day of two marks is decided over the record for every rule.
     return [h for h in hits if h.pupil_id not in doubled], doubled
 
@@ -300,7 +315,3 @@ async def _records(
         )
         for p in pupils
     }
-
-
-def _uses(hits: list[RuleHit], now: datetime) -> list[RecordUse]:
-    return [RecordUse(h.school_key, h.pupil_id, d, h.rule_id, now) for h in hits for d in h.days]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from routine.plans import Confirmation, Plan
     from routine.policy import Counted
     from routine.record import RecordSource
-    from routine.thresholds import RuleHit, StoredHits
+    from routine.thresholds import RuleHit, StoredHits, WindowScan
 
 
 class ThresholdQueries(Protocol):
@@ -38,6 +38,18 @@ class ThresholdQueries(Protocol):
     ) -> list[dict[str, int]]:
         """`count_days(school_key, start, end, counted)` for each (start, counted) wanted, in
         order, with one read of the marks."""
+
+    async def scan_windows(
+        self,
+        school_key: str,
+        end: date,
+        wanted: Sequence[tuple[date, Counted]],
+        listed: Collection[tuple[date, Counted, int]] = (),
+    ) -> WindowScan:
+        """`count_windows`, and in the same read, for each pupil whose count of a (start,
+        kind) listed (one of those wanted) reaches the least given, their days with a
+        day-level mark of each kind listed (any day, school day or not) from the earliest
+        start, and the days of theirs with two or more day-level marks."""
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         """How many of these days each class's roll call was submitted or imported."""

@@ -187,6 +187,12 @@ class RecordUseRepository(Protocol):
         """Store those of the uses not stored yet (school, pupil, day, used by), in a few
         statements; return how many were stored."""
 
+    async def add_missing_days(
+        self, school_key: str, used: Sequence[tuple[str, str, Sequence[date]]], at: datetime
+    ) -> int:
+        """`add_missing` of the school's uses given as (pupil id, used by, days), all at
+        `at`: the nightly rules' hits with their days, hundreds of thousands of days."""
+
 
 class LeaveRequestRepository(Protocol):
     async def add(self, request: LeaveRequest) -> LeaveRequest: ...

@@ -9,12 +9,13 @@ and every count; a share needs `min_known_days` known days to mean anything.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from routine.model import ReasonCategory, School
-from routine.policy import Counted, Measure, Rule
+from routine.policy import Comparison, Counted, Measure, Rule
 from routine.record import DayRecord, DayStatus
 
 ILLNESS_CODE = ReasonCategory.ILLNESS.value
@@ -49,6 +50,20 @@ class StoredHits:
     updated: list[RuleHit] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class WindowScan:
+    """One read of a school's day-level marks from the earliest window start to the day
+    evaluated (storage's `scan_windows`). `counts`: per (window start, kind) wanted, in order,
+    each pupil's marks of that kind in the window. `days`: per kind listed, each pupil's days
+    with such a mark from the earliest start, in order. `doubled`: the pupils with a day of
+    two or more day-level marks from the earliest start (which the record decides between),
+    with those days."""
+
+    counts: list[dict[str, int]]
+    days: Mapping[Counted, Mapping[str, Sequence[date]]] = field(default_factory=dict)
+    doubled: Mapping[str, frozenset[date]] = field(default_factory=dict)
+
+
 def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
     """Whether the rule may hold for a pupil with only marks and roll calls in the window,
     given storage's count of the pupil's day-level marks of the kind the rule counts (never
@@ -62,6 +77,13 @@ def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
             return False
         value /= max(taken_days, count, rule.min_known_days, 1)
     return rule.comparison.holds(value, rule.threshold)
+
+
+def least_count(rule: Rule) -> int:
+    """The least count for which a rule that counts marked days holds."""
+    if rule.comparison is Comparison.OVER:
+        return max(math.floor(rule.threshold) + 1, 0)
+    return max(math.ceil(rule.threshold), 0)
 
 
 def counts_marked_days(rule: Rule) -> bool:

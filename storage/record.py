@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Date, String, cast, func, literal_column, select, type_coerce, update
 
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.record import Correction, DayRecord, DayStatus, RecordSource, RecordUse
@@ -182,6 +182,73 @@ class SqlRecordUseRepository(_Repository):
                 missing.setdefault(key, u)
         await self.add_many(list(missing.values()))
         return len(missing)
+
+    async def add_missing_days(
+        self, school_key: str, used: Sequence[tuple[str, str, Sequence[date]]], at: datetime
+    ) -> int:
+        """One read of the school's uses over the days, a text of them a pupil (a row per use
+        would be hundreds of thousands of rows a night), then one INSERT of the missing ones
+        with the values bound as the driver takes them (SQLAlchemy would process each)."""
+        days = sorted({d for _p, _by, found in used for d in found})
+        if not days:
+            return 0
+        await before_bulk(self.session)
+        connection = await self.session.connection()
+        dialect = connection.dialect
+        t = RecordUseRow.__table__.c
+        stored = await self._stored_texts(school_key, days[0], days[-1], dialect.name)
+        # Each day's text as the stored uses have it, and its value as the driver takes it.
+        text_of = {d: d.isoformat() for d in days}
+        bind_day = t.day.type.bind_processor(dialect) or (lambda value: value)
+        bound = {d: bind_day(d) for d in days}
+        process_at = t.used_at.type.bind_processor(dialect)
+        used_at = process_at(as_utc(at)) if process_at else as_utc(at)
+        rows: list[tuple[Any, ...]] = []
+        seen: dict[str, set[str]] = {}
+        for pupil_id, used_by, found in used:
+            have = seen.get(pupil_id)
+            if have is None:
+                text = stored.get(pupil_id)
+                have = seen[pupil_id] = set(text.split(",")) if text else set()
+            for day in found:
+                use = f"{used_by}@{text_of[day]}"
+                if use not in have:
+                    have.add(use)
+                    rows.append((school_key, pupil_id, bound[day], used_by, used_at))
+        into = "INSERT INTO record_uses (school_key, pupil_id, day, used_by, used_at) "
+        if rows and dialect.name == "postgresql":
+            # One array a column: asyncpg's executemany binds and executes row by row.
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            pupils, days_used, users = columns[1:4]
+            await connection.exec_driver_sql(
+                f"{into}SELECT $1, p, d, u, $5 FROM unnest($2::text[], $3::date[], $4::text[])"
+                " AS used (p, d, u)",
+                (school_key, pupils, days_used, users, used_at),
+            )
+        elif rows:
+            await connection.exec_driver_sql(f"{into}VALUES (?, ?, ?, ?, ?)", rows)
+        return len(rows)
+
+    async def _stored_texts(
+        self, school_key: str, first: date, last: date, dialect: str
+    ) -> dict[str, str]:
+        """Each pupil's uses from `first` to `last`, as "used by@day" comma-separated."""
+        t = RecordUseRow.__table__.c
+        if dialect == "postgresql":
+            use = t.used_by + "@" + cast(t.day, String)
+            listed = func.string_agg(use, literal_column("','"))
+            day: Any = t.day
+        else:
+            listed = type_coerce(func.group_concat(t.used_by + "@" + text_day(t.day)), String)
+            # The (school, pupil, day, used by) index's entries, in pupil order (see
+            # storage.thresholds.scan_windows).
+            day = literal_column("+record_uses.day", Date)
+        query = (
+            select(t.pupil_id, listed)
+            .where(t.school_key == school_key, day >= first, day <= last)
+            .group_by(t.pupil_id)
+        )
+        return {pupil_id: text for pupil_id, text in await self.session.execute(query)}
 
     async def delete_before(self, school_key: str, day: date) -> int:
         return await delete_where(

@@ -14,11 +14,11 @@ read; what the other run wrote is not returned as this run's.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from routine.thresholds import RuleHit, StoredHits
 from storage.bulk import INSERTS_BY_DIALECT, batches, before_bulk
@@ -27,6 +27,19 @@ from storage.repositories import _Repository, delete_where
 from storage.thresholds import Days, text_day
 
 Key = tuple[str, str, str, date]
+
+
+class Instants(dict[Any, datetime]):
+    """Instants read as the driver returns them, each distinct one converted once (the
+    night's hits were found on a few nights)."""
+
+    def __init__(self, process: Callable[[Any], Any] | None) -> None:
+        super().__init__()
+        self._process = process
+
+    def __missing__(self, value: Any) -> datetime:
+        at = self[value] = self._process(value) if self._process else value
+        return at
 
 
 def hit_from_row(row: RuleHitRow) -> RuleHit:
@@ -61,17 +74,21 @@ class SqlRuleHitRepository(_Repository):
             was = stored.get(_key(hit))
             if was is None:
                 new.append(hit)
-            elif was[1] != hit.window_end or was[2] != dict(hit.numbers):
+            # The numbers (JSON text) are parsed only for a hit that ends where it ended.
+            elif was[1] != hit.window_end or _parsed(was[2]) != dict(hit.numbers):
                 changed.append((hit, was[0], was[1], was[3]))
         return StoredHits(await self._insert(new, found_at), await self._update(changed))
 
-    async def _stored(
-        self, hits: Sequence[RuleHit]
-    ) -> dict[Key, tuple[int, date, dict[str, Any], datetime]]:
-        """The stored hits of these hits' schools and window starts: id, end, numbers, found."""
+    async def _stored(self, hits: Sequence[RuleHit]) -> dict[Key, tuple[int, date, Any, datetime]]:
+        """The stored hits of these hits' schools and window starts: id, end, numbers (as
+        the driver returns them, `_parsed`), found. Each distinct day and instant converted
+        once: an ordinary night reads tens of thousands of hits."""
         t = RuleHitRow.__table__.c
-        found: dict[Key, tuple[int, date, dict[str, Any], datetime]] = {}
+        found: dict[Key, tuple[int, date, Any, datetime]] = {}
         days = Days()
+        connection = await self.session.connection()
+        dialect = connection.dialect
+        instants = Instants(t.found_at.type.dialect_impl(dialect).result_processor(dialect, None))
         for school_key in sorted({h.school_key for h in hits}):
             starts = sorted({h.window_start for h in hits if h.school_key == school_key})
             query = select(
@@ -80,11 +97,12 @@ class SqlRuleHitRepository(_Repository):
                 t.rule_id,
                 text_day(t.window_start),
                 text_day(t.window_end),
-                t.numbers,
-                t.found_at,
+                type_coerce(t.numbers, String),
+                type_coerce(t.found_at, String),
             ).where(t.school_key == school_key, t.window_start.in_(starts))
             for row_id, pupil, rule, start, end, numbers, at in await self.session.execute(query):
-                found[(school_key, pupil, rule, days[start])] = (row_id, days[end], numbers, at)
+                key = (school_key, pupil, rule, days[start])
+                found[key] = (row_id, days[end], numbers, instants[at])
         return found
 
     async def _insert(self, new: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
@@ -130,18 +148,23 @@ class SqlRuleHitRepository(_Repository):
         self, changed: Sequence[tuple[RuleHit, int, date, datetime]]
     ) -> list[RuleHit]:
         """Each hit's new window end and numbers, where its row still ends where it was read:
-        one UPDATE ... FROM (VALUES ...) RETURNING a batch. Written as the driver's own SQL:
+        one UPDATE ... FROM (VALUES ...) RETURNING a batch (on PostgreSQL, FROM unnest of an
+        array a column, every row at once). Written as the driver's own SQL:
         SQLAlchemy's `values()` builds and compiles an expression per row, 0.3 ms each."""
         if not changed:
             return []
         connection = await self.session.connection()
         dialect = connection.dialect.name
         moved: set[int] = set()
-        for batch in batches(changed):
+        texts: dict[tuple[Any, ...], str] = {}
+        # PostgreSQL: every row in one statement, a column an array.
+        for batch in [changed] if dialect == "postgresql" else batches(changed):
             parameters: list[Any] = []
             for hit, row_id, seen, _at in batch:
-                parameters += _driver_values(dialect, row_id, seen, hit)
+                parameters += _driver_values(dialect, row_id, seen, hit, texts)
             sql = _update_sql(dialect, len(batch))
+            if dialect == "postgresql":
+                parameters = [list(parameters[n::4]) for n in range(4)]
             result = await connection.exec_driver_sql(sql, tuple(parameters))
             moved.update(row_id for (row_id,) in result)
         return [
@@ -171,24 +194,38 @@ class SqlRuleHitRepository(_Repository):
         )
 
 
+def _parsed(numbers: Any) -> Any:
+    # JSON text from SQLite; asyncpg's codec has decoded PostgreSQL's already.
+    return json.loads(numbers) if isinstance(numbers, str) else numbers
+
+
 def _update_sql(dialect: str, rows: int) -> str:
     if dialect == "postgresql":
-        row = "(${}::integer, ${}::date, ${}::date, ${}::jsonb)"
-        places = ", ".join(row.format(*range(4 * n + 1, 4 * n + 5)) for n in range(rows))
+        rows_of = (
+            "SELECT hit_id, seen_end, new_end, new_numbers::jsonb FROM "
+            "unnest($1::integer[], $2::date[], $3::date[], $4::text[]) "
+            "AS given (hit_id, seen_end, new_end, new_numbers)"
+        )
     else:
-        places = ", ".join(["(?, ?, ?, ?)"] * rows)
+        rows_of = "VALUES " + ", ".join(["(?, ?, ?, ?)"] * rows)
     return (
-        f"WITH changed (hit_id, seen_end, new_end, new_numbers) AS (VALUES {places}) "
+        f"WITH changed (hit_id, seen_end, new_end, new_numbers) AS ({rows_of}) "
         "UPDATE rule_hits SET window_end = changed.new_end, numbers = changed.new_numbers "
         "FROM changed WHERE rule_hits.id = changed.hit_id "
         "AND rule_hits.window_end = changed.seen_end RETURNING rule_hits.id"
     )
 
 
-def _driver_values(dialect: str, row_id: int, seen: date, hit: RuleHit) -> tuple[Any, ...]:
+def _driver_values(
+    dialect: str, row_id: int, seen: date, hit: RuleHit, texts: dict[tuple[Any, ...], str]
+) -> tuple[Any, ...]:
     """What the driver binds: dates as dates for asyncpg, as SQLAlchemy stores them (ISO
-    text) for SQLite; the numbers as JSON text for both."""
-    numbers = json.dumps(dict(hit.numbers))
+    text) for SQLite; the numbers as JSON text for both, written once for each distinct
+    numbers (`texts`: a night's hits share a few)."""
+    same = tuple(hit.numbers.items())
+    numbers = texts.get(same)
+    if numbers is None:
+        numbers = texts[same] = json.dumps(dict(hit.numbers))
     if dialect == "postgresql":
         return (row_id, seen, hit.window_end, numbers)
     return (row_id, seen.isoformat(), hit.window_end.isoformat(), numbers)

@@ -5,6 +5,9 @@ pupils, and reading them once for every window and kind (`count_windows`, a cond
 each) rather than once per window and kind, keeps the counting near the cost of one plain
 count.
 
+`scan_windows` is what the nightly evaluation reads: `count_windows`, and in the same statement
+the marks of the pupils near a rule that counts marked days (bench/nightly.py).
+
 `count_days` and `count_windows` count each pupil's day-level marks of the kind a rule counts
 (absent, invalid, valid, late, illness) in the window; `routine.evaluation` builds the full
 record only for the pupils these counts say a rule may hit, and for those whose window also
@@ -20,11 +23,15 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     String,
     and_,
     case,
+    cast,
     func,
     literal,
+    literal_column,
+    or_,
     select,
     type_coerce,
 )
@@ -33,7 +40,8 @@ from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
 from routine.record import RecordSource
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ILLNESS_CODE
+from routine.thresholds import ILLNESS_CODE, WindowScan
+from storage.listed_marks import DoubledDays, KindDays, ListedMarks
 from storage.orm import AttendanceMarkRow, PupilRow, RollCallRow
 from storage.repositories import _Repository
 
@@ -73,6 +81,26 @@ class Days(dict[object, date]):
 def text_day(column: Any) -> ColumnElement[Any]:
     """The column as the driver returns it (text on SQLite, a date on PostgreSQL), for `Days`."""
     return type_coerce(column, String)
+
+
+def _mark(dialect: str, conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[Any]:
+    """A mark as text: its day (as SQLite stores it and PostgreSQL's ISO style writes it) and
+    a letter, "A" plus a bit for each condition that holds (five kinds at most are counted
+    by day: the letters stay between "A" and "`", never a comma)."""
+    m = AttendanceMarkRow
+    bits: ColumnElement[Any] = literal(ord("A"))
+    for bit, condition in enumerate(conditions):
+        bits = bits + case((condition, 1 << bit), else_=0)
+    if dialect == "postgresql":
+        return cast(m.day, String) + func.chr(bits)
+    return type_coerce(m.day, String) + func.char(bits)
+
+
+def _listed(dialect: str, mark: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The group's marks, comma-separated."""
+    if dialect == "postgresql":
+        return func.string_agg(mark, literal_column("','"))
+    return type_coerce(func.group_concat(mark), String)
 
 
 class SqlThresholdQueries(_Repository):
@@ -136,6 +164,85 @@ class SqlThresholdQueries(_Repository):
                 if count:
                     found[index][pupil_id] = int(count)
         return found
+
+    async def scan_windows(
+        self,
+        school_key: str,
+        end: date,
+        wanted: Sequence[tuple[date, Counted]],
+        listed: Collection[tuple[date, Counted, int]] = (),
+    ) -> WindowScan:
+        """`count_windows`, and the marks of the pupils whose count of a (start, kind) listed
+        reaches its least, in the same statement.
+
+        One scan of the school's day-level marks from the earliest start, grouped by pupil: a
+        conditional sum for each window and kind. Then, for each pupil whose count reaches a
+        least listed (and only for those: a rule that may hit them needs their days, and most
+        schools' pupils are far from a threshold), one text of their day-level marks from the
+        earliest start, each its day and the kinds listed that count it, read by a seek in the
+        (school, pupil, day, ...) index. Every day-level mark is listed, so that a day of two
+        marks shows."""
+        m = AttendanceMarkRow
+        if not wanted:
+            return WindowScan([])
+        kinds = [k for k in sorted({counted for _, counted, _ in listed}) if k in FILTERS]
+        first = min(start for start, _ in wanted)
+        dialect = self.session.get_bind().dialect.name
+        columns: list[ColumnElement[Any]] = [
+            func.sum(case((and_(m.day >= start, *FILTERS[counted]), 1), else_=0))
+            if counted in FILTERS
+            else literal(0)
+            for start, counted in wanted
+        ]
+        # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
+        # order, so the groups need no sorting and no table row is read; a plain range would
+        # have the planner take the (school, day) index, read each row and sort them all.
+        day: Any = literal_column("+attendance_marks.day", Date) if dialect == "sqlite" else m.day
+        where = [m.school_key == school_key, day >= first, day <= end, m.lesson.is_(None)]
+        if not kinds:
+            where.append(m.kind.in_(sorted({KINDS[c] for _, c in wanted if c in KINDS})))
+        counted = (
+            select(
+                m.pupil_id.label("pupil_id"),
+                *(column.label(f"n{index}") for index, column in enumerate(columns)),
+            )
+            .where(*where)
+            .group_by(m.pupil_id)
+            .subquery("counted")
+        )
+        outer: list[ColumnElement[Any]] = [counted.c[f"n{i}"] for i in range(len(wanted))]
+        if kinds:
+            reaches = [
+                counted.c[f"n{wanted.index((start, kind))}"] >= least
+                for start, kind, least in listed
+                if kind in FILTERS
+            ]
+            # "!" first where a day has two marks: only those pupils' days are compared.
+            twice = case((func.count() > func.count(m.day.distinct()), "!"), else_="")
+            listed_marks = _listed(dialect, _mark(dialect, [and_(*FILTERS[k]) for k in kinds]))
+            marks_of = (
+                select(type_coerce(twice, String) + listed_marks)
+                .where(
+                    m.school_key == school_key,
+                    m.pupil_id == counted.c.pupil_id,
+                    m.day >= first,
+                    m.day <= end,
+                    m.lesson.is_(None),
+                )
+                .scalar_subquery()
+            )
+            outer.append(case((or_(*reaches), marks_of)))
+        counts: list[dict[str, int]] = [{} for _ in wanted]
+        texts: dict[str, str] = {}
+        query = select(counted.c.pupil_id, *outer)
+        for pupil_id, *values in await self.session.execute(query):
+            for index, count in enumerate(values[: len(wanted)]):
+                if count:
+                    counts[index][pupil_id] = int(count)
+            if kinds and values[-1]:
+                texts[pupil_id] = values[-1]
+        marks = ListedMarks(texts, kinds, Days())
+        return WindowScan(counts, {k: KindDays(marks, k) for k in kinds}, DoubledDays(marks))
 
     async def counted_days(
         self,

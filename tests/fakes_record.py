@@ -12,7 +12,7 @@ from routine.model import AttendanceMark, MarkKind
 from routine.policy import Counted
 from routine.record import Correction, RecordSource, RecordUse
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ILLNESS_CODE, RuleHit, StoredHits
+from routine.thresholds import ILLNESS_CODE, RuleHit, StoredHits, WindowScan
 
 
 def _picked(pupil_id: str, pupil_ids: Collection[str] | None) -> bool:
@@ -102,6 +102,13 @@ class FakeRecordUses:
                 added += 1
                 await self.add(*key, use.used_at)
         return added
+
+    async def add_missing_days(
+        self, school_key: str, used: Sequence[tuple[str, str, Sequence[date]]], at: datetime
+    ) -> int:
+        return await self.add_missing(
+            [RecordUse(school_key, p, d, by, at) for p, by, days in used for d in days]
+        )
 
     async def delete_before(self, school_key: str, day: date) -> int:
         old = [
@@ -291,6 +298,45 @@ class FakeThresholds:
         self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
     ) -> list[dict[str, int]]:
         return [await self.count_days(school_key, s, end, c) for s, c in wanted]
+
+    async def scan_windows(
+        self,
+        school_key: str,
+        end: date,
+        wanted: Sequence[tuple[date, Counted]],
+        listed: Collection[tuple[date, Counted, int]] = (),
+    ) -> WindowScan:
+        counts = await self.count_windows(school_key, end, wanted)
+        if not wanted or not listed:
+            return WindowScan(counts)
+        first = min(start for start, _ in wanted)
+        kinds = sorted({kind for _, kind, _ in listed})
+        reaching = {
+            p
+            for start, kind, least in listed
+            for p, n in counts[list(wanted).index((start, kind))].items()
+            if n >= least
+        }
+        days: dict[Counted, dict[str, list[date]]] = {k: {} for k in kinds}
+        per_day: dict[tuple[str, date], int] = {}
+        for mark in self.store.marks.values():
+            if mark.school_key != school_key or not first <= mark.day <= end:
+                continue
+            if mark.lesson is not None or mark.pupil_id not in reaching:
+                continue
+            per_day[(mark.pupil_id, mark.day)] = per_day.get((mark.pupil_id, mark.day), 0) + 1
+            for kind in kinds:
+                if _counts(kind, mark):
+                    days[kind].setdefault(mark.pupil_id, []).append(mark.day)
+        doubled: dict[str, set[date]] = {}
+        for (pupil_id, day), marks in per_day.items():
+            if marks > 1:
+                doubled.setdefault(pupil_id, set()).add(day)
+        return WindowScan(
+            counts,
+            {k: {p: tuple(sorted(d)) for p, d in found.items()} for k, found in days.items()},
+            {p: frozenset(d) for p, d in doubled.items()},
+        )
 
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]

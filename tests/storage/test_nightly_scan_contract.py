@@ -1,0 +1,161 @@
+"""The nightly evaluation's reads and writes (routine.evaluation), one contract on the fakes,
+SQLite and PostgreSQL: the scan of the marks (counts per window and kind, and the marks of the
+pupils near a threshold, with their days of two marks) against the marks counted here by
+hand, and the record uses stored only where missing."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from routine.model import AttendanceMark, MarkKind, MarkSource
+from routine.policy import Counted
+from routine.ports import UnitOfWorkFactory
+from tests.conftest import BACKENDS
+from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+
+START = date(2026, 9, 1)
+MONTH = date(2026, 10, 1)
+END = date(2026, 10, 20)
+NOW = datetime(2026, 10, 20, 16, 0, tzinfo=UTC)
+PUPILS = ("p1", "p2", "p3")
+
+
+@pytest.fixture(params=("fake", *BACKENDS))
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def some_marks(seed: int) -> list[AttendanceMark]:
+    """Marks of every kind over two months and a week either side (lesson marks, weekends,
+    days of two marks among them), and the other school's pupil p1 absent every day."""
+    chance = random.Random(seed)
+    marks = []
+    day = START - timedelta(days=7)
+    while day <= END + timedelta(days=7):
+        for pupil_id in PUPILS:
+            if chance.random() < 0.35:
+                for _ in range(2 if chance.random() < 0.15 else 1):
+                    marks.append(
+                        AttendanceMark(
+                            EKBACKA.key,
+                            pupil_id,
+                            day,
+                            chance.choice([MarkKind.ABSENT] * 3 + list(MarkKind)),
+                            lesson=chance.choice([None] * 5 + ["2"]),
+                            valid=chance.choice([True, False, None]),
+                            code=chance.choice(["illness", "invalid", None]),
+                            source=MarkSource.IMPORT,
+                        )
+                    )
+        marks.append(AttendanceMark(FJELL.key, "p1", day, MarkKind.ABSENT, valid=False))
+        day += timedelta(days=1)
+    return marks
+
+
+def counts(mark: AttendanceMark, kind: Counted) -> bool:
+    absent = mark.kind is MarkKind.ABSENT
+    return {
+        Counted.INVALID: absent and mark.valid is False,
+        Counted.VALID: absent and mark.valid is True,
+        Counted.LATE: mark.kind is MarkKind.LATE,
+        Counted.ILLNESS: absent and mark.code == "illness",
+    }[kind]
+
+
+WANTED = [(START, Counted.INVALID), (MONTH, Counted.LATE), (START, Counted.VALID)]
+
+
+@pytest.mark.parametrize(("seed", "invalid", "late"), [(1, 6, 5), (3, 5, 2)])
+async def test_the_scan_counts_and_lists_as_the_marks_say(
+    uow_factory: UnitOfWorkFactory, seed: int, invalid: int, late: int
+) -> None:
+    marks = some_marks(seed)
+
+    async def store(uow):
+        await save_schools_and_people(uow)
+        await uow.marks.add_many(marks)
+
+    await committed(uow_factory, store)
+    day_level = [
+        m
+        for m in marks
+        if m.school_key == EKBACKA.key and m.lesson is None and START <= m.day <= END
+    ]
+    expected = [
+        {
+            p: n
+            for p in PUPILS
+            if (n := sum(1 for m in day_level if m.pupil_id == p and m.day >= s and counts(m, k)))
+        }
+        for s, k in WANTED
+    ]
+    # Listed: the pupils with as many invalid days as that, or as many late ones this month.
+    listed = [(START, Counted.INVALID, invalid), (MONTH, Counted.LATE, late)]
+    reaching = {
+        p for p in PUPILS if expected[0].get(p, 0) >= invalid or expected[1].get(p, 0) >= late
+    }
+    assert reaching and reaching != set(PUPILS), "the seed should list some pupils, not all"
+    scan = await read(
+        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED, listed)
+    )
+    assert scan.counts == expected
+    for kind in (Counted.INVALID, Counted.LATE):
+        assert {p: tuple(scan.days[kind].get(p, ())) for p in PUPILS} == {
+            p: tuple(sorted(m.day for m in day_level if m.pupil_id == p and counts(m, kind)))
+            if p in reaching
+            else ()
+            for p in PUPILS
+        }
+    per_day: dict[tuple[str, date], int] = {}
+    for m in day_level:
+        per_day[(m.pupil_id, m.day)] = per_day.get((m.pupil_id, m.day), 0) + 1
+    assert {p: scan.doubled.get(p, frozenset()) for p in PUPILS} == {
+        p: frozenset(d for (q, d), n in per_day.items() if q == p and n > 1)
+        if p in reaching
+        else frozenset()
+        for p in PUPILS
+    }
+    assert any(scan.doubled.get(p) for p in reaching), "the seed should have a day of two marks"
+
+
+async def test_record_uses_are_stored_where_missing(uow_factory: UnitOfWorkFactory) -> None:
+    await committed(uow_factory, save_schools_and_people)
+    days = [START + timedelta(days=n) for n in range(5)]
+    # A notice used p1's first day; the rule's own use of it is another use.
+    await committed(
+        uow_factory, lambda u: u.record_uses.add(EKBACKA.key, "p1", days[0], "notice", NOW)
+    )
+    rule = "no.invalid_repeated"
+    first = [("p1", rule, days[:3]), ("p2", rule, days[1:2])]
+    assert (
+        await committed(
+            uow_factory, lambda u: u.record_uses.add_missing_days(EKBACKA.key, first, NOW)
+        )
+        == 4
+    )
+    # The next night: the same days and two more; p1's day 3 twice in one call.
+    later = NOW + timedelta(days=1)
+    following = [("p1", rule, days), ("p1", rule, days[3:4]), ("p2", rule, days[1:2])]
+    assert (
+        await committed(
+            uow_factory, lambda u: u.record_uses.add_missing_days(EKBACKA.key, following, later)
+        )
+        == 2
+    )
+    uses = await read(uow_factory, lambda u: u.record_uses.list_between(EKBACKA.key, START, END))
+    assert sorted((u.pupil_id, u.day, u.used_by, u.used_at) for u in uses) == sorted(
+        [("p1", days[0], "notice", NOW)]
+        + [("p1", d, rule, NOW) for d in days[:3]]
+        + [("p1", d, rule, later) for d in days[3:]]
+        + [("p2", days[1], rule, NOW)]
+    )
+    # Uses of the other school's pupil of the same id are its own.
+    assert (
+        await committed(
+            uow_factory, lambda u: u.record_uses.add_missing_days(FJELL.key, first[:1], NOW)
+        )
+        == 3
+    )
