@@ -106,7 +106,12 @@ async def play(
             await uow.commit()
         write(f"\n— You are now: {persona.label} —")
         exit_command = await chat_as(
-            app.dialogs, account, read=read, write=write, extra_exits=(SWITCH,)
+            app.dialogs,
+            account,
+            read=read,
+            write=write,
+            extra_exits=(SWITCH,),
+            outbox_of=app.uow_factory,
         )
         if exit_command != SWITCH:
             return

@@ -39,7 +39,7 @@ async def run_console(
         async with app.uow_factory() as uow:
             account = await link_console_account(uow, role, person_id, school_key)
             await uow.commit()
-        await chat_as(app.dialogs, account)
+        await chat_as(app.dialogs, account, outbox_of=app.uow_factory)
     finally:
         await app.close()
 
