@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from dialogs.events import Button, Reply
 from dialogs.i18n import _, use_locale
-from dialogs.notices import STAFF_PLATFORM
+from dialogs.notices import STAFF_PLATFORM, staff_language
 from routine.model import ChatAccount
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWork, UnitOfWorkFactory
@@ -37,31 +37,28 @@ class Inbox:
 
     async def new(self) -> list[Reply]:
         """The messages not shown yet, or updated since they were shown, oldest first."""
-        latest, language = await self._latest()
+        latest, said = await self._latest()
         unseen = [(m, place) for place, m in latest.items() if self.shown.get(place) != m.id]
-        unseen = sorted(unseen, key=lambda pair: pair[0].id or 0)[-RECENT:]
-        replies = []
-        for message, place in unseen:
-            updated = place in self.shown
-            self.shown[place] = message.id or 0
-            replies.append(as_reply(message, language, updated=updated))
-        return replies
+        unseen.sort(key=lambda pair: pair[0].id or 0)
+        replies = [as_reply(m, said, updated=place in self.shown) for m, place in unseen]
+        # All are seen now; the older ones past the bound stay unshown, not trickle in later.
+        self.shown.update({place: m.id or 0 for m, place in unseen})
+        return replies[-RECENT:]
 
     async def recent(self) -> list[Reply]:
         """The last messages, as they read now; /inbox. None is marked as updated."""
-        latest, language = await self._latest()
+        latest, said = await self._latest()
         messages = sorted(latest.items(), key=lambda pair: pair[1].id or 0)[-RECENT:]
         for place, message in messages:
             self.shown[place] = message.id or 0
         if not messages:
-            with use_locale(language):
-                return [Reply(_("No messages from narvaro yet."))]
-        return [as_reply(m, language, updated=False) for _place, m in messages]
+            return [Reply(said.none)]
+        return [as_reply(m, said, updated=False) for _place, m in messages]
 
-    async def _latest(self) -> tuple[dict[tuple[str, ...], OutboxMessage], str]:
-        """The newest version of each message to this person, and the language they read."""
+    async def _latest(self) -> tuple[dict[tuple[str, ...], OutboxMessage], Words]:
+        """The newest version of each message to this person, and the words for the person."""
         async with self.uow_factory() as uow:
-            addresses, language = await addresses_of(uow, self.account)
+            addresses, said = await addresses_of(uow, self.account)
             messages = await uow.outbox.list(school_key=self.account.school_key)
         latest: dict[tuple[str, ...], OutboxMessage] = {}
         for message in messages:
@@ -72,7 +69,7 @@ class Inbox:
             place = placed(message)
             # `list` is in the order written: a later version replaces an earlier one.
             latest[place] = message
-        return latest, language
+        return latest, said
 
 
 def placed(message: OutboxMessage) -> tuple[str, ...]:
@@ -82,30 +79,49 @@ def placed(message: OutboxMessage) -> tuple[str, ...]:
     return ("id", str(message.id))
 
 
-async def addresses_of(uow: UnitOfWork, account: ChatAccount) -> tuple[set[Address], str]:
-    """Where the service writes to the account's person, and the language they read."""
+@dataclass(frozen=True)
+class Words:
+    """The console's own words around the messages, in the language of the person reading."""
+
+    new: str
+    updated: str
+    none: str
+
+
+def words() -> Words:
+    """In the current locale."""
+    return Words(
+        _("✉ Message from narvaro:"),
+        _("✉ Updated message from narvaro:"),
+        _("No messages from narvaro yet."),
+    )
+
+
+async def addresses_of(uow: UnitOfWork, account: ChatAccount) -> tuple[set[Address], Words]:
+    """Where the service writes to the account's person, and the words for them."""
     addresses = {(account.platform, account.account_id)}
     school = await uow.schools.get(account.school_key)
-    language = school.language.value if school is not None else "en"
+    if school is None:
+        return addresses, words()
     if account.person_kind == "staff":
         member = await uow.staff.get(account.school_key, account.person_id)
-        if member is not None and school is not None:
-            language = member.speaks(school).value
-            if member.slack_user_id:
-                addresses.add((STAFF_PLATFORM, member.slack_user_id))
-        return addresses, language
-    guardian = await uow.guardians.get(account.school_key, account.person_id)
-    if guardian is not None:
-        language = guardian.speaks.value
+        if member is None:
+            return addresses, words()
+        if member.slack_user_id:
+            addresses.add((STAFF_PLATFORM, member.slack_user_id))
+        with use_locale(staff_language(school, member)):
+            return addresses, words()
     for chat in await uow.accounts.list_for_person(
         account.school_key, account.person_kind, account.person_id
     ):
         addresses.add((chat.platform, chat.account_id))
-    return addresses, language
+    guardian = await uow.guardians.get(account.school_key, account.person_id)
+    if guardian is None:
+        return addresses, words()
+    with use_locale(guardian.speaks.value):
+        return addresses, words()
 
 
-def as_reply(message: OutboxMessage, language: str, *, updated: bool) -> Reply:
-    with use_locale(language):
-        heading = _("✉ Updated message from narvaro:") if updated else _("✉ Message from narvaro:")
+def as_reply(message: OutboxMessage, said: Words, *, updated: bool) -> Reply:
     buttons = tuple(Button(b.id, b.label) for b in message.buttons)
-    return Reply(f"{heading}\n{message.text}", buttons)
+    return Reply(f"{said.updated if updated else said.new}\n{message.text}", buttons)
