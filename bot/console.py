@@ -16,7 +16,7 @@ from bot.errors import OperatorError
 from dialogs.engine import Engine
 from dialogs.events import Button, ConversationKey, Form, FormField, Incoming, Reply
 from routine.model import ChatAccount, Role
-from routine.ports import UnitOfWork, UnitOfWorkFactory
+from routine.ports import UnitOfWork
 
 PLATFORM = "console"
 QUIT_COMMANDS = ("/quit", "/exit")
@@ -238,11 +238,10 @@ async def chat_as(
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
     extra_exits: tuple[str, ...] = (),
-    outbox_of: UnitOfWorkFactory | None = None,
+    inbox: Inbox | None = None,
 ) -> str | None:
-    """Chat as `account`; with `outbox_of`, the messages queued for them there are shown."""
+    """Chat as `account`; with an `inbox`, the messages the service queued for them too."""
     key = ConversationKey(platform=PLATFORM, chat=account.account_id, user=account.account_id)
-    inbox = Inbox(outbox_of, account) if outbox_of is not None else None
     chat = ConsoleChat(engine, key, read=read, write=write, inbox=inbox)
     return await chat.run(extra_exits=extra_exits)
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot import bootstrap
 from bot.console import QUIT_COMMANDS, chat_as, link_console_account
+from bot.console_inbox import Inbox
 from bot.demo_history import open_cases
 from routine.cases import Case
 from routine.model import Role, School
@@ -93,6 +94,7 @@ async def play(
 ) -> None:
     write(intro(database))
     write(describe_cases(await open_cases(app.uow_factory)))
+    inboxes: dict[str, Inbox] = {}
     while True:
         async with app.uow_factory() as uow:
             people = await personas(uow)
@@ -111,7 +113,8 @@ async def play(
             read=read,
             write=write,
             extra_exits=(SWITCH,),
-            outbox_of=app.uow_factory,
+            # Per person, for the demo's whole run: back from /switch, nothing is shown twice.
+            inbox=inboxes.setdefault(account.account_id, Inbox(app.uow_factory, account)),
         )
         if exit_command != SWITCH:
             return
