@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import bootstrap
-from bot.console import QUIT_COMMANDS, chat_as, link_console_account
+from bot.console import INBOX_COMMAND, QUIT_COMMANDS, chat_as, link_console_account
 from bot.console_inbox import Inbox
 from bot.demo_history import open_cases
 from routine.cases import Case
@@ -68,7 +68,8 @@ def intro(database: Path) -> str:
     return (
         "narvaro demo: one school per country, fictitious people, stored in "
         f"{database}.\nChoose who you are. In the chat, type the number of a choice, or text "
-        f"when asked. {SWITCH} changes person, /quit leaves."
+        "when asked. What the service sends on its own appears marked \u2709, and "
+        f"{INBOX_COMMAND} shows it again. {SWITCH} changes person, /quit leaves."
     )
 
 
