@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from bot.console_inbox import Inbox
 from bot.errors import OperatorError
 from dialogs.engine import Engine
 from dialogs.events import Button, ConversationKey, Form, FormField, Incoming, Reply
@@ -20,6 +21,8 @@ from routine.ports import UnitOfWork
 PLATFORM = "console"
 QUIT_COMMANDS = ("/quit", "/exit")
 CANCEL_COMMAND = "/cancel"
+# Shows the last messages the service sent to the person again (see `bot.console_inbox`).
+INBOX_COMMAND = "/inbox"
 # Typed at a choice field: select none, where Enter would keep the initial selection.
 SELECT_NONE = "-"
 
@@ -135,34 +138,50 @@ class ConsoleChat:
         *,
         read: Callable[[str], str] = input,
         write: Callable[[str], None] = print,
+        inbox: Inbox | None = None,
     ) -> None:
         self.engine = engine
         self.key = key
         self.read = read
         self.write = write
+        self.inbox = inbox
         self.buttons: tuple[Button, ...] = ()
         self.exits = QUIT_COMMANDS
 
     async def send(self, incoming: Incoming) -> None:
         """Hand `incoming` to the engine and show the replies. A form among them is filled in
-        and submitted at once, and the replies to that are shown in turn."""
+        and submitted at once, and the replies to that are shown in turn. Then the messages
+        the service queued for the person meanwhile."""
         pending: Incoming | None = incoming
         while pending is not None:
             replies = await self.engine.handle(pending)
             self.show(replies)
             form = offered_form(replies)
             pending = self.fill(form) if form is not None else None
+        if self.inbox is not None:
+            self.show(await self.inbox.new(), keep=True)
 
-    def show(self, replies: Sequence[Reply]) -> None:
+    async def show_inbox(self) -> None:
+        if self.inbox is None:
+            self.write("   The inbox is shown in the demo and `narvaro console` only.\n")
+            return
+        self.show(await self.inbox.recent(), keep=True)
+
+    def show(self, replies: Sequence[Reply], *, keep: bool = False) -> None:
         """The replies, their buttons numbered on from one reply to the next, so that every
-        button shown can be pressed (a saved plan's [The pupil agrees] above the menu)."""
+        button shown can be pressed (a saved plan's [The pupil agrees] above the menu).
+        With `keep`, numbered on after the buttons shown before, which stay pressable: the
+        service's messages shown below the answer to the person."""
+        if keep and not replies:
+            return
+        kept = list(self.buttons) if keep else []
         offered: list[Button] = []
         for reply in replies:
-            for line in render(reply, len(offered) + 1):
+            for line in render(reply, len(kept) + len(offered) + 1):
                 self.write(line)
             offered.extend(reply.buttons)
         if offered:
-            self.buttons = tuple(offered)
+            self.buttons = tuple(kept + offered)
         self.write("")
 
     def fill(self, form: Form) -> Incoming:
@@ -202,7 +221,9 @@ class ConsoleChat:
             await self.send(Incoming(key=self.key, text="/start"))
             while True:
                 line = self._read("you › ")
-                if line.strip():
+                if line.strip().lower() == INBOX_COMMAND:
+                    await self.show_inbox()
+                elif line.strip():
                     await self.send(to_incoming(self.key, line, self.buttons))
         except EOFError:
             return None
@@ -217,9 +238,11 @@ async def chat_as(
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
     extra_exits: tuple[str, ...] = (),
+    inbox: Inbox | None = None,
 ) -> str | None:
+    """Chat as `account`; with an `inbox`, the messages the service queued for them too."""
     key = ConversationKey(platform=PLATFORM, chat=account.account_id, user=account.account_id)
-    chat = ConsoleChat(engine, key, read=read, write=write)
+    chat = ConsoleChat(engine, key, read=read, write=write, inbox=inbox)
     return await chat.run(extra_exits=extra_exits)
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import bootstrap
-from bot.console import QUIT_COMMANDS, chat_as, link_console_account
+from bot.console import INBOX_COMMAND, QUIT_COMMANDS, chat_as, link_console_account
+from bot.console_inbox import Inbox
 from bot.demo_history import open_cases
 from routine.cases import Case
 from routine.model import Role, School
@@ -67,7 +68,8 @@ def intro(database: Path) -> str:
     return (
         "narvaro demo: one school per country, fictitious people, stored in "
         f"{database}.\nChoose who you are. In the chat, type the number of a choice, or text "
-        f"when asked. {SWITCH} changes person, /quit leaves."
+        "when asked. What the service sends on its own appears marked \u2709, and "
+        f"{INBOX_COMMAND} shows it again. {SWITCH} changes person, /quit leaves."
     )
 
 
@@ -93,6 +95,7 @@ async def play(
 ) -> None:
     write(intro(database))
     write(describe_cases(await open_cases(app.uow_factory)))
+    inboxes: dict[str, Inbox] = {}
     while True:
         async with app.uow_factory() as uow:
             people = await personas(uow)
@@ -106,7 +109,13 @@ async def play(
             await uow.commit()
         write(f"\n— You are now: {persona.label} —")
         exit_command = await chat_as(
-            app.dialogs, account, read=read, write=write, extra_exits=(SWITCH,)
+            app.dialogs,
+            account,
+            read=read,
+            write=write,
+            extra_exits=(SWITCH,),
+            # Per person, for the demo's whole run: back from /switch, nothing is shown twice.
+            inbox=inboxes.setdefault(account.account_id, Inbox(app.uow_factory, account)),
         )
         if exit_command != SWITCH:
             return

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot import bootstrap, demo, demo_history
 from bot.console import chat_as, link_console_account
+from bot.console_inbox import Inbox
 from bot.errors import OperatorError
 from bot.files import parse_school_file
 from bot.settings import Settings
@@ -39,7 +40,7 @@ async def run_console(
         async with app.uow_factory() as uow:
             account = await link_console_account(uow, role, person_id, school_key)
             await uow.commit()
-        await chat_as(app.dialogs, account)
+        await chat_as(app.dialogs, account, inbox=Inbox(app.uow_factory, account))
     finally:
         await app.close()
 

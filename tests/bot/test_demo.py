@@ -116,3 +116,30 @@ def test_a_bad_setting_is_explained_not_a_traceback(
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.startswith(f"Error: invalid configuration: {setting}: ")
     assert not (tmp_path / "narvaro-demo.db").exists()
+
+
+def test_the_danish_principal_approves_the_notice_the_service_queued_for_them(
+    tmp_path: Path,
+) -> None:
+    # The principal (14): after the menu's ten choices comes the 10 % notice from the history's
+    # case, its button numbered on; pressing it approves, and the card shows its new version.
+    result = play(tmp_path, "14\n11\n/quit\n")
+    assert (result.returncode, result.stderr) == (0, "")
+    chat = result.stdout.split("You are now: ", 1)[1]
+    assert "narvaro › ✉ Besked fra narvaro:" in chat
+    assert "          Magnus Jørgensen (7.b) har haft ulovligt fravær på 3 af 27" in chat
+    assert "   11) Godkend og send" in chat
+    assert "narvaro › Godkendt. Orienteringen sendes i chatten til 0 forældre." in chat
+    approved = chat.split("narvaro › ✉ Opdateret besked fra narvaro:", 1)[1]
+    assert "Godkendt af Henrik Vestergaard mandag den 23. november 2026." in approved
+    # Shown, not sent: without a channel, nothing in the outbox was sent.
+    with closing(sqlite3.connect(tmp_path / "narvaro-demo.db")) as database:
+        statuses = {status for (status,) in database.execute("SELECT status FROM outbox")}
+    assert "sent" not in statuses
+
+
+def test_the_coordinator_does_not_see_the_principal_s_notice(tmp_path: Path) -> None:
+    result = play(tmp_path, "13\n/inbox\n/quit\n")
+    chat = result.stdout.split("You are now: ", 1)[1]
+    assert "narvaro › ✉ Besked fra narvaro:" in chat
+    assert "Godkend og send" not in chat
