@@ -18,12 +18,14 @@ from dialogs.events import Button, Reply
 from dialogs.i18n import _, use_locale
 from dialogs.notices import STAFF_PLATFORM, staff_language
 from routine.model import ChatAccount
-from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.outbox import OutboxMessage
 from routine.ports import UnitOfWork, UnitOfWorkFactory
 
 # What `/inbox` shows again, and the most shown at once after a reply: a coordinator with
 # weeks of history behind them is not buried under every card at the start.
 RECENT = 10
+# How many of the newest rows are read to find them: versions of one slot count separately.
+READ = 20 * RECENT
 
 Address = tuple[str, str]
 
@@ -59,16 +61,11 @@ class Inbox:
         """The newest version of each message to this person, and the words for the person."""
         async with self.uow_factory() as uow:
             addresses, said = await addresses_of(uow, self.account)
-            messages = await uow.outbox.list(school_key=self.account.school_key)
+            messages = await uow.outbox.list_to(self.account.school_key, addresses, newest=READ)
         latest: dict[tuple[str, ...], OutboxMessage] = {}
         for message in messages:
-            if (message.platform, message.recipient) not in addresses:
-                continue
-            if message.status is DeliveryStatus.SUPERSEDED:
-                continue
-            place = placed(message)
-            # `list` is in the order written: a later version replaces an earlier one.
-            latest[place] = message
+            # Oldest first: a later version replaces an earlier one.
+            latest[placed(message)] = message
         return latest, said
 
 

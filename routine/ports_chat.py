@@ -90,6 +90,12 @@ class OutboxRepository(Protocol):
         self, *, status: DeliveryStatus | None = None, school_key: str | None = None
     ) -> list[OutboxMessage]: ...
 
+    async def list_to(
+        self, school_key: str, addresses: Collection[tuple[str, str]], *, newest: int
+    ) -> list[OutboxMessage]:
+        """The school's `newest` messages to any of these (platform, recipient) addresses that
+        were not superseded, oldest first: what a console shows its person."""
+
     async def counts(self) -> dict[tuple[DeliveryStatus, str], int]:
         """How many messages there are by status and platform, counted by the database."""
 

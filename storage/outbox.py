@@ -34,6 +34,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     bindparam,
     cast,
     column,
@@ -280,6 +281,30 @@ class SqlOutboxRepository:
         if school_key is not None:
             query = query.where(OutboxRow.school_key == school_key)
         return [mapping.outbox_from_row(row) for row in await self.session.scalars(query)]
+
+    async def list_to(
+        self, school_key: str, addresses: Collection[tuple[str, str]], *, newest: int
+    ) -> list[OutboxMessage]:
+        if not addresses:
+            return []
+        to_any = or_(
+            *(
+                and_(OutboxRow.platform == platform, OutboxRow.recipient == recipient)
+                for platform, recipient in sorted(addresses)
+            )
+        )
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.school_key == school_key,
+                OutboxRow.status != DeliveryStatus.SUPERSEDED.value,
+                to_any,
+            )
+            .order_by(OutboxRow.id.desc())
+            .limit(newest)
+        )
+        rows = list(await self.session.scalars(query))
+        return [mapping.outbox_from_row(row) for row in reversed(rows)]
 
     async def counts(self) -> dict[tuple[DeliveryStatus, str], int]:
         # One grouped COUNT, so that a scrape stays cheap however long the outbox grows.

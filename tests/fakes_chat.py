@@ -190,6 +190,18 @@ class FakeOutbox(_Repo):
             and (school_key is None or m.school_key == school_key)
         ]
 
+    async def list_to(
+        self, school_key: str, addresses: Collection[tuple[str, str]], *, newest: int
+    ) -> list[OutboxMessage]:
+        found = [
+            m
+            for m in sorted(self.store.outbox.values(), key=lambda m: m.id or 0)
+            if m.school_key == school_key
+            and m.status is not DeliveryStatus.SUPERSEDED
+            and (m.platform, m.recipient) in addresses
+        ]
+        return found[-newest:] if newest > 0 else []
+
     async def counts(self) -> dict[tuple[DeliveryStatus, str], int]:
         return dict(Counter((m.status, m.platform) for m in self.store.outbox.values()))
 
