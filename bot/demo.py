@@ -15,9 +15,10 @@ from bot import bootstrap
 from bot.console import INBOX_COMMAND, QUIT_COMMANDS, chat_as, link_console_account
 from bot.console_inbox import Inbox
 from bot.demo_history import open_cases
+from dialogs.unreported import GUARDIAN_PLATFORM
 from routine.cases import Case
-from routine.model import Role, School
-from routine.ports import UnitOfWork
+from routine.model import ChatAccount, Role, School
+from routine.ports import UnitOfWork, UnitOfWorkFactory
 
 SWITCH = "/switch"
 COUNTRY_NAMES = {"SE": "Sweden", "NO": "Norway", "DK": "Denmark"}
@@ -62,6 +63,26 @@ async def personas(uow: UnitOfWork) -> list[Persona]:
                 label = f"{where}: {role.value.replace('_', ' ')} {member.name}{classes}"
                 found.append(Persona(school.key, role.value, member.staff_id, label))
     return found
+
+
+async def link_demo_chats(factory: UnitOfWorkFactory) -> int:
+    """Each demo guardian gets a made-up chat on the guardians' platform, as a family that has
+    linked their phone: what the service sends them (an absence prompt, a leave decision, a
+    plan) is then queued as for a real family, and the console shows it to the guardian. No
+    token is configured, so nothing leaves the machine. How many were linked."""
+    async with factory() as uow:
+        schools = await uow.schools.list()
+        linked = 0
+        for school in schools:
+            for guardian in await uow.guardians.list_for_school(school.key):
+                chat_id = f"demo-{school.key}-{guardian.guardian_id}"
+                account = ChatAccount(
+                    GUARDIAN_PLATFORM, chat_id, school.key, "guardian", guardian.guardian_id
+                )
+                await uow.accounts.save(account)
+                linked += 1
+        await uow.commit()
+    return linked
 
 
 def intro(database: Path) -> str:

@@ -155,6 +155,7 @@ async def run_demo(
         await import_roster_file(settings, spec.school.key, demo_file(f"{country}.csv"))
     app = await bootstrap.build(settings)
     try:
+        await demo.link_demo_chats(app.uow_factory)
         await demo_history.seed_history(app.uow_factory, app.clock)
         await demo.play(app, database, read=read, write=write)
     finally:

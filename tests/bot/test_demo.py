@@ -129,13 +129,18 @@ def test_the_danish_principal_approves_the_notice_the_service_queued_for_them(
     assert "narvaro › ✉ Besked fra narvaro:" in chat
     assert "          Magnus Jørgensen (7.b) har haft ulovligt fravær på 3 af 27" in chat
     assert "   11) Godkend og send" in chat
-    assert "narvaro › Godkendt. Orienteringen sendes i chatten til 0 forældre." in chat
+    # Demo guardians have a made-up Telegram chat: the notice is queued to Magnus's guardian.
+    assert "narvaro › Godkendt. Orienteringen sendes i chatten til 1 forælder." in chat
     approved = chat.split("narvaro › ✉ Opdateret besked fra narvaro:", 1)[1]
     assert "Godkendt af Henrik Vestergaard mandag den 23. november 2026." in approved
     # Shown, not sent: without a channel, nothing in the outbox was sent.
     with closing(sqlite3.connect(tmp_path / "narvaro-demo.db")) as database:
         statuses = {status for (status,) in database.execute("SELECT status FROM outbox")}
+        to_families = database.execute(
+            "SELECT count(*) FROM outbox WHERE platform = 'telegram' AND recipient LIKE 'demo-%'"
+        ).fetchone()
     assert "sent" not in statuses
+    assert to_families[0] >= 1
 
 
 def test_the_coordinator_does_not_see_the_principal_s_notice(tmp_path: Path) -> None:
