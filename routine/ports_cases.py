@@ -59,18 +59,6 @@ class ThresholdQueries(Protocol):
     ) -> list[AttendanceMark]:
         """These pupils' marks from `start` to `end`, oldest first, in few queries."""
 
-    async def counted_days(
-        self,
-        school_key: str,
-        start: date,
-        end: date,
-        counted: Counted,
-        pupil_ids: Collection[str],
-    ) -> tuple[dict[str, list[date]], set[str]]:
-        """These pupils' days from `start` to `end` with a day-level mark of the kind counted
-        (any day, school day or not), and the pupils with another day-level mark on such a
-        day; in few queries."""
-
     async def taken_days(
         self, school_key: str, start: date, end: date, class_names: Collection[str]
     ) -> dict[tuple[str, date], RecordSource]:

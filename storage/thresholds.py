@@ -16,7 +16,6 @@ has a report, leave, a correction or a judgement.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
@@ -243,41 +242,6 @@ class SqlThresholdQueries(_Repository):
                 texts[pupil_id] = values[-1]
         marks = ListedMarks(texts, kinds, Days())
         return WindowScan(counts, {k: KindDays(marks, k) for k in kinds}, DoubledDays(marks))
-
-    async def counted_days(
-        self,
-        school_key: str,
-        start: date,
-        end: date,
-        counted: Counted,
-        pupil_ids: Collection[str],
-    ) -> tuple[dict[str, list[date]], set[str]]:
-        """These pupils' days from `start` to `end` with a day-level mark of the kind counted,
-        and which of them have another day-level mark on such a day (for those the record
-        decides which mark the day is). One query, three columns a row."""
-        if counted not in FILTERS:
-            return {}, set()
-        # One scan of the window's day-level marks, grouped by pupil and day, rather than a
-        # batch of pupils a query: PostgreSQL's generic plan for `pupil_id IN (2,000
-        # parameters)` searched the list row by row (22 s for 20,000 pupils).
-        m = AttendanceMarkRow
-        marked = func.sum(case((and_(*FILTERS[counted]), 1), else_=0))
-        query = (
-            select(m.pupil_id, text_day(m.day), func.count())
-            .where(m.school_key == school_key, m.day >= start, m.day <= end, m.lesson.is_(None))
-            .group_by(m.pupil_id, m.day)
-            .having(marked > 0)
-        )
-        wanted = set(pupil_ids)
-        found: dict[str, list[date]] = defaultdict(list)
-        doubled: set[str] = set()
-        days = Days()
-        for pupil_id, day, marks in await self.session.execute(query):
-            if pupil_id in wanted:
-                found[pupil_id].append(days[day])
-                if marks > 1:
-                    doubled.add(pupil_id)
-        return dict(found), doubled
 
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]

@@ -351,31 +351,6 @@ class FakeThresholds:
             key=lambda m: m.id or 0,
         )
 
-    async def counted_days(
-        self,
-        school_key: str,
-        start: date,
-        end: date,
-        counted: Counted,
-        pupil_ids: Collection[str],
-    ) -> tuple[dict[str, list[date]], set[str]]:
-        day_level = [
-            m
-            for m in self.store.marks.values()
-            if m.school_key == school_key and start <= m.day <= end and m.lesson is None
-        ]
-        per_day: dict[tuple[str, date], int] = {}
-        for mark in day_level:
-            per_day[(mark.pupil_id, mark.day)] = per_day.get((mark.pupil_id, mark.day), 0) + 1
-        found: dict[str, list[date]] = {}
-        doubled: set[str] = set()
-        for mark in day_level:
-            if mark.pupil_id in pupil_ids and _counts(counted, mark):
-                found.setdefault(mark.pupil_id, []).append(mark.day)
-                if per_day[(mark.pupil_id, mark.day)] > 1:
-                    doubled.add(mark.pupil_id)
-        return found, doubled
-
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         counted: dict[str, int] = {}
         wanted = set(days)
