@@ -250,7 +250,7 @@ async def run(
     url: str, backend: str, folder: Path, reports: int, pupils: int, profile: Path | None
 ) -> list[dict[str, Any]]:
     await upgrade(url)
-    engine = make_engine(url, stock_sqlite_driver=True)
+    engine = make_engine(url, stock_driver=True)
     await morning.load(engine, school_rows(pupils))
     narvaro, api, statements, narvaro_engine = await narvaro_run(url)
     runs = [
