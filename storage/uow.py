@@ -147,7 +147,9 @@ class SqlAlchemyUnitOfWork:
 
     async def save_and_commit(self, conversation: Conversation) -> None:
         session = self._open_session()
-        # Whatever waits to be flushed is written first, so the save is the last write.
+        # Whatever waits to be flushed is written first, so that the save is the last write
+        # (autoflush would do it too; here it does not hang on a setting): on PostgreSQL a
+        # save with nothing written before it commits itself.
         await session.flush()
         await self.conversations.save(conversation, last_write=True)
         await session.commit()
