@@ -111,11 +111,6 @@ class FewTripsConnection(AsyncAdapt_asyncpg_connection):
         super().ping()
         self._used_at = time.monotonic()
 
-    @property
-    def in_transaction(self) -> bool:
-        """Whether a BEGIN has been sent and not yet ended (for tests and the curious)."""
-        return self._transaction is not None
-
 
 class FewTripsDBAPI(AsyncAdapt_asyncpg_dbapi):
     """The DBAPI module for `create_async_engine(..., module=...)`."""
