@@ -9,8 +9,8 @@ last reply taken by the Bot API. The same updates are timed for three floors, in
 - A: a bare PTB Application replying once to each update;
 - B: A plus one stdlib `sqlite3` upsert per update, in WAL with NORMAL sync, committed;
 - C: A plus one SELECT, one upsert and a commit through SQLAlchemy's async session, on the same
-  database as narvaro (SQLite file or PostgreSQL), with SQLAlchemy's own drivers (on SQLite,
-  not narvaro's `storage.sqlite_driver`) and the same settings.
+  database as narvaro (SQLite file or PostgreSQL), with SQLAlchemy's own drivers (not
+  narvaro's `storage.sqlite_driver` and `storage.asyncpg_driver`) and the same settings.
 
 The first 2 % of each run's reports warm up and are left out of the figures.
 
@@ -250,7 +250,7 @@ async def run(
     url: str, backend: str, folder: Path, reports: int, pupils: int, profile: Path | None
 ) -> list[dict[str, Any]]:
     await upgrade(url)
-    engine = make_engine(url, stock_sqlite_driver=True)
+    engine = make_engine(url, stock_driver=True)
     await morning.load(engine, school_rows(pupils))
     narvaro, api, statements, narvaro_engine = await narvaro_run(url)
     runs = [

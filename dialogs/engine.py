@@ -96,8 +96,7 @@ class Engine:
                 )
                 actor = await find_actor(uow, incoming) if account else None
                 if actor is None:
-                    await uow.conversations.save(conversation)
-                    await uow.commit()
+                    await uow.save_and_commit(conversation)
                     return replies
                 just_linked = True
             actor = await linking.remember_platform_language(uow, actor, incoming)
@@ -109,8 +108,7 @@ class Engine:
                 else:
                     await self._dispatch(ctx, conversation, incoming)
             conversation.data = {**ctx.data, **_engine_keys(conversation.data)}
-            await uow.conversations.save(conversation)
-            await uow.commit()
+            await uow.save_and_commit(conversation)
             return ctx.replies
 
     def _context(

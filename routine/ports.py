@@ -13,6 +13,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from routine.model import Conversation
 from routine.ports_cases import (
     CaseNoticeRepository,
     CaseRepository,
@@ -139,6 +140,10 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+    async def save_and_commit(self, conversation: Conversation) -> None:
+        """`conversations.save(conversation)` as the last write, then `commit()`. Storage may
+        then send less: on PostgreSQL, a save with nothing written before it is one statement
+        that commits itself."""
 
 
 class UnitOfWorkFactory(Protocol):

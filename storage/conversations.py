@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from routine.model import ChatAccount, Conversation
 from routine.ports import ConversationMoved
 from storage import mapping
+from storage.asyncpg_driver import LONE_WRITE
 from storage.bulk import INSERTS_BY_DIALECT
 from storage.chat import open_chat
 from storage.orm import ConversationRow, as_utc
@@ -33,7 +34,10 @@ class SqlConversationRepository:
         # With the account's school and person, kept for the lookups that follow.
         return await open_chat(self.session, key, platform, account_id)
 
-    async def save(self, conversation: Conversation) -> None:
+    async def save(self, conversation: Conversation, *, last_write: bool = False) -> None:
+        """`last_write`: the unit of work commits right after, with nothing written in between
+        (`SqlAlchemyUnitOfWork.save_and_commit`); on PostgreSQL, if nothing was written before
+        either, the statement is then its own transaction (`storage.asyncpg_driver`)."""
         values = {
             "key_": conversation.key,
             "flow_": conversation.flow,
@@ -42,7 +46,8 @@ class SqlConversationRepository:
             "version_": conversation.version,
         }
         dialect = self.session.get_bind().dialect.name
-        statement = _conversation_insert(dialect) if conversation.version == 0 else _UPDATE
+        new = conversation.version == 0
+        statement = _conversation_insert(dialect, last_write) if new else _UPDATES[last_write]
         # Core statements built once: every event saves its conversation.
         result = await self.session.execute(statement, values)
         if result.rowcount != 1:
@@ -90,17 +95,20 @@ _UPDATE = (
     )
     .values(_SAVED)
 )
-_INSERTS: dict[str, Any] = {}
+# By `last_write`: the same statements, the last write's marked for the driver.
+_UPDATES = {False: _UPDATE, True: _UPDATE.prefix_with(LONE_WRITE)}
+_INSERTS: dict[tuple[str, bool], Any] = {}
 
 
-def _conversation_insert(dialect: str) -> Any:
-    if dialect not in _INSERTS:
-        _INSERTS[dialect] = (
+def _conversation_insert(dialect: str, last_write: bool) -> Any:
+    if (dialect, last_write) not in _INSERTS:
+        insert = (
             INSERTS_BY_DIALECT[dialect](_CONVERSATIONS)
             .values(key=bindparam("key_", type_=_CONVERSATIONS.c.key.type), **_SAVED)
             .on_conflict_do_nothing(index_elements=[_CONVERSATIONS.c.key])
         )
-    return _INSERTS[dialect]
+        _INSERTS[dialect, last_write] = insert.prefix_with(LONE_WRITE) if last_write else insert
+    return _INSERTS[dialect, last_write]
 
 
 def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:

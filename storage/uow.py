@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from routine.model import Conversation
 from storage.case_notices import SqlCaseNoticeRepository
 from storage.case_tasks import SqlCaseTaskRepository
 from storage.cases import SqlCaseRepository
@@ -146,6 +147,15 @@ class SqlAlchemyUnitOfWork:
 
     async def rollback(self) -> None:
         await self._open_session().rollback()
+
+    async def save_and_commit(self, conversation: Conversation) -> None:
+        session = self._open_session()
+        # Whatever waits to be flushed is written first, so that the save is the last write
+        # (autoflush would do it too; here it does not hang on a setting): on PostgreSQL a
+        # save with nothing written before it commits itself.
+        await session.flush()
+        await self.conversations.save(conversation, last_write=True)
+        await session.commit()
 
     def _open_session(self) -> AsyncSession:
         if self._session is None:

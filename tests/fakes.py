@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Self
 
+from routine.model import Conversation
 from tests.fakes_case_notices import FakeCaseNotices
 from tests.fakes_case_tasks import FakeCaseTasks
 from tests.fakes_cases import FakeCases
@@ -118,6 +119,10 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.store.restore(copy.deepcopy(self._snapshot))
+
+    async def save_and_commit(self, conversation: Conversation) -> None:
+        await self.conversations.save(conversation)
+        await self.commit()
 
 
 class FakeUnitOfWorkFactory:

@@ -23,6 +23,7 @@ from storage.db import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.dialogs.conftest import FixedClock, seed
 from tests.dialogs.transcript import Chat
+from tests.storage.pg_trips import Trips
 
 # Monday 23 November 2026, 07:10 in Copenhagen: before the roll call and the cut-off.
 EARLY = datetime(2026, 11, 23, 6, 10, tzinfo=UTC)
@@ -103,3 +104,32 @@ async def test_choosing_among_several_children_costs_no_more(sql_engine: AsyncEn
     costs, replies = await costs_of(sql_engine, "se-G1", ["hej"], [f"[{report}]", f"[{child}]"])
     assert "Olle" in replies[0]
     assert costs == [PLAIN, PLAIN]
+
+
+async def test_on_postgresql_a_plain_step_is_two_round_trips(
+    migrated_postgresql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the server is asked, BEGIN, COMMIT and the pool's ping included: a plain step is
+    its SELECT and its UPDATE, which commits itself; a confirm is its five statements in one
+    transaction (`storage.asyncpg_driver`). Statements are prepared once per connection, and
+    those trips are not counted here."""
+    engine = make_engine(migrated_postgresql_url)
+    try:
+        factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+        await seed(factory)
+        person = Chat(
+            Engine(uow_factory=factory, flows=all_flows(), clock=FixedClock(EARLY)),
+            ConversationKey(platform="test", chat="dk-G1", user="dk-G1"),
+        )
+        await person.send("hej")
+        await person.send(f"[{da('Report an absence')}]")
+        trips = Trips(monkeypatch)
+        sent = []
+        for said in ["Ill", "Today", "The whole day", "No note", "Send report"]:
+            trips.clear()
+            await person.send(f"[{da(said)}]")
+            sent.append([each for each in trips.sent if each != "prepare"])
+    finally:
+        await engine.dispose()
+    assert sent[:4] == [["fetch", "fetch"]] * 4
+    assert sent[4] == ["fetch", "BEGIN", "fetch", "fetch", "fetch", "fetch", "COMMIT"]

@@ -19,9 +19,7 @@ from tests.conftest import sqlite_url
 
 @pytest.fixture(params=["narvaro", "stock"])
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(
-        sqlite_url(tmp_path / "driver.db"), stock_sqlite_driver=request.param == "stock"
-    )
+    engine = make_engine(sqlite_url(tmp_path / "driver.db"), stock_driver=request.param == "stock")
     async with engine.begin() as connection:
         await connection.execute(
             text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER)")

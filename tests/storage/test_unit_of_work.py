@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
-from routine.model import Conversation
-from routine.ports import UnitOfWorkFactory
+from routine.model import Conversation, Pupil
+from routine.ports import ConversationMoved, UnitOfWorkFactory
 from tests.conftest import BACKENDS
 from tests.storage.support import read
 
@@ -78,3 +79,43 @@ async def test_a_unit_of_work_sees_its_own_uncommitted_writes(
         await uow.conversations.save(Conversation("k", state="draft"))
 
         assert await uow.conversations.get("k") == Conversation("k", state="draft")
+
+
+async def test_save_and_commit_keeps_the_conversation(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.save_and_commit(Conversation("k", state="first"))
+    async with uow_factory() as uow:
+        conversation = await uow.conversations.get("k")
+        assert conversation is not None
+        conversation.state = "second"
+        await uow.save_and_commit(conversation)
+
+    assert await stored(uow_factory, "k") == Conversation("k", state="second", version=2)
+
+
+async def test_save_and_commit_of_a_conversation_that_moved_keeps_nothing(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        await uow.save_and_commit(Conversation("k", state="first"))
+    with pytest.raises(ConversationMoved):
+        async with uow_factory() as uow:
+            await uow.conversations.save(Conversation("other"))
+            await uow.save_and_commit(Conversation("k", state="stale", version=0))
+
+    assert await stored(uow_factory, "k") == Conversation("k", state="first", version=1)
+    assert await stored(uow_factory, "other") is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_save_and_commit_writes_what_waits_first_and_fails_with_it(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """A change waiting in the session is written before the save, not by the commit after it:
+    a save that commits itself (PostgreSQL) must not be kept when that change fails."""
+    with pytest.raises(IntegrityError):
+        async with uow_factory() as uow:
+            await uow.pupils.save(Pupil("no-such-school", "p1", "Åsa Lind", "7A"))
+            await uow.save_and_commit(Conversation("k"))
+
+    assert await stored(uow_factory, "k") is None
