@@ -190,7 +190,7 @@ async def test_a_failed_run_together_runs_the_schools_one_by_one(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     recorder.failing = {"se-b"}
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="scheduler")
 
     results = await run_scheduled_group("prompt", STOCKHOLM_NINE)
 
