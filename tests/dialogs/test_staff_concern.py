@@ -20,7 +20,7 @@ from tests.fakes import FakeUnitOfWorkFactory
 
 SV_MENU = (
     "[Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] "
-    "[Jag är orolig för en elev] [Språk]"
+    "[Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]"
 )
 SV_SEEN = (
     "[Starkt obehag inför skolan, eller säger att det är svårt att komma] "
@@ -161,7 +161,7 @@ async def switch_off(world: FakeUnitOfWorkFactory, rule_id: str) -> None:
 
 NB_MENU = (
     "[Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] "
-    "[Jeg er bekymret for en elev] [Språk]"
+    "[Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]"
 )
 NB_SEEN = (
     "[Sterkt ubehag knyttet til skolen, eller sier det er vanskelig å møte opp] "
@@ -244,7 +244,8 @@ async def test_a_danish_mentor_s_concern_opens_a_case_in_detection(
 ) -> None:
     menu = (
         "[Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] "
-        "[Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]"
+        "[Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] "
+        "[Overdrag mine opgaver] [Sprog]"
     )
     await chat_as("dk-S1").verify(
         f"""

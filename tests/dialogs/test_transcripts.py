@@ -62,7 +62,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
         """
     > hej
     < Hej Jonas Ahl! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -70,14 +70,14 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < • Olle Berg: Sjuk, hela dagen — meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     await chat_as("se-S1").verify(
         """
     > hej
     < Hej Karin Ek! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -85,7 +85,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
 
@@ -137,7 +137,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
         """
     > hei
     < Hei Lise Berg! Hva vil du gjøre?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
     > [Dagens meldte fravær]
     < Meldt fravær mandag 23. november 2026
     <
@@ -145,7 +145,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < • Ola Nordmann: Annen årsak, går kl. 13:15
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
         """
     )
 
@@ -208,7 +208,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Søren Madsen! Hvad vil du gerne gøre?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
     > [Dagens meldte fravær]
     < Meldt fravær mandag den 23. november 2026
     <
@@ -216,7 +216,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Intet meldt fravær.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
         """
     )
 
@@ -346,7 +346,7 @@ async def test_a_swedish_mentor_explains_an_absence_after_a_day_too_far_back(
         """
     > hej
     < Hej Karin Ek! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Rätta närvaron]
     < Rätta en dag i närvaron för klass 7A. Rättelsen loggas med ditt namn, hur dagen såg ut före och efter och din motivering. Du kan rätta upp till 10 skoldagar bakåt, i dag medräknad.
     [Avbryt]
@@ -362,7 +362,7 @@ async def test_a_swedish_mentor_explains_an_absence_after_a_day_too_far_back(
     < Rättelsen är loggad med ditt namn och din motivering.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     (stored,) = absence_codes.store.corrections.values()
@@ -414,7 +414,7 @@ async def test_a_norwegian_mentor_is_told_why_a_weekend_and_the_future_cannot_be
         """
     > hei
     < Hei Lise Berg! Hva vil du gjøre?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
     > [Rett fraværsføringen]
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
@@ -442,7 +442,7 @@ async def test_a_norwegian_mentor_is_told_why_a_weekend_and_the_future_cannot_be
     < Rettelsen er logget med navnet ditt og begrunnelsen din.
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
         """
     )
     assert [c.reason for c in world.store.corrections.values()] == ["Var på skoletur med klassen"]
@@ -455,7 +455,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
         """
     > hej
     < Hej Søren Madsen! Hvad vil du gerne gøre?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
@@ -465,7 +465,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     < Rettelsen er logget med dit navn og din begrundelse.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
@@ -480,7 +480,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     < Annulleret. Der blev ikke sendt noget.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
         """
     )
     assert len(world.store.corrections) == 1
