@@ -377,4 +377,7 @@ FLOW = Flow(
         "kept_up": Step(ask_kept_up, answer_kept_up),
     },
     transitions=TRANSITIONS,
+    # Ticks and notes are saved as they are made: cancelling leaves them, and sends nothing
+    # more.
+    cancel_text=N_("Back to the menu. What you ticked and noted is saved."),
 )

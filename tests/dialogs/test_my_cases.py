@@ -248,3 +248,16 @@ async def test_pupil_health_finds_a_case_once_informed(world, cases, chat_as) ->
     await other.send("hei")
     elsewhere = await other.send("[Mine saker]")
     assert elsewhere[0].text == "Ingen saker venter på deg."
+
+
+async def test_cancelling_from_a_case_says_the_ticks_are_kept(world, cases, chat_as) -> None:
+    """Ticks are saved as they are made: cancelling from the card says so, not "Nothing was
+    sent", and the tick stays."""
+    coordinator = chat_as("se-S4")
+    for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]", "[Bocka av 1]"]:
+        await coordinator.send(said)
+    replies = await coordinator.send("[Avbryt]")
+    assert replies[0].text == (
+        "Tillbaka till menyn. Det du har bockat av och antecknat är sparat."
+    )
+    assert [e.actor for e in world.store.case_events if e.kind is EventKind.TICKED] == ["staff:S4"]
