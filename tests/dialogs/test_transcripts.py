@@ -3,6 +3,7 @@
 The clock stands at Monday 23 November 2026, 08:30; see conftest.py for the people.
 """
 
+import dataclasses
 from datetime import date
 
 from routine.record import DayStatus
@@ -300,15 +301,17 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
     )
 
 
-async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is_told(
-    chat_as,
+async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is_not_offered(
+    chat_as, world
 ) -> None:
-    """Nothing reported today: every class says so."""
+    """Nothing reported today: every class says so. The principal takes no roll call; the
+    coordinator, with no class, is offered neither the roll call nor a class's day; a mentor
+    whose class is gone from the school file is told to ask the administrator."""
     await chat_as("se-S3").verify(
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -319,20 +322,25 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     await chat_as("se-S4").verify(
         """
     > hej
     < Hej Nils Holm! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
-    > [Dagens anmälda frånvaro]
-    < Du har inga klasser i skolans inställningar. Fråga skolans administratör.
-    <<
-    < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Mina ärenden] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
+    )
+    async with world() as uow:
+        karin = await uow.staff.get("se", "S1")
+        await uow.staff.save(dataclasses.replace(karin, classes=("9Z",)))
+        await uow.commit()
+    karin_chat = chat_as("se-S1")
+    await karin_chat.send("hej")
+    replies = await karin_chat.send("[Dagens anmälda frånvaro]")
+    assert replies[0].text == (
+        "Du har inga klasser i skolans inställningar. Fråga skolans administratör."
     )
 
 
@@ -389,7 +397,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Rätta närvaron]
     < Vilken klass?
     [7A] [7B] [Avbryt]
@@ -402,7 +410,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
     < Rättelsen är loggad med ditt namn och din motivering.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
 
