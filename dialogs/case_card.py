@@ -90,6 +90,12 @@ SEEN = {
     StaffConcernKind.LEAVES_LESSONS: N_("Leaves lessons repeatedly without coming back"),
     # "Tilstede på skolen, men ikke i undervisning" (003: 36).
     StaffConcernKind.PRESENT_NOT_IN_CLASS: N_("Present at school but not in lessons"),
+    # "mentalt fravær hos barnet" (004: 1308-1309).
+    StaffConcernKind.MENTALLY_ABSENT: N_("Mentally absent"),
+    # "at barnet forsøger at undgå at komme i skole" (004: 1309-1310).
+    StaffConcernKind.AVOIDS_SCHOOL: N_("Tries to avoid coming to school"),
+    # "generel ændret adfærd hos barnet" (004: 1310-1311).
+    StaffConcernKind.CHANGED_BEHAVIOUR: N_("Changed behaviour in general"),
 }
 
 
