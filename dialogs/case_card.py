@@ -90,6 +90,12 @@ SEEN = {
     StaffConcernKind.LEAVES_LESSONS: N_("Leaves lessons repeatedly without coming back"),
     # "Tilstede på skolen, men ikke i undervisning" (003: 36).
     StaffConcernKind.PRESENT_NOT_IN_CLASS: N_("Present at school but not in lessons"),
+    # "mentalt fravær hos barnet" (004: 1308-1309).
+    StaffConcernKind.MENTALLY_ABSENT: N_("Mentally absent"),
+    # "at barnet forsøger at undgå at komme i skole" (004: 1309-1310).
+    StaffConcernKind.AVOIDS_SCHOOL: N_("Tries to avoid coming to school"),
+    # "generel ændret adfærd hos barnet" (004: 1310-1311).
+    StaffConcernKind.CHANGED_BEHAVIOUR: N_("Changed behaviour in general"),
 }
 
 
@@ -330,12 +336,20 @@ def concerns(staff: StaffMember, case: Case) -> bool:
     return case.involves(staff.staff_id) or (principal_stage and staff.has_role(Role.PRINCIPAL))
 
 
+def follows(staff: StaffMember, case: Case) -> bool:
+    """On the case (`concerns`), or pupil health once informed: the mentor informs pupil health
+    at step 2 (000: 432), which is told "you can follow it from now on"
+    (dialogs/case_steps.py), and investigates at step 3 (000: 465-504)."""
+    informed = case.health_informed_at is not None and staff.has_role(Role.PUPIL_HEALTH)
+    return concerns(staff, case) or informed
+
+
 def viewers(case: Case, pupil: Pupil | None, staff: Iterable[StaffMember]) -> list[StaffMember]:
-    """Those who act on the case and may see it, reachable on the staff platform."""
+    """Those who act on or follow the case and may see it, reachable on the staff platform."""
     return [
         member
         for member in staff
-        if member.slack_user_id and may_see(member, case, pupil) and concerns(member, case)
+        if member.slack_user_id and may_see(member, case, pupil) and follows(member, case)
     ]
 
 

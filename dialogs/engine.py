@@ -307,7 +307,11 @@ class Engine:
         if conv.flow is None:
             ctx.say(_("There is nothing to cancel."))
         else:
-            ctx.say(_("Cancelled. Nothing was sent."))
+            flow = self.flows.get(conv.flow)
+            cancel_text = flow.cancel_text if flow is not None else None
+            ctx.say(
+                str(cancel_text) if cancel_text is not None else _("Cancelled. Nothing was sent.")
+            )
         _leave_flow(ctx, conv)
         await self._show_menu(ctx, conv, greeting=False)
 

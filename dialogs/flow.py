@@ -142,6 +142,9 @@ class Flow:
     steps: dict[str, Step]
     transitions: dict[str, dict[str, str]]
     cancellable: bool = True
+    # What cancelling says, for a flow that saves as it goes (a case's ticks and notes); None:
+    # "Cancelled. Nothing was sent."
+    cancel_text: LazyString | None = None
     # Which of the audience the menu offers it to (e.g. by role); None: all of them.
     offered: Callable[[Actor], bool] | None = None
     # False for a flow that does nothing for the person yet (the welcome after linking): the

@@ -14,7 +14,7 @@ from dialogs.case_card import (
     SHOW,
     CaseView,
     case_button,
-    concerns,
+    follows,
     language_of,
     load_views,
     pupil_line,
@@ -22,15 +22,8 @@ from dialogs.case_card import (
 from dialogs.events import Button
 from dialogs.flow import Context
 from dialogs.i18n import current_locale, format_number, ngettext
-from routine.cases import Case, may_see
-from routine.model import Role, StaffMember
-
-
-def follows(staff: StaffMember, case: Case) -> bool:
-    """On the case (`concerns`), or pupil health once informed: they were told "you can follow
-    it from now on" (dialogs/case_steps.py), and this list is where they find it."""
-    informed = case.health_informed_at is not None and staff.has_role(Role.PUPIL_HEALTH)
-    return concerns(staff, case) or informed
+from routine.cases import may_see
+from routine.model import StaffMember
 
 
 def waits_for(staff: StaffMember, view: CaseView) -> bool:

@@ -8,7 +8,16 @@ What a member of staff may say they have seen comes from the sources only:
 - Drammen's trigger 6, "Forlater undervisningen gjentatte ganger uten å komme tilbake i timen"
   (002: 659), the rule `no.leaves_lessons`;
 - Oslo's "Tilstede på skolen, men ikke i undervisning" (003: 36), which no Norwegian rule
-  switches off (Oslo's framework names it among what to understand, not as a counted rule).
+  switches off (Oslo's framework names it among what to understand, not as a counted rule);
+- the Danish model's early signs, "mentalt fravær hos barnet, at barnet forsøger at undgå at
+  komme i skole, [...] eller generel ændret adfærd" (004: 1308-1311). Its fourth, "periodisk
+  fravær fra bestemte timer", is in the register already, so not asked.
+
+Each school is offered its own country's signs (`SIGNS`). The Swedish sources give none a
+mentor could name: Närvaromodellen counts absence (000: 319-351) and the Göteborg study's early
+signs are health complaints (001: 2035), which the chat does not collect (domain guide §6). A
+Swedish concern is therefore stored as WORRIED, with no sign named, and opens or is logged on
+the case as any other.
 
 A concern is always stored. It opens a case for a pupil without one, or is logged on the
 open one (`routine.case_opening.open_cases`, in the caller's unit of work), unless the school
@@ -24,7 +33,7 @@ from datetime import datetime
 
 from routine.case_opening import CaseChanges, open_cases
 from routine.cases import Origin, Trigger, guardian_actor, staff_actor
-from routine.model import Guardian, Pupil, Role, School, StaffMember
+from routine.model import Country, Guardian, Pupil, Role, School, StaffMember
 from routine.policy import NO_GUARDIAN_CONCERN, NO_LEAVES_LESSONS, NO_PUPIL_CONCERN, rules_for
 from routine.ports import UnitOfWork
 
@@ -36,6 +45,27 @@ class StaffConcernKind(enum.StrEnum):
     LEAVES_LESSONS = "leaves_lessons"
     # 003: 36
     PRESENT_NOT_IN_CLASS = "present_not_in_class"
+    # 004: 1308-1311
+    MENTALLY_ABSENT = "mentally_absent"
+    AVOIDS_SCHOOL = "avoids_school"
+    CHANGED_BEHAVIOUR = "changed_behaviour"
+    # No sign named: the country's sources give none (Sweden).
+    WORRIED = "worried"
+
+
+SIGNS: dict[Country, tuple[StaffConcernKind, ...]] = {
+    Country.NO: (
+        StaffConcernKind.DISCOMFORT,
+        StaffConcernKind.LEAVES_LESSONS,
+        StaffConcernKind.PRESENT_NOT_IN_CLASS,
+    ),
+    Country.DK: (
+        StaffConcernKind.MENTALLY_ABSENT,
+        StaffConcernKind.AVOIDS_SCHOOL,
+        StaffConcernKind.CHANGED_BEHAVIOUR,
+    ),
+    Country.SE: (),
+}
 
 
 # The event rule a school may switch off for each kind; None: no rule, always opens.
@@ -43,6 +73,10 @@ RULE_OF_KIND: dict[StaffConcernKind, str | None] = {
     StaffConcernKind.DISCOMFORT: NO_PUPIL_CONCERN.id,
     StaffConcernKind.LEAVES_LESSONS: NO_LEAVES_LESSONS.id,
     StaffConcernKind.PRESENT_NOT_IN_CLASS: None,
+    StaffConcernKind.MENTALLY_ABSENT: None,
+    StaffConcernKind.AVOIDS_SCHOOL: None,
+    StaffConcernKind.CHANGED_BEHAVIOUR: None,
+    StaffConcernKind.WORRIED: None,
 }
 
 

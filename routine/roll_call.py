@@ -100,6 +100,12 @@ def may_take(staff: StaffMember, class_name: str) -> bool:
     return staff.has_role(Role.MENTOR) and class_name in staff.classes
 
 
+def takes_a_roll_call(staff: StaffMember) -> bool:
+    """Whether they take any class's roll call: what the menu offers the roll call to (to
+    anyone else it could only say there is none to take)."""
+    return any(may_take(staff, class_name) for class_name in staff.classes)
+
+
 def editable(school: School, roll_call: RollCall, now: datetime) -> bool:
     """Until the end of its own school day, in the school's time."""
     local = now.astimezone(ZoneInfo(school.timezone))

@@ -22,6 +22,7 @@ from dialogs.case_actions import (
 from dialogs.case_card import (
     ASK,
     CLOSE,
+    NEXT,
     NOTE,
     PLAN,
     TICK,
@@ -64,6 +65,7 @@ TRANSITIONS = {
     },
     "card": {
         "again": "card",
+        "next": "next_stage",
         "questions": "questions",
         "close": "close",
         "back": "list",
@@ -72,6 +74,7 @@ TRANSITIONS = {
     },
     "questions": {"again": "questions", "note": "note", "done": "card", "gone": END},
     "note": {"saved": "questions", "gone": END},
+    "next_stage": {"moved": "card", "kept": "card", "gone": END},
     "close": {"confirmed": "kept_up", "kept": "card", "gone": END},
     "kept_up": {"closed": "card", "gone": END},
 }
@@ -84,6 +87,8 @@ BACK, DONE, YES, NO, COVERED = "back", "done", "yes", "no", "covered"
 DRAFT = "note_draft"
 NOTE_FIELD = "note"
 NOTHING_TO_ADD = "nothing"
+# The stage the next-stage button was pressed at: the move is for that stage only.
+LEAVING = "leaving"
 # "er der så tiltag i skolen eller i hjemmet, som skal fastholdes?" (004: 2324–2325): kept in
 # the case's log with the closing, for whoever reopens or reads the case later.
 MAX_KEPT_UP = 500
@@ -171,6 +176,9 @@ async def answer_card(ctx: Context, answer: Answer) -> Go | Retry:
         return Go("close")
     if action == PLAN:
         return Go("plan", then=StartFlow("case_plan", {"case": ctx.data[CASE]}))
+    if action == NEXT:
+        ctx.data[LEAVING] = argument
+        return Go("next")
     if not choice:
         return Retry(_("Please answer with one of the choices."))
     ctx.say(await act(ctx, ctx.data[CASE], action, argument))
@@ -295,6 +303,40 @@ async def answer_note(ctx: Context, answer: Answer) -> Go | Retry:
     return Go("saved")
 
 
+async def ask_next_stage(ctx: Context) -> Prompt | Go:
+    """Moving on with checklist items unticked is asked first, with how many; with none it is
+    done at once."""
+    case, staff = await _case(ctx), ctx.actor.staff
+    if case is None or staff is None:
+        return _expired(ctx)
+    everyone = await ctx.uow.staff.list_for_school(case.school_key)
+    views = await load_views(ctx.uow, ctx.actor.school, [case], everyone)
+    if not views:
+        return _expired(ctx)
+    ticks = views[0].ticks()
+    unticked = [i for i in views[0].visible_items(staff) if i.id not in ticks]
+    if not unticked:
+        ctx.say(await act(ctx, ctx.data[CASE], NEXT, str(ctx.data.pop(LEAVING, ""))))
+        return Go("moved")
+    text = ngettext(
+        "{count} item of the checklist is not ticked. Move the case on to the next stage?",
+        "{count} items of the checklist are not ticked. Move the case on to the next stage?",
+        len(unticked),
+    ).format(count=format_number(len(unticked)))
+    choices = (Choice(YES, _("Yes, move it on")), Choice(NO, _("No, stay at this stage")))
+    return Prompt(text, choices)
+
+
+async def answer_next_stage(ctx: Context, answer: Answer) -> Go | Retry:
+    if answer.choice == NO:
+        ctx.data.pop(LEAVING, None)
+        return Go("kept")
+    if answer.choice != YES:
+        return Retry(_("Please answer with one of the choices."))
+    ctx.say(await act(ctx, ctx.data[CASE], NEXT, str(ctx.data.pop(LEAVING, ""))))
+    return Go("moved")
+
+
 async def ask_close(ctx: Context) -> Prompt | Go:
     case = await _case(ctx)
     if case is None:
@@ -373,8 +415,12 @@ FLOW = Flow(
         "card": Step(ask_card, answer_card),
         "questions": Step(ask_questions, answer_questions),
         "note": Step(ask_note, answer_note),
+        "next_stage": Step(ask_next_stage, answer_next_stage),
         "close": Step(ask_close, answer_close),
         "kept_up": Step(ask_kept_up, answer_kept_up),
     },
     transitions=TRANSITIONS,
+    # Ticks and notes are saved as they are made: cancelling leaves them, and sends nothing
+    # more.
+    cancel_text=N_("Back to the menu. What you ticked and noted is saved."),
 )

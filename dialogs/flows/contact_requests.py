@@ -10,7 +10,7 @@ from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, 
 from dialogs.i18n import N_, _
 from dialogs.labels import mid_sentence
 from dialogs.notices import TIMES, TOPICS, WAYS
-from routine.access import visible_classes
+from routine.access import sees_a_class, visible_classes
 from routine.guardian_requests import take_contact_request
 from routine.requests import ContactRequest, RequestStatus
 
@@ -75,4 +75,5 @@ FLOW = Flow(
     start="pick",
     steps={"pick": Step(ask_pick, answer_pick)},
     transitions=TRANSITIONS,
+    offered=lambda actor: actor.staff is not None and sees_a_class(actor.staff),
 )

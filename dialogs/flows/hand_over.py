@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dialogs.case_reminders import refresh_reminders
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Step
-from dialogs.flows.task_done import follows_cases
+from dialogs.flows.task_done import may_have_tasks
 from dialogs.i18n import N_, _, format_number, ngettext
 from routine.calendar import is_school_day
 from routine.case_service import Outcome
@@ -70,5 +70,5 @@ FLOW = Flow(
     start="whom",
     steps={"whom": Step(ask_whom, answer_whom)},
     transitions=TRANSITIONS,
-    offered=follows_cases,
+    offered=may_have_tasks,
 )

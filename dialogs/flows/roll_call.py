@@ -26,6 +26,7 @@ from routine.roll_call import (
     editable,
     may_take,
     submit,
+    takes_a_roll_call,
 )
 
 TRANSITIONS = {
@@ -221,6 +222,7 @@ FLOW = Flow(
         "mark": Step(ask_marks, answer_marks),
     },
     transitions=TRANSITIONS,
+    offered=lambda actor: actor.staff is not None and takes_a_roll_call(actor.staff),
 )
 
 

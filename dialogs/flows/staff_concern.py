@@ -2,8 +2,10 @@
 optional short note, confirm. It is stored and opens a case at once, or is logged on the
 pupil's open case (`routine.concerns`); the mentor is told which.
 
-What they may have seen comes from the sources only (Drammen's triggers 1 and 6, 002: 649 and
-659; Oslo's "present at school but not in class", 003: 36). In Norway a school may have
+What they may have seen comes from their own country's sources only (routine.concerns.SIGNS):
+in Norway Drammen's triggers 1 and 6 (002: 649 and 659) and Oslo's "present at school but not
+in class" (003: 36); in Denmark the model's early signs (004: 1308-1311); in Sweden, whose
+sources name none, the step is skipped. In Norway a school may have
 switched the matching rule off: the concern is still stored, opens no case, and the mentor is
 told so. The note is optional, short, and must not carry health details (domain guide §6).
 
@@ -17,6 +19,7 @@ from dialogs.case_card import SEEN, refresh_pupil_case
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _, format_number, ngettext
 from routine.concerns import (
+    SIGNS,
     ConcernOutcome,
     StaffConcernKind,
     may_raise_concern,
@@ -81,13 +84,19 @@ async def answer_pupil(ctx: Context, answer: Answer) -> Go | Retry:
     return Go("picked")
 
 
-async def ask_seen(ctx: Context) -> Prompt:
-    choices = tuple(Choice(kind.value, str(label)) for kind, label in SEEN.items())
+async def ask_seen(ctx: Context) -> Prompt | Go:
+    """The school's own country's signs (routine.concerns.SIGNS). Where its sources give none
+    (Sweden), nothing is asked: the concern names no sign, and the note can say what was seen."""
+    signs = SIGNS[ctx.actor.school.country]
+    if not signs:
+        ctx.data["seen"] = StaffConcernKind.WORRIED.value
+        return Go("picked")
+    choices = tuple(Choice(kind.value, str(SEEN[kind])) for kind in signs)
     return Prompt(_("What have you seen?"), choices)
 
 
 async def answer_seen(ctx: Context, answer: Answer) -> Go | Retry:
-    if answer.choice not in {kind.value for kind in SEEN}:
+    if answer.choice not in {kind.value for kind in SIGNS[ctx.actor.school.country]}:
         return Retry(_("Please answer with one of the choices."))
     ctx.data["seen"] = answer.choice
     return Go("picked")
@@ -131,9 +140,11 @@ async def ask_confirm(ctx: Context) -> Prompt | Go:
     lines = [
         _("Your concern about {name} ({class_name}):").format(
             name=pupil.name, class_name=pupil.class_name
-        ),
-        f"• {SEEN[StaffConcernKind(ctx.data['seen'])]}",
+        )
     ]
+    seen = SEEN.get(StaffConcernKind(ctx.data["seen"]))
+    if seen is not None:
+        lines.append(f"• {seen}")
     if ctx.data.get("note"):
         lines.append(_("Your note: {note}").format(note=ctx.data["note"]))
     return Prompt("\n".join(lines), (Choice("send", _("Save the concern")),))

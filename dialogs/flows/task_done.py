@@ -154,6 +154,15 @@ def follows_cases(actor: Actor) -> bool:
     )
 
 
+def may_have_tasks(actor: Actor) -> bool:
+    """Those who follow cases, and mentors: a plan's row can name the class's mentor
+    responsible (dialogs.plan_notices.responsible_choices), so a mentor has tasks too and looks
+    for them in the menu. The menu is decided without the database, so by role, not by whether
+    the person has open tasks now; with none, the flow says so."""
+    staff = actor.staff
+    return follows_cases(actor) or (staff is not None and staff.has_role(Role.MENTOR))
+
+
 FLOW = Flow(
     name="task_done",
     title=N_("My follow-up tasks"),
@@ -161,5 +170,5 @@ FLOW = Flow(
     start="pick",
     steps={"pick": Step(ask_pick, answer_pick), "report": Step(ask_report, answer_report)},
     transitions=TRANSITIONS,
-    offered=follows_cases,
+    offered=may_have_tasks,
 )

@@ -7,7 +7,7 @@ from dialogs.flow import END, Context, Flow, Go, Step
 from dialogs.i18n import N_, _, format_day, format_number
 from dialogs.labels import describe_part
 from dialogs.staff_view import note_for_staff, reason_or_reported
-from routine.access import visible_classes
+from routine.access import sees_a_class, visible_classes
 from routine.attendance import unreported_absent_pupils, without_granted_leave
 from routine.leave import LeaveStatus
 from routine.model import AbsenceReport, Pupil
@@ -88,4 +88,5 @@ FLOW = Flow(
     steps={"show": Step(show)},
     transitions=TRANSITIONS,
     cancellable=False,
+    offered=lambda actor: actor.staff is not None and sees_a_class(actor.staff),
 )

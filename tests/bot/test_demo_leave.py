@@ -9,11 +9,11 @@ from tests.bot.process import run_narvaro
 
 def test_a_guardian_asks_for_leave_and_the_principal_grants_it(tmp_path: Path) -> None:
     # Sofia (1) asks for leave (3) for her first child (1), Tuesday (2) to Friday (4), with a
-    # reason, and sends it (1); the principal (4) opens the leave requests (6), grants (1)
+    # reason, and sends it (1); the principal (4) opens the leave requests (5), grants (1)
     # with a comment; nothing is left to decide; Sofia sees the answer when she asks again.
     keys = (
         "1\n3\n1\n2\n4\nBröllop i Kiruna\n1\n/switch\n"
-        "4\n6\n1\nHa det så trevligt!\n/switch\n4\n6\n/switch\n1\n3\n/quit\n"
+        "4\n5\n1\nHa det så trevligt!\n/switch\n4\n5\n/switch\n1\n3\n/quit\n"
     )
     result = run_narvaro("demo", cwd=tmp_path, stdin=keys)
     assert (result.returncode, result.stderr) == (0, "")

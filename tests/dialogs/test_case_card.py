@@ -13,7 +13,7 @@ from dialogs.i18n import _, format_short_day, use_locale
 from routine.cases import CaseEvent, EventKind
 from routine.follow_up import ContactMeans, ContactOutcome, FollowUp, GuardianContact
 from routine.guides import CLOSING, GUIDES, GuideItem
-from routine.model import Country, DateSpan, Language, SchoolCalendar
+from routine.model import Country, DateSpan, Language, Role, SchoolCalendar, StaffMember
 from routine.outbox import DeliveryStatus, OutboxMessage
 from tests.dialogs.cases_world import NIGHT, open_the_cases
 from tests.dialogs.transcript import Chat
@@ -268,6 +268,23 @@ async def test_informing_pupil_health_is_logged_and_shown(world, cases, chat_as)
     # The abbreviated month's full stop ends the sentence: "mån 23 nov.", not "nov..".
     assert card.text.splitlines()[-1] == "Elevhälsan informerad mån 23 nov."
     assert "Informera elevhälsan" not in labels(card)
+
+
+async def test_pupil_health_once_informed_gets_the_card(world, cases, chat_as) -> None:
+    """Informed at step 2 (000: 432) and told they can follow the case, pupil health gets its
+    card from then on; before, they are not among its readers."""
+    async with world() as uow:
+        health = StaffMember(
+            "se", "S7", "Lena Ström", frozenset({Role.PUPIL_HEALTH}), slack_user_id="U-se-S7"
+        )
+        await uow.staff.save(health)
+        await uow.commit()
+    case_id = cases["se"]
+    await press(chat_as("se-S1"), f"cs.{case_id}.tick.{first_item('se.step2').id}@se.step2")
+    assert cards(world, "U-se-S7") == []
+    await press(chat_as("se-S4"), f"cs.{case_id}.health")
+    card = latest(world, "U-se-S7")
+    assert card.text.splitlines()[0] == "Elsa Berg, klass 7A"
 
 
 async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_as) -> None:

@@ -141,14 +141,18 @@ async def test_nobody_else_s_case_waits_for_a_mentor_of_another_class(
 ) -> None:
     other = chat_as("se-S2")
     await other.send("hej")
-    menu = "[Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] "
+    menu = (
+        "[Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] "
+        "[Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] "
+        "[Lämna över mina uppgifter] [Språk]"
+    )
     await other.verify(
         f"""
     > [Mina ärenden]
     < Inga ärenden väntar på dig.
     <<
     < Vad mer kan jag hjälpa dig med?
-    {menu}[Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    {menu}
     """
     )
 
@@ -244,3 +248,42 @@ async def test_pupil_health_finds_a_case_once_informed(world, cases, chat_as) ->
     await other.send("hei")
     elsewhere = await other.send("[Mine saker]")
     assert elsewhere[0].text == "Ingen saker venter på deg."
+
+
+async def test_cancelling_from_a_case_says_the_ticks_are_kept(world, cases, chat_as) -> None:
+    """Ticks are saved as they are made: cancelling from the card says so, not "Nothing was
+    sent", and the tick stays."""
+    coordinator = chat_as("se-S4")
+    for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]", "[Bocka av 1]"]:
+        await coordinator.send(said)
+    replies = await coordinator.send("[Avbryt]")
+    assert replies[0].text == (
+        "Tillbaka till menyn. Det du har bockat av och antecknat är sparat."
+    )
+    assert [e.actor for e in world.store.case_events if e.kind is EventKind.TICKED] == ["staff:S4"]
+
+
+async def test_the_next_stage_asks_first_when_items_are_unticked(world, cases, chat_as) -> None:
+    """[Nästa steg] says how many checklist items are unticked and asks; "No" keeps the case
+    where it is, "Yes" moves it on."""
+    guide = GUIDES[STAGE]
+    unticked = len([i for i in guide.checklist if not i.principal_only])
+    coordinator = chat_as("se-S4")
+    for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]"]:
+        await coordinator.send(said)
+    next_stage = f"[Nästa steg: {GUIDES['se.step3'].name.sv}]"
+    asked = await coordinator.send(next_stage)
+    assert asked[0].text == (
+        f"{unticked} punkter i checklistan är inte avbockade. Flytta ärendet vidare till nästa "
+        "steg?"
+    )
+    assert [b.label for b in asked[0].buttons] == [
+        "Ja, flytta det vidare",
+        "Nej, stanna i det här steget",
+        "Avbryt",
+    ]
+    await coordinator.send("[Nej, stanna i det här steget]")
+    assert world.store.cases[cases["se"]].stage == STAGE
+    await coordinator.send(next_stage)
+    await coordinator.send("[Ja, flytta det vidare]")
+    assert world.store.cases[cases["se"]].stage == "se.step3"

@@ -230,7 +230,8 @@ async def test_a_danish_coordinator_records_the_learning_environment(chat_as, wo
 
 
 async def test_a_mentor_named_on_a_task_does_it_with_tasks(chat_as, world, tasks) -> None:
-    """Karin is a mentor: no menu entry, but /tasks lists the task a plan row gave her."""
+    """Karin is a mentor: the menu offers her tasks, as /tasks does, with the task a plan row
+    gave her."""
     case, _stored = tasks
     async with world() as uow:
         [mine] = await uow.case_tasks.add_new(
@@ -242,7 +243,14 @@ async def test_a_mentor_named_on_a_task_does_it_with_tasks(chat_as, world, tasks
         )
         await uow.commit()
     karin = chat_as("se-S1")
+    [*_greeting, menu] = await karin.engine.handle(Incoming(key=karin.key, text="hej"))
+    labels = [b.label for b in menu.buttons]
+    assert {sv("My follow-up tasks"), sv("Hand over my tasks")} <= set(labels)
+    [by_menu] = await karin.engine.handle(
+        Incoming(key=karin.key, button=menu.buttons[labels.index(sv("My follow-up tasks"))].id)
+    )
     [listing] = await karin.engine.handle(Incoming(key=karin.key, text="/tasks"))
+    assert [b.label for b in by_menu.buttons] == [b.label for b in listing.buttons]
     assert listing.buttons[0].label.startswith("Elsa Berg (7A): Morgonsamtal")
     form = with_form(
         await karin.engine.handle(Incoming(key=karin.key, button=listing.buttons[0].id))

@@ -3,6 +3,7 @@
 The clock stands at Monday 23 November 2026, 08:30; see conftest.py for the people.
 """
 
+import dataclasses
 from datetime import date
 
 from routine.record import DayStatus
@@ -62,7 +63,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
         """
     > hej
     < Hej Jonas Ahl! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -70,14 +71,14 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < • Olle Berg: Sjuk, hela dagen — meddelande: Tandläkare kl 10
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     await chat_as("se-S1").verify(
         """
     > hej
     < Hej Karin Ek! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -85,7 +86,7 @@ async def test_swedish_guardian_reports_two_days_and_only_that_class_s_mentor_se
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
 
@@ -137,7 +138,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
         """
     > hei
     < Hei Lise Berg! Hva vil du gjøre?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
     > [Dagens meldte fravær]
     < Meldt fravær mandag 23. november 2026
     <
@@ -145,7 +146,7 @@ async def test_norwegian_guardian_reports_leaving_early_and_the_mentor_sees_it(c
     < • Ola Nordmann: Annen årsak, går kl. 13:15
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
         """
     )
 
@@ -208,7 +209,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
         """
     > hej
     < Hej Søren Madsen! Hvad vil du gerne gøre?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
     > [Dagens meldte fravær]
     < Meldt fravær mandag den 23. november 2026
     <
@@ -216,7 +217,7 @@ async def test_danish_guardian_reports_arriving_late_then_withdraws_it(chat_as) 
     < Intet meldt fravær.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
         """
     )
 
@@ -300,15 +301,17 @@ async def test_a_guardian_changes_language_and_keeps_it(chat_as) -> None:
     )
 
 
-async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is_told(
-    chat_as,
+async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is_not_offered(
+    chat_as, world
 ) -> None:
-    """Nothing reported today: every class says so."""
+    """Nothing reported today: every class says so. The principal takes no roll call; the
+    coordinator, with no class, is offered neither the roll call nor a class's day; a mentor
+    whose class is gone from the school file is told to ask the administrator."""
     await chat_as("se-S3").verify(
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Dagens anmälda frånvaro]
     < Anmäld frånvaro måndag 23 november 2026
     <
@@ -319,20 +322,25 @@ async def test_a_principal_sees_every_class_and_a_coordinator_without_classes_is
     < Ingen anmäld frånvaro.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     await chat_as("se-S4").verify(
         """
     > hej
     < Hej Nils Holm! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
-    > [Dagens anmälda frånvaro]
-    < Du har inga klasser i skolans inställningar. Fråga skolans administratör.
-    <<
-    < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Mina ärenden] [Rätta närvaron] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
+    )
+    async with world() as uow:
+        karin = await uow.staff.get("se", "S1")
+        await uow.staff.save(dataclasses.replace(karin, classes=("9Z",)))
+        await uow.commit()
+    karin_chat = chat_as("se-S1")
+    await karin_chat.send("hej")
+    replies = await karin_chat.send("[Dagens anmälda frånvaro]")
+    assert replies[0].text == (
+        "Du har inga klasser i skolans inställningar. Fråga skolans administratör."
     )
 
 
@@ -346,7 +354,7 @@ async def test_a_swedish_mentor_explains_an_absence_after_a_day_too_far_back(
         """
     > hej
     < Hej Karin Ek! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Rätta närvaron]
     < Rätta en dag i närvaron för klass 7A. Rättelsen loggas med ditt namn, hur dagen såg ut före och efter och din motivering. Du kan rätta upp till 10 skoldagar bakåt, i dag medräknad.
     [Avbryt]
@@ -362,7 +370,7 @@ async def test_a_swedish_mentor_explains_an_absence_after_a_day_too_far_back(
     < Rättelsen är loggad med ditt namn och din motivering.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Språk]
+    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Jag är orolig för en elev] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
     (stored,) = absence_codes.store.corrections.values()
@@ -389,7 +397,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
         """
     > hej
     < Hej Eva Rydberg! Vad vill du göra?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
     > [Rätta närvaron]
     < Vilken klass?
     [7A] [7B] [Avbryt]
@@ -402,7 +410,7 @@ async def test_a_swedish_principal_chooses_the_class_and_corrects_any_day(
     < Rättelsen är loggad med ditt namn och din motivering.
     <<
     < Vad mer kan jag hjälpa dig med?
-    [Upprop] [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
+    [Dagens anmälda frånvaro] [Kontaktförfrågningar] [Mina ärenden] [Rätta närvaron] [Ansökningar om ledighet] [Mina uppföljningsuppgifter] [Lämna över mina uppgifter] [Språk]
         """
     )
 
@@ -414,7 +422,7 @@ async def test_a_norwegian_mentor_is_told_why_a_weekend_and_the_future_cannot_be
         """
     > hei
     < Hei Lise Berg! Hva vil du gjøre?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
     > [Rett fraværsføringen]
     < Rett en dag i fraværsføringen for klasse 8A. Rettelsen logges med navnet ditt, hvordan dagen så ut før og etter og begrunnelsen din. Du kan rette opptil 10 skoledager tilbake, i dag medregnet.
     [Avbryt]
@@ -442,7 +450,7 @@ async def test_a_norwegian_mentor_is_told_why_a_weekend_and_the_future_cannot_be
     < Rettelsen er logget med navnet ditt og begrunnelsen din.
     <<
     < Hva annet kan jeg hjelpe deg med?
-    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Språk]
+    [Opprop] [Dagens meldte fravær] [Kontaktforespørsler] [Mine saker] [Rett fraværsføringen] [Jeg er bekymret for en elev] [Oppfølgingsoppgavene mine] [Overlat oppgavene mine] [Språk]
         """
     )
     assert [c.reason for c in world.store.corrections.values()] == ["Var på skoletur med klassen"]
@@ -455,7 +463,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
         """
     > hej
     < Hej Søren Madsen! Hvad vil du gerne gøre?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
@@ -465,7 +473,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     < Rettelsen er logget med dit navn og din begrundelse.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
     > [Ret fraværsregistreringen]
     < Ret en dag i fraværsregistreringen for klasse 6A. Rettelsen logges med dit navn, hvordan dagen så ud før og efter og din begrundelse. Du kan rette op til 10 skoledage tilbage, i dag medregnet.
     [Annuller]
@@ -480,7 +488,7 @@ async def test_a_danish_mentor_corrects_to_late_and_the_same_again_changes_nothi
     < Annulleret. Der blev ikke sendt noget.
     <<
     < Hvad kan jeg ellers hjælpe dig med?
-    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Sprog]
+    [Fremmøde] [Dagens meldte fravær] [Kontakthenvendelser] [Mine sager] [Ret fraværsregistreringen] [Jeg er bekymret for en elev] [Mine opfølgningsopgaver] [Overdrag mine opgaver] [Sprog]
         """
     )
     assert len(world.store.corrections) == 1
