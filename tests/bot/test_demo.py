@@ -121,14 +121,14 @@ def test_a_bad_setting_is_explained_not_a_traceback(
 def test_the_danish_principal_approves_the_notice_the_service_queued_for_them(
     tmp_path: Path,
 ) -> None:
-    # The principal (14): after the menu's ten choices comes the 10 % notice from the history's
+    # The principal (14): after the menu's nine choices comes the 10 % notice from the history's
     # case, its button numbered on; pressing it approves, and the card shows its new version.
-    result = play(tmp_path, "14\n11\n/quit\n")
+    result = play(tmp_path, "14\n10\n/quit\n")
     assert (result.returncode, result.stderr) == (0, "")
     chat = result.stdout.split("You are now: ", 1)[1]
     assert "narvaro › ✉ Besked fra narvaro:" in chat
     assert "          Magnus Jørgensen (7.b) har haft ulovligt fravær på 3 af 27" in chat
-    assert "   11) Godkend og send" in chat
+    assert "   10) Godkend og send" in chat
     # Demo guardians have a made-up Telegram chat: the notice is queued to Magnus's guardian.
     assert "narvaro › Godkendt. Orienteringen sendes i chatten til 1 forælder." in chat
     approved = chat.split("narvaro › ✉ Opdateret besked fra narvaro:", 1)[1]
