@@ -40,9 +40,9 @@ from sqlalchemy import (
     column,
     exists,
     func,
-    literal_column,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -494,11 +494,9 @@ def _supersede_slots(dialect: str) -> Any:
     slots = bindparam("slots", type_=String())
     found = aliased(OutboxRow, name="found")
     if dialect == "postgresql":
-        each = func.jsonb_array_elements(cast(slots, JSONB)).table_valued("value")
-        part = [each.c.value.op("->>")(literal_column(str(n))) for n in range(3)]
-    else:
-        each = func.json_each(slots).table_valued("value")
-        part = [func.json_extract(each.c.value, f"$[{n}]") for n in range(3)]
+        return _supersede_slots_postgresql()
+    each = func.json_each(slots).table_valued("value")
+    part = [func.json_extract(each.c.value, f"$[{n}]") for n in range(3)]
     in_slots = select(found.id).join_from(
         each,
         found,
@@ -515,4 +513,25 @@ def _supersede_slots(dialect: str) -> Any:
         )
         .values(status=DeliveryStatus.SUPERSEDED.value)
         .execution_options(synchronize_session=False)
+    )
+
+
+def _supersede_slots_postgresql() -> Any:
+    """PostgreSQL's `_supersede_slots`: the ids in the slots are found first, once, as an
+    array (an uncorrelated InitPlan), then updated by primary key. As a semi-join, the
+    planner went by the outbox's statistics; read while the outbox was near empty, they made
+    it loop over every pending message and scan the slots' JSON for each (2 s for 4,000
+    messages and 1,700 slots, a morning's batch)."""
+    return text(
+        "UPDATE outbox SET status = :superseded WHERE id = ANY(ARRAY("
+        "SELECT found.id FROM jsonb_array_elements(CAST(:slots AS JSONB)) AS each"
+        " JOIN outbox AS found ON found.platform = each.value ->> 0"
+        " AND found.recipient = each.value ->> 1 AND found.slot = each.value ->> 2))"
+        " AND id < :first_new_id AND status = :pending"
+        " AND (claimed_until IS NULL OR claimed_until <= :moment)"
+    ).bindparams(
+        bindparam("superseded", DeliveryStatus.SUPERSEDED.value),
+        bindparam("pending", DeliveryStatus.PENDING.value),
+        bindparam("slots", type_=String()),
+        bindparam("moment", type_=OutboxRow.__table__.c.claimed_until.type),
     )
