@@ -157,16 +157,7 @@ async def bench_roster(
         floor = sqlite_floor(Path(floor_url.removeprefix("sqlite+aiosqlite:///")), rows)
     else:
         floor = await postgresql_floor(floor_url, rows)
-    return {
-        "bench": "imports",
-        "what": "roster",
-        "backend": backend,
-        "rows": lines,
-        "seconds": round(seconds, 3),
-        "floor_seconds": round(floor, 3),
-        "ratio": round(seconds / floor, 2) if floor else None,
-        "peak_memory_mb": memory,
-    }
+    return result("roster", backend, lines, seconds, floor, memory)
 
 
 async def bench_attendance(
@@ -190,9 +181,16 @@ async def bench_attendance(
         floor = sqlite_floor(Path(floor_url.removeprefix("sqlite+aiosqlite:///")), rows)
     else:
         floor = await postgresql_floor(floor_url, rows)
+    return result("attendance", backend, lines, seconds, floor, memory)
+
+
+def result(
+    what: str, backend: str, lines: int, seconds: float, floor: float, memory: float
+) -> dict:
+    """One JSON line: the import's time beside its floor's."""
     return {
         "bench": "imports",
-        "what": "attendance",
+        "what": what,
         "backend": backend,
         "rows": lines,
         "seconds": round(seconds, 3),
