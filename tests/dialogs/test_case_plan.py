@@ -301,7 +301,7 @@ async def test_a_plan_no_chat_reaches_is_not_said_to_be_sent(chat_as, world) -> 
     assert replies[0].text.splitlines() == [
         "Sparat: version 1 av planen för Maja Lind.",
         # Not "sent to the guardians in 0 chats".
-        "Den har inte skickats till någon chatt.",
+        "Det har inte skickats till någon chatt.",
         "Ingen chatt når Per Lind: ge planen i ett brev eller ett samtal.",
         "När eleven går med på planen, registrera det här.",
     ]

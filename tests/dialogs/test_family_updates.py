@@ -137,7 +137,7 @@ async def test_an_update_no_chat_reaches_is_not_said_to_be_sent(
     replies = await press(engine, send)
     assert replies[:2] == [
         # Not "sent to the guardians in 0 chats".
-        "Den har inte skickats till någon chatt.",
+        "Det har inte skickats till någon chatt.",
         "Ingen chatt når Anna Berg, Lars Berg, Per Holm: berätta det i ett brev eller ett samtal.",
     ]
     assert [m for m in world.store.outbox.values() if m.kind == "family-update"] == []

@@ -279,10 +279,10 @@ async def test_the_next_stage_asks_first_when_items_are_unticked(world, cases, c
     )
     assert [b.label for b in asked[0].buttons] == [
         "Ja, flytta det vidare",
-        "Nej, stanna i det här steget",
+        "Nej, stanna kvar i det här steget",
         "Avbryt",
     ]
-    await coordinator.send("[Nej, stanna i det här steget]")
+    await coordinator.send("[Nej, stanna kvar i det här steget]")
     assert world.store.cases[cases["se"]].stage == STAGE
     await coordinator.send(next_stage)
     await coordinator.send("[Ja, flytta det vidare]")

@@ -234,7 +234,7 @@ async def test_a_danish_mentor_s_concern_opens_a_case_in_detection(
     [Emil Hansen] [Annuller]
     > [Emil Hansen]
     < Hvad har du set?
-    [Mentalt fraværende] [Forsøger at undgå at komme i skole] [Generelt ændret adfærd] [Annuller]
+    [Mentalt fravær] [Forsøger at undgå at komme i skole] [Generel ændret adfærd] [Annuller]
     > [Forsøger at undgå at komme i skole]
     < Vil du tilføje et kort notat? Det gemmes sammen med bekymringen. Skriv ikke noget om helbred eller diagnoser. Skriv notatet, eller vælg »Uden notat«.
     [Uden notat] [Annuller]
@@ -337,7 +337,7 @@ async def test_the_card_says_what_the_mentor_saw_not_opened_by_hand(
         (
             "nb",
             "staff_concern:discomfort",
-            "Noen av de ansatte er bekymret for eleven: sterkt ubehag knyttet til skolen, eller "
+            "En ansatt er bekymret for eleven: sterkt ubehag knyttet til skolen, eller "
             "sier det er vanskelig å møte opp.",
         ),
         (
