@@ -47,6 +47,7 @@ from routine.thresholds import (
     counting_rules,
     counts_marked_days,
     evaluate_days,
+    least_possible,
     may_hold,
     night_writes,
     record_span,
@@ -116,7 +117,17 @@ async def evaluate_thresholds(
         {(first, rule.counts) for (first, _), same in families.items() for rule in same}
     )
     marked = any(counts_marked_days(rule) for family in families.values() for rule in family)
-    scan = await uow.thresholds.scan_windows(key, day, wanted, marked)
+    # Only the pupils whose count of some window and kind may reach a rule's are returned.
+    least = [
+        min(
+            least_possible(rule)
+            for (first, _), same in families.items()
+            for rule in same
+            if (first, rule.counts) == window
+        )
+        for window in wanted
+    ]
+    scan = await uow.thresholds.scan_windows(key, day, wanted, marked, least)
     counted = dict(zip(wanted, scan.counts, strict=True))
     windows: dict[Window, int] = {}
     for (window_start, window_end), family in families.items():
@@ -152,20 +163,15 @@ async def evaluate_thresholds(
     }
     records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
     order = {rule.id: index for index, rule in enumerate(rules)}
-    hits = sorted(
-        [*evaluate_days(school, rules, day, records, only), *found.hits],
-        key=lambda h: (order[h.rule_id], h.pupil_id),
-    )
+    decided = [*evaluate_days(school, rules, day, records, only), *found.hits]
+    hits = sorted([*decided, *found.held_on], key=lambda h: (order[h.rule_id], h.pupil_id))
     night = night_writes(key, day, hits, held, windows)
     written = await uow.rule_hits.store_night(key, day, night, now)
     # The days used: all of a hit's where they were listed or recorded (a new hit, one
     # decided over the record), only those counted since the window's last evaluation where
     # the hit held on it (`_marked_day_hits`): two reads of few pupils' or few days' uses.
-    recent = found.recent
-    everything = [
-        (h.pupil_id, h.rule_id, h.days) for h in hits if (h.rule_id, h.pupil_id) not in recent
-    ]
-    since = [(h.pupil_id, h.rule_id, h.days) for h in hits if (h.rule_id, h.pupil_id) in recent]
+    everything = [(h.pupil_id, h.rule_id, h.days) for h in decided]
+    since = [(h.pupil_id, h.rule_id, h.days) for h in found.held_on if h.days]
     uses = await uow.record_uses.add_missing_days(key, everything, now)
     uses += await uow.record_uses.add_missing_days(key, since, now)
     nothing = HeldWindow()
@@ -214,14 +220,14 @@ async def to_tell(uow: UnitOfWork, school_key: str, found: Evaluation) -> tuple[
 
 @dataclass(frozen=True)
 class _PlainHits:
-    """The hits of the rules that count marked days among the pupils with nothing but marks;
-    the pupils with a day of two marks among their counted days (left to the record); and,
-    by (rule id, pupil id), the hits that carry only the days counted since their window's
-    last evaluation (they held on it)."""
+    """The hits of the rules that count marked days among the pupils with nothing but marks,
+    decided from their listed days (`hits`) or, where they held on their window's last
+    evaluation, from their counts (`held_on`, carrying only the days counted since); and the
+    pupils with a day of two marks among their counted days (left to the record)."""
 
     hits: list[RuleHit] = field(default_factory=list)
     doubled: set[str] = field(default_factory=set)
-    recent: set[tuple[str, str]] = field(default_factory=set)
+    held_on: list[RuleHit] = field(default_factory=list)
 
 
 async def _marked_day_hits(
@@ -264,6 +270,11 @@ async def _marked_day_hits(
         for rule in family:
             counts = counted[(span[0], rule.counts)]
             window = held.get((rule.id, span[0]), nothing)
+            stored_hits = window.hits
+            through = window.through
+            # A stored hit that held on the window's last evaluation (on this day or before)
+            # holds on from its count and the days counted since.
+            on = through is not None and through <= day
             # Decided once per count: a hundred thousand pupils share a few dozen.
             holding = {
                 n
@@ -277,12 +288,12 @@ async def _marked_day_hits(
                 count = counts.get(pupil_id, 0)
                 if count not in holding:
                     continue
-                stored = window.continues(pupil_id, day)
-                was = stored.numbers.get("count") if stored is not None else None
-                if stored is None or was is None or window.through is None:
+                stored = stored_hits.get(pupil_id) if on else None
+                was = stored.numbers.get("count") if stored and stored.holding else None
+                if was is None or through is None:
                     listing[rule.id].add(pupil_id)
                     continue
-                continuing.append((rule, span, pupil_id, count, was, window.through))
+                continuing.append((rule, span, pupil_id, count, was, through))
     if continuing:
         since = min(through for *_, through in continuing) + timedelta(days=1)
         # Evaluated again on the same day: nothing was counted since.
@@ -291,20 +302,20 @@ async def _marked_day_hits(
             if since <= day
             else ListedDays()
         )
+        # The numbers of a count over a window: shared by the hits of the same (few dozen).
+        shared: dict[tuple[tuple[date, date], int], dict[str, float]] = {}
         for rule, span, pupil_id, count, was, through in continuing:
             days_of = window_sets[span]
-            new_days = [
-                d
-                for d in recent.days.get(rule.counts, {}).get(pupil_id, ())
-                if d > through and d in days_of
-            ]
+            marked = recent.days.get(rule.counts, {}).get(pupil_id)
+            new_days = tuple(d for d in marked if d > through and d in days_of) if marked else ()
             if count != was + len(new_days):
                 # A mark of an earlier day came or went: the days are listed.
                 listing[rule.id].add(pupil_id)
                 continue
-            numbers: dict[str, float] = {"count": count, "school_days": len(days_of)}
-            found.hits.append(RuleHit(key, pupil_id, rule.id, *span, numbers, tuple(new_days)))
-            found.recent.add((rule.id, pupil_id))
+            numbers = shared.get((span, count))
+            if numbers is None:
+                numbers = shared[(span, count)] = {"count": count, "school_days": len(days_of)}
+            found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
     chosen = set().union(*listing.values())
     if not chosen:
         return found
@@ -325,9 +336,10 @@ async def _marked_day_hits(
                 hit = count_hit(key, rule, span, pupil_id, marked, len(days_in))
                 if hit is not None:
                     found.hits.append(hit)
-    # A pupil with a day of two marks is decided over the record for every rule.
+    # A pupil with a day of two marks is decided over the record for every rule (never one
+    # whose hit held on: the scan found no day of two marks of theirs).
     kept = [h for h in found.hits if h.pupil_id not in found.doubled]
-    return _PlainHits(kept, found.doubled, found.recent)
+    return _PlainHits(kept, found.doubled, found.held_on)
 
 
 def _may_hit(

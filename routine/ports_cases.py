@@ -47,10 +47,16 @@ class ThresholdQueries(Protocol):
         order, with one read of the marks."""
 
     async def scan_windows(
-        self, school_key: str, end: date, wanted: Sequence[tuple[date, Counted]]
+        self,
+        school_key: str,
+        end: date,
+        wanted: Sequence[tuple[date, Counted]],
+        twice: bool = False,
+        least: Sequence[int] | None = None,
     ) -> WindowScan:
-        """`count_windows`, and in the same read the pupils with a day of two or more
-        day-level marks from the earliest start."""
+        """`count_windows`, and with `twice` in the same read the pupils with a day of two or
+        more day-level marks from the earliest start; with `least` (a count for each window
+        and kind wanted), only the pupils with some count at least its least."""
 
     async def list_days(
         self,

@@ -68,14 +68,6 @@ class HeldWindow:
     school_days: int | None = None
     hits: Mapping[str, HeldHit] = field(default_factory=dict)
 
-    def continues(self, pupil_id: str, day: date) -> HeldHit | None:
-        """The pupil's stored hit if it held on the window's last evaluation, on `day` or
-        before."""
-        held = self.hits.get(pupil_id)
-        if held is None or not held.holding or self.through is None or self.through > day:
-            return None
-        return held
-
 
 Window = tuple[str, date]
 
@@ -196,11 +188,18 @@ def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
     return rule.comparison.holds(value, rule.threshold)
 
 
-def least_count(rule: Rule) -> int:
-    """The least count for which a rule that counts marked days holds."""
+def least_possible(rule: Rule) -> int:
+    """A count below which `may_hold` is False whatever the taken and school days: the
+    threshold on the count, or for a share on the count over its least known days (a share
+    is the count over at least `min_known_days`, and at least 1). The scan leaves out the
+    pupils below it in every window (`scan_windows`)."""
+    bound = rule.threshold
+    if rule.measure is Measure.SHARE:
+        # A hair below the product, so that its rounding never raises the least.
+        bound = bound * max(rule.min_known_days, 1) - 1e-9
     if rule.comparison is Comparison.OVER:
-        return max(math.floor(rule.threshold) + 1, 0)
-    return max(math.ceil(rule.threshold), 0)
+        return max(math.floor(bound) + 1, 0)
+    return max(math.ceil(bound), 0)
 
 
 def counts_marked_days(rule: Rule) -> bool:

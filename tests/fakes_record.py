@@ -366,8 +366,18 @@ class FakeThresholds:
         end: date,
         wanted: Sequence[tuple[date, Counted]],
         twice: bool = False,
+        least: Sequence[int] | None = None,
     ) -> WindowScan:
         counts = await self.count_windows(school_key, end, wanted)
+        reaching: set[str] | None = None
+        if least is not None and all(n > 0 for n in least):
+            reaching = {
+                p
+                for found, n in zip(counts, least, strict=True)
+                for p, c in found.items()
+                if c >= n
+            }
+            counts = [{p: c for p, c in found.items() if p in reaching} for found in counts]
         if not wanted or not twice:
             return WindowScan(counts)
         first = min(start for start, _ in wanted)
@@ -375,7 +385,8 @@ class FakeThresholds:
         for mark in self.store.marks.values():
             if mark.school_key == school_key and first <= mark.day <= end and mark.lesson is None:
                 per_day[(mark.pupil_id, mark.day)] = per_day.get((mark.pupil_id, mark.day), 0) + 1
-        return WindowScan(counts, frozenset(p for (p, _d), n in per_day.items() if n > 1))
+        doubled = {p for (p, _d), n in per_day.items() if n > 1}
+        return WindowScan(counts, frozenset(doubled if reaching is None else doubled & reaching))
 
     async def list_days(
         self,

@@ -444,7 +444,7 @@ async def check_marked_days(factory: UnitOfWorkFactory, country: Country, seed: 
 
     async def spy(*args):
         found = await marked_day_hits(*args)
-        seen.append((len(found.hits), len(found.doubled), len(found.recent)))
+        seen.append((len(found.hits), len(found.doubled), len(found.held_on)))
         return found
 
     following = school_days(school, EVALUATED + timedelta(days=1), EVALUATED + timedelta(days=9))

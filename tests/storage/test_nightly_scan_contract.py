@@ -110,6 +110,17 @@ async def test_the_scan_counts_and_lists_as_the_marks_say(
     assert few.twice == frozenset(
         p for (p, d), n in per_day.items() if n > 1 and d >= END - timedelta(days=2)
     )
+    # With a least for each window and kind: only the pupils with a count reaching one.
+    least = [invalid, late, 10_000]
+    some = await read(
+        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED, True, least)
+    )
+    kept = {
+        p for found, n in zip(expected, least, strict=True) for p, c in found.items() if c >= n
+    }
+    assert kept and kept != set(PUPILS), "the seed should keep some pupils, not all"
+    assert some.counts == [{p: c for p, c in found.items() if p in kept} for found in expected]
+    assert some.twice == twice & kept
     # Without `twice`, the counts alone.
     alone = await read(uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED))
     assert (alone.counts, alone.twice) == (expected, frozenset())
