@@ -261,26 +261,29 @@ async def _marked_day_hits(
     off = every_day.difference(school_days(school, first, day))
     unusual = set(scan.twice) | (await uow.thresholds.marked_on(key, off) if off else set())
     listing: dict[str, set[str]] = defaultdict(set)
-    continuing: list[tuple[Rule, tuple[date, date], str, int, float, date]] = []
+    # Per rule and window, the pupils whose stored hit held on the window's last evaluation
+    # (on this day or before): (pupil id, count tonight, count stored), and that day.
+    continuing: dict[tuple[Rule, tuple[date, date]], list[tuple[str, int, float]]] = {}
+    through_of: dict[tuple[Rule, tuple[date, date]], date] = {}
     window_days = {span: school_days(school, *span) for span in families}
-    window_sets = {span: frozenset(days) for span, days in window_days.items()}
     nothing = HeldWindow()
     for span, family in families.items():
         days = len(window_days[span])
         for rule in family:
             counts = counted[(span[0], rule.counts)]
             window = held.get((rule.id, span[0]), nothing)
-            stored_hits = window.hits
-            through = window.through
-            # A stored hit that held on the window's last evaluation (on this day or before)
-            # holds on from its count and the days counted since.
-            on = through is not None and through <= day
+            stored_hits = (
+                window.hits if window.through is not None and window.through <= day else {}
+            )
+            if window.through is not None:
+                through_of[(rule, span)] = window.through
             # Decided once per count: a hundred thousand pupils share a few dozen.
             holding = {
                 n
                 for n in set(counts.values())
                 if days and rule.comparison.holds(n, rule.threshold)
             }
+            held_on = continuing.setdefault((rule, span), [])
             for pupil_id in pupils.get(rule.id, ()):
                 if pupil_id in unusual:
                     listing[rule.id].add(pupil_id)
@@ -288,40 +291,47 @@ async def _marked_day_hits(
                 count = counts.get(pupil_id, 0)
                 if count not in holding:
                     continue
-                stored = stored_hits.get(pupil_id) if on else None
+                stored = stored_hits.get(pupil_id)
                 was = stored.numbers.get("count") if stored and stored.holding else None
-                if was is None or through is None:
+                if was is None:
                     listing[rule.id].add(pupil_id)
                     continue
-                continuing.append((rule, span, pupil_id, count, was, through))
-    if continuing:
-        since = min(through for *_, through in continuing) + timedelta(days=1)
+                held_on.append((pupil_id, count, was))
+    if any(continuing.values()):
+        since = min(through_of[k] for k, found in continuing.items() if found)
+        since += timedelta(days=1)
         # Evaluated again on the same day: nothing was counted since.
         recent = (
             await uow.thresholds.list_days(key, since, day, kinds)
             if since <= day
             else ListedDays()
         )
-        # The numbers of a count over a window: shared by the hits of the same (few dozen).
-        shared: dict[tuple[tuple[date, date], int], dict[str, float]] = {}
-        for rule, span, pupil_id, count, was, through in continuing:
-            days_of = window_sets[span]
-            marked = recent.days.get(rule.counts, {}).get(pupil_id)
-            new_days = tuple(d for d in marked if d > through and d in days_of) if marked else ()
-            if count != was + len(new_days):
-                # A mark of an earlier day came or went: the days are listed.
-                listing[rule.id].add(pupil_id)
-                continue
-            numbers = shared.get((span, count))
-            if numbers is None:
-                numbers = shared[(span, count)] = {"count": count, "school_days": len(days_of)}
-            found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
+        for (rule, span), pupils_on in continuing.items():
+            through, days_of = through_of.get((rule, span)), frozenset(window_days[span])
+            marked_since = recent.days.get(rule.counts, {})
+            # The numbers of a count: shared by the hits of the same (a few dozen).
+            shared: dict[int, dict[str, float]] = {}
+            for pupil_id, count, was in pupils_on:
+                marked = marked_since.get(pupil_id)
+                new_days = (
+                    tuple(d for d in marked if through and d > through and d in days_of)
+                    if marked
+                    else ()
+                )
+                if count != was + len(new_days):
+                    # A mark of an earlier day came or went: the days are listed.
+                    listing[rule.id].add(pupil_id)
+                    continue
+                numbers = shared.get(count)
+                if numbers is None:
+                    numbers = shared[count] = {"count": count, "school_days": len(days_of)}
+                found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
     chosen = set().union(*listing.values())
     if not chosen:
         return found
     listed = await uow.thresholds.list_days(key, first, day, kinds, chosen)
     for span, family in families.items():
-        days_in = window_sets[span]
+        days_in = frozenset(window_days[span])
         start, end = span
         for rule in family:
             marked_days = listed.days.get(rule.counts, {})
