@@ -11,16 +11,22 @@ counts are never below the record's, so a rule that does not hold over them
 whose window also has a report, granted leave, a correction or a judgement; each rule is
 decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
 A rule that counts marked days (not a share, a run or single days) needs no record for a pupil
-with nothing but marks, one a day: the same scan (`uow.thresholds.scan_windows`) lists the marks
-of the pupils whose count reaches such a rule's least, and their days decide it
-(`routine.thresholds.count_hit`); a pupil with a day of two marks is left to the record.
-A hit is stored once per rule, pupil and window start; while it holds night after night over
-the same window (a term to date), its window end and numbers are updated in place, so an
-ordinary night writes only what changed. New and updated hits are stored with the days they
-used (`RecordUse`, used_by = the rule's id), so that a later correction of such a day is
-flagged to the principal; a day already used by the rule is not stored again. Evaluating a
-day again writes nothing. Queries: a few per window and a few for the record, never one
-per pupil.
+with nothing but marks, one a day, and none on a day without school: the same scan
+(`uow.thresholds.scan_windows`) says which pupils have a day of two marks (left to the record),
+and returns only the pupils whose count may reach a rule's (`least_possible`).
+A hit is stored once per rule, pupil and window start, and each window's last evaluated day
+once (`uow.rule_hits`): a stored hit that held on it ends there. So a hit that goes on
+holding as it was (a term to date, night after night) is not written: an ordinary night
+writes one row per window, the hits that start, change their numbers, hold again or stop
+holding, and the days newly used. Such a hit is decided from its count alone, with the days
+counted since the window's last evaluation (one read of those few days for the school); the
+days of the other plain pupils a rule hits are listed (`uow.thresholds.list_days`, one query
+for them all) and decide as the record would (`routine.thresholds.count_hit`). Hits are
+stored with the days they used (`RecordUse`, used_by = the rule's id), so that a later
+correction of such a day is flagged to the principal; a day already used by the rule is not
+stored again, and a hit that held on only adds the days counted since. Evaluating a day
+again writes nothing. Queries: a few per window and a few for the record, never one per
+pupil (bench/nightly.py, docs/performance.md).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ each) rather than once per window and kind, keeps the counting near the cost of 
 count.
 
 `scan_windows` is what the nightly evaluation reads: `count_windows`, and in the same statement
-the marks of the pupils near a rule that counts marked days (bench/nightly.py).
+the pupils with a day of two marks, only for the pupils whose count may reach a rule's
+(bench/nightly.py). `list_days` lists the day-level marks of the few pupils whose days decide
+(a new hit), or of every pupil over the few days since the last evaluation.
 
 `count_days` and `count_windows` count each pupil's day-level marks of the kind a rule counts
 (absent, invalid, valid, late, illness) in the window; `routine.evaluation` builds the full

@@ -6,11 +6,13 @@ writes are a few bulk statements, however many pupils hit."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import event, insert, select
 
 from bench import nightly
@@ -35,13 +37,13 @@ from routine.model import (
 )
 from routine.policy import DEFAULTS, rules_for
 from routine.ports import UnitOfWorkFactory
-from routine.record import school_days
+from routine.record import Correction, DayStatus, school_days
 from routine.roster import default_absence_codes
 from routine.thresholds import counts_marked_days, evaluate, record_span
 from scheduler.jobs import JOBS, JobContext
 from storage.db import make_engine, make_session_factory
 from storage.orm import PupilRow, RuleHitRow, SchoolRow
-from storage.schema import upgrade
+from storage.schema import alembic_config, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.scheduler.test_evaluate_thresholds import EVALUATED, mixed_school
@@ -177,6 +179,59 @@ async def test_a_hit_is_stored_once_per_window_on_fakes() -> None:
 
 async def test_a_hit_is_stored_once_per_window_on_sql(uow_factory: UnitOfWorkFactory) -> None:
     await check_nights(uow_factory)
+
+
+async def check_stopping_and_holding_again(factory: UnitOfWorkFactory) -> None:
+    """A hit that stops holding is written as it last held (its end and numbers that night);
+    one that holds again over the same window is the same hit, updated and told again."""
+    days = await set_up(factory)
+    first = await night(factory, FIRST_NIGHT)
+    [ola] = first.new_hits
+    # Two of Ola's three days are corrected to present: the rule holds no more.
+    async with factory() as uow:
+        for day in days[10:12]:
+            await uow.corrections.add(
+                Correction(SCHOOL.key, "OLA", day, DayStatus.PRESENT, None, None, "x", "S1", LATER)
+            )
+        await uow.commit()
+    stopped = await night(factory, NEXT_NIGHT, LATER)
+    assert [h.pupil_id for h in stopped.hits] == ["KARI"]
+    assert (stopped.updated_hits, stopped.continuing) == ((), ())
+    async with factory() as uow:
+        [was] = await uow.rule_hits.list_between(SCHOOL.key, FIRST_NIGHT, FIRST_NIGHT)
+    assert (was.id, was.window_end, dict(was.numbers)) == (ola.id, FIRST_NIGHT, dict(ola.numbers))
+    # Absent without leave on two more days: it holds again, over the same window.
+    again_on = [d for d in days if d > NEXT_NIGHT][:2]
+    async with factory() as uow:
+        await uow.marks.add_many(
+            [
+                AttendanceMark(SCHOOL.key, "OLA", day, MarkKind.ABSENT, valid=False)
+                for day in again_on
+            ]
+        )
+        await uow.commit()
+    again = await night(factory, again_on[-1], LATER)
+    [back] = again.updated_hits
+    assert (back.id, back.found_at, back.window_end, back.numbers["count"]) == (
+        ola.id,
+        NOW,
+        again_on[-1],
+        3,
+    )
+    assert back in again.written
+    async with factory() as uow:
+        stored = await uow.rule_hits.list_between(SCHOOL.key, again_on[-1], again_on[-1])
+    assert sorted((h.pupil_id, h.id) for h in stored) == sorted(
+        [("OLA", ola.id), ("KARI", stopped.new_hits[0].id)]
+    )
+
+
+async def test_a_hit_stops_and_holds_again_on_fakes() -> None:
+    await check_stopping_and_holding_again(FakeUnitOfWorkFactory())
+
+
+async def test_a_hit_stops_and_holds_again_on_sql(uow_factory: UnitOfWorkFactory) -> None:
+    await check_stopping_and_holding_again(uow_factory)
 
 
 async def check_the_case_log(factory: UnitOfWorkFactory) -> None:
@@ -346,6 +401,70 @@ async def test_the_migration_keeps_one_hit_per_window_start(database_url: str) -
                 ("no.invalid_repeated", AUTUMN.start, nights[2], {"n": 2}, NOW),
                 ("no.single_days", date(2026, 11, 1), nights[0], {"n": 4}, NOW),
             ]
+    finally:
+        await engine.dispose()
+
+
+async def test_the_migration_keeps_what_hits_read_as(database_url: str) -> None:
+    """Hits stored before 0019 read as they did after it: each window is evaluated through
+    its hits' latest end, the hits ending there hold (with their own school days until the
+    window is evaluated again), and the others keep their own end and numbers. Downgraded,
+    the rows are as they were."""
+    await upgrade(database_url, "0018")
+    nights = [FIRST_NIGHT + timedelta(days=n) for n in range(3)]
+    rows = [
+        ("OLA", "no.invalid_repeated", AUTUMN.start, nights[2], {"count": 3, "school_days": 58}),
+        ("KARI", "no.invalid_repeated", AUTUMN.start, nights[0], {"count": 2, "school_days": 56}),
+        ("PER", "no.invalid_repeated", AUTUMN.start, nights[2], {"count": 5, "school_days": 58}),
+        ("OLA", "no.single_days", date(2026, 11, 1), nights[1], {"count": 4}),
+    ]
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(SchoolRow), [nightly.school_rows(SCHOOL, 1)["school"][0]]
+            )
+            await connection.execute(
+                insert(PupilRow),
+                [
+                    {"school_key": "no", "pupil_id": p, "name": p, "class_name": "9A"}
+                    | {"active": True}
+                    for p in ("OLA", "KARI", "PER")
+                ],
+            )
+            await connection.execute(
+                insert(RuleHitRow),
+                [
+                    {"school_key": "no", "pupil_id": pupil, "rule_id": rule, "numbers": numbers}
+                    | {"window_start": start, "window_end": end, "found_at": NOW}
+                    for pupil, rule, start, end, numbers in rows
+                ],
+            )
+        await upgrade(database_url)
+        factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
+        async with factory() as uow:
+            read = await uow.rule_hits.list_between(SCHOOL.key, AUTUMN.start, SPRING_NIGHT)
+            held = await uow.rule_hits.held(
+                SCHOOL.key, [("no.invalid_repeated", AUTUMN.start), ("no.single_days", nights[0])]
+            )
+        assert sorted(
+            (h.pupil_id, h.rule_id, h.window_start, h.window_end, dict(h.numbers)) for h in read
+        ) == sorted(rows)
+        window = held[("no.invalid_repeated", AUTUMN.start)]
+        assert (window.through, window.school_days) == (nights[2], None)
+        assert {p: h.holding for p, h in window.hits.items()} == {
+            "OLA": True,
+            "KARI": False,
+            "PER": True,
+        }
+        assert ("no.single_days", nights[0]) not in held
+        await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0018")
+        async with engine.connect() as connection:
+            t = RuleHitRow.__table__.c
+            found = await connection.execute(
+                select(t.pupil_id, t.rule_id, t.window_start, t.window_end, t.numbers)
+            )
+            assert sorted(tuple(row) for row in found) == sorted(rows)
     finally:
         await engine.dispose()
 
