@@ -180,37 +180,37 @@ class SqlRuleHitRepository(_Repository):
     async def _insert(
         self, new: Sequence[RuleHit], found_at: datetime, holding: bool
     ) -> list[RuleHit]:
+        """One INSERT ... ON CONFLICT DO NOTHING RETURNING a batch (on PostgreSQL, FROM unnest
+        of an array a column, every row at once), as the driver's own SQL: SQLAlchemy's
+        executemany processes each row's values (0.4 s for Sweden's 10,000 new hits a night).
+        What this run stored is returned, with its ids: a concurrent run's rows are not."""
         if not new:
             return []
-        table = RuleHitRow.__table__
-        statement = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name](table)
-        statement = statement.on_conflict_do_nothing(
-            index_elements=["school_key", "pupil_id", "rule_id", "window_start"]
-        )
-        c = table.c
-        statement = statement.returning(
-            c.id, c.school_key, c.pupil_id, c.rule_id, text_day(c.window_start)
-        )
-        at = as_utc(found_at)
-        rows = [
-            {
-                "school_key": h.school_key,
-                "pupil_id": h.pupil_id,
-                "rule_id": h.rule_id,
-                "window_start": h.window_start,
-                "window_end": h.window_end,
-                "numbers": dict(h.numbers),
-                "found_at": at,
-                "holding": holding,
-            }
-            for h in new
-        ]
-        # What this run stored, with its ids: a concurrent run's rows are not returned.
+        connection = await self.session.connection()
+        dialect = connection.dialect
+        t = RuleHitRow.__table__.c
+        process_at = t.found_at.type.bind_processor(dialect)
+        at = process_at(as_utc(found_at)) if process_at else as_utc(found_at)
+        postgresql = dialect.name == "postgresql"
+        texts: dict[tuple[Any, ...], str] = {}
         ids: dict[Key, int] = {}
         days = Days()
-        for batch in batches(rows):
-            for row_id, school, pupil, rule, start in await self.session.execute(
-                statement, list(batch)
+        for batch in [new] if postgresql else batches(new):
+            parameters: list[Any] = []
+            for hit in batch:
+                parameters += (hit.school_key, *_driver_values(postgresql, hit, texts))
+            if postgresql:
+                parameters = [list(parameters[n::6]) for n in range(6)]
+                parameters += [at, holding]
+            else:
+                parameters = [
+                    value
+                    for row in range(len(batch))
+                    for value in (*parameters[row * 6 : row * 6 + 6], at, holding)
+                ]
+            sql = _insert_sql(postgresql, len(batch))
+            for row_id, school, pupil, rule, start in await connection.exec_driver_sql(
+                sql, tuple(parameters)
             ):
                 ids[(school, pupil, rule, days[start])] = row_id
         return [
@@ -295,6 +295,22 @@ def _hit(row: RuleHitRow, through: date | None, school_days: int | None) -> Rule
         found_at=row.found_at,
         id=row.id,
     )
+
+
+_COLUMNS = "school_key, pupil_id, rule_id, window_start, window_end, numbers, found_at, holding"
+_RETURNING = "RETURNING id, school_key, pupil_id, rule_id, window_start"
+_UNIQUE = "ON CONFLICT (school_key, pupil_id, rule_id, window_start) DO NOTHING"
+
+
+def _insert_sql(postgresql: bool, rows: int) -> str:
+    if postgresql:
+        rows_of = (
+            "SELECT s, p, r, ws, we, n::jsonb, $7, $8 FROM unnest($1::text[], $2::text[], "
+            "$3::text[], $4::date[], $5::date[], $6::text[]) AS given (s, p, r, ws, we, n)"
+        )
+    else:
+        rows_of = "VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * rows)
+    return f"INSERT INTO rule_hits ({_COLUMNS}) {rows_of} {_UNIQUE} {_RETURNING}"
 
 
 def _write_sql(postgresql: bool, rows: int) -> str:

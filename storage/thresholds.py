@@ -221,11 +221,14 @@ class SqlThresholdQueries(_Repository):
             return WindowScan([])
         first = min(start for start, _ in wanted)
         dialect = self.session.get_bind().dialect.name
+        # A window that starts with the scan needs no test of the day (a term's, a quarter's).
         columns: list[ColumnElement[Any]] = [
-            func.sum(case((and_(m.day >= start, *FILTERS[counted]), 1), else_=0))
-            if counted in FILTERS
+            func.sum(
+                case((and_(*([m.day >= start] if start > first else []), *FILTERS[c]), 1), else_=0)
+            )
+            if c in FILTERS
             else literal(0)
-            for start, counted in wanted
+            for start, c in wanted
         ]
         # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
         # order, so the groups need no sorting and no table row is read; a plain range would

@@ -171,6 +171,17 @@ async def check_nights(factory: UnitOfWorkFactory) -> None:
         [("KARI", days[20]), ("KARI", NEXT_NIGHT)]
         + [("OLA", d) for d in (days[10], days[11], days[12], days[-3], days[-2], days[-1])]
     )
+    # Retention goes by the end readers see: the autumn hits ended on the autumn window's
+    # last evaluation (their own rows say the first night for Ola).
+    async with factory() as uow:
+        assert await uow.rule_hits.delete_before(SCHOOL.key, NEXT_NIGHT) == 0
+        assert await uow.rule_hits.delete_before(SCHOOL.key, NEXT_NIGHT + timedelta(days=1)) == 2
+        await uow.commit()
+    async with factory() as uow:
+        left = await uow.rule_hits.list_between(SCHOOL.key, AUTUMN.start, SPRING_NIGHT)
+        autumn = await uow.rule_hits.held(SCHOOL.key, [(rule, AUTUMN.start)])
+    assert [h.id for h in left] == [spring_hit.id]
+    assert autumn == {}
 
 
 async def test_a_hit_is_stored_once_per_window_on_fakes() -> None:
