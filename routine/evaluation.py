@@ -208,17 +208,19 @@ async def to_tell(uow: UnitOfWork, school_key: str, found: Evaluation) -> tuple[
     window was last evaluated, by another reason (the rule's may not be logged on it). The
     others' case was opened by the rule, or told of it on an earlier night (when the hit was
     new, changed, or told so). One query (open cases)."""
-    day_max = date.max
     if not found.continuing:
         return found.written
     cases = {c.pupil_id: c for c in await uow.cases.open_cases(school_key)}
+    # The evaluated day is the school's; a case's opening is in UTC, up to a day earlier
+    # than the school's date: a day's margin tells a few more rather than miss one.
+    since = {window: day - timedelta(days=1) for window, day in found.since.items()}
     told = [
         hit
         for hit in found.continuing
         if (case := cases.get(hit.pupil_id)) is None
         or (
             case.opened_by != rule_actor(hit.rule_id)
-            and case.opened_at.date() >= found.since.get((hit.rule_id, hit.window_start), day_max)
+            and case.opened_at.date() >= since.get((hit.rule_id, hit.window_start), date.max)
         )
     ]
     return (*found.written, *told)
