@@ -119,8 +119,8 @@ SIGNS = QuestionSet(
             "boring",
             da(
                 "Giver udtryk for at skolen er kedelig",
-                "Säger att skolan är tråkig",
-                "Sier at skolen er kjedelig",
+                "Ger uttryck för att skolan är tråkig",
+                "Gir uttrykk for at skolen er kjedelig",
             ),
             "004: 1314–1315",
             covered_only=True,
@@ -139,8 +139,8 @@ SIGNS = QuestionSet(
             "will_not_go",
             da(
                 "At barnet giver udtryk for, at det ikke vil i skole",
-                "Att barnet säger att det inte vill gå till skolan",
-                "At barnet sier at det ikke vil på skolen",
+                "Att barnet ger uttryck för att det inte vill gå till skolan",
+                "At barnet gir uttrykk for at det ikke vil på skolen",
             ),
             "004: 1322–1323",
             covered_only=True,
@@ -177,7 +177,7 @@ DETECTION = StageGuide(
             "dialogue",
             da(
                 "Gå i dialog med barn og forældre.",
-                "Gå in i en dialog med barnet och vårdnadshavarna.",
+                "Inled en dialog med barnet och vårdnadshavarna.",
                 "Gå i dialog med barnet og de foresatte.",
             ),
             "004: 1224",

@@ -28,8 +28,8 @@ CONCERN = StageGuide(
             "talk",
             nb(
                 "Snakk med noen om fravær.",
-                "Prata med någon om frånvaron.",
-                "Tal med nogen om fraværet.",
+                "Prata med någon om frånvaro.",
+                "Tal med nogen om fravær.",
             ),
             "002: 667",
         ),
