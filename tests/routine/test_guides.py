@@ -334,7 +334,8 @@ def test_norway_s_concern_checklist_says_what_to_do_not_when_absence_is_concerni
 
 
 # A checklist item or question of the Danish detection stage is a clause of the model, not its
-# paragraph: the longest, the duty to contact the parents (004: 2474–2475), has 16 words.
+# paragraph: the longest (the head's duty to contact the parents, 004: 2474–2475, and appointing
+# a tovholder, 004: 993–994) have 16 words.
 MOST_WORDS = 16
 
 
