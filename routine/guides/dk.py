@@ -66,7 +66,7 @@ MAPPING_STAGE = StageGuide(
                 "Barnet ska därför vara med och peka ut vem det helst vill prata med.",
                 "Barnet skal derfor være med på å peke ut hvem det helst vil snakke med.",
             ),
-            "004: 1464–1466",
+            "004: 1465–1466",
         ),
         GuideItem(
             "roles",

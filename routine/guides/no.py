@@ -21,90 +21,39 @@ CONCERN = StageGuide(
     name=nb("Bekymringsfullt skolefravær", "Oroande skolfrånvaro", "Bekymrende skolefravær"),
     owner=Role.COORDINATOR,
     source="002: 114, 643–675",
+    # What the owner does once absence is concerning (002: 667–673). The triggers that make it
+    # concerning (002: 647–663) are the Norwegian rules in `routine.policy`, not things to do.
     checklist=(
         GuideItem(
-            "discomfort",
+            "talk",
             nb(
-                "Opplever sterkt ubehag relatert til skole eller melder om at det er vanskelig å"
-                " møte opp",
-                "Upplever starkt obehag kopplat till skolan eller säger att det är svårt att komma"
-                " till skolan",
-                "Oplever stærkt ubehag i forbindelse med skolen eller siger, at det er svært at"
-                " møde op",
+                "Snakk med noen om fravær.",
+                "Prata med någon om frånvaro.",
+                "Tal med nogen om fravær.",
             ),
-            "002: 649",
-        ),
-        GuideItem(
-            "invalid",
-            nb(
-                "Har ugyldig fravær mer enn 1 gang",
-                "Har ogiltig frånvaro mer än 1 gång",
-                "Har ulovligt fravær mere end 1 gang",
-            ),
-            "002: 651",
-        ),
-        GuideItem(
-            "vague_complaints",
-            nb(
-                "Har hyppig fravær grunnet diffuse plager, f.eks. mer enn 3 enkeltdager i løpet"
-                " av 1 måned",
-                "Har ofta frånvaro på grund av diffusa besvär, t.ex. mer än 3 enstaka dagar under"
-                " 1 månad",
-                "Har hyppigt fravær på grund af diffuse gener, f.eks. mere end 3 enkeltdage inden"
-                " for 1 måned",
-            ),
-            "002: 653",
-        ),
-        GuideItem(
-            "valid",
-            nb(
-                "Har gyldig fravær som overstiger 10 dager i løpet av semesteret",
-                "Har giltig frånvaro som överstiger 10 dagar under terminen",
-                "Har lovligt fravær, der overstiger 10 dage i løbet af halvåret",
-            ),
-            "002: 655",
-        ),
-        GuideItem(
-            "late",
-            nb(
-                "Kommer for seint mer enn 3 ganger i løpet av 1 måned",
-                "Kommer för sent mer än 3 gånger under 1 månad",
-                "Kommer for sent mere end 3 gange inden for 1 måned",
-            ),
-            "002: 657",
-        ),
-        GuideItem(
-            "leaves_class",
-            nb(
-                "Forlater undervisningen gjentatte ganger uten å komme tilbake i timen",
-                "Lämnar undervisningen upprepade gånger utan att komma tillbaka till lektionen",
-                "Forlader undervisningen gentagne gange uden at komme tilbage til timen",
-            ),
-            "002: 659",
-        ),
-        GuideItem(
-            "guardian_struggle",
-            nb(
-                "Eller når en foresatt: Melder om stadig strev for å få eleven på skolen",
-                "Eller när en vårdnadshavare: Berättar om en ständig kamp för att få eleven till"
-                " skolan",
-                "Eller når en forælder: Fortæller om en konstant kamp for at få eleven i skole",
-            ),
-            "002: 661–663",
-        ),
-        GuideItem(
-            "check",
-            nb("Sjekk og ta kontakt", "Kolla läget och ta kontakt", "Tjek op og tag kontakt"),
             "002: 667",
         ),
         GuideItem(
-            "early",
+            "check",
             nb(
-                "Så tidlig som mulig, helst før fravær har begynt.",
-                "Så tidigt som möjligt, helst innan frånvaron har börjat.",
-                "Så tidligt som muligt, helst før fraværet er begyndt.",
+                "Sjekk og ta kontakt så tidlig som mulig, helst før fravær har begynt.",
+                "Kolla läget och ta kontakt så tidigt som möjligt, helst innan frånvaron har"
+                " börjat.",
+                "Tjek op og tag kontakt så tidligt som muligt, helst før fraværet er begyndt.",
             ),
-            "002: 669",
+            "002: 667–669",
+        ),
+        GuideItem(
+            "contact_both_ways",
+            nb(
+                "Ha en rutine og klima for skole-hjem samarbeid som gjør det lett å ta kontakt"
+                " begge veier.",
+                "Ha en rutin och ett klimat för samarbetet mellan hem och skola som gör det lätt"
+                " att ta kontakt åt båda hållen.",
+                "Hav en rutine og et klima for skole-hjem-samarbejdet, der gør det let at tage"
+                " kontakt begge veje.",
+            ),
+            "002: 673",
         ),
     ),
     questions=(),

@@ -141,7 +141,7 @@ AGENDA = QuestionSet(
                 " forståelse af fravær og »den onde cirkel« til at illustrere, hvordan fravær"
                 " opretholder fravær.",
             ),
-            "002: 1353–1356",
+            "002: 1353–1355",
         ),
         GuideItem(
             "system_model",

@@ -14,6 +14,7 @@ import pytest
 from routine.guides import CLOSING, GUIDES, GuideItem, QuestionSet, Text, guide_for, item
 from routine.guides.model import source_lines
 from routine.model import Country, Language, Role
+from routine.policy import DEFAULTS
 from routine.stages import OWNERS, STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,12 @@ def normalised(text: str) -> str:
     line end reads the same as a whole one), bullets or quotation-mark style; case-folded."""
     text = re.sub(r"[\s\u00ad\-•\uf0b7]", "", text)
     return re.sub("[”“„«»]", '"', text).casefold()
+
+
+def quoted(text: str) -> str:
+    """A guide's text as it must stand in its source: where it cuts a sentence short, it ends
+    with the full stop or question mark the cut needs, which the source has not there."""
+    return normalised(text).rstrip(".?!,:;")
 
 
 def cited_text(source: str) -> str:
@@ -120,7 +127,27 @@ def test_a_malformed_source_is_refused(source: str) -> None:
 
 @pytest.mark.parametrize(("where", "entry"), all_items(), ids=lambda v: getattr(v, "id", v))
 def test_an_item_s_original_is_the_source_s_wording(where: str, entry: GuideItem) -> None:
-    assert normalised(entry.text.verbatim) in cited_text(entry.source), (where, entry.source)
+    assert quoted(entry.text.verbatim) in cited_text(entry.source), (where, entry.source)
+
+
+@pytest.mark.parametrize(("where", "entry"), all_items(), ids=lambda v: getattr(v, "id", v))
+def test_an_item_cites_no_line_its_words_are_not_on(where: str, entry: GuideItem) -> None:
+    """The first and the last line an item cites hold some of its words: a citation that runs
+    past the item points a reader at the wrong lines."""
+    number, lines = source_lines(entry.source)
+    written = [line for line in lines if SEEDS[number, line].strip()]
+    for left_out in {written[0], written[-1]} if len(written) > 1 else set():
+        rest = [line for line in lines if line != left_out]
+        text = normalised(" ".join(SEEDS[number, line] for line in rest))
+        assert quoted(entry.text.verbatim) not in text, (where, entry.source, left_out)
+
+
+def test_a_question_set_s_items_stand_in_the_set_s_lines() -> None:
+    for where, question_set in all_sets():
+        number, lines = source_lines(question_set.source)
+        for entry in question_set.items:
+            cited_number, cited = source_lines(entry.source)
+            assert cited_number == number and set(cited) <= set(lines), (where, entry.id)
 
 
 def test_each_name_and_title_is_found_in_its_source() -> None:
@@ -258,3 +285,63 @@ def test_a_text_is_given_in_the_language_asked_for() -> None:
     text = Text(sv="Hej", nb="Hei", da="Hej med dig", original=Language.NB)
     assert [text.in_language(language) for language in Language] == ["Hej", "Hei", "Hej med dig"]
     assert text.verbatim == "Hei"
+
+
+# The word the case card puts before every question set's title ("Questions: {title}").
+QUESTIONS = {Language.SV: "frågor", Language.NB: "spørsmål", Language.DA: "spørgsmål"}
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_question_set_s_title_does_not_say_questions_again(language: Language) -> None:
+    doubled = [
+        (where, question_set.id)
+        for where, question_set in all_sets()
+        if QUESTIONS[language] in question_set.title.in_language(language).casefold().split()
+    ]
+    assert doubled == []
+
+
+def test_the_swedish_step_1_questions_are_headed_by_the_step_s_name() -> None:
+    step1 = next(qs for qs in GUIDES["se.step2"].questions if qs.id == "step1")
+    # "Bilaga steg 1" (000: 289), "Definition (Första frånvarotillfället)" (000: 291).
+    assert step1.title.sv == "Steg 1 – Första frånvarotillfället"
+    assert step1.source == "000: 289–303"
+
+
+def rule_lines() -> set[int]:
+    """The lines of the Drammen guide the Norwegian counting and concern rules stand on."""
+    lines: set[int] = set()
+    for rule in DEFAULTS[Country.NO]:
+        for source in rule.source.split("; "):
+            number, cited = source_lines(source)
+            if number == "002":
+                lines.update(cited)
+    return lines
+
+
+def test_norway_s_concern_checklist_says_what_to_do_not_when_absence_is_concerning() -> None:
+    """The triggers (002: 647–663) are the rules of `routine.policy`; the checklist is what the
+    owner does then (002: 667–673)."""
+    triggers = rule_lines()
+    assert {651, 653, 655, 657, 659} <= triggers
+    trigger_text = normalised(" ".join(SEEDS["002", line] for line in range(647, 664)))
+    checklist = GUIDES["no.concern"].checklist
+    assert checklist
+    for entry in checklist:
+        number, lines = source_lines(entry.source)
+        assert number == "002" and not set(lines) & triggers, entry.id
+        assert quoted(entry.text.verbatim) not in trigger_text, entry.id
+
+
+# A checklist item or question of the Danish detection stage is a clause of the model, not its
+# paragraph: the longest (the head's duty to contact the parents, 004: 2474–2475, and appointing
+# a tovholder, 004: 993–994) have 16 words.
+MOST_WORDS = 16
+
+
+def test_the_danish_detection_stage_quotes_clauses_not_paragraphs() -> None:
+    guide = GUIDES["dk.detection"]
+    entries = [*guide.checklist, *(entry for qs in guide.questions for entry in qs.items)]
+    assert len(guide.questions) >= 2
+    too_long = [entry.id for entry in entries if len(entry.text.da.split()) > MOST_WORDS]
+    assert too_long == []
