@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler import clock as school_clock
+from scheduler import together
 from scheduler.clock import run_scheduled_group
 from scheduler.jobs import Job, JobContext, JobResult
 from scheduler.metrics import Metrics
@@ -231,3 +232,28 @@ async def test_a_failed_school_alone_in_its_group_is_logged_and_counted(
         caplog.messages
     )
     assert PERSONAL not in caplog.text
+
+
+# A large group runs in slices
+
+
+async def test_a_large_group_runs_in_slices_and_a_failure_costs_only_its_slice(
+    registered: FixedClock,
+    recorder: ManyRecorder,
+    metrics: Metrics,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(together, "SCHOOLS_AT_ONCE", 2)
+    recorder.failing = {"se-c"}
+
+    results = await run_scheduled_group("prompt", STOCKHOLM_NINE)
+
+    # Two runs together of two schools each; only the failed slice's schools run alone.
+    assert recorder.many_calls == [("se-a", "se-b"), ("se-c", "se-v10")]
+    assert recorder.one_calls == ["se-c", "se-v10"]
+    assert [(r.school_key, r.summary) for r in results] == [
+        ("se-a", "many ran"),
+        ("se-b", "many ran"),
+        ("se-v10", "one ran"),
+    ]
+    assert (runs(metrics, "ok"), runs(metrics, "error")) == (3, 1)
