@@ -3,9 +3,9 @@ through during a meeting, the next stage, informing pupil health, closing and re
 
 It starts from the menu ("My cases": the cases where something waits for the person, see
 dialogs/my_cases.py), or from a button under a case's card or on the Home tab, which already
-names the case (and the question set, or closing). Showing a case is logged on it (who viewed
-a pupil's case); every act goes through dialogs/case_actions.py, which checks the person may
-act and logs it. The diagram is in the .md file of the same name.
+names the case (and the question set, the next stage, or closing). Showing a case is logged
+on it (who viewed a pupil's case); every act goes through dialogs/case_actions.py, which checks
+the person may act and logs it. The diagram is in the .md file of the same name.
 
 The flow is one table (`TRANSITIONS`) over steps kept by what they do: the list and the card
 here, the questions and their notes in case_questions.py, the next stage and closing in
@@ -15,11 +15,10 @@ case_shared.py.
 
 from __future__ import annotations
 
-from dialogs.case_actions import CASE, CLOSING, NOTING, QUESTIONS, act
+from dialogs.case_actions import CASE, CLOSING, LEAVING, NOTING, QUESTIONS, act
 from dialogs.case_card import ASK, CLOSE, NEXT, PLAN, card_choices, card_text, load_views
 from dialogs.flow import END, Answer, Choice, Context, Flow, Go, Prompt, Retry, StartFlow, Step
 from dialogs.flows.case_moves import (
-    LEAVING,
     answer_close,
     answer_kept_up,
     answer_next_stage,
@@ -38,6 +37,7 @@ TRANSITIONS = {
         "questions": "questions",
         "note": "note",
         "close": "close",
+        "next": "next_stage",
         "none": END,
     },
     "card": {
@@ -66,6 +66,8 @@ async def ask_case(ctx: Context) -> Prompt | Go:
             return Go("questions")
         if ctx.data.pop(CLOSING, False):
             return Go("close")
+        if LEAVING in ctx.data:
+            return Go("next")
         return Go("chosen")
     views = await my_cases(ctx)
     if not views:

@@ -1,45 +1,55 @@
-"""The case flow's moves: on to the next stage (asked first when checklist items are unticked),
-and closing (asked first, with the sources' questions to talk through, then what must be kept
-up afterwards)."""
+"""The case flow's moves: on to the next stage (always asked first, from the card as in the
+chat), and closing (asked first, with the sources' questions to talk through, then what must be
+kept up afterwards)."""
 
 from __future__ import annotations
 
-from dialogs.case_actions import CASE, act
+from dialogs.case_actions import CASE, LEAVING, act
 from dialogs.case_card import CLOSE, NEXT, language_of, load_views, pupil_line
 from dialogs.flow import Answer, Choice, Context, Go, Prompt, Retry
 from dialogs.flows.case_shared import NO, YES, current_case, expired
 from dialogs.i18n import _, format_day, format_number, ngettext
 from routine.closing import break_ahead
 from routine.guides import CLOSING as CLOSING_QUESTIONS
+from routine.guides import guide_for
+from routine.stages import country_of, next_stage
 
 NOTHING_TO_ADD = "nothing"
-# The stage the next-stage button was pressed at: the move is for that stage only.
-LEAVING = "leaving"
 # "er der så tiltag i skolen eller i hjemmet, som skal fastholdes?" (004: 2324–2325): kept in
 # the case's log with the closing, for whoever reopens or reads the case later.
 MAX_KEPT_UP = 500
 
 
 async def ask_next_stage(ctx: Context) -> Prompt | Go:
-    """Moving on with checklist items unticked is asked first, with how many; with none it is
-    done at once."""
+    """A move to the next stage is always asked first, from the card's button as from the
+    chat's choice: naming the stage, or saying how many checklist items are unticked. It is
+    asked only while the case is open and still at the stage the button was for; a button of
+    a card the case has moved on from is refused here, and a move someone else makes between
+    the question and the answer is refused by the compare-and-set of dialogs/stage_change.py
+    (`act` says so)."""
     case, staff = await current_case(ctx), ctx.actor.staff
     if case is None or staff is None:
         return expired(ctx)
+    following = next_stage(country_of(case.stage), case.stage)
+    if not case.is_open or case.stage != ctx.data.get(LEAVING):
+        return expired(ctx)
+    if following is None:
+        return expired(ctx, _("The case is at its last stage."))
     everyone = await ctx.uow.staff.list_for_school(case.school_key)
     views = await load_views(ctx.uow, ctx.actor.school, [case], everyone)
     if not views:
         return expired(ctx)
     ticks = views[0].ticks()
     unticked = [i for i in views[0].visible_items(staff) if i.id not in ticks]
-    if not unticked:
-        ctx.say(await act(ctx, ctx.data[CASE], NEXT, str(ctx.data.pop(LEAVING, ""))))
-        return Go("moved")
-    text = ngettext(
-        "{count} item of the checklist is not ticked. Move the case on to the next stage?",
-        "{count} items of the checklist are not ticked. Move the case on to the next stage?",
-        len(unticked),
-    ).format(count=format_number(len(unticked)))
+    if unticked:
+        text = ngettext(
+            "{count} item of the checklist is not ticked. Move the case on to the next stage?",
+            "{count} items of the checklist are not ticked. Move the case on to the next stage?",
+            len(unticked),
+        ).format(count=format_number(len(unticked)))
+    else:
+        name = guide_for(following).name.in_language(language_of(ctx.locale))
+        text = _("Move the case on to the next stage: {stage}?").format(stage=name)
     choices = (Choice(YES, _("Yes, move it on")), Choice(NO, _("No, stay at this stage")))
     return Prompt(text, choices)
 

@@ -3,7 +3,7 @@ of the conversation (its first showing logged), and the answer when it is gone."
 
 from __future__ import annotations
 
-from dialogs.case_actions import CASE, CLOSING, NOTING, QUESTIONS
+from dialogs.case_actions import CASE, CLOSING, LEAVING, NOTING, QUESTIONS
 from dialogs.flow import Context, Go
 from dialogs.i18n import _
 from routine.case_service import case_for, change_case
@@ -18,9 +18,10 @@ DRAFT = "note_draft"
 YES, NO = "yes", "no"
 
 
-def expired(ctx: Context) -> Go:
-    ctx.say(_("This button has expired."))
-    for key in (CASE, QUESTIONS, CLOSING, VIEWED, STAGE, NOTING, DRAFT):
+def expired(ctx: Context, said: str | None = None) -> Go:
+    """The flow ends, saying so (a button of a case the person may no longer see or act on)."""
+    ctx.say(said if said is not None else _("This button has expired."))
+    for key in (CASE, QUESTIONS, CLOSING, VIEWED, STAGE, NOTING, DRAFT, LEAVING):
         ctx.data.pop(key, None)
     return Go("gone")
 
