@@ -181,3 +181,23 @@ async def test_a_yes_after_someone_else_moved_the_case_changes_nothing(
     late = await press(chat, asked[-1].buttons[0].id)
     assert late[0].text == mover.raced
     assert moves(world, case_id) == [{"from": mover.stage, "stage": mover.following}]
+
+
+async def test_in_the_chat_too_a_move_with_every_item_ticked_is_asked_first(
+    world, cases, chat_as
+) -> None:
+    """ "My cases" asks the same question as the card's button: before, with nothing unticked,
+    the chat moved the case at once."""
+    case_id, coordinator = cases["se"], chat_as("se-S4")
+    for item in GUIDES["se.step2"].checklist:
+        if not item.principal_only:
+            await press(coordinator, f"cs.{case_id}.tick.{item.id}@se.step2")
+    step3 = GUIDES["se.step3"].name.sv
+    for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]"]:
+        await coordinator.send(said)
+    asked = await coordinator.send(f"[Nästa steg: {step3}]")
+    assert asked[0].text == f"Flytta ärendet vidare till nästa steg: {step3}?"
+    assert world.store.cases[case_id].stage == "se.step2"
+    moved = await coordinator.send("[Ja, flytta det vidare]")
+    assert moved[0].text == "Ärendet har gått vidare till nästa steg."
+    assert world.store.cases[case_id].stage == "se.step3"
