@@ -40,7 +40,7 @@ GUIDES: dict[str, StageGuide] = {
 
 # Only the Danish source has closing questions (004: 2296–2336); the Swedish and Norwegian
 # sources leave closing open, so their schools get the same questions, without the advice on
-# handing over from the Danish municipalities' kom-i-skole team (004: 2333–2336), a body they
+# handing over from the Danish municipalities' kom-i-skole team (004: 2333–2335), a body they
 # do not have.
 _ELSEWHERE = replace(
     _DK_CLOSING,

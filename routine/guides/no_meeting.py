@@ -132,11 +132,11 @@ AGENDA = QuestionSet(
             "psychoeducation",
             nb(
                 "Kort psykoedukasjon: Bruk de fire opprettholdende faktorene for å skape felles"
-                " forståelse rundt fravær",
+                " forståelse rundt fravær.",
                 "Kort psykoedukation: Använd de fyra vidmakthållande faktorerna för att skapa en"
-                " gemensam förståelse av frånvaro",
+                " gemensam förståelse av frånvaro.",
                 "Kort psykoedukation: Brug de fire opretholdende faktorer til at skabe en fælles"
-                " forståelse af fravær",
+                " forståelse af fravær.",
             ),
             "002: 1353–1354",
         ),
