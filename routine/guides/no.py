@@ -9,9 +9,10 @@ meeting (002: 736) and decides on referrals and reports to child welfare (domain
 
 from __future__ import annotations
 
-from routine.guides.model import GuideItem, StageGuide, wording
+from routine.guides.model import GuideItem, QuestionSet, StageGuide, wording
+from routine.guides.no_agreement import AGREEMENT
 from routine.guides.no_meeting import AGENDA, CHILD_ADVICE
-from routine.guides.no_talks import AGREEMENT, GUARDIAN, PUPIL
+from routine.guides.no_talks import GUARDIAN, PUPIL
 from routine.model import Language, Role
 
 nb = wording(Language.NB)
@@ -160,15 +161,14 @@ MEETING = StageGuide(
         GuideItem(
             "invite",
             nb(
-                "Skolen har tverrfaglige møter der de kan invitere elev og foreldre inn for hjelp"
-                " til kartlegging og å lage en plan for elevens nærvær",
-                "Skolan har tvärprofessionella möten dit den kan bjuda in elev och"
-                " vårdnadshavare för att få hjälp med kartläggning och med att göra en plan för"
-                " elevens närvaro",
-                "Skolen har tværfaglige møder, hvor den kan invitere elev og forældre med for at"
-                " få hjælp til kortlægning og til at lave en plan for elevens fremmøde",
+                "Invitere elev og foreldre inn for hjelp til kartlegging og å lage en plan for"
+                " elevens nærvær",
+                "Bjuda in elev och vårdnadshavare för att få hjälp med kartläggning och med att"
+                " göra en plan för elevens närvaro",
+                "Invitere elev og forældre med for at få hjælp til kortlægning og til at lave en"
+                " plan for elevens fremmøde",
             ),
-            "002: 407–413",
+            "002: 409–413",
         ),
         GuideItem(
             "school_staff",
@@ -236,6 +236,46 @@ MEETING = StageGuide(
     questions=(AGENDA, CHILD_ADVICE),
 )
 
+# "Denne veilederen er ikke tilstrekkelig der:" (002: 27) and two cases, each a condition and
+# what to do then (002: 29–35, 37–43). The conditions are what the principal weighs, so they are
+# the questions; what to do is the checklist.
+NOT_SUFFICIENT = QuestionSet(
+    "not_sufficient",
+    nb(
+        "Denne veilederen er ikke tilstrekkelig",
+        "Den här vägledningen räcker inte",
+        "Denne vejledning er ikke tilstrækkelig",
+    ),
+    "002: 27–43",
+    (
+        GuideItem(
+            "long_absence",
+            nb(
+                "Eleven har et langvarig fravær fra skole der tiltak etter denne veilederen ikke"
+                " har vært tilstrekkelig.",
+                "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
+                " vägledningen inte har räckt.",
+                "Eleven har et langvarigt fravær fra skolen, hvor tiltag efter denne vejledning"
+                " ikke har været tilstrækkelige.",
+            ),
+            "002: 29–31",
+        ),
+        GuideItem(
+            "serious_concern",
+            nb(
+                "Der det er bekymring for omsorgssvikt, alvorlige psykiske lidelser eller ved"
+                " omfattende konflikter mellom foresatte.",
+                "Där det finns oro för omsorgssvikt, allvarlig psykisk ohälsa eller vid"
+                " omfattande konflikter mellan vårdnadshavarna.",
+                "Hvor der er bekymring for omsorgssvigt, alvorlige psykiske lidelser eller ved"
+                " omfattende konflikter mellem forældrene.",
+            ),
+            "002: 37–39",
+            covered_only=True,
+        ),
+    ),
+)
+
 REFERRAL = StageGuide(
     stage="no.referral",
     name=nb("Henvisning", "Remiss", "Henvisning"),
@@ -254,41 +294,33 @@ REFERRAL = StageGuide(
             "002: 435–437",
             principal_only=True,
         ),
+        # After a long absence that this guide's measures did not help (002: 29–31).
         GuideItem(
             "procedures",
             nb(
-                "Eleven har et langvarig fravær fra skole der tiltak etter denne veilederen ikke"
-                " har vært tilstrekkelig. I slike tilfeller vises det til rutiner for henvisning"
-                " til enkeltinstanser etter ordinære henvisningsprosedyrer (PP-tjenesten,"
-                " Barneverntjenesten, Familieteam, BUPA).",
-                "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
-                " vägledningen inte har räckt. Då hänvisas till rutinerna för remiss"
-                " till enskilda instanser enligt ordinarie remissförfaranden (PP-tjänsten,"
-                " socialtjänsten, familjeteamet, BUP).",
-                "Eleven har et langvarigt fravær fra skolen, hvor tiltag efter denne vejledning"
-                " ikke har været tilstrækkelige. Så henvises der til rutinerne for"
-                " henvisning til de enkelte instanser efter de almindelige henvisningsprocedurer"
-                " (PPR, socialforvaltningen, familieteamet, børne- og ungdomspsykiatrien).",
+                "Rutiner for henvisning til enkeltinstanser etter ordinære"
+                " henvisningsprosedyrer (PP-tjenesten, Barneverntjenesten, Familieteam, BUPA).",
+                "Rutinerna för remiss till enskilda instanser enligt ordinarie"
+                " remissförfaranden (PP-tjänsten, socialtjänsten, familjeteamet, BUP).",
+                "Rutinerne for henvisning til de enkelte instanser efter de almindelige"
+                " henvisningsprocedurer (PPR, socialforvaltningen, familieteamet, børne- og"
+                " ungdomspsykiatrien).",
             ),
-            "002: 29–35",
+            "002: 31–35",
         ),
+        # Where there is concern for neglect, serious mental illness or conflicts between the
+        # guardians (002: 37–39).
         GuideItem(
             "child_welfare",
             nb(
-                "Der det er bekymring for omsorgssvikt, alvorlige psykiske lidelser eller ved"
-                " omfattende konflikter mellom foresatte. I slike situasjoner følges"
-                " retningslinjer og rutiner for melding til Barnevern og/eller henvisning til"
+                "Retningslinjer og rutiner for melding til Barnevern og/eller henvisning til"
                 " Barne- og ungdomspsykiatrisk avdeling (BUPA) og Familievernkontoret.",
-                "Där det finns oro för omsorgssvikt, allvarlig psykisk ohälsa eller vid"
-                " omfattande konflikter mellan vårdnadshavarna. I sådana situationer följs"
-                " riktlinjer och rutiner för orosanmälan till socialtjänsten och/eller remiss"
-                " till barn- och ungdomspsykiatrin (BUP) och familjerådgivningen.",
-                "Hvor der er bekymring for omsorgssvigt, alvorlige psykiske lidelser eller ved"
-                " omfattende konflikter mellem forældrene. I sådanne situationer følges"
-                " retningslinjer og rutiner for underretning til kommunen og/eller henvisning til"
+                "Riktlinjer och rutiner för orosanmälan till socialtjänsten och/eller remiss till"
+                " barn- och ungdomspsykiatrin (BUP) och familjerådgivningen.",
+                "Retningslinjer og rutiner for underretning til kommunen og/eller henvisning til"
                 " børne- og ungdomspsykiatrien og familierådgivningen.",
             ),
-            "002: 37–43",
+            "002: 39–43",
             principal_only=True,
         ),
         GuideItem(
@@ -301,7 +333,7 @@ REFERRAL = StageGuide(
             "002: 457–459",
         ),
     ),
-    questions=(),
+    questions=(NOT_SUFFICIENT,),
 )
 
 GUIDES = (CONCERN, EARLY_EFFORT, MEETING, REFERRAL)

@@ -345,3 +345,129 @@ def test_the_danish_detection_stage_quotes_clauses_not_paragraphs() -> None:
     assert len(guide.questions) >= 2
     too_long = [entry.id for entry in entries if len(entry.text.da.split()) > MOST_WORDS]
     assert too_long == []
+
+
+# No item is a paragraph: a checklist item or question is a sentence or a clause of its source,
+# about twenty words at most. The longest, 22 words, are single sentences that say what to do and
+# why (002: 686–688, 700–702, 1189–1191) or what to weigh first (004: 1450–1452). One question is
+# asked whole, because its first half is how to put it to the guardians (002: 1207–1209).
+MOST_WORDS_ANYWHERE = 22
+ASKED_WHOLE = {"outside_school"}
+# A full stop, question or exclamation mark, then a new sentence; "t.ex. BUP" is not one.
+NEXT_SENTENCE = re.compile(r"(?<!t\.ex)[.?!] +[A-ZÆØÅ«»”]")
+
+
+def test_no_item_of_any_stage_is_a_paragraph() -> None:
+    too_long = sorted(
+        {
+            (where, entry.id)
+            for where, entry in all_items()
+            if len(entry.text.verbatim.split()) > MOST_WORDS_ANYWHERE
+            and entry.id not in ASKED_WHOLE
+        }
+    )
+    assert too_long == []
+    whole = [entry for _where, entry in all_items() if entry.id in ASKED_WHOLE]
+    assert whole and all(entry.text.verbatim.endswith("?") for entry in whole)
+
+
+def test_an_item_holds_one_sentence_unless_its_source_s_bullet_has_two() -> None:
+    """Two short sentences stand together only where the source's one bullet has them: two
+    questions about the way to school (002: 1124) and the meeting's 'here and now' (002:
+    1345–1346)."""
+    two = {entry.id for _where, entry in all_items() if NEXT_SENTENCE.search(entry.text.verbatim)}
+    assert two == {"way_to_school", "here_and_now"}
+
+
+# The four principles of the Danish model's measures (004: 1816–1824), and the pages of each in
+# the seed's text, where a principle's heading stands after its main text (004: 1903, 2027, 2148,
+# 2239).
+PRINCIPLES = {1818: range(1874, 1964), 1820: range(1966, 2084), 1822: range(2084, 2191)}
+PRINCIPLE_4 = (1824, range(2196, 2266))
+
+
+def test_the_danish_measures_follow_the_model_s_four_principles() -> None:
+    checklist = GUIDES["dk.measures"].checklist
+    heads = {}
+    for position, entry in enumerate(checklist):
+        number, lines = source_lines(entry.source)
+        if number == "004" and lines in {(1818,), (1820,), (1822,), (1824,)}:
+            heads[lines[0]] = position
+            principle = SEEDS["004", lines[0]].split(": ", 1)[1].strip()
+            assert entry.text.da == principle, entry.id
+    assert list(heads) == [*PRINCIPLES, PRINCIPLE_4[0]]
+    # Each of principles 1–3 is followed by at least two items from its own pages, up to the next.
+    order = list(heads.values())
+    for (line, pages), start, end in zip(PRINCIPLES.items(), order[:-1], order[1:], strict=True):
+        items = checklist[start + 1 : end]
+        assert len(items) >= 2, line
+        for entry in items:
+            assert set(source_lines(entry.source)[1]) <= set(pages), (line, entry.id)
+    # Principle 4 is followed by its goals and follow-up before communication and the rest.
+    goals = []
+    for entry in checklist[order[-1] + 1 :]:
+        if not set(source_lines(entry.source)[1]) <= set(PRINCIPLE_4[1]):
+            break
+        goals.append(entry.id)
+    assert {"shared_goals", "child_defines", "follow_up"} <= set(goals)
+
+
+def test_the_norwegian_pupil_conversation_opens_with_the_guide_s_instructions() -> None:
+    """'Oppstart av samtalen' (002: 1086–1098) comes before the first question (002: 1110)."""
+    pupil = next(qs for qs in GUIDES["no.early_effort"].questions if qs.id == "pupil")
+    first_question = next(i for i, entry in enumerate(pupil.items) if entry.text.nb.endswith("?"))
+    opening = pupil.items[:first_question]
+    covered = {line for entry in opening for line in source_lines(entry.source)[1]}
+    assert {1090, 1092, 1094, 1096, 1098} <= covered
+    assert all(max(source_lines(entry.source)[1]) < 1100 for entry in opening)
+    assert [entry.id for entry in opening if entry.advice] == ["hard_to_talk"]
+
+
+def test_norway_s_referral_weighs_the_conditions_and_ticks_what_to_do() -> None:
+    """The guide is not enough where (002: 27) a long absence resists its measures (002: 29–31)
+    or there is concern for neglect (002: 37–39): those are questions; the referral procedures
+    (002: 31–35, 39–43) are the checklist."""
+    guide = GUIDES["no.referral"]
+    (question_set,) = guide.questions
+    asked = {entry.id: source_lines(entry.source) for entry in question_set.items}
+    assert asked == {
+        "long_absence": ("002", (29, 30, 31)),
+        "serious_concern": ("002", (37, 38, 39)),
+    }
+    assert item("no.referral", "serious_concern").covered_only
+    # The conditions end at "tilstrekkelig." (002: 31) and "foresatte." (002: 39); what follows,
+    # "I slike tilfeller/situasjoner ...", is what to do, and no checklist item says the condition.
+    conditions = normalised(SEEDS["002", 29] + SEEDS["002", 37])
+    for entry in guide.checklist:
+        text = normalised(entry.text.verbatim)
+        assert not text.startswith(("hvis", "der", "islike")), entry.id
+        assert quoted(entry.text.verbatim)[:20] not in conditions, entry.id
+    assert {"procedures", "child_welfare"} <= {entry.id for entry in guide.checklist}
+    assert item("no.referral", "child_welfare").principal_only
+
+
+# Ids that logged ticks name, kept where a paragraph was cut or split into clauses.
+KEPT = [
+    ("no.referral", "procedures"),
+    ("no.referral", "child_welfare"),
+    ("dk.mapping", "refer_on"),
+    ("dk.mapping", "who_maps"),
+    ("dk.mapping", "together_or_apart"),
+    ("dk.mapping", "observations"),
+    ("dk.measures", "report"),
+    ("dk.measures", "communicate"),
+    ("dk.measures", "child_defines"),
+    ("dk.measures", "after"),
+    ("dk.detection", "closing_timing"),
+    ("dk.detection", "closing_handover"),
+    ("no.early_effort", "pupil_start"),
+    ("no.early_effort", "agreement_purpose"),
+    ("no.meeting", "psychoeducation"),
+    ("no.meeting", "during_stop"),
+    ("no.meeting", "invite"),
+]
+
+
+@pytest.mark.parametrize(("stage", "item_id"), KEPT)
+def test_a_shortened_item_keeps_its_id(stage: str, item_id: str) -> None:
+    assert item(stage, item_id) is not None
