@@ -43,7 +43,8 @@ from routine.requests import (
 from routine.roll_call import RollCallStatus
 from routine.roster import default_absence_codes
 from routine.thresholds import RuleHit
-from scheduler.jobs import JOBS, JobContext, UnknownSchool
+from scheduler.jobs import JOBS, JobContext
+from scheduler.morning import UnknownSchool
 from tests.fakes import FakeUnitOfWorkFactory
 
 MONDAY = date(2026, 11, 23)
