@@ -32,22 +32,19 @@ from routine.model import (
     SchoolTimes,
 )
 from scheduler import clock as school_clock
-from scheduler.clock import (
+from scheduler.clock import NotASchoolDay, run_job, run_scheduled_group, run_scheduled_job
+from scheduler.jobs import JOBS, Job, JobContext, JobResult
+from scheduler.schedule import (
     INTERNAL,
     JOB_TABLE,
     PERSISTENT,
     RESYNC_JOB_ID,
-    NotASchoolDay,
     SchoolClock,
     job_id,
     make_job_store,
-    run_job,
-    run_scheduled_group,
-    run_scheduled_job,
     sync_database_url,
     sync_schedules,
 )
-from scheduler.jobs import JOBS, Job, JobContext, JobResult
 from scheduler.triggers import group_key, next_run, trigger_for, window_trigger
 from storage.db import make_engine
 from storage.orm import FOREIGN_TABLES

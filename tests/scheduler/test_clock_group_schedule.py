@@ -17,16 +17,9 @@ import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from scheduler.clock import (
-    PERSISTENT,
-    SchoolClock,
-    job_id,
-    make_job_store,
-    run_scheduled_group,
-    run_scheduled_job,
-    sync_schedules,
-)
+from scheduler.clock import run_scheduled_group, run_scheduled_job
 from scheduler.jobs import Job, JobContext
+from scheduler.schedule import PERSISTENT, SchoolClock, job_id, make_job_store, sync_schedules
 from scheduler.triggers import group_key, trigger_for
 from tests.scheduler.clock_groups_support import (
     DAY_OFF,
