@@ -2,7 +2,7 @@
 when that fails.
 
 A municipality's schools mostly share their times, and a job run for all of them at once
-(`Job.run_many`, through `scheduler.jobs.run_for_schools`) costs a few queries where one run
+(`Job.run_many`, through `scheduler.job_base.run_for_schools`) costs a few queries where one run
 per school costs a few per school. But one school's bad data must not cost the others their
 morning: if the run together raises, each school is run on its own (`Job.run`), and only the
 schools whose own run fails miss it. A school run twice this way queues nothing twice: every
@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from time import perf_counter
 
-from scheduler.jobs import Job, JobContext, JobResult, run_for_schools
+from scheduler.job_base import Job, JobContext, JobResult, run_for_schools
 
 log = logging.getLogger(__name__)
 

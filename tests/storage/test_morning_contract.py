@@ -157,6 +157,46 @@ async def test_roll_calls_open_and_close_per_school_and_class(store) -> None:
     ]
 
 
+async def test_one_schools_roll_calls_open_once_for_its_listed_classes(store) -> None:
+    # One school is a mapping of one, as `routine.roll_call.open_roll_calls` asks.
+    opened = []
+    for _ in range(2):
+        opened.append(
+            await committed(
+                store,
+                # "9Z" is in no class list: no roll call is opened for it.
+                lambda u: u.morning.open_roll_calls({EKBACKA.key: ["7B", "9Z", "7A"]}, DAY, NOW),
+            )
+        )
+    roll_calls = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
+    assert [(r.class_name, r.status) for r in roll_calls] == [
+        ("7A", RollCallStatus.OPEN),
+        ("7B", RollCallStatus.OPEN),
+    ]
+    # The first time returns what it opened, as stored (ids included); the second, nothing.
+    assert opened == [roll_calls, []]
+    assert await read(store, lambda u: u.roll_calls.list_for_day(FJELL.key, DAY)) == []
+
+
+async def test_closing_one_schools_open_roll_calls_leaves_a_submitted_one_alone(store) -> None:
+    for key, name in ((EKBACKA.key, "7A"), (FJELL.key, "8A")):
+        await committed(
+            store, lambda u, k=key, n=name: u.roll_calls.add(RollCall(k, n, DAY, opened_at=NOW))
+        )
+    taken = RollCall(EKBACKA.key, "7B", DAY, RollCallStatus.SUBMITTED, opened_at=NOW)
+    await committed(store, lambda u: u.roll_calls.add(taken))
+    closed = await committed(store, lambda u: u.morning.close_open_roll_calls([EKBACKA.key], DAY))
+    roll_calls = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
+    assert [r for r in roll_calls if r.class_name == "7A"] == closed
+    assert [r.status for r in roll_calls] == [
+        RollCallStatus.NOT_ANSWERED,
+        RollCallStatus.SUBMITTED,
+    ]
+    # Another school's open roll call is not this school's to close.
+    (other,) = await read(store, lambda u: u.roll_calls.list_for_day(FJELL.key, DAY))
+    assert other.status is RollCallStatus.OPEN
+
+
 async def test_prompts_follow_ups_and_granted_leave_of_the_day(store) -> None:
     await committed(
         store,

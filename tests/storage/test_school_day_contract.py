@@ -1,6 +1,7 @@
 """The contract of the set-based reads and bulk writes the daily jobs use (`SchoolDayQueries`,
 `OutboxRepository.add_many`) and of the record's range queries, on the fakes, SQLite and
-PostgreSQL alike."""
+PostgreSQL alike. One school's roll calls are opened and closed through `MorningQueries`
+(`test_morning_contract.py`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from routine.model import (
 from routine.outbox import DeliveryStatus, OutboxMessage, OutgoingButton
 from routine.ports import UnitOfWorkFactory
 from routine.requests import AbsencePrompt
-from routine.roll_call import RollCall, RollCallStatus
 from tests.conftest import BACKENDS
 from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
 
@@ -99,7 +99,7 @@ async def test_guardians_come_with_all_their_links_whichever_pupil_was_asked(sto
     assert [(g.name, g.pupil_ids) for g in guardians] == [("Kari Nordmann", ("p1",))]
 
 
-async def test_prompts_roll_calls_and_follow_ups_are_added_once(store) -> None:
+async def test_prompts_and_follow_ups_are_added_once(store) -> None:
     prompt = AbsencePrompt("t1", EKBACKA.key, "p1", "g1", DAY, created_at=NOW)
     again = dataclasses.replace(prompt, token="t2")
     await committed(store, lambda u: u.school_day.add_prompts([prompt]))
@@ -107,22 +107,6 @@ async def test_prompts_roll_calls_and_follow_ups_are_added_once(store) -> None:
     prompts = await read(store, lambda u: u.school_day.prompts(EKBACKA.key, DAY))
     assert [(p.token, p.pupil_id) for p in prompts] == [("t1", "p1")]
 
-    opened = []
-    for _ in range(2):
-        opened.append(
-            await committed(
-                store,
-                # "9Z" is in no class list: no roll call is opened for it.
-                lambda u: u.school_day.open_roll_calls(EKBACKA.key, ["7B", "9Z", "7A"], DAY, NOW),
-            )
-        )
-    roll_calls = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
-    assert [(r.class_name, r.status) for r in roll_calls] == [
-        ("7A", RollCallStatus.OPEN),
-        ("7B", RollCallStatus.OPEN),
-    ]
-    # The first time returns what it opened, as stored (ids included); the second, nothing.
-    assert opened == [roll_calls, []]
     first = FollowUp(EKBACKA.key, "p1", DAY, NOW, reachable=False)
     await committed(store, lambda u: u.school_day.open_follow_ups([first]))
     await committed(
@@ -130,21 +114,6 @@ async def test_prompts_roll_calls_and_follow_ups_are_added_once(store) -> None:
     )
     (kept,) = await read(store, lambda u: u.follow_ups.list_for_day(EKBACKA.key, DAY))
     assert kept.reachable is False
-
-
-async def test_closing_open_roll_calls_leaves_a_submitted_one_alone(store) -> None:
-    await committed(
-        store, lambda u: u.roll_calls.add(RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW))
-    )
-    taken = RollCall(EKBACKA.key, "7B", DAY, RollCallStatus.SUBMITTED, opened_at=NOW)
-    await committed(store, lambda u: u.roll_calls.add(taken))
-    closed = await committed(store, lambda u: u.school_day.close_open_roll_calls(EKBACKA.key, DAY))
-    roll_calls = await read(store, lambda u: u.roll_calls.list_for_day(EKBACKA.key, DAY))
-    assert [r for r in roll_calls if r.class_name == "7A"] == closed
-    assert [r.status for r in roll_calls] == [
-        RollCallStatus.NOT_ANSWERED,
-        RollCallStatus.SUBMITTED,
-    ]
 
 
 async def test_marks_are_updated_in_bulk_and_read_over_a_range(store) -> None:

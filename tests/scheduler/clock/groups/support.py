@@ -1,6 +1,6 @@
-"""The fakes of the clock's group tests (`test_clock_groups.py`, `test_clock_group_schedule.py`):
-schools that share their times or not, a job that records its calls, a unit-of-work factory that
-counts what it opened."""
+"""The fakes of the clock's group tests (`test_runs.py`, `test_schedule.py` here): schools that
+share their times or not, a job that records its calls, a unit-of-work factory that counts what
+it opened."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from pathlib import Path
 from routine.model import Country, DateSpan, Language, School
 from scheduler.jobs import Job, JobContext, JobResult
 from tests.fakes import FakeUnitOfWork, FakeUnitOfWorkFactory
-from tests.scheduler.test_clock import CALENDAR, TIMES
+from tests.scheduler.clock.support import CALENDAR, OSLO, STOCKHOLM, TIMES
 
-STOCKHOLM, OSLO = "Europe/Stockholm", "Europe/Oslo"
 WEDNESDAY = date(2026, 11, 25)
 # Something personal, as an error's message might hold it: it must never reach the logs.
 PERSONAL = "Astrid Lindgren, 120512-1234"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,18 +16,11 @@ import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from scheduler.clock import (
-    PERSISTENT,
-    SchoolClock,
-    job_id,
-    make_job_store,
-    run_scheduled_group,
-    run_scheduled_job,
-    sync_schedules,
-)
+from scheduler.clock import run_scheduled_group, run_scheduled_job
 from scheduler.jobs import Job, JobContext
+from scheduler.schedule import PERSISTENT, SchoolClock, job_id, make_job_store, sync_schedules
 from scheduler.triggers import group_key, trigger_for
-from tests.scheduler.clock_groups_support import (
+from tests.scheduler.clock.groups.support import (
     DAY_OFF,
     LATER,
     OSLO_SCHOOL,
@@ -40,41 +32,8 @@ from tests.scheduler.clock_groups_support import (
     C,
     CountingFactory,
     ManyRecorder,
-    world_of_schools,
 )
-from tests.scheduler.test_clock import FixedClock
-
-
-@pytest.fixture
-def recorder() -> ManyRecorder:
-    return ManyRecorder()
-
-
-@pytest.fixture
-def job(recorder: ManyRecorder) -> Job:
-    return recorder.job()
-
-
-@pytest.fixture
-async def world() -> CountingFactory:
-    return await world_of_schools()
-
-
-# The stored schedule
-
-
-@pytest.fixture
-async def paused() -> AsyncIterator[AsyncIOScheduler]:
-    started = AsyncIOScheduler(jobstores={PERSISTENT: MemoryJobStore()}, timezone=UTC)
-    started.start(paused=True)
-    yield started
-    started.shutdown(wait=False)
-    while started.running:
-        await asyncio.sleep(0)
-
-
-def stored(scheduler: AsyncIOScheduler) -> dict[str, object]:
-    return {j.id: j for j in scheduler.get_jobs(jobstore=PERSISTENT)}
+from tests.scheduler.clock.support import FixedClock, stored
 
 
 async def test_one_stored_job_per_job_and_group(paused: AsyncIOScheduler, job: Job) -> None:

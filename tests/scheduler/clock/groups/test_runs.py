@@ -3,27 +3,25 @@ of schools with the same trigger, the schools without school that day left out, 
 a time when the run together fails.
 
 The fake job records its calls (each `run_many` with its keys, each `run` with its key) instead
-of doing anything (`clock_groups_support`); the clock is the test's. The stored schedule is in
-`test_clock_group_schedule.py`.
+of doing anything (`support`); the clock is the test's. The stored schedule is in
+`test_schedule.py`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler import clock as school_clock
 from scheduler import together
 from scheduler.clock import run_scheduled_group
-from scheduler.jobs import Job, JobContext, JobResult
+from scheduler.jobs import Job, JobResult
 from scheduler.metrics import Metrics
 from scheduler.triggers import group_key, trigger_for
-from tests.scheduler.clock_groups_support import (
+from tests.scheduler.clock.groups.support import (
     DAY_OFF,
     LATER,
     OSLO_SCHOOL,
@@ -39,38 +37,8 @@ from tests.scheduler.clock_groups_support import (
     CountingFactory,
     ManyRecorder,
     school,
-    world_of_schools,
 )
-from tests.scheduler.test_clock import FixedClock
-
-
-@pytest.fixture
-def recorder() -> ManyRecorder:
-    return ManyRecorder()
-
-
-@pytest.fixture
-def job(recorder: ManyRecorder) -> Job:
-    return recorder.job()
-
-
-@pytest.fixture
-async def world() -> CountingFactory:
-    return await world_of_schools()
-
-
-@pytest.fixture
-def metrics() -> Metrics:
-    return Metrics()
-
-
-@pytest.fixture
-def registered(world: CountingFactory, job: Job, metrics: Metrics) -> Iterator[FixedClock]:
-    nine = datetime.combine(WEDNESDAY, time(9, 0), tzinfo=ZoneInfo(STOCKHOLM))
-    fixed = FixedClock(nine.astimezone(UTC))
-    school_clock.register(JobContext(world, fixed, metrics), {job.name: job})
-    yield fixed
-    school_clock.unregister()
+from tests.scheduler.clock.support import FixedClock
 
 
 def runs(metrics: Metrics, outcome: str) -> float:
