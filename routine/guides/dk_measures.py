@@ -38,7 +38,7 @@ MOTIVATION = (
             " familiens perspektiv og ønsker.",
             "När insatser väljs är det centralt att ta in och knyta an till barnets och familjens"
             " perspektiv och önskemål.",
-            "Ved valg av innsatser er det sentralt å trekke inn og knytte seg til barnets og"
+            "Ved valg av tiltak er det sentralt å trekke inn og knytte an til barnets og"
             " familiens perspektiv og ønsker.",
         ),
         "004: 1876–1877",
@@ -51,7 +51,7 @@ MOTIVATION = (
             "Den kartläggning av orsakerna till skolfrånvaron som har gjorts ska vara"
             " utgångspunkten för dialogen, valet och planeringen av en insats.",
             "Kartleggingen som er gjort av årsakene til skolefraværet, skal være utgangspunktet"
-            " for dialogen, valget og tilretteleggingen av en innsats.",
+            " for dialogen, valget og tilretteleggingen av et tiltak.",
         ),
         "004: 1884–1886",
     ),
@@ -60,8 +60,8 @@ MOTIVATION = (
         da(
             "Afdække, hvad der kan være med til at motivere til at møde op og være en del af"
             " fællesskabet i skolen.",
-            "Ta reda på vad som kan bidra till att motivera till att komma till skolan och vara en"
-            " del av gemenskapen där.",
+            "Ta reda på vad som kan bidra till motivationen att komma till skolan och vara en del"
+            " av gemenskapen där.",
             "Avdekke hva som kan være med på å motivere til å møte opp og være en del av"
             " fellesskapet på skolen.",
         ),
@@ -76,7 +76,7 @@ WHOLE_VIEW = (
         da(
             "Vælg indsats ud fra et helhedssyn.",
             "Välj insats utifrån en helhetssyn.",
-            "Velg innsats ut fra et helhetssyn.",
+            "Velg tiltak ut fra et helhetssyn.",
         ),
         "004: 1820",
     ),
@@ -99,8 +99,8 @@ WHOLE_VIEW = (
             " matche barnets behov.",
             "Man ska alltid överväga hur ingripande insatser som behöver sättas in för att"
             " motsvara barnets behov.",
-            "Det skal alltid vurderes hvor inngripende innsatser som skal settes i gang for å"
-            " svare til barnets behov.",
+            "Det skal alltid vurderes hvor inngripende tiltak som skal settes i gang for å møte"
+            " barnets behov.",
         ),
         "004: 1997–1998",
     ),
@@ -110,7 +110,7 @@ WHOLE_VIEW = (
             "Det er vigtigt, at der sikres klar sammenhæng mellem de enkelte indsatser.",
             "Det är viktigt att se till att det finns ett tydligt sammanhang mellan de olika"
             " insatserna.",
-            "Det er viktig å sikre klar sammenheng mellom de enkelte innsatsene.",
+            "Det er viktig å sikre klar sammenheng mellom de enkelte tiltakene.",
         ),
         "004: 2001–2002",
     ),
@@ -121,8 +121,8 @@ WHOLE_VIEW = (
             " barnet ikke er i skole.",
             "Skolan ska också ha fokus på vilken insats som ska ges under de perioder då barnet"
             " inte är i skolan.",
-            "Skolen skal også ha fokus på hvilken innsats som skal gis i periodene der barnet"
-            " ikke er på skolen.",
+            "Skolen skal også ha fokus på hvilke tiltak som skal settes inn i periodene der"
+            " barnet ikke er på skolen.",
         ),
         "004: 2058–2059",
     ),
@@ -306,10 +306,10 @@ REPORT = GuideItem(
     da(
         "Bekymringen er så alvorlig, at skolelederen vurderer, at der skal ske underretning til"
         " kommunalbestyrelsen jævnfør barnets lov § 133.",
-        "Oron är så allvarlig att rektor bedömer att en orosanmälan ska göras till"
-        " kommunfullmäktige enligt den danska barnlagen (barnets lov § 133).",
+        "Oron är så allvarlig att rektor bedömer att en orosanmälan ska göras till kommunen"
+        " enligt den danska barnlagen (barnets lov § 133).",
         "Bekymringen er så alvorlig at rektor vurderer at det skal sendes en bekymringsmelding"
-        " til kommunestyret etter den danske barneloven (barnets lov § 133).",
+        " til kommunen etter den danske barneloven (barnets lov § 133).",
     ),
     "004: 2565–2567",
     principal_only=True,

@@ -165,7 +165,7 @@ MEETING = StageGuide(
                 " elevens nærvær",
                 "Bjuda in elev och vårdnadshavare för att få hjälp med kartläggning och med att"
                 " göra en plan för elevens närvaro",
-                "Invitere elev og forældre med for at få hjælp til kortlægning og til at lave en"
+                "Invitere elev og forældre ind for at få hjælp til kortlægning og til at lave en"
                 " plan for elevens fremmøde",
             ),
             "002: 409–413",

@@ -33,7 +33,7 @@ PUPIL = QuestionSet(
             nb(
                 "Bruk derfor tid i oppstarten av samtalen til å etablere en trygg og åpen dialog"
                 " uten konfrontasjon.",
-                "Ta därför tid i början av samtalet till att skapa en trygg och öppen dialog utan"
+                "Ägna därför tid i början av samtalet åt att skapa en trygg och öppen dialog utan"
                 " konfrontation.",
                 "Brug derfor tid i starten af samtalen på at skabe en tryg og åben dialog uden"
                 " konfrontation.",

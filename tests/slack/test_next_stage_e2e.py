@@ -95,7 +95,7 @@ SCHOOLS = [
         "da-DK",
         "Freja Nielsen, klasse 7.a",
         "Næste trin: {stage}",
-        "{count} punkter på tjeklisten er ikke krydset af. Flyt sagen videre til næste trin?",
+        "{count} punkter på tjeklisten er ikke krydset af. Flytte sagen videre til næste trin?",
         ["Ja, flyt den videre", "Nej, bliv på dette trin", "Annuller"],
         "Sagen er gået videre til næste trin.",
         "Denne knap virker ikke længere.",
