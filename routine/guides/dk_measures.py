@@ -198,7 +198,7 @@ GOALS = (
             "Barn, vårdnadshavare, skola och andra inblandade aktörer bestämmer tillsammans"
             " mål och delmål för insatsen.",
             "Barn, foresatte, skole og andre involverte aktører definerer sammen mål og delmål"
-            " for innsatsen.",
+            " for tiltaket.",
         ),
         "004: 2205–2206",
     ),
@@ -284,7 +284,7 @@ COMMUNICATION = (
             "Det är också viktigt att närvarosamordnaren hör av sig när det inte finns något"
             " nytt i insatsen, eller när det blir väntetider och uppehåll.",
             "Det er også viktig at nærværskoordinatoren gir beskjed når det ikke er noe nytt i"
-            " innsatsen, eller når det oppstår ventetid og pauser.",
+            " tiltaket, eller når det oppstår ventetid og pauser.",
         ),
         "004: 2285–2286",
     ),
@@ -293,7 +293,7 @@ COMMUNICATION = (
         da(
             "Husk også at tænke afslutning og »efter« ind i indsatsen.",
             "Kom också ihåg att tänka in avslutningen och ”efteråt” i insatsen.",
-            "Husk også å tenke avslutning og «etterpå» inn i innsatsen.",
+            "Husk også å tenke avslutning og «etterpå» inn i tiltaket.",
         ),
         "004: 2298",
     ),

@@ -298,7 +298,7 @@ CLOSING = QuestionSet(
     da(
         "Afslutning af indsats eller forløb",
         "Avslutning av insats eller ärende",
-        "Avslutning av innsats eller forløp",
+        "Avslutning av tiltak eller forløp",
     ),
     "004: 2296–2336",
     (
@@ -328,7 +328,7 @@ CLOSING = QuestionSet(
                 "Har barnets utveckling (både när det gäller trivsel och närvaro) avstannat, och"
                 " behövs det en annan insats?",
                 "Har barnets utvikling (både når det gjelder trivsel og oppmøte) stagnert, og"
-                " trengs det en annen innsats?",
+                " trengs det et annet tiltak?",
             ),
             "004: 2316–2317",
         ),
@@ -337,7 +337,7 @@ CLOSING = QuestionSet(
             da(
                 "Giver barnet udtryk for at være motiveret for indsatsen?",
                 "Ger barnet uttryck för att vara motiverat för insatsen?",
-                "Gir barnet uttrykk for å være motivert for innsatsen?",
+                "Gir barnet uttrykk for å være motivert for tiltaket?",
             ),
             "004: 2319",
         ),
@@ -359,7 +359,7 @@ CLOSING = QuestionSet(
                 " hjemmet, som skal fastholdes?",
                 "Om insatsen eller ärendet avslutas, finns det då insatser i skolan eller i hemmet"
                 " som ska fortsätta?",
-                "Hvis innsatsen eller forløpet avsluttes, er det da tiltak på skolen eller i"
+                "Hvis tiltaket eller forløpet avsluttes, er det da tiltak på skolen eller i"
                 " hjemmet som skal videreføres?",
             ),
             "004: 2324–2325",
@@ -372,7 +372,7 @@ CLOSING = QuestionSet(
                 " forløb overvejes grundigt.",
                 "Dessutom är det viktigt att noga tänka igenom när en insats eller ett ärende"
                 " avslutas.",
-                "Dessuten er det viktig at tidspunktet for å avslutte en innsats eller et forløp"
+                "Dessuten er det viktig at tidspunktet for å avslutte et tiltak eller et forløp"
                 " vurderes grundig.",
             ),
             "004: 2327–2328",
@@ -385,7 +385,7 @@ CLOSING = QuestionSet(
                 " foretages en løbende overlevering til lærere og pædagoger.",
                 "Om insatsen har varit förankrad i kommunens kom-i-skole-team, rekommenderas en"
                 " löpande överlämning till lärare och pedagoger.",
-                "Har innsatsen vært forankret i kommunens kom-i-skole-team, anbefales det en"
+                "Har tiltaket vært forankret i kommunens kom-i-skole-team, anbefales det en"
                 " løpende overlevering til lærere og pedagoger.",
             ),
             "004: 2333–2335",

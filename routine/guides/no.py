@@ -144,7 +144,7 @@ EARLY_EFFORT = StageGuide(
             nb(
                 "Utarbeid en samarbeidsavtale med beskrivelser av tiltak og ansvar.",
                 "Ta fram ett samarbetsavtal som beskriver insatser och ansvar.",
-                "Udarbejd en samarbejdsaftale med beskrivelser af tiltag og ansvar.",
+                "Udarbejd en samarbejdsaftale med beskrivelser af indsatser og ansvar.",
             ),
             "002: 1227",
         ),
@@ -216,7 +216,7 @@ MEETING = StageGuide(
             nb(
                 "Skolen samarbeider med elev og foresatte om plan og tiltak",
                 "Skolan samarbetar med elev och vårdnadshavare om plan och insatser",
-                "Skolen samarbejder med elev og forældre om plan og tiltag",
+                "Skolen samarbejder med elev og forældre om plan og indsatser",
             ),
             "002: 423–425",
         ),
@@ -255,7 +255,7 @@ NOT_SUFFICIENT = QuestionSet(
                 " har vært tilstrekkelig.",
                 "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
                 " vägledningen inte har räckt.",
-                "Eleven har et langvarigt fravær fra skolen, hvor tiltag efter denne vejledning"
+                "Eleven har et langvarigt fravær fra skolen, hvor indsatser efter denne vejledning"
                 " ikke har været tilstrækkelige.",
             ),
             "002: 29–31",

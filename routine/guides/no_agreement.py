@@ -27,7 +27,7 @@ AGREEMENT = QuestionSet(
                 " grad innenfor skolens fellesskap.",
                 "Tillsammans med elev och vårdnadshavare ta fram insatser så att eleven i så stor"
                 " utsträckning som möjligt lär sig inom skolans gemenskap.",
-                "Sammen med elev og forældre udarbejde tiltag, så eleven i størst muligt omfang"
+                "Sammen med elev og forældre udarbejde indsatser, så eleven i størst muligt omfang"
                 " lærer inden for skolens fællesskab.",
             ),
             "002: 1261–1263",
@@ -46,7 +46,7 @@ AGREEMENT = QuestionSet(
         ),
         GuideItem("main_goal", nb("Hovedmål", "Huvudmål", "Hovedmål"), "002: 1285"),
         GuideItem("sub_goal", nb("Delmål", "Delmål", "Delmål"), "002: 1289"),
-        GuideItem("measure", nb("Tiltak", "Insats", "Tiltag"), "002: 1289"),
+        GuideItem("measure", nb("Tiltak", "Insats", "Indsats"), "002: 1289"),
         GuideItem("responsible", nb("Ansvar", "Ansvar", "Ansvar"), "002: 1289"),
         GuideItem("deadline", nb("Frist", "Tidsfrist", "Frist"), "002: 1289"),
         GuideItem(

@@ -155,7 +155,7 @@ AGENDA = QuestionSet(
             nb(
                 "Bruk push-pull for å fremheve betydningen av riktige tiltak.",
                 "Använd push-pull för att lyfta fram betydelsen av rätt insatser.",
-                "Brug push-pull til at fremhæve betydningen af de rigtige tiltag.",
+                "Brug push-pull til at fremhæve betydningen af de rigtige indsatser.",
             ),
             "002: 1355–1356",
         ),
@@ -193,7 +193,7 @@ AGENDA = QuestionSet(
             nb(
                 "Sette opp tiltak på bakgrunn av kartlegging",
                 "Bestämma insatser utifrån kartläggningen",
-                "Fastlægge tiltag på baggrund af kortlægningen",
+                "Fastlægge indsatser på baggrund af kortlægningen",
             ),
             "002: 1367",
         ),
@@ -211,7 +211,7 @@ AGENDA = QuestionSet(
             nb(
                 "Bli enige om tiltak som blir skriftliggjort i referatet",
                 "Kom överens om insatser som skrivs in i minnesanteckningarna",
-                "Bliv enige om tiltag, som skrives ind i referatet",
+                "Bliv enige om indsatser, som skrives ind i referatet",
             ),
             "002: 1369",
         ),

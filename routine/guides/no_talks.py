@@ -56,7 +56,7 @@ PUPIL = QuestionSet(
             nb(
                 "Målet er å finne tiltak og hjelpe eleven til å være på skolen.",
                 "Målet är att hitta insatser och hjälpa eleven att vara i skolan.",
-                "Målet er at finde tiltag og hjælpe eleven til at være i skolen.",
+                "Målet er at finde indsatser og hjælpe eleven til at være i skolen.",
             ),
             "002: 1094–1096",
         ),
@@ -241,7 +241,7 @@ PUPIL = QuestionSet(
                 " samtalen.",
                 "Ta fram insatser tillsammans med eleven utifrån det som har kommit fram i"
                 " samtalet.",
-                "Udarbejd tiltag sammen med eleven på baggrund af de oplysninger, der er kommet"
+                "Udarbejd indsatser sammen med eleven på baggrund af de oplysninger, der er kommet"
                 " frem i samtalen.",
             ),
             "002: 1162",
@@ -271,7 +271,7 @@ GUARDIAN = QuestionSet(
                 "Börja samtalet med att berätta om syftet med samtalet, som är att samarbeta för"
                 " att komma fram till insatser som främjar närvaro.",
                 "Start samtalen med at fortælle om formålet med samtalen, som er at samarbejde om"
-                " at finde frem til tiltag, der fremmer fremmødet.",
+                " at finde frem til indsatser, der fremmer fremmødet.",
             ),
             "002: 1189–1191",
         ),

@@ -174,7 +174,7 @@ STEP3 = StageGuide(
             sv(
                 "Rektor fattar beslut om eventuella åtgärder.",
                 "Rektor beslutter eventuelle tiltak.",
-                "Skolelederen beslutter eventuelle tiltag.",
+                "Skolelederen beslutter eventuelle indsatser.",
             ),
             "000: 486",
         ),
@@ -205,7 +205,7 @@ STEP3 = StageGuide(
             sv(
                 "Åtgärderna testas och utvärderas.",
                 "Tiltakene prøves ut og evalueres.",
-                "Tiltagene afprøves og evalueres.",
+                "Indsatserne afprøves og evalueres.",
             ),
             "000: 494",
         ),

@@ -5,10 +5,12 @@ someone else moved the case meanwhile: the move is a compare-and-set, made once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 
+from dialogs.i18n import gettext, use_locale
 from dialogs.stage_change import change_stage
 from routine.cases import EventKind
 from routine.guides import GUIDES
@@ -52,7 +54,7 @@ MOVERS = [
         "se.step3",
         Language.SV,
         "{count} punkter i checklistan är inte avbockade. Flytta ärendet vidare till nästa steg?",
-        "Flytta ärendet vidare till nästa steg: {stage}?",
+        "Flytta ärendet vidare till ”{stage}”?",
         ("Ja, flytta det vidare", "Nej, stanna kvar i det här steget", "Avbryt"),
         "Ärendet har gått vidare till nästa steg.",
         "Den här knappen fungerar inte längre.",
@@ -66,7 +68,7 @@ MOVERS = [
         "no.early_effort",
         Language.NB,
         "{count} punkter på sjekklisten er ikke krysset av. Flytte saken videre til neste steg?",
-        "Flytte saken videre til neste steg: {stage}?",
+        "Flytte saken videre til «{stage}»?",
         ("Ja, flytt den videre", "Nei, bli på dette steget", "Avbryt"),
         "Saken er flyttet til neste steg.",
         "Denne knappen virker ikke lenger.",
@@ -80,7 +82,7 @@ MOVERS = [
         "dk.mapping",
         Language.DA,
         "{count} punkter på tjeklisten er ikke krydset af. Flytte sagen videre til næste trin?",
-        "Flytte sagen videre til næste trin: {stage}?",
+        "Flytte sagen videre til »{stage}«?",
         ("Ja, flyt den videre", "Nej, bliv på dette trin", "Annuller"),
         "Sagen er gået videre til næste trin.",
         "Denne knap virker ikke længere.",
@@ -196,8 +198,27 @@ async def test_in_the_chat_too_a_move_with_every_item_ticked_is_asked_first(
     for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]"]:
         await coordinator.send(said)
     asked = await coordinator.send(f"[Nästa steg: {step3}]")
-    assert asked[0].text == f"Flytta ärendet vidare till nästa steg: {step3}?"
+    assert asked[0].text == f"Flytta ärendet vidare till ”{step3}”?"
     assert world.store.cases[case_id].stage == "se.step2"
     moved = await coordinator.send("[Ja, flytta det vidare]")
     assert moved[0].text == "Ärendet har gått vidare till nästa steg."
     assert world.store.cases[case_id].stage == "se.step3"
+
+
+# Each language's word for a stage, which the Swedish stages' names begin with in every language
+# ("Steg 3 – Fortsatt frånvaro", "Trin 3 – Fortsat fravær").
+STAGE_WORD = {Language.SV: "steg", Language.NB: "steg", Language.DA: "trin"}
+
+
+@pytest.mark.parametrize("language", list(Language), ids=lambda language: language.value)
+def test_the_question_says_stage_once_whatever_the_stage_is_called(language: Language) -> None:
+    """A native reading found "vidare till nästa steg: Steg 3 – …": the question names the
+    stage without a "next stage" before a name that says it already, for every stage's name."""
+    with use_locale(language.value):
+        question = gettext("Move the case on to the next stage: {stage}?")
+    word = re.compile(rf"(?<!\w){STAGE_WORD[language]}(?!\w)", re.IGNORECASE)
+    names = [guide.name.in_language(language) for guide in GUIDES.values()]
+    assert any(word.search(name) for name in names)
+    asked = [question.format(stage=name) for name in names]
+    assert all(name in text for name, text in zip(names, asked, strict=True))
+    assert [text for text in asked if len(word.findall(text)) > 1] == []
