@@ -14,17 +14,8 @@ from routine.follow_up import ContactMeans, ContactOutcome
 from routine.guardian_requests import ask_about_absence
 from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock
-from tests.dialogs.staff_day_world import (
-    MONDAY,
-    follow_elsa,
-    open_day,
-    press,
-    roll_call_of,
-    slack_to,
-    submit,
-    sv,
-    with_form,
-)
+from tests.dialogs.staff_day_world import MONDAY, follow_elsa, open_day, roll_call_of, slack_to, sv
+from tests.dialogs.transcript import press, submit, with_form
 from tests.fakes import FakeUnitOfWorkFactory
 
 
