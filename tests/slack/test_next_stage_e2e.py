@@ -21,10 +21,9 @@ from routine.cases import EventKind, Origin, Trigger, rule_actor
 from routine.guides import GUIDES
 from tests.bot.process import MONDAY_MORNING
 from tests.conftest import BACKENDS, sql_uow_factory
-from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.fake_slack_api import Posted
 from tests.slack.people import StaffMember
-from tests.slack.service import SlackService, running_slack_service
-from tests.telegram.service import load_demo_schools, module_database
+from tests.slack.service import SlackService, demo_slack_service
 
 
 @dataclass(frozen=True)
@@ -107,15 +106,8 @@ SCHOOLS = [
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SlackService]:
-    folder = tmp_path_factory.mktemp(f"slack-next-{request.param}")
-    with module_database(request, request.param, folder) as database:
-        asyncio.run(load_demo_schools(database))
-        with (
-            FakeSlackApi().running() as api,
-            running_slack_service(database, api, folder) as running,
-        ):
-            running.database.database = database
-            yield running
+    with demo_slack_service(request, tmp_path_factory, "next") as running:
+        yield running
 
 
 async def _open_a_case(database: str, school: School) -> int:
