@@ -7,7 +7,7 @@ import pytest
 
 from routine.ports import UnitOfWorkFactory
 from tests.conftest import BACKENDS
-from tests.storage.outbox.support import message, version
+from tests.storage.contract.outbox.support import message, version
 from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
 
 

@@ -13,7 +13,7 @@ import pytest
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWorkFactory
 from tests.conftest import BACKENDS
-from tests.storage.outbox.support import LEASE, NOW, add, claim, message
+from tests.storage.contract.outbox.support import LEASE, NOW, add, claim, message
 from tests.storage.support import committed, save_schools_and_people
 
 

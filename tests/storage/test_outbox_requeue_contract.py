@@ -11,7 +11,7 @@ import pytest
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWorkFactory
 from tests.conftest import BACKENDS
-from tests.storage.outbox.support import NOW, add, claim, message, stored
+from tests.storage.contract.outbox.support import NOW, add, claim, message, stored
 from tests.storage.support import FJELL, committed, save_schools_and_people
 
 LATER = NOW + timedelta(days=2)

@@ -26,7 +26,7 @@ def message(key: str, **changes: object) -> OutboxMessage:
     return OutboxMessage(**values)
 
 
-# How `add` adds: set per test by the `adding` fixture (tests/storage/outbox/conftest.py).
+# How `add` adds: set per test by the `adding` fixture (tests/storage/contract/outbox/conftest.py).
 ADDING = {"how": "add"}
 
 

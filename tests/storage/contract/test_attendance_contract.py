@@ -19,29 +19,14 @@ from routine.model import (
     ReportStatus,
 )
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
 from tests.storage.support import (
     EKBACKA,
     FJELL,
     committed,
     read,
-    save_schools_and_people,
 )
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    # Overrides the conftest's backend: the fakes take the same contract as the databases.
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    """The unit-of-work factory, on a store that already holds two schools and their people."""
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 # Absence reports

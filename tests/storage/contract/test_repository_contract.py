@@ -4,17 +4,15 @@ Whatever passes here on the fakes behaves the same on the real databases, so tes
 use the fakes with confidence. Every write is committed in one unit of work and read back in
 another, so the databases are really asked, not the session's cache.
 
-This file holds the people (schools, classes, pupils, guardians, staff); the other
-`test_*_contract.py` files hold the rest, test_attendance_contract and test_accounts_contract
-among them.
+This file holds the people (schools, classes, pupils, guardians, staff); the other contract
+files hold the rest: here test_attendance_contract, test_accounts_contract and outbox/, and in
+tests/storage the older `test_*_contract.py` modules.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date, time
-
-import pytest
 
 from routine.model import (
     CaseRules,
@@ -30,29 +28,13 @@ from routine.model import (
     StaffMember,
 )
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
 from tests.storage.support import (
     EKBACKA,
     FJELL,
     GUARDIANS,
     committed,
     read,
-    save_schools_and_people,
 )
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    # Overrides the conftest's backend: the fakes take the same contract as the databases.
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    """The unit-of-work factory, on a store that already holds two schools and their people."""
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
-
 
 # Schools
 

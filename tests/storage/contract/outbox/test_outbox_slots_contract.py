@@ -7,7 +7,7 @@ import dataclasses
 
 from routine.outbox import DeliveryStatus, OutgoingButton
 from routine.ports import UnitOfWorkFactory
-from tests.storage.outbox.support import (
+from tests.storage.contract.outbox.support import (
     LEASE,
     NOW,
     add,

@@ -11,7 +11,7 @@ import pytest
 
 from routine.outbox import DeliveryStatus, OutgoingButton
 from routine.ports import UnitOfWorkFactory
-from tests.storage.outbox.support import (
+from tests.storage.contract.outbox.support import (
     LEASE,
     NOW,
     add,
