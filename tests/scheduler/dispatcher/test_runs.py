@@ -22,12 +22,6 @@ from tests.scheduler.support import (
     outbox,
 )
 
-
-@pytest.fixture
-def time() -> FakeTime:
-    return FakeTime()
-
-
 # Leases and crashes
 
 

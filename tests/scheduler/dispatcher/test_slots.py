@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-import pytest
-
 from routine.outbox import DeliveryResult, DeliveryStatus, OutboxMessage
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.scheduler.support import (
@@ -19,12 +17,6 @@ from tests.scheduler.support import (
     message,
     outbox,
 )
-
-
-@pytest.fixture
-def time() -> FakeTime:
-    return FakeTime()
-
 
 # Versions of one message on screen (slots)
 

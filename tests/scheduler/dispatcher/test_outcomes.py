@@ -23,12 +23,6 @@ from tests.scheduler.support import (
     outbox,
 )
 
-
-@pytest.fixture
-def time() -> FakeTime:
-    return FakeTime()
-
-
 # Outcomes
 
 

@@ -7,8 +7,6 @@ import itertools
 import random
 from datetime import timedelta
 
-import pytest
-
 from routine.outbox import DeliveryResult
 from scheduler.dispatcher import DEFAULT_LIMITS, RateLimit, interleave_recipients
 from tests.fakes import FakeUnitOfWorkFactory
@@ -19,12 +17,6 @@ from tests.scheduler.support import (
     fill_outbox,
     message,
 )
-
-
-@pytest.fixture
-def time() -> FakeTime:
-    return FakeTime()
-
 
 # Rate limits
 
