@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import date, datetime
 
 import pytest
 
-from dialogs.case_card import refresh_case_cards
 from dialogs.i18n import _, use_locale
-from routine.case_opening import open_cases
-from routine.cases import EventKind, Origin, Trigger, rule_actor
+from routine.cases import EventKind
 from routine.guides import GUIDES
-from tests.bot.process import MONDAY_MORNING
 from tests.conftest import BACKENDS, sql_uow_factory
+from tests.slack.cases import open_a_rule_case
 from tests.slack.fake_slack_api import Posted
 from tests.slack.people import StaffMember, submit_view
 from tests.slack.service import SlackService, demo_slack_service
@@ -44,26 +41,8 @@ def service(
 
 async def _open_a_case(database: str) -> int:
     """Alva Nilsson (7A) absent 3 of 20 known school days: her case, and its cards queued."""
-    now = datetime.fromisoformat(MONDAY_MORNING)
-    trigger = Trigger(
-        "P-SE-001",
-        Origin.RULE,
-        now,
-        rule_actor(STAGE),
-        rule_id=STAGE,
-        numbers={"count": 3, "school_days": 20, "known": 20, "share": 0.15},
-        window_start=date(2026, 10, 26),
-        window_end=date(2026, 11, 20),
-    )
-    async with sql_uow_factory(database) as factory, factory() as uow:
-        school = await uow.schools.get(SCHOOL)
-        assert school is not None
-        changes = await open_cases(uow, school, [trigger])
-        await refresh_case_cards(uow, school, changes.opened, now)
-        await uow.commit()
-    (case,) = changes.opened
-    assert case.id is not None
-    return case.id
+    numbers = {"count": 3, "school_days": 20, "known": 20, "share": 0.15}
+    return await open_a_rule_case(database, SCHOOL, "P-SE-001", STAGE, numbers)
 
 
 async def _log(database: str, case_id: int) -> list[tuple[EventKind, str]]:
