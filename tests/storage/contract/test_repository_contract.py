@@ -32,6 +32,8 @@ from tests.storage.support import (
     EKBACKA,
     FJELL,
     GUARDIANS,
+    MENTOR,
+    PRINCIPAL,
     committed,
     read,
 )
@@ -187,17 +189,6 @@ async def test_guardians_are_listed_per_school_by_id(store: UnitOfWorkFactory) -
 
 
 # Staff
-
-MENTOR = StaffMember(
-    EKBACKA.key,
-    "s2",
-    "Lena Mentor",
-    frozenset({Role.MENTOR, Role.COORDINATOR}),
-    classes=("7B", "7A"),
-    language=Language.SV,
-    slack_user_id="U0LENA",
-)
-PRINCIPAL = StaffMember(EKBACKA.key, "s1", "Rektor Rask", frozenset({Role.PRINCIPAL}))
 
 
 async def save_staff(store: UnitOfWorkFactory, *members: StaffMember) -> None:
