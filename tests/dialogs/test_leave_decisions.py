@@ -15,6 +15,7 @@ from dialogs.i18n import _, ngettext, use_locale
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.model import ChatAccount, Role, StaffMember
 from routine.outbox import OutboxMessage
+from tests.dialogs.leave_world import ask_for_leave_for_elsa
 from tests.dialogs.test_leave_flow import MENU_SV
 from tests.dialogs.transcript import press, submit, with_form
 from tests.fakes import FakeUnitOfWorkFactory
@@ -38,17 +39,7 @@ async def deciders(world: FakeUnitOfWorkFactory) -> FakeUnitOfWorkFactory:
 
 
 async def _ask_for_elsa(chat_as) -> None:
-    anna = chat_as("se-G1")
-    await anna.send("/start")
-    for said in (
-        "[Ansök om ledighet]",
-        "[Elsa Berg]",
-        "[tis 24 nov.]",
-        "[tors 26 nov.]",
-        "Farmors 90-årsdag",
-        "[Skicka ansökan]",
-    ):
-        await anna.send(said)
+    await ask_for_leave_for_elsa(chat_as("se-G1"))
 
 
 def outbox(world: FakeUnitOfWorkFactory, kind: str) -> list[OutboxMessage]:
