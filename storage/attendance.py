@@ -126,16 +126,15 @@ class SqlAttendanceMarkRepository(_Repository):
         await delete_where(self.session, AttendanceMarkRow, AttendanceMarkRow.id == mark_id)
 
     async def list_for_day(self, school_key: str, day: date) -> list[AttendanceMark]:
-        if (known := read_cache.cached(self.session, "marks", (school_key, day))) is not None:
-            return list(known)
-        rows = await self.session.scalars(
-            select(AttendanceMarkRow)
-            .where(AttendanceMarkRow.school_key == school_key, AttendanceMarkRow.day == day)
-            .order_by(AttendanceMarkRow.id)
-        )
-        marks = [mapping.mark_from_row(row) for row in rows]
-        read_cache.keep(self.session, "marks", (school_key, day), marks)
-        return list(marks)
+        async def read() -> list[AttendanceMark]:
+            rows = await self.session.scalars(
+                select(AttendanceMarkRow)
+                .where(AttendanceMarkRow.school_key == school_key, AttendanceMarkRow.day == day)
+                .order_by(AttendanceMarkRow.id)
+            )
+            return [mapping.mark_from_row(row) for row in rows]
+
+        return await read_cache.read_once(self.session, "marks", (school_key, day), read)
 
     async def list_between(
         self,
@@ -171,14 +170,13 @@ class SqlAttendanceMarkRepository(_Repository):
 
 class SqlAbsenceCodeRepository(_Repository):
     async def list_for(self, school_key: str) -> list[AbsenceCode]:
-        if (known := read_cache.cached(self.session, "codes", school_key)) is not None:
-            return list(known)
-        rows = await self.session.scalars(
-            select(AbsenceCodeRow).where(AbsenceCodeRow.school_key == school_key)
-        )
-        codes = in_code_point_order(map(mapping.code_from_row, rows), key=lambda c: c.code)
-        read_cache.keep(self.session, "codes", school_key, codes)
-        return list(codes)
+        async def read() -> list[AbsenceCode]:
+            rows = await self.session.scalars(
+                select(AbsenceCodeRow).where(AbsenceCodeRow.school_key == school_key)
+            )
+            return in_code_point_order(map(mapping.code_from_row, rows), key=lambda c: c.code)
+
+        return await read_cache.read_once(self.session, "codes", school_key, read)
 
     async def save(self, code: AbsenceCode) -> None:
         row = await self.session.get(AbsenceCodeRow, (code.school_key, code.code))

@@ -123,12 +123,12 @@ class SqlStaffRepository(_Repository):
         return None if row is None else mapping.staff_from_row(row)
 
     async def list_for_school(self, school_key: str) -> list[StaffMember]:
-        # Read once per unit of work (`storage.read_cache`); a copy, so a caller may sort it.
-        if (known := read_cache.cached(self.session, "staff", school_key)) is not None:
-            return list(known)
-        staff = await staff_query.staff_of_school(self.session, school_key)
-        read_cache.keep(self.session, "staff", school_key, staff)
-        return list(staff)
+        return await read_cache.read_once(
+            self.session,
+            "staff",
+            school_key,
+            lambda: staff_query.staff_of_school(self.session, school_key),
+        )
 
     async def find_by_slack_user(self, slack_user_id: str) -> StaffMember | None:
         # One person may be staff at two schools of one workspace; pick one predictably.

@@ -120,16 +120,15 @@ class SqlSchoolDayQueries(_Repository):
         return sorted(found, key=lambda a: (a.person_id, a.platform, a.account_id))
 
     async def prompts(self, school_key: str, day: date) -> list[AbsencePrompt]:
-        if (known := read_cache.cached(self.session, "prompts", (school_key, day))) is not None:
-            return list(known)
-        rows = await self.session.scalars(
-            select(AbsencePromptRow)
-            .where(AbsencePromptRow.school_key == school_key, AbsencePromptRow.day == day)
-            .order_by(AbsencePromptRow.id)
-        )
-        prompts = [mapping.prompt_from_row(row) for row in rows]
-        read_cache.keep(self.session, "prompts", (school_key, day), prompts)
-        return list(prompts)
+        async def read() -> list[AbsencePrompt]:
+            rows = await self.session.scalars(
+                select(AbsencePromptRow)
+                .where(AbsencePromptRow.school_key == school_key, AbsencePromptRow.day == day)
+                .order_by(AbsencePromptRow.id)
+            )
+            return [mapping.prompt_from_row(row) for row in rows]
+
+        return await read_cache.read_once(self.session, "prompts", (school_key, day), read)
 
     async def add_prompts(self, prompts: Sequence[AbsencePrompt]) -> None:
         """Each prompt not asked before (one per pupil, guardian and day); others are kept."""

@@ -3,13 +3,13 @@ a stage, and pressing a card's buttons as a member of staff does."""
 
 from __future__ import annotations
 
-from dialogs.events import Incoming, Reply
+from dialogs.events import Reply
 from dialogs.i18n import _, format_short_day, use_locale
 from routine.cases import CaseEvent
 from routine.guides import GUIDES, GuideItem
 from routine.model import Language
 from routine.outbox import OutboxMessage
-from tests.dialogs.transcript import Chat
+from tests.dialogs.transcript import Chat, press
 from tests.fakes import FakeUnitOfWorkFactory
 
 
@@ -56,10 +56,6 @@ def principal_item(stage: str) -> GuideItem:
 def visible(stage: str, language: Language, *, principal: bool = False) -> list[str]:
     items = [i for i in GUIDES[stage].checklist if principal or not i.principal_only]
     return [f"{n}. ☐ {i.text.in_language(language)}" for n, i in enumerate(items, 1)]
-
-
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
 
 
 def labels(message: OutboxMessage | Reply) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from dialogs.events import Incoming, Reply
 from dialogs.i18n import _, use_locale
 from routine.follow_up import open_follow_up
 from routine.model import AbsenceReport, AttendanceMark, MarkKind, ReasonCategory
@@ -15,7 +14,6 @@ from routine.outbox import OutboxMessage
 from routine.roll_call import RollCall, open_roll_calls
 from routine.roster import default_absence_codes
 from tests.dialogs.conftest import SCHOOLS, FixedClock
-from tests.dialogs.transcript import Chat
 from tests.fakes import FakeUnitOfWorkFactory
 
 MONDAY = date(2026, 11, 23)
@@ -46,21 +44,6 @@ async def open_day(world: FakeUnitOfWorkFactory, clock: FixedClock) -> FakeUnitO
 
 def roll_call_of(world: FakeUnitOfWorkFactory, class_name: str) -> RollCall:
     return next(r for r in world.store.roll_calls.values() if r.class_name == class_name)
-
-
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
-
-
-async def submit(chat: Chat, reply: Reply, **values: str) -> list[Reply]:
-    assert reply.form is not None
-    incoming = Incoming(key=chat.key, form=values, form_id=reply.form.id)
-    return await chat.engine.handle(incoming)
-
-
-def with_form(replies: list[Reply]) -> Reply:
-    (reply,) = [r for r in replies if r.form is not None]
-    return reply
 
 
 def slack_to(world: FakeUnitOfWorkFactory, recipient: str, kind: str) -> list[OutboxMessage]:

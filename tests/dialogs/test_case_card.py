@@ -19,13 +19,13 @@ from tests.dialogs.case_cards import (
     latest,
     log,
     move_on,
-    press,
     principal_item,
     say,
     short,
     visible,
 )
 from tests.dialogs.cases_world import NIGHT, open_the_cases
+from tests.dialogs.transcript import press
 from tests.fakes import FakeUnitOfWorkFactory
 
 

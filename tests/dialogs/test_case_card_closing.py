@@ -11,8 +11,9 @@ import pytest
 from routine.cases import EventKind
 from routine.guides import CLOSING
 from routine.model import Country, DateSpan, Role, SchoolCalendar, StaffMember
-from tests.dialogs.case_cards import cards, first_item, labels, latest, log, press
+from tests.dialogs.case_cards import cards, first_item, labels, latest, log
 from tests.dialogs.cases_world import open_the_cases
+from tests.dialogs.transcript import press
 from tests.fakes import FakeUnitOfWorkFactory
 
 

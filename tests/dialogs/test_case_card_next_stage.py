@@ -15,9 +15,10 @@ from dialogs.stage_change import change_stage
 from routine.cases import EventKind
 from routine.guides import GUIDES
 from routine.model import Language
-from tests.dialogs.case_cards import cards, labels, log, move_on, press
+from tests.dialogs.case_cards import cards, labels, log, move_on
 from tests.dialogs.cases_world import open_the_cases
 from tests.dialogs.conftest import MONDAY_MORNING
+from tests.dialogs.transcript import press
 from tests.fakes import FakeUnitOfWorkFactory
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from dialogs.events import Button, ConversationKey, Incoming
+from dialogs.events import Button, ConversationKey, Incoming, Reply
 from dialogs.i18n import use_locale
 from dialogs.plan_notices import guardian_text
 from routine.cases import Case, CaseStatus, EventKind
@@ -286,18 +286,22 @@ def test_the_guardians_copy_in_norwegian_and_danish(language: str) -> None:
     assert not INTERNAL & {w.strip(".,:()").lower() for w in text.split()}
 
 
-async def test_a_plan_no_chat_reaches_is_not_said_to_be_sent(chat_as, world) -> None:
-    """Maja's guardian, Per, has no chat: the plan went nowhere, and the summary says so."""
+async def plan_for_maja(world, karin, greeting: str) -> list[Reply]:
+    """Karin writes the plan of a new step-2 case for Maja (7A), from the chat."""
     async with world() as uow:
         [case] = await uow.cases.add_new(
             [Case("se", "P3", "se.step2", MONDAY_MORNING, "rule:se.step2", "S1", "S4")]
         )
         await uow.commit()
-    karin = chat_as("se-S1")
-    await karin.send("hej")
+    await karin.send(greeting)
     plan_button(karin, case.id)
     await karin.send("[Plan]")
-    replies = await karin.send(PLAN_FORM.replace("Elsa", "Maja"))
+    return await karin.send(PLAN_FORM.replace("Elsa", "Maja"))
+
+
+async def test_a_plan_no_chat_reaches_is_not_said_to_be_sent(chat_as, world) -> None:
+    """Maja's guardian, Per, has no chat: the plan went nowhere, and the summary says so."""
+    replies = await plan_for_maja(world, chat_as("se-S1"), "hej")
     assert replies[0].text.splitlines() == [
         "Sparat: version 1 av planen för Maja Lind.",
         # Not "sent to the guardians in 0 chats".
@@ -327,14 +331,7 @@ async def test_the_plan_no_chat_reaches_is_named_in_each_language(
     async with world() as uow:
         karin = await uow.staff.get("se", "S1")
         await uow.staff.save(dataclasses.replace(karin, language=language))
-        [case] = await uow.cases.add_new(
-            [Case("se", "P3", "se.step2", MONDAY_MORNING, "rule:se.step2", "S1", "S4")]
-        )
         await uow.commit()
-    chat = chat_as("se-S1")
-    await chat.send("hei")
-    plan_button(chat, case.id)
-    await chat.send("[Plan]")
-    replies = await chat.send(PLAN_FORM.replace("Elsa", "Maja"))
+    replies = await plan_for_maja(world, chat_as("se-S1"), "hei")
     assert replies[0].text.splitlines()[:2] == said
     assert [m for m in world.store.outbox.values() if m.kind == "plan"] == []

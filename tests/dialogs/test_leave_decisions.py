@@ -11,13 +11,13 @@ import dataclasses
 
 import pytest
 
-from dialogs.events import Incoming, Reply
 from dialogs.i18n import _, ngettext, use_locale
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.model import ChatAccount, Role, StaffMember
 from routine.outbox import OutboxMessage
+from tests.dialogs.leave_world import ask_for_leave_for_elsa
 from tests.dialogs.test_leave_flow import MENU_SV
-from tests.dialogs.transcript import Chat
+from tests.dialogs.transcript import press, submit, with_form
 from tests.fakes import FakeUnitOfWorkFactory
 
 
@@ -39,37 +39,13 @@ async def deciders(world: FakeUnitOfWorkFactory) -> FakeUnitOfWorkFactory:
 
 
 async def _ask_for_elsa(chat_as) -> None:
-    anna = chat_as("se-G1")
-    await anna.send("/start")
-    for said in (
-        "[Ansök om ledighet]",
-        "[Elsa Berg]",
-        "[tis 24 nov.]",
-        "[tors 26 nov.]",
-        "Farmors 90-årsdag",
-        "[Skicka ansökan]",
-    ):
-        await anna.send(said)
+    await ask_for_leave_for_elsa(chat_as("se-G1"))
 
 
 def outbox(world: FakeUnitOfWorkFactory, kind: str) -> list[OutboxMessage]:
     return sorted(
         (m for m in world.store.outbox.values() if m.kind == kind), key=lambda m: m.id or 0
     )
-
-
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
-
-
-async def submit(chat: Chat, reply: Reply, **values: str) -> list[Reply]:
-    assert reply.form is not None
-    return await chat.engine.handle(Incoming(key=chat.key, form=values, form_id=reply.form.id))
-
-
-def with_form(replies: list[Reply]) -> Reply:
-    (reply,) = [r for r in replies if r.form is not None]
-    return reply
 
 
 def sv(message: str) -> str:

@@ -13,15 +13,8 @@ from dialogs.i18n import _, use_locale
 from routine.model import ChatAccount, MarkKind
 from routine.roll_call import RollCallStatus
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock
-from tests.dialogs.staff_day_world import (
-    open_day,
-    press,
-    roll_call_of,
-    slack_to,
-    submit,
-    sv,
-    with_form,
-)
+from tests.dialogs.staff_day_world import open_day, roll_call_of, slack_to, sv
+from tests.dialogs.transcript import press, submit, with_form
 from tests.fakes import FakeUnitOfWorkFactory
 
 

@@ -8,23 +8,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from dialogs.events import Reply
 from dialogs.i18n import _, format_day, use_locale
 from dialogs.labels import mid_sentence
 from routine.follow_up import ContactMeans, ContactOutcome
 from routine.guardian_requests import ask_about_absence
 from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock
-from tests.dialogs.staff_day_world import (
-    MONDAY,
-    follow_elsa,
-    open_day,
-    press,
-    roll_call_of,
-    slack_to,
-    submit,
-    sv,
-    with_form,
-)
+from tests.dialogs.staff_day_world import MONDAY, follow_elsa, open_day, roll_call_of, slack_to, sv
+from tests.dialogs.transcript import Chat, press, submit, with_form
 from tests.fakes import FakeUnitOfWorkFactory
 
 
@@ -36,6 +28,14 @@ async def day(world: FakeUnitOfWorkFactory, clock: FixedClock) -> FakeUnitOfWork
 @pytest.fixture
 async def followed(day: FakeUnitOfWorkFactory, clock: FixedClock) -> int:
     return await follow_elsa(day, clock)
+
+
+async def record_call(karin: Chat, followed: int, **fields: str) -> list[Reply]:
+    """Karin records a phone call with Anna (G1) on the follow-up's contact form, made at 08:20
+    unless `fields` say another time."""
+    form_reply = with_form(await press(karin, f"f.{followed}.contact"))
+    values = {"whom": "G1", "means": "phone", "time": "08:20"} | fields
+    return await submit(karin, form_reply, **values)
 
 
 async def test_the_contact_form_offers_the_guardians_and_the_step_1_topics(
@@ -60,13 +60,9 @@ async def test_a_recorded_contact_explains_the_absence_and_updates_the_list(
     chat_as, day, followed
 ) -> None:
     karin = chat_as("se-S1")
-    form_reply = with_form(await press(karin, f"f.{followed}.contact"))
-    replies = await submit(
+    replies = await record_call(
         karin,
-        form_reply,
-        whom="G1",
-        means="phone",
-        time="08:20",
+        followed,
         outcome="reached",
         valid="invalid",
         topics="causes\nnext_school_day",
@@ -98,10 +94,7 @@ async def test_a_recorded_contact_explains_the_absence_and_updates_the_list(
 
 async def test_a_contact_time_in_the_future_is_explained(chat_as, day, followed) -> None:
     karin = chat_as("se-S1")
-    form_reply = with_form(await press(karin, f"f.{followed}.contact"))
-    replies = await submit(
-        karin, form_reply, whom="G1", means="phone", time="10:00", outcome="reached", valid="open"
-    )
+    replies = await record_call(karin, followed, time="10:00", outcome="reached", valid="open")
     assert replies[0].text == "Ange tiden för kontakten som TT:MM, i dag och inte senare än nu."
     assert day.store.guardian_contacts == {}
 
@@ -176,16 +169,8 @@ async def test_a_coordinator_may_take_an_escalated_request(chat_as, day, clock) 
 
 async def test_not_reached_cannot_settle_validity(chat_as, day, followed) -> None:
     karin = chat_as("se-S1")
-    form_reply = with_form(await press(karin, f"f.{followed}.contact"))
-    replies = await submit(
-        karin,
-        form_reply,
-        whom="G1",
-        means="phone",
-        time="08:20",
-        outcome="not_reached",
-        valid="valid",
-        note="Ringer igen efter lunch.",
+    replies = await record_call(
+        karin, followed, outcome="not_reached", valid="valid", note="Ringer igen efter lunch."
     )
 
     assert replies[0].text == sv(

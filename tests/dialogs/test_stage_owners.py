@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dialogs.case_card import refresh_case_cards
-from dialogs.events import Incoming, Reply
+from dialogs.events import Reply
 from dialogs.flows import staff_concern
 from dialogs.i18n import _, use_locale
 from dialogs.stage_change import change_stage
@@ -23,7 +23,7 @@ from routine.outbox import OutboxMessage
 from routine.ports import UnitOfWorkFactory
 from tests.dialogs.cases_world import MORE_STAFF, open_the_cases
 from tests.dialogs.conftest import SCHOOLS, seed
-from tests.dialogs.transcript import Chat
+from tests.dialogs.transcript import Chat, press
 from tests.fakes import FakeUnitOfWorkFactory
 
 # A second Norwegian principal, who reads Swedish.
@@ -66,10 +66,6 @@ def on_screen(world: FakeUnitOfWorkFactory, recipient: str) -> list[str]:
 
 def newest(world: FakeUnitOfWorkFactory, recipient: str, slot: str) -> OutboxMessage:
     return [m for m in cards(world, recipient) if m.slot == slot][-1]
-
-
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
 
 
 async def move_on(chat: Chat, button_id: str) -> list[Reply]:

@@ -71,7 +71,8 @@ PRESS_UNDER_A_MESSAGE = {
 MENU_AGAIN = Reply("Vad mer?", (Button("9.0", "Upprop"),), repeats_menu=True)
 
 
-def submission(private_metadata: str) -> dict:
+def submission(private_metadata: str, note: str = "x") -> dict:
+    """The note modal submitted by U1, with `private_metadata` saying what it answers."""
     return {
         "type": "view_submission",
         "team": {"id": TEAM},
@@ -81,6 +82,6 @@ def submission(private_metadata: str) -> dict:
             "type": "modal",
             "callback_id": "5.note",
             "private_metadata": private_metadata,
-            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": "x"}}}},
+            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": note}}}},
         },
     }

@@ -188,18 +188,7 @@ async def test_a_form_slack_would_not_open_gets_a_button_that_opens_it(
 
 
 async def test_a_submitted_modal_goes_to_its_conversation(running: Running) -> None:
-    payload = {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": "U1"},
-        "view": {
-            "type": "modal",
-            "callback_id": "5.note",
-            "private_metadata": "U1",
-            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": "Hej"}}}},
-        },
-    }
-    assert await running.post(*interaction_body(payload)) == 200
+    assert await running.post(*interaction_body(submission("U1", note="Hej"))) == 200
     (incoming,) = running.dialogs.seen
     assert (incoming.form, incoming.form_id, incoming.key.chat) == (
         {"note": "Hej"},

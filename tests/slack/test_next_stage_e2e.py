@@ -11,20 +11,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import pytest
 
-from dialogs.case_card import refresh_case_cards
-from routine.case_opening import open_cases
-from routine.cases import EventKind, Origin, Trigger, rule_actor
+from routine.cases import EventKind
 from routine.guides import GUIDES
-from tests.bot.process import MONDAY_MORNING
 from tests.conftest import BACKENDS, sql_uow_factory
-from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.cases import open_a_rule_case
+from tests.slack.fake_slack_api import Posted
 from tests.slack.people import StaffMember
-from tests.slack.service import SlackService, running_slack_service
-from tests.telegram.service import load_demo_schools, module_database
+from tests.slack.service import SlackService, demo_slack_service
 
 
 @dataclass(frozen=True)
@@ -107,40 +103,8 @@ SCHOOLS = [
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SlackService]:
-    folder = tmp_path_factory.mktemp(f"slack-next-{request.param}")
-    with module_database(request, request.param, folder) as database:
-        asyncio.run(load_demo_schools(database))
-        with (
-            FakeSlackApi().running() as api,
-            running_slack_service(database, api, folder) as running,
-        ):
-            running.database.database = database
-            yield running
-
-
-async def _open_a_case(database: str, school: School) -> int:
-    """A rule hit of the school's own, its case opened and its cards queued, as the nightly
-    job does."""
-    now = datetime.fromisoformat(MONDAY_MORNING)
-    trigger = Trigger(
-        school.pupil_id,
-        Origin.RULE,
-        now,
-        rule_actor(school.rule),
-        rule_id=school.rule,
-        numbers=school.numbers,
-        window_start=date(2026, 10, 26),
-        window_end=date(2026, 11, 20),
-    )
-    async with sql_uow_factory(database) as factory, factory() as uow:
-        found = await uow.schools.get(school.key)
-        assert found is not None
-        changes = await open_cases(uow, found, [trigger])
-        await refresh_case_cards(uow, found, changes.opened, now)
-        await uow.commit()
-    (case,) = changes.opened
-    assert case.id is not None
-    return case.id
+    with demo_slack_service(request, tmp_path_factory, "next") as running:
+        yield running
 
 
 async def _case_now(database: str, case_id: int) -> tuple[str, list[dict]]:
@@ -161,7 +125,9 @@ def _card(service: SlackService, person: StaffMember, school: School) -> Posted:
 @pytest.mark.parametrize("school", SCHOOLS, ids=School.language)
 def test_next_stage_on_the_card_is_confirmed_first(service: SlackService, school: School) -> None:
     database = service.database.database
-    case_id = asyncio.run(_open_a_case(database, school))
+    case_id = asyncio.run(
+        open_a_rule_case(database, school.key, school.pupil_id, school.rule, school.numbers)
+    )
     person = StaffMember(service.api, service.events_url, school.user, school.slack_locale)
     card = _card(service, person, school)
     next_label = school.next_label.format(

@@ -16,6 +16,8 @@ from tests.storage.support import (
     EKBACKA,
     FJELL,
     GUARDIANS,
+    MENTOR,
+    PRINCIPAL,
     PUPILS,
     committed,
     read,
@@ -72,18 +74,6 @@ async def test_a_get_after_a_bulk_write_in_the_same_unit_of_work_sees_it(
     got = await committed(store, load_write_get)
 
     assert got is not None and got.name == "Karin Ek" and got.pupil_ids == ("p2",)
-
-
-MENTOR = StaffMember(
-    EKBACKA.key,
-    "s2",
-    "Lena Mentor",
-    frozenset({Role.MENTOR, Role.COORDINATOR}),
-    classes=("7B", "7A"),
-    language=Language.SV,
-    slack_user_id="U0LENA",
-)
-PRINCIPAL = StaffMember(EKBACKA.key, "s1", "Rektor Rask", frozenset({Role.PRINCIPAL}))
 
 
 async def test_staff_saved_in_bulk_get_their_roles_and_classes_in_order(

@@ -7,8 +7,8 @@ import pytest
 
 from routine.ports import UnitOfWorkFactory
 from tests.conftest import BACKENDS
+from tests.storage.contract.outbox.support import message, version
 from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
-from tests.storage.test_outbox_contract import message, version
 
 
 @pytest.fixture(params=("fake", *BACKENDS))

@@ -13,8 +13,8 @@ import pytest
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWorkFactory
 from tests.conftest import BACKENDS
+from tests.storage.contract.outbox.support import LEASE, NOW, add, claim, message
 from tests.storage.support import committed, save_schools_and_people
-from tests.storage.test_outbox_contract import LEASE, NOW, add, claim, message
 
 
 @pytest.fixture(params=("fake", *BACKENDS))

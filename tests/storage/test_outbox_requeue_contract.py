@@ -11,8 +11,8 @@ import pytest
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWorkFactory
 from tests.conftest import BACKENDS
+from tests.storage.contract.outbox.support import NOW, add, claim, message, stored
 from tests.storage.support import FJELL, committed, save_schools_and_people
-from tests.storage.test_outbox_contract import NOW, add, claim, message, stored
 
 LATER = NOW + timedelta(days=2)
 

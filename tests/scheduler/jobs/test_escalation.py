@@ -11,21 +11,26 @@ from scheduler.jobs import JOBS, JobContext
 from tests.scheduler.jobs.support import MONDAY, NOW, queued, run
 
 
+def call_about_elsa(created_at: datetime) -> ContactRequest:
+    """Anna asks to be called, any time, about Elsa's attendance."""
+    return ContactRequest(
+        "se",
+        "P1",
+        "G1",
+        ContactTopic.ATTENDANCE,
+        ContactWay.PHONE,
+        ContactTime.ANY,
+        created_at=created_at,
+    )
+
+
 async def test_contact_requests_nobody_took_in_time_go_to_the_coordinators(factory) -> None:
     async with factory() as uow:
         await uow.staff.save(
             StaffMember("se", "S4", "Lena Holm", frozenset({Role.COORDINATOR}), slack_user_id="U4")
         )
         waited = await uow.contact_requests.add(
-            ContactRequest(
-                "se",
-                "P1",
-                "G1",
-                ContactTopic.ATTENDANCE,
-                ContactWay.PHONE,
-                ContactTime.ANY,
-                created_at=NOW - timedelta(hours=2, minutes=1),
-            )
+            call_about_elsa(NOW - timedelta(hours=2, minutes=1))
         )
         for created, status in (
             (NOW - timedelta(minutes=90), RequestStatus.OPEN),
@@ -62,17 +67,7 @@ async def test_contact_requests_nobody_took_in_time_go_to_the_coordinators(facto
 
 async def test_requests_are_not_escalated_outside_the_school_day(factory) -> None:
     async with factory() as uow:
-        await uow.contact_requests.add(
-            ContactRequest(
-                "se",
-                "P1",
-                "G1",
-                ContactTopic.ATTENDANCE,
-                ContactWay.PHONE,
-                ContactTime.ANY,
-                created_at=NOW - timedelta(hours=12),
-            )
-        )
+        await uow.contact_requests.add(call_about_elsa(NOW - timedelta(hours=12)))
         await uow.commit()
 
     class Evening:

@@ -16,6 +16,7 @@ import pytest
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from routine.model import School
 from scheduler.clock import run_scheduled_group, run_scheduled_job
 from scheduler.jobs import Job, JobContext
 from scheduler.schedule import PERSISTENT, SchoolClock, job_id, make_job_store, sync_schedules
@@ -72,17 +73,24 @@ async def test_schools_joining_and_leaving_a_group_leave_its_stored_job_alone(
     assert (moved.added, moved.removed) == (("prompt@Europe/Stockholm 09:30",), (nine,))
 
 
-async def test_a_sync_removes_the_one_per_school_jobs_of_earlier_versions(
-    paused: AsyncIOScheduler, job: Job
+def store_one_job_per_school(
+    scheduler: AsyncIOScheduler, job: Job, schools: tuple[School, ...]
 ) -> None:
-    for each in (A, B):
-        paused.add_job(
+    """The schedule as an earlier version stored it: one job per school, pickled by reference."""
+    for each in schools:
+        scheduler.add_job(
             run_scheduled_job,
             trigger_for(job, each),
             args=("prompt", each.key),
             id=f"prompt:{each.key}",
             jobstore=PERSISTENT,
         )
+
+
+async def test_a_sync_removes_the_one_per_school_jobs_of_earlier_versions(
+    paused: AsyncIOScheduler, job: Job
+) -> None:
+    store_one_job_per_school(paused, job, (A, B))
 
     changes = sync_schedules(paused, [A, B], {"prompt": job})
 
@@ -98,18 +106,10 @@ async def test_the_old_jobs_in_the_apps_database_are_removed_when_the_clock_star
     job: Job,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # The schedule as an earlier version stored it: one job per school, pickled by reference.
     earlier = AsyncIOScheduler(jobstores={PERSISTENT: make_job_store(database_url)}, timezone=UTC)
     earlier.start(paused=True)
     try:
-        for each in (A, B, OSLO_SCHOOL):
-            earlier.add_job(
-                run_scheduled_job,
-                trigger_for(job, each),
-                args=("prompt", each.key),
-                id=f"prompt:{each.key}",
-                jobstore=PERSISTENT,
-            )
+        store_one_job_per_school(earlier, job, (A, B, OSLO_SCHOOL))
     finally:
         earlier.shutdown(wait=False)
         while earlier.running:
