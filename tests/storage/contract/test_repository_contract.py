@@ -4,9 +4,11 @@ Whatever passes here on the fakes behaves the same on the real databases, so tes
 use the fakes with confidence. Every write is committed in one unit of work and read back in
 another, so the databases are really asked, not the session's cache.
 
-This file holds the people (schools, classes, pupils, guardians, staff); the other contract
-files hold the rest: here test_attendance_contract, test_accounts_contract and outbox/, and in
-tests/storage the older `test_*_contract.py` modules.
+This file holds the people (schools, classes, pupils, guardians, staff); the other modules of
+this folder hold the rest, one subject each, all on the store of conftest.py; a module that
+needs more rows adds them in a `store` fixture of its own on top of that one (see world.py).
+The outbox's writes are in outbox/, run through `add` and `add_many` both; its order, requeue
+and `list_to` modules stand here, as they run once.
 """
 
 from __future__ import annotations

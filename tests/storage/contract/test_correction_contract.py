@@ -6,35 +6,19 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from routine.history import record_of
 from routine.model import AttendanceMark, MarkKind
-from routine.ports import UnitOfWorkFactory
 from routine.record import Correction, DayRecord, DayStatus, RecordSource
-from tests.conftest import BACKENDS
 from tests.storage.support import (
     EKBACKA,
     FJELL,
     PUPILS,
     committed,
     read,
-    save_schools_and_people,
 )
 
 NOW = datetime(2025, 11, 10, 9, 15, tzinfo=UTC)
 MON, TUE, WED = date(2025, 11, 10), date(2025, 11, 11), date(2025, 11, 12)
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 def correction(pupil_id: str = "p1", day: date = MON, **given) -> Correction:

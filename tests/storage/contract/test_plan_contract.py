@@ -13,22 +13,16 @@ import pytest
 from routine.cases import Case, close
 from routine.plans import Plan, PlanRow, Responsible
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, committed, read
 
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 @pytest.fixture
-async def case_id(uow_factory: UnitOfWorkFactory) -> int:
-    await committed(uow_factory, save_schools_and_people)
+async def case_id(store: UnitOfWorkFactory) -> int:
+    """The id of an open case for p1, in the shared store."""
     [case] = await committed(
-        uow_factory,
+        store,
         lambda u: u.cases.add_new([Case(EKBACKA.key, "p1", "se.step2", NOW, "rule:se.step2")]),
     )
     return case.id

@@ -3,23 +3,9 @@ on the fakes, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
-
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
 from tests.storage.contract.outbox.support import message, version
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 
 async def add(store: UnitOfWorkFactory, *messages) -> None:

@@ -12,22 +12,16 @@ import pytest
 from routine.cases import Case, close
 from routine.notices_dk import CaseNotice, NoticeKind, NoticeStatus
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, committed, read
 
 NOW = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 @pytest.fixture
-async def cases(uow_factory: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory, list[Case]]:
-    await committed(uow_factory, save_schools_and_people)
+async def cases(store: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory, list[Case]]:
+    """The shared store, with an open case for Ekbackaskolan's p1 and p2."""
     opened = await committed(
-        uow_factory,
+        store,
         lambda u: u.cases.add_new(
             [
                 Case(EKBACKA.key, pupil, "dk.detection", NOW, "rule:dk.unlawful_10", "s1")
@@ -35,7 +29,7 @@ async def cases(uow_factory: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory, list
             ]
         ),
     )
-    return uow_factory, opened
+    return store, opened
 
 
 def notice(case: Case, kind: NoticeKind = NoticeKind.PARENTS, quarter: str = "2026Q4"):

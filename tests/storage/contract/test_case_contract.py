@@ -8,25 +8,11 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from routine.cases import Case, CaseEvent, CaseStatus, EventKind, close, staff_actor
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 def new(pupil_id: str = "p1", school: str = EKBACKA.key) -> Case:

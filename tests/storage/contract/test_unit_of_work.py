@@ -11,11 +11,6 @@ from tests.conftest import BACKENDS
 from tests.storage.support import read
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 class Boom(Exception):
     pass
 

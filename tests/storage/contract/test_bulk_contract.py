@@ -6,12 +6,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-import pytest
-
 from routine.model import Guardian, Language, Pupil, Role, SchoolClass, StaffMember
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
 from tests.storage.support import (
     EKBACKA,
     FJELL,
@@ -21,19 +18,7 @@ from tests.storage.support import (
     PUPILS,
     committed,
     read,
-    save_schools_and_people,
 )
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 async def test_pupils_saved_in_bulk_are_created_and_updated(store: UnitOfWorkFactory) -> None:

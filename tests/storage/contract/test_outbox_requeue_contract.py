@@ -6,26 +6,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-import pytest
-
 from routine.outbox import DeliveryStatus, OutboxMessage
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
 from tests.storage.contract.outbox.support import NOW, add, claim, message, stored
-from tests.storage.support import FJELL, committed, save_schools_and_people
+from tests.storage.support import FJELL, committed
 
 LATER = NOW + timedelta(days=2)
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 def failed(key: str, **changes: object) -> OutboxMessage:

@@ -15,34 +15,21 @@ from routine.follow_up import (
     GuardianContact,
     StepOneTopic,
 )
-from routine.model import AttendanceMark, MarkKind, SchoolClass
+from routine.model import AttendanceMark, MarkKind
 from routine.ports import UnitOfWorkFactory
 from routine.roll_call import RollCall, RollCallStatus
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.contract.world import save_classes
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
 DAY = date(2025, 11, 10)
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 @pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    async def save(u):
-        await save_schools_and_people(u)
-        for school_key, class_name in (
-            (EKBACKA.key, "7A"),
-            (EKBACKA.key, "7B"),
-            (FJELL.key, "8A"),
-        ):
-            await u.classes.save(SchoolClass(school_key, class_name))
-
-    await committed(uow_factory, save)
-    return uow_factory
+async def store(store: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    """The shared store, with the schools' classes."""
+    await committed(store, save_classes)
+    return store
 
 
 async def test_a_roll_call_reads_back_as_added_and_updated(store: UnitOfWorkFactory) -> None:

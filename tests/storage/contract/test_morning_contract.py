@@ -15,18 +15,16 @@ from routine.model import (
     AbsenceCode,
     AbsenceReport,
     AttendanceMark,
-    ChatAccount,
     MarkKind,
     ReasonCategory,
     Role,
-    SchoolClass,
     StaffMember,
 )
 from routine.ports import UnitOfWorkFactory
 from routine.requests import AbsencePrompt
 from routine.roll_call import RollCall, RollCallStatus
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.contract.world import save_classes, save_guardian_chats
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
 DAY = date(2025, 11, 10)
@@ -35,23 +33,14 @@ ONE = timedelta(days=1)
 KEYS = sorted([EKBACKA.key, FJELL.key])
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 @pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+async def store(store: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    """The shared store, with the schools' classes, the guardians' chats, staff and absence codes
+    at both schools, p1 absent today and yesterday at each, and two reports."""
+
     async def save(u):
-        await save_schools_and_people(u)
-        for key, name in ((EKBACKA.key, "7A"), (EKBACKA.key, "7B"), (FJELL.key, "8A")):
-            await u.classes.save(SchoolClass(key, name))
-        for account in (
-            ChatAccount("telegram", "100", EKBACKA.key, "guardian", "g1"),
-            ChatAccount("telegram", "200", EKBACKA.key, "guardian", "g2"),
-            ChatAccount("telegram", "300", FJELL.key, "guardian", "g1"),
-        ):
-            await u.accounts.save(account)
+        await save_classes(u)
+        await save_guardian_chats(u)
         for member in (
             StaffMember(EKBACKA.key, "s1", "Eva Mentor", frozenset({Role.MENTOR}), ("7A",)),
             StaffMember(EKBACKA.key, "s2", "Gun Samordnare", frozenset({Role.COORDINATOR})),
@@ -69,8 +58,8 @@ async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
             AbsenceReport(FJELL.key, "p1", "g1", ReasonCategory.ILLNESS, DAY + ONE, DAY + ONE)
         )
 
-    await committed(uow_factory, save)
-    return uow_factory
+    await committed(store, save)
+    return store
 
 
 async def test_the_schools_come_with_their_own_staff_and_no_unknown_key(store) -> None:

@@ -6,25 +6,11 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from routine.concerns import StaffConcern, StaffConcernKind
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2025, 11, 10, 7, 50, tzinfo=UTC)
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 def concern(pupil_id: str = "p1", minutes: int = 0, **changes: object) -> StaffConcern:

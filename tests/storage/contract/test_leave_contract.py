@@ -8,26 +8,12 @@ import asyncio
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
 DAY = date(2025, 11, 10)
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 def request_for(

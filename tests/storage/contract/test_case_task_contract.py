@@ -14,27 +14,21 @@ import pytest
 from routine.case_tasks import CaseTask, TaskKind, TaskStatus, done, handed_to
 from routine.cases import Case, close
 from routine.ports import UnitOfWorkFactory
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
 MONDAY = date(2026, 12, 7)
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 @pytest.fixture
-async def cases(uow_factory: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory, list[Case]]:
-    await committed(uow_factory, save_schools_and_people)
+async def cases(store: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory, list[Case]]:
+    """The shared store, with open cases for Ekbackaskolan's p1 and p2 and Fjell's p1."""
     new = [
         Case(EKBACKA.key, pupil, "se.step2", NOW, "rule:se.step2", "s1", "s2")
         for pupil in ("p1", "p2")
     ]
     new.append(Case(FJELL.key, "p1", "no.step2", NOW, "by_hand", "n1", "n1"))
-    return uow_factory, await committed(uow_factory, lambda u: u.cases.add_new(new))
+    return store, await committed(store, lambda u: u.cases.add_new(new))
 
 
 def task(case: Case, due: date = MONDAY, kind: TaskKind = TaskKind.REVIEW, **kw) -> CaseTask:

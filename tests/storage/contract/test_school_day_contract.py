@@ -20,43 +20,29 @@ from routine.model import (
     MarkKind,
     MarkSource,
     ReasonCategory,
-    SchoolClass,
 )
 from routine.outbox import DeliveryStatus, OutboxMessage, OutgoingButton
 from routine.ports import UnitOfWorkFactory
 from routine.requests import AbsencePrompt
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.contract.world import save_classes, save_guardian_chats
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
 DAY = date(2025, 11, 10)
 
 
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
 @pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    async def save(u):
-        await save_schools_and_people(u)
-        for school_key, class_name in (
-            (EKBACKA.key, "7A"),
-            (EKBACKA.key, "7B"),
-            (FJELL.key, "8A"),
-        ):
-            await u.classes.save(SchoolClass(school_key, class_name))
-        for account in (
-            ChatAccount("telegram", "100", EKBACKA.key, "guardian", "g1"),
-            ChatAccount("console", "se/g1", EKBACKA.key, "guardian", "g1"),
-            ChatAccount("telegram", "200", EKBACKA.key, "guardian", "g2"),
-            ChatAccount("telegram", "300", FJELL.key, "guardian", "g1"),
-        ):
-            await u.accounts.save(account)
+async def store(store: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    """The shared store, with the schools' classes and the guardians' chats, g1 of Ekbackaskolan
+    on the console too (one guardian, two chats)."""
 
-    await committed(uow_factory, save)
-    return uow_factory
+    async def save(u):
+        await save_classes(u)
+        await save_guardian_chats(u)
+        await u.accounts.save(ChatAccount("console", "se/g1", EKBACKA.key, "guardian", "g1"))
+
+    await committed(store, save)
+    return store
 
 
 async def test_pupils_guardians_and_chats_are_read_for_the_ids_asked_only(store) -> None:

@@ -21,23 +21,11 @@ from routine.requests import (
     PromptAnswer,
     RequestStatus,
 )
-from tests.conftest import BACKENDS
-from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
+from tests.storage.support import EKBACKA, FJELL, committed, read
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 NOW = datetime(2025, 11, 10, 7, 50, tzinfo=UTC)
 DAY = date(2025, 11, 10)
-
-
-@pytest.fixture(params=("fake", *BACKENDS))
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture
-async def store(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
-    await committed(uow_factory, save_schools_and_people)
-    return uow_factory
 
 
 # Absence prompts
