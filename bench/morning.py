@@ -3,10 +3,11 @@
 Builds, deterministically, schools of a given size (25 pupils a class, one mentor a class with a
 Slack id, two guardians a pupil, one of them in a Telegram chat), marks 5 % of the pupils absent
 and has guardians report half of them, then runs the real `roll-call` and `unreported-absences`
-jobs for all the schools at once, as the clock runs the schools due at one minute
-(`scheduler.jobs.run_for_schools`), and times the deciding and enqueueing, counting SQL
-statements. The floor is one plain query that finds the same pupils (absent, no report) with
-their guardians' chats: what any implementation must at least read.
+jobs for all the schools, as the clock runs the schools due at one minute
+(`scheduler.together.run_together`: together, in slices of `SCHOOLS_AT_ONCE`), and times the
+deciding and enqueueing, counting SQL statements. The floor is one plain query that finds the
+same pupils (absent, no report) with their guardians' chats: what any implementation must at
+least read.
 
     .venv/bin/python -m bench.morning [--pupils 1000 10000] [--schools 1] [--backend sqlite]
 
@@ -34,7 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from routine.model import Country, Language, School
 from routine.roster import DEFAULT_ABSENCE_CODES
-from scheduler.jobs import JOBS, JobContext, run_for_schools
+from scheduler.jobs import JOBS, JobContext
+from scheduler.together import run_together
 from storage import mapping
 from storage.db import make_engine, make_session_factory
 from storage.orm import (
@@ -201,7 +203,7 @@ async def run_size(url: str, backend: str, pupils: int, schools: int) -> list[di
     for job in ("roll-call", "unreported-absences"):
         counter.count = 0
         started, cpu = time.perf_counter(), time.process_time()
-        await run_for_schools(JOBS[job], context, keys, DAY)
+        await run_together(context, JOBS[job], keys, DAY)
         seconds = time.perf_counter() - started
         # The process's own CPU time, its threads' (SQLite's work) included: on a shared
         # machine the wall-clock seconds also count the waits for a core.

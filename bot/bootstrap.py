@@ -18,9 +18,9 @@ from bot.settings import Settings
 from dialogs.engine import Engine
 from dialogs.flows import all_flows
 from routine.ports import Clock, PlatformLocales, UnitOfWorkFactory
-from scheduler.clock import SchoolClock, make_job_store
 from scheduler.jobs import JobContext
 from scheduler.metrics import Metrics
+from scheduler.schedule import SchoolClock, make_job_store
 from storage.db import make_engine, make_session_factory, optimize
 from storage.schema import ensure_current
 from storage.uow import SqlAlchemyUnitOfWorkFactory

@@ -10,9 +10,9 @@ the case is rendered again in place (`dialogs.case_card.refresh_case_cards`).
 
 Showing the card, a stage's conversation questions, a note on one of them
 (`note.<set>/<item>@<stage>`: only a question that is not covered-only, at the case's stage, by
-one who may act; anything else is refused and logged without what was sent) and closing (which
-asks for a confirmation) start the flow; the others are done at once. Moving to the next stage
-goes through dialogs/stage_change.py.
+one who may act; anything else is refused and logged without what was sent), the next stage and
+closing (both ask for a confirmation) start the flow; the others are done at once. Moving to
+the next stage goes through dialogs/stage_change.py.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ from routine.model import Pupil, StaffMember
 CASE, QUESTIONS, CLOSING = "case", "questions", "closing"
 # The question a note is written on: "<set>/<item>@<stage>", as a note button carries it.
 NOTING = "noting"
+# The stage the next-stage button was pressed at: the move is for that stage only.
+LEAVING = "leaving"
 
 
 def parse(button_id: str) -> tuple[int, str, str] | None:
@@ -84,6 +86,10 @@ async def press(ctx: Context, case_id: int, action: str, argument: str) -> Start
         return StartFlow("case", {CASE: case_id, QUESTIONS: argument})
     if action == CLOSE:
         return StartFlow("case", {CASE: case_id, CLOSING: True})
+    if action == NEXT:
+        # Asked first, as in the chat (dialogs/flows/case_moves.py): a stage is not left by a
+        # stray press.
+        return StartFlow("case", {CASE: case_id, LEAVING: argument})
     if action == NOTE:
         return await press_note(ctx, case_id, argument)
     if action == PLAN:

@@ -218,8 +218,8 @@ async def send_update(ctx: Context, case_id: int, own_text: str | None) -> None:
             ).format(count=sent)
         )
     else:
-        # "Sent in 0 chats" read as if it had gone somewhere.
-        ctx.say(_("It has not been sent to any chat."))
+        # "Sent in 0 chats" read as if it had gone somewhere; said alone, it names what.
+        ctx.say(_("The update has not been sent to any chat."))
     if unreached:
         ctx.say(
             _("No chat reaches {names}: please tell them by letter or in a call.").format(

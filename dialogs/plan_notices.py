@@ -188,7 +188,7 @@ def saved_summary(plan: Plan, pupil: Pupil, sent: Sent) -> Reply:
         )
     else:
         # "Sent in 0 chats" read as if it had gone somewhere.
-        lines.append(_("It has not been sent to any chat."))
+        lines.append(_("The plan has not been sent to any chat."))
     if sent.unreached:
         lines.append(
             _("No chat reaches {names}: please give them the plan by letter or in a call.").format(

@@ -2,7 +2,7 @@
 and the repositories, for several schools in one statement each (`school_key IN (...)`).
 
 A municipality's schools mostly share their roll-call and prompt times, so the clock runs a
-job for all the schools due at one minute together (`scheduler.jobs.run_for_schools`); with
+job for all the schools due at one minute together (`scheduler.job_base.run_for_schools`); with
 these reads its statements do not grow with the number of schools, beyond batching. Pairs
 name a school's rows: (school key, pupil id), (school key, class name).
 """
@@ -45,7 +45,9 @@ class MorningQueries(Protocol):
     async def open_roll_calls(
         self, classes: Mapping[str, Collection[str]], day: date, now: datetime
     ) -> list[RollCall]:
-        """As `SchoolDayQueries.open_roll_calls` for each school's classes."""
+        """A roll call for each of these classes (by school key) that is in its school's class
+        list and has none that day; the ones there are kept. The roll calls it opened, by
+        school key and class name. One school is a mapping of one (`routine.roll_call`)."""
 
     async def roll_calls(self, school_keys: Collection[str], day: date) -> list[RollCall]:
         """The schools' roll calls of the day, by school key and class name."""
@@ -53,7 +55,9 @@ class MorningQueries(Protocol):
     async def close_open_roll_calls(
         self, school_keys: Collection[str], day: date
     ) -> list[RollCall]:
-        """As `SchoolDayQueries.close_open_roll_calls` for these schools."""
+        """The schools' roll calls of the day still open become not answered (a submit
+        committing meanwhile keeps its own); those that did, as they are now, by school key
+        and class name."""
 
     async def class_lists(self, classes: Collection[Pair]) -> list[Pupil]:
         """The active pupils of these classes, in no particular order (a morning's roll

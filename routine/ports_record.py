@@ -228,7 +228,8 @@ class LeaveRequestRepository(Protocol):
 
 class SchoolDayQueries(Protocol):
     """Set-based reads and bulk writes for the school day's jobs: one statement per kind of
-    row (and per few thousand ids), never one per pupil."""
+    row (and per few thousand ids), never one per pupil. The day's roll calls are opened and
+    closed through `MorningQueries`, for one school as for many."""
 
     async def pupils(self, school_key: str, pupil_ids: Collection[str]) -> list[Pupil]: ...
     async def class_lists(self, school_key: str, class_names: Collection[str]) -> list[Pupil]:
@@ -245,16 +246,6 @@ class SchoolDayQueries(Protocol):
 
     async def add_prompts(self, prompts: Sequence[AbsencePrompt]) -> None:
         """Store each prompt not asked before (one per pupil, guardian and day)."""
-
-    async def open_roll_calls(
-        self, school_key: str, class_names: Collection[str], day: date, now: datetime
-    ) -> list[RollCall]:
-        """A roll call for each of these classes that is in the school's class list and has
-        none that day; the ones there are kept. The roll calls it opened, by class name."""
-
-    async def close_open_roll_calls(self, school_key: str, day: date) -> list[RollCall]:
-        """The day's roll calls still open become not answered, in one statement; those that
-        did, as they are now, by class name."""
 
     async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
         """Store what was learnt about these marks (explained, valid, code), by id, in bulk."""

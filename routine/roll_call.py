@@ -119,7 +119,7 @@ async def open_roll_calls(
     twice and leaves submitted ones alone."""
     staff = await uow.staff.list_for_school(school.key)
     mentored = {c for s in staff if s.has_role(Role.MENTOR) for c in s.classes}
-    opened = await uow.school_day.open_roll_calls(school.key, mentored, day, now)
+    opened = await uow.morning.open_roll_calls({school.key: mentored}, day, now)
     if len(opened) == len(mentored):
         # The usual morning: every mentored class is listed and had none yet.
         return opened
@@ -132,7 +132,7 @@ async def open_roll_calls(
 
 async def close_unanswered(uow: UnitOfWork, school_key: str, day: date) -> list[RollCall]:
     """Roll calls still open when due are recorded as not answered; which they were."""
-    return await uow.school_day.close_open_roll_calls(school_key, day)
+    return await uow.morning.close_open_roll_calls([school_key], day)
 
 
 async def submit(

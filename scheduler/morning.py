@@ -1,5 +1,5 @@
 """The roll-call and unreported-absence jobs for all the schools due at one minute, in one
-unit of work (`scheduler.jobs.Job.run_many`; one school is a group of one).
+unit of work (`scheduler.job_base.Job.run_many`; one school is a group of one).
 
 A group is read with one statement per kind of row (`dialogs.morning`), decided per school,
 and queued in one `outbox.add_many` batch; each school keeps its own summary. The group

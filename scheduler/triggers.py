@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from routine.calendar import is_school_day
 from routine.model import School
-from scheduler.jobs import Job
+from scheduler.job_base import Job
 
 # How far `next_run` looks for a day a school-days-only job runs on (a summer break is shorter).
 LOOK_AHEAD_DAYS = 400

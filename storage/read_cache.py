@@ -28,12 +28,15 @@ its row, or on a table the session holds no row of, costs nothing more.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Result, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
+
+T = TypeVar("T")
 
 CACHE = "narvaro.read_cache"
 # What is kept, and the tables whose writes make it stale.
@@ -63,6 +66,18 @@ def cached(session: AsyncSession, kind: str, key: object) -> Any | None:
 def keep(session: AsyncSession, kind: str, key: object, value: object) -> None:
     assert kind in KINDS, kind
     session.info.setdefault(CACHE, {})[kind, key] = value
+
+
+async def read_once(
+    session: AsyncSession, kind: str, key: object, read: Callable[[], Awaitable[Sequence[T]]]
+) -> list[T]:
+    """What `read` gives, read once per unit of work while nothing changes it (see above); a
+    copy each time, so a caller may sort it."""
+    if (known := cached(session, kind, key)) is not None:
+        return list(known)
+    value = await read()
+    keep(session, kind, key, value)
+    return list(value)
 
 
 def forget(session: AsyncSession | Session, tables: frozenset[str] | None = None) -> None:

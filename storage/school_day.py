@@ -3,38 +3,34 @@
 A job over a whole school loads what it needs with one statement per kind of row, for the pupils
 concerned only (the day's absent pupils, not the school), and writes with bulk statements. The
 per-entity repositories stay as they are for the conversations, which touch one row at a time.
+The day's roll calls are opened and closed by `storage.morning`, for one school as for many.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Date, literal, select, update
+from sqlalchemy import select, update
 
 from routine.follow_up import FollowUp
 from routine.model import AttendanceMark, ChatAccount, Guardian, Pupil
 from routine.requests import AbsencePrompt
-from routine.roll_call import RollCall, RollCallStatus
 from storage import mapping, read_cache
 from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     AbsencePromptRow,
     AttendanceMarkRow,
     ChatAccountRow,
-    ClassRow,
     FollowUpRow,
     GuardianPupilRow,
     GuardianRow,
     PupilRow,
-    RollCallRow,
-    UtcDateTime,
     as_utc,
 )
 from storage.repositories import _Repository
-from storage.staff_day import roll_call_from_row
 
 # Ids per IN (...): well under SQLite's 32,766 and asyncpg's 32,767 bound parameters.
 IDS_PER_QUERY = 5000
@@ -124,63 +120,19 @@ class SqlSchoolDayQueries(_Repository):
         return sorted(found, key=lambda a: (a.person_id, a.platform, a.account_id))
 
     async def prompts(self, school_key: str, day: date) -> list[AbsencePrompt]:
-        if (known := read_cache.cached(self.session, "prompts", (school_key, day))) is not None:
-            return list(known)
-        rows = await self.session.scalars(
-            select(AbsencePromptRow)
-            .where(AbsencePromptRow.school_key == school_key, AbsencePromptRow.day == day)
-            .order_by(AbsencePromptRow.id)
-        )
-        prompts = [mapping.prompt_from_row(row) for row in rows]
-        read_cache.keep(self.session, "prompts", (school_key, day), prompts)
-        return list(prompts)
+        async def read() -> list[AbsencePrompt]:
+            rows = await self.session.scalars(
+                select(AbsencePromptRow)
+                .where(AbsencePromptRow.school_key == school_key, AbsencePromptRow.day == day)
+                .order_by(AbsencePromptRow.id)
+            )
+            return [mapping.prompt_from_row(row) for row in rows]
+
+        return await read_cache.read_once(self.session, "prompts", (school_key, day), read)
 
     async def add_prompts(self, prompts: Sequence[AbsencePrompt]) -> None:
         """Each prompt not asked before (one per pupil, guardian and day); others are kept."""
         await self._insert_new(AbsencePromptRow, [_prompt_values(p) for p in prompts])
-
-    async def open_roll_calls(
-        self, school_key: str, class_names: Collection[str], day: date, now: datetime
-    ) -> list[RollCall]:
-        """A roll call for each of these classes in the school's class list that has none that
-        day (the ones there are kept): one `INSERT ... SELECT` from the class list, which
-        returns the roll calls it opened, so they need not be read after it."""
-        insert = INSERTS_BY_DIALECT[self.session.get_bind().dialect.name]
-        table = RollCallRow.__table__
-        opened: list[RollCall] = []
-        for chunk in _chunks(class_names):
-            chosen = select(
-                ClassRow.school_key,
-                ClassRow.name,
-                literal(day, Date()),
-                literal(RollCallStatus.OPEN.value),
-                literal(as_utc(now), UtcDateTime()),
-                literal(""),
-            ).where(ClassRow.school_key == school_key, ClassRow.name.in_(chunk))
-            rows = await self.session.execute(
-                insert(table)
-                .from_select(_OPENED_COLUMNS, chosen)
-                .on_conflict_do_nothing()
-                .returning(*table.columns)
-            )
-            opened.extend(map(roll_call_from_row, rows))
-        return sorted(opened, key=lambda r: r.class_name)
-
-    async def close_open_roll_calls(self, school_key: str, day: date) -> list[RollCall]:
-        """The day's roll calls still open become not answered, in one statement (a submit
-        committing meanwhile keeps its own); those that did, as they are now."""
-        table = RollCallRow.__table__
-        rows = await self.session.execute(
-            update(table)
-            .where(
-                table.c.school_key == school_key,
-                table.c.day == day,
-                table.c.status == RollCallStatus.OPEN.value,
-            )
-            .values(status=RollCallStatus.NOT_ANSWERED.value)
-            .returning(*table.columns)
-        )
-        return sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
 
     async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
         """What was learnt about these marks (explained, valid, code), by id, in batches."""
@@ -229,4 +181,3 @@ def _prompt_values(prompt: AbsencePrompt) -> dict[str, Any]:
 
 
 _PROMPT_COLUMNS = [c for c in AbsencePromptRow.__table__.columns if c.key != "id"]
-_OPENED_COLUMNS = ["school_key", "class_name", "day", "status", "opened_at", "submitted_by"]

@@ -92,15 +92,15 @@ class SqlRollCallRepository(_Repository):
         return None if row is None else roll_call_from_row(row)
 
     async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
-        key = (school_key, day)
-        if (known := read_cache.cached(self.session, "roll_calls", key)) is not None:
-            return list(known)
-        rows = await self.session.scalars(
-            select(RollCallRow).where(RollCallRow.school_key == school_key, RollCallRow.day == day)
-        )
-        roll_calls = sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
-        read_cache.keep(self.session, "roll_calls", key, roll_calls)
-        return list(roll_calls)
+        async def read() -> list[RollCall]:
+            rows = await self.session.scalars(
+                select(RollCallRow).where(
+                    RollCallRow.school_key == school_key, RollCallRow.day == day
+                )
+            )
+            return sorted(map(roll_call_from_row, rows), key=lambda r: r.class_name)
+
+        return await read_cache.read_once(self.session, "roll_calls", (school_key, day), read)
 
     async def list_between(self, school_key: str, start: date, end: date) -> list[RollCall]:
         rows = await self.session.scalars(

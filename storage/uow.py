@@ -8,6 +8,12 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from routine.model import Conversation
+from storage.accounts import SqlChatAccountRepository, SqlInviteCodeRepository
+from storage.attendance import (
+    SqlAbsenceCodeRepository,
+    SqlAbsenceReportRepository,
+    SqlAttendanceMarkRepository,
+)
 from storage.case_notices import SqlCaseNoticeRepository
 from storage.case_tasks import SqlCaseTaskRepository
 from storage.cases import SqlCaseRepository
@@ -15,6 +21,13 @@ from storage.concerns import SqlStaffConcernRepository
 from storage.conversations import SqlConversationRepository
 from storage.morning import SqlMorningQueries
 from storage.outbox import SqlOutboxRepository
+from storage.people import (
+    SqlClassRepository,
+    SqlGuardianRepository,
+    SqlPupilRepository,
+    SqlSchoolRepository,
+    SqlStaffRepository,
+)
 from storage.plans import SqlPlanRepository
 from storage.privacy import SqlPrivacyQueries
 from storage.record import (
@@ -22,20 +35,10 @@ from storage.record import (
     SqlLeaveRequestRepository,
     SqlRecordUseRepository,
 )
-from storage.repositories import (
-    SqlAbsenceCodeRepository,
-    SqlAbsenceReportRepository,
-    SqlAttendanceMarkRepository,
-    SqlChatAccountRepository,
-    SqlClassRepository,
+from storage.requests import (
     SqlConcernRepository,
     SqlContactRequestRepository,
-    SqlGuardianRepository,
-    SqlInviteCodeRepository,
     SqlPromptRepository,
-    SqlPupilRepository,
-    SqlSchoolRepository,
-    SqlStaffRepository,
 )
 from storage.rule_hits import SqlRuleHitRepository
 from storage.school_day import SqlSchoolDayQueries

@@ -1,7 +1,7 @@
 """In-memory fakes of the routine's ports, as in cosmicpython: dicts behind the same Protocols.
 
-`tests/storage/test_repository_contract.py` runs the same contract against these fakes and the
-SQLAlchemy repositories, so the fakes cannot drift from the real thing.
+`tests/storage/contract/test_repository_contract.py` runs the same contract against these fakes
+and the SQLAlchemy repositories, so the fakes cannot drift from the real thing.
 
 This module holds the fake unit of work; the store is in `tests.fakes_store` and the fake
 repositories in `tests/fakes_*.py` by area. It re-exports them under the same names.

@@ -1,6 +1,6 @@
 """In-memory fake of the case notices (routine.notices_dk), beside the SQL one in
-storage/case_notices.py; tests/storage/test_case_notice_contract.py runs the same contract
-against both."""
+storage/case_notices.py; tests/storage/contract/test_case_notice_contract.py runs the same
+contract against both."""
 
 from __future__ import annotations
 

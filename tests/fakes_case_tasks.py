@@ -1,5 +1,6 @@
 """In-memory fake of the case task repository (routine.case_tasks), beside the SQL one in
-storage/case_tasks.py; tests/storage/test_case_task_contract.py runs one contract on both."""
+storage/case_tasks.py; tests/storage/contract/test_case_task_contract.py runs one contract on
+both."""
 
 from __future__ import annotations
 

@@ -123,8 +123,8 @@ class FakeOutbox(_Repo):
         return claimed
 
     def _behind_an_older_message(self, message: OutboxMessage) -> bool:
-        """As `storage.outbox`: a message waits while an older one to its recipient is pending
-        (claimed earlier in this same claim included)."""
+        """As `storage.outbox_claims`: a message waits while an older one to its recipient is
+        pending (claimed earlier in this same claim included)."""
         return any(
             (m.id or 0) < (message.id or 0)
             and m.status is DeliveryStatus.PENDING

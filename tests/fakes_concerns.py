@@ -1,5 +1,6 @@
 """In-memory fake of staff concerns (routine.concerns), beside the SQL one in
-storage/concerns.py; tests/storage/test_staff_concern_contract.py runs the same contract."""
+storage/concerns.py; tests/storage/contract/test_staff_concern_contract.py runs the same
+contract."""
 
 from __future__ import annotations
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Sequence
-from datetime import date, datetime
+from datetime import date
 
 from routine.follow_up import FollowUp
 from routine.model import AttendanceMark, ChatAccount, Guardian, Pupil
 from routine.requests import AbsencePrompt
-from routine.roll_call import RollCall, RollCallStatus
 
 
 class FakeSchoolDay:
@@ -76,33 +75,6 @@ class FakeSchoolDay:
             if key not in asked and prompt.token not in tokens:
                 stored = dataclasses.replace(prompt, id=next(self.store.ids))
                 self.store.prompts[stored.id] = stored
-
-    async def open_roll_calls(
-        self, school_key: str, class_names: Collection[str], day: date, now: datetime
-    ) -> list[RollCall]:
-        there = {(r.school_key, r.class_name, r.day) for r in self.store.roll_calls.values()}
-        listed = {name for key, name in self.store.classes if key == school_key}
-        opened = []
-        for name in sorted(set(class_names) & listed):
-            if (school_key, name, day) not in there:
-                stored = RollCall(school_key, name, day, opened_at=now, id=next(self.store.ids))
-                self.store.roll_calls[stored.id] = stored
-                opened.append(stored)
-        return opened
-
-    async def close_open_roll_calls(self, school_key: str, day: date) -> list[RollCall]:
-        closed = []
-        for roll_call in list(self.store.roll_calls.values()):
-            if (roll_call.school_key, roll_call.day, roll_call.status) == (
-                school_key,
-                day,
-                RollCallStatus.OPEN,
-            ):
-                self.store.roll_calls[roll_call.id] = dataclasses.replace(
-                    roll_call, status=RollCallStatus.NOT_ANSWERED
-                )
-                closed.append(self.store.roll_calls[roll_call.id])
-        return sorted(closed, key=lambda r: r.class_name)
 
     async def update_marks(self, marks: Sequence[AttendanceMark]) -> None:
         for mark in marks:

@@ -1,10 +1,12 @@
 """In-memory fake of the morning's reads for many schools (`routine.ports.MorningQueries`):
-each is the per-school fake's answer for every school, in the order the port promises."""
+each read is the per-school fake's answer for every school, in the order the port promises; the
+day's roll calls are opened and closed here, for one school as for many."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +23,7 @@ from routine.model import (
     StaffMember,
 )
 from routine.requests import AbsencePrompt
-from routine.roll_call import RollCall
+from routine.roll_call import RollCall, RollCallStatus
 
 Pair = tuple[str, str]
 
@@ -55,9 +57,15 @@ class FakeMorning:
     async def open_roll_calls(
         self, classes: Mapping[str, Collection[str]], day: date, now: datetime
     ) -> list[RollCall]:
+        store = self.uow.store
+        there = {(r.school_key, r.class_name, r.day) for r in store.roll_calls.values()}
         opened = []
         for key in sorted(classes):
-            opened += await self.uow.school_day.open_roll_calls(key, classes[key], day, now)
+            for name in sorted(set(classes[key])):
+                if (key, name) in store.classes and (key, name, day) not in there:
+                    stored = RollCall(key, name, day, opened_at=now, id=next(store.ids))
+                    store.roll_calls[stored.id] = stored
+                    opened.append(stored)
         return opened
 
     async def roll_calls(self, school_keys: Collection[str], day: date) -> list[RollCall]:
@@ -69,10 +77,15 @@ class FakeMorning:
     async def close_open_roll_calls(
         self, school_keys: Collection[str], day: date
     ) -> list[RollCall]:
+        store, keys = self.uow.store, set(school_keys)
         closed = []
-        for key in sorted(set(school_keys)):
-            closed += await self.uow.school_day.close_open_roll_calls(key, day)
-        return closed
+        for roll_call in list(store.roll_calls.values()):
+            if roll_call.school_key not in keys or roll_call.day != day:
+                continue
+            if roll_call.status is RollCallStatus.OPEN:
+                closed.append(replace(roll_call, status=RollCallStatus.NOT_ANSWERED))
+                store.roll_calls[roll_call.id] = closed[-1]
+        return sorted(closed, key=lambda r: (r.school_key, r.class_name))
 
     async def class_lists(self, classes: Collection[Pair]) -> list[Pupil]:
         wanted = _by_school(classes)

@@ -1,5 +1,5 @@
 """In-memory fake of the plan repository (routine.plans), beside storage/plans.py; the contract
-in tests/storage/test_plan_contract.py runs on both."""
+in tests/storage/contract/test_plan_contract.py runs on both."""
 
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ this file.
 
 from __future__ import annotations
 
-from dialogs.case_card import SEEN, refresh_pupil_case
+from dialogs.case_card import refresh_pupil_case
+from dialogs.case_reasons import SEEN
 from dialogs.flow import END, Actor, Answer, Choice, Context, Flow, Go, Prompt, Retry, Step
 from dialogs.i18n import N_, _, format_number, ngettext
 from routine.concerns import (

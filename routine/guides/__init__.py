@@ -7,10 +7,11 @@ sets during a meeting. Every text is the source's verbatim wording in its own la
 `covered_only`: a "covered" tick, never a field for the answer (domain §6). Items only the
 principal sees, such as a report to social services, are `principal_only`.
 
-Content per country: `se.py` (Närvaromodellen, seed 000), `no.py` with `no_talks.py` and
-`no_meeting.py` (Drammen, seed 002), `dk.py` with `dk_detection.py` and `dk_sets.py` (the Danish
-national model, seed 004). The closing questions are the Danish model's (004: 2296–2336), for all
-three countries: the Swedish and Norwegian sources have none of their own."""
+Content per country: `se.py` (Närvaromodellen, seed 000), `no.py` with `no_talks.py`,
+`no_agreement.py` and `no_meeting.py` (Drammen, seed 002), `dk.py` with `dk_detection.py`,
+`dk_measures.py` and `dk_sets.py` (the Danish national model, seed 004). The closing questions
+are the Danish model's (004: 2296–2336), for all three countries: the Swedish and Norwegian
+sources have none of their own."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ GUIDES: dict[str, StageGuide] = {
 
 # Only the Danish source has closing questions (004: 2296–2336); the Swedish and Norwegian
 # sources leave closing open, so their schools get the same questions, without the advice on
-# handing over from the Danish municipalities' kom-i-skole team (004: 2333–2336), a body they
+# handing over from the Danish municipalities' kom-i-skole team (004: 2333–2335), a body they
 # do not have.
 _ELSEWHERE = replace(
     _DK_CLOSING,

@@ -2,16 +2,17 @@
 measures, with a *tovholder* appointed from the start who stays when the case is referred.
 
 Each item's Danish text is the model's own wording; Swedish and Norwegian are translations.
-Owners: detection belongs to the contact teachers (`dk_detection.py`); mapping and measures,
-here, belong to the *tovholder* (`Role.COORDINATOR`), who coordinates the mapping
-(004: 1636–1639) and the goals, follow-up and communication (004: 2205–2207, 2280–2287). The
-*tovholder* is appointed when a concern arises (004: 993–998) and stays when the case is referred
-elsewhere (004: 1740–1741)."""
+Owners: detection belongs to the contact teachers (`dk_detection.py`); mapping, here, and
+measures (`dk_measures.py`) belong to the *tovholder* (`Role.COORDINATOR`), who coordinates the
+mapping (004: 1636–1639) and the goals, follow-up and communication (004: 2205–2207,
+2280–2287). The *tovholder* is appointed when a concern arises (004: 993–998) and stays when the
+case is referred elsewhere (004: 1740–1741)."""
 
 from __future__ import annotations
 
 from routine.guides.dk_detection import DETECTION
-from routine.guides.dk_sets import GUARDIAN, LEARNING_CIRCLE, MAPPING, PREPARATION, PUPIL
+from routine.guides.dk_measures import MEASURES
+from routine.guides.dk_sets import GUARDIAN, MAPPING, PREPARATION, PUPIL
 from routine.guides.model import GuideItem, StageGuide, wording
 from routine.model import Language, Role
 
@@ -44,20 +45,28 @@ MAPPING_STAGE = StageGuide(
             ),
             "004: 1443–1444",
         ),
+        # One sentence of the model (004: 1450–1452) that asks two things to decide.
+        GuideItem(
+            "primary_contact",
+            da(
+                "Forud for kortlægningen skal det vurderes, om det er skolen eller"
+                " kom-i-skole-teamet, der skal have den primære kontakt med barn og forældre.",
+                "Före kartläggningen ska man bedöma om det är skolan eller kommunens"
+                " kom-i-skole-team som ska ha den huvudsakliga kontakten med barn och"
+                " vårdnadshavare.",
+                "Før kartleggingen skal det vurderes om det er skolen eller kommunens"
+                " kom-i-skole-team som skal ha hovedkontakten med barn og foresatte.",
+            ),
+            "004: 1450–1452",
+        ),
         GuideItem(
             "who_maps",
             da(
-                "Forud for kortlægningen skal det vurderes, om det er skolen eller"
-                " kom-i-skole-teamet, der skal have den primære kontakt med barn og forældre, og"
-                " hvem der skal foretage kortlægningen.",
-                "Före kartläggningen ska man bedöma om det är skolan eller kommunens"
-                " kom-i-skole-team som ska ha den huvudsakliga kontakten med barn och"
-                " vårdnadshavare, och vem som ska göra kartläggningen.",
-                "Før kartleggingen skal det vurderes om det er skolen eller kommunens"
-                " kom-i-skole-team som skal ha hovedkontakten med barn og foresatte, og hvem som"
-                " skal gjennomføre kartleggingen.",
+                "Hvem der skal foretage kortlægningen.",
+                "Vem som ska göra kartläggningen.",
+                "Hvem som skal gjennomføre kartleggingen.",
             ),
-            "004: 1450–1452",
+            "004: 1452",
         ),
         GuideItem(
             "child_chooses",
@@ -66,7 +75,7 @@ MAPPING_STAGE = StageGuide(
                 "Barnet ska därför vara med och peka ut vem det helst vill prata med.",
                 "Barnet skal derfor være med på å peke ut hvem det helst vil snakke med.",
             ),
-            "004: 1464–1466",
+            "004: 1465–1466",
         ),
         GuideItem(
             "roles",
@@ -104,23 +113,32 @@ MAPPING_STAGE = StageGuide(
             ),
             "004: 1652",
         ),
+        # What the staff who map need (004: 1724–1726), then what the school does when it lacks
+        # it or the case is too complex for it (004: 1726–1731): the model's condition is the
+        # item before, its action the item.
+        GuideItem(
+            "know_how",
+            da(
+                "Er det skolen, som forestår kortlægningen og den faglige vurdering, skal de"
+                " ansvarlige medarbejdere have viden og kompetencer om"
+                " skolefraværsproblematikker.",
+                "Om det är skolan som gör kartläggningen och den professionella bedömningen, ska"
+                " de ansvariga medarbetarna ha kunskap och kompetens om problematisk"
+                " skolfrånvaro.",
+                "Er det skolen som står for kartleggingen og den faglige vurderingen, skal de"
+                " ansvarlige medarbeiderne ha kunnskap og kompetanse om"
+                " skolefraværsproblematikk.",
+            ),
+            "004: 1724–1726",
+        ),
         GuideItem(
             "refer_on",
             da(
-                "Hvis skolen ikke har den nødvendige viden og kompetencer internt, eller"
-                " problematikken har en karakter og kompleksitet, som kræver en grundig"
-                " kortlægning, som skolen ikke kan imødekomme, skal skolen enten søge sparring"
-                " eller viderehenvise til kom-i-skole-teamet.",
-                "Om skolan inte själv har den kunskap och kompetens som behövs, eller om"
-                " problemen är av en sådan art och komplexitet att de kräver en grundlig"
-                " kartläggning som skolan inte kan göra, ska skolan antingen söka handledning"
-                " eller remittera vidare till kommunens kom-i-skole-team.",
-                "Hvis skolen ikke selv har den nødvendige kunnskapen og kompetansen, eller"
-                " problemene er av en slik art og kompleksitet at de krever en grundig"
-                " kartlegging som skolen ikke kan gjøre, skal skolen enten søke veiledning eller"
-                " henvise videre til kommunens kom-i-skole-team.",
+                "Søge sparring eller viderehenvise til kom-i-skole-teamet.",
+                "Söka handledning eller remittera vidare till kommunens kom-i-skole-team.",
+                "Søke veiledning eller henvise videre til kommunens kom-i-skole-team.",
             ),
-            "004: 1726–1731",
+            "004: 1730–1731",
         ),
         GuideItem(
             "coordinator_stays",
@@ -136,155 +154,6 @@ MAPPING_STAGE = StageGuide(
         ),
     ),
     questions=(PREPARATION, PUPIL, GUARDIAN, MAPPING),
-)
-
-MEASURES = StageGuide(
-    stage="dk.measures",
-    name=da("Handlemuligheder", "Handlingsmöjligheter", "Handlingsmuligheter"),
-    owner=Role.COORDINATOR,
-    source="004: 1804–1824",
-    checklist=(
-        GuideItem(
-            "shared_goals",
-            da(
-                "Barn, forældre, skole og andre involverede aktører definerer sammen mål og"
-                " delmål for indsatsen.",
-                "Barn, vårdnadshavare, skola och andra inblandade aktörer bestämmer tillsammans"
-                " mål och delmål för insatsen.",
-                "Barn, foresatte, skole og andre involverte aktører definerer sammen mål og delmål"
-                " for innsatsen.",
-            ),
-            "004: 2205–2206",
-        ),
-        GuideItem(
-            "child_defines",
-            da(
-                "Det er vigtigt, at barnet er med til at definere mål og delmål, så det er"
-                " tydeligt for barnet, hvad der i fællesskab arbejdes henimod, og hvilke skridt"
-                " der er på vejen.",
-                "Det är viktigt att barnet är med och bestämmer mål och delmål, så att det är"
-                " tydligt för barnet vad man tillsammans arbetar mot och vilka steg som finns på"
-                " vägen.",
-                "Det er viktig at barnet er med på å definere mål og delmål, slik at det er"
-                " tydelig for barnet hva en jobber mot sammen, og hvilke steg som er på veien.",
-            ),
-            "004: 2213–2215",
-        ),
-        GuideItem(
-            "not_only_the_child",
-            da(
-                "Mål er fælles og ikke kun barnets.",
-                "Målen är gemensamma och inte bara barnets.",
-                "Målene er felles og ikke bare barnets.",
-            ),
-            "004: 2228",
-        ),
-        GuideItem(
-            "how",
-            da(
-                "Mål skal altid forholde sig til hvordan – det skal være tydeligt, hvordan målet"
-                " nås.",
-                "Målen ska alltid säga hur – det ska vara tydligt hur målet ska nås.",
-                "Mål skal alltid si noe om hvordan – det skal være tydelig hvordan målet nås.",
-            ),
-            "004: 2230–2231",
-        ),
-        GuideItem(
-            "timeframe",
-            da(
-                "Målet skal kunne nås inden for en overskuelig tidsramme, så udviklingen bliver"
-                " tydelig.",
-                "Målet ska kunna nås inom överskådlig tid, så att utvecklingen blir tydlig.",
-                "Målet skal kunne nås innen en overskuelig tidsramme, slik at utviklingen blir"
-                " tydelig.",
-            ),
-            "004: 2233–2234",
-        ),
-        GuideItem(
-            "feedback",
-            da(
-                "Mål går hånd i hånd med feedback og støtte, så det er en fælles indsats.",
-                "Målen går hand i hand med återkoppling och stöd, så att det blir en gemensam"
-                " insats.",
-                "Mål går hånd i hånd med tilbakemelding og støtte, slik at det blir en felles"
-                " innsats.",
-            ),
-            "004: 2236–2237",
-        ),
-        GuideItem(
-            "follow_up",
-            da(
-                "Opfølgningen bør være løbende og regelmæssig, da tidsfaktoren er afgørende for"
-                " problemudviklingen.",
-                "Uppföljningen bör vara löpande och regelbunden, eftersom tiden är avgörande för"
-                " hur problemen utvecklas.",
-                "Oppfølgingen bør være løpende og regelmessig, siden tiden er avgjørende for"
-                " hvordan problemene utvikler seg.",
-            ),
-            "004: 2222–2224",
-        ),
-        GuideItem(
-            "communicate",
-            da(
-                "Det er tovholderens opgave at sikre løbende kommunikation, da det øger"
-                " transparens og tydelighed i processen og kan være med til at forebygge"
-                " misforståelser og uenigheder.",
-                "Det är närvarosamordnarens uppgift att se till att kommunikationen är löpande,"
-                " eftersom det ger öppenhet och tydlighet i processen och kan bidra till att"
-                " förebygga missförstånd och oenighet.",
-                "Det er nærværskoordinatorens oppgave å sørge for løpende kommunikasjon, siden det"
-                " gir åpenhet og tydelighet i prosessen og kan bidra til å forebygge"
-                " misforståelser og uenighet.",
-            ),
-            "004: 2280–2283",
-        ),
-        GuideItem(
-            "no_news",
-            da(
-                "Det også vigtigt, at tovholderen kommunikerer, når der ikke er nyt i indsatsen,"
-                " eller der opleves ventetid og pauser af forskellige årsager.",
-                "Det är också viktigt att närvarosamordnaren hör av sig när det inte finns något"
-                " nytt i insatsen, eller när det blir väntetider och uppehåll av olika skäl.",
-                "Det er også viktig at nærværskoordinatoren gir beskjed når det ikke er noe nytt i"
-                " innsatsen, eller når det oppstår ventetid og pauser av ulike grunner.",
-            ),
-            "004: 2285–2287",
-        ),
-        GuideItem(
-            "after",
-            da(
-                "Husk også at tænke afslutning og »efter« ind i indsatsen, så mål og opfølgning"
-                " også omfatter det, der skal understøtte barnet efter tilbagevenden til skole.",
-                "Kom också ihåg att tänka in avslutningen och ”efteråt” i insatsen, så att mål och"
-                " uppföljning också omfattar det som ska stötta barnet när det har kommit tillbaka"
-                " till skolan.",
-                "Husk også å tenke avslutning og «etterpå» inn i innsatsen, slik at mål og"
-                " oppfølging også omfatter det som skal støtte barnet etter at det er tilbake på"
-                " skolen.",
-            ),
-            "004: 2298–2300",
-        ),
-        GuideItem(
-            "report",
-            da(
-                "Såfremt der er tale om en situation, hvor bekymringen er så alvorlig, at"
-                " skolelederen vurderer, at der skal ske underretning til kommunalbestyrelsen"
-                " jævnfør barnets lov § 133 om den skærpede underretningspligt, er det tilladt at"
-                " udveksle oplysninger om barnet og barnets forhold.",
-                "Om oron är så allvarlig att rektor bedömer att en orosanmälan ska göras till"
-                " kommunen enligt den danska barnlagen (barnets lov § 133) om skärpt"
-                " anmälningsplikt, är det tillåtet att utbyta uppgifter om barnet och barnets"
-                " förhållanden.",
-                "Dersom bekymringen er så alvorlig at rektor vurderer at det skal sendes en"
-                " bekymringsmelding til kommunen etter den danske barneloven (barnets lov § 133)"
-                " om skjerpet meldeplikt, er det tillatt å utveksle opplysninger om barnet og"
-                " barnets forhold.",
-            ),
-            "004: 2565–2569",
-            principal_only=True,
-        ),
-    ),
-    questions=(LEARNING_CIRCLE,),
 )
 
 GUIDES = (DETECTION, MAPPING_STAGE, MEASURES)

@@ -3,14 +3,150 @@ the child every day and are contacted to talk with child and parents once the ab
 reviewed (004: 1128–1132, 1216–1224). It ends with appointing the *tovholder*, from the start
 (004: 993–998), who owns the stages after it (`dk.py`).
 
-Each item's Danish text is the model's own wording; Swedish and Norwegian are translations."""
+Each item's Danish text is the model's own wording, cut to the sentence or clause that says what
+to do (the model's paragraphs explain why, and a checklist on Slack is read at a glance); the
+model's own examples of patterns in the data (004: 1226–1230) and of early signs (004: 1308–1323)
+are the questions. Swedish and Norwegian are translations."""
 
 from __future__ import annotations
 
-from routine.guides.model import GuideItem, StageGuide, wording
+from routine.guides.model import GuideItem, QuestionSet, StageGuide, wording
 from routine.model import Language, Role
 
 da = wording(Language.DA)
+
+# "I gennemgangen af data kan man blandt andet se på mønstre og ændret adfærd, for eksempel: Er
+# der børn, som ofte kommer for sent, har fraværet været uden besked, ...?" (004: 1226–1230):
+# the model's one question, split at its commas into the questions it asks.
+PATTERNS = QuestionSet(
+    "patterns",
+    da("Mønstre og ændret adfærd", "Mönster och förändrat beteende", "Mønstre og endret atferd"),
+    "004: 1226–1230",
+    (
+        GuideItem(
+            "late",
+            da(
+                "Er der børn, som ofte kommer for sent?",
+                "Finns det barn som ofta kommer för sent?",
+                "Er det barn som ofte kommer for sent?",
+            ),
+            "004: 1227–1228",
+        ),
+        GuideItem(
+            "no_notice",
+            da(
+                "Har fraværet været uden besked?",
+                "Har frånvaron varit oanmäld?",
+                "Har fraværet vært uten beskjed?",
+            ),
+            "004: 1228",
+        ),
+        GuideItem(
+            "days_lessons",
+            da(
+                "Er der fravær på bestemte dage eller enkelte timer?",
+                "Finns det frånvaro vissa dagar eller enstaka lektioner?",
+                "Er det fravær på bestemte dager eller enkelttimer?",
+            ),
+            "004: 1228–1229",
+        ),
+        GuideItem(
+            "after_holidays",
+            da(
+                "Er der fravær efter ferier eller langvarig sygdom?",
+                "Finns det frånvaro efter lov eller långvarig sjukdom?",
+                "Er det fravær etter ferier eller langvarig sykdom?",
+            ),
+            "004: 1229–1230",
+            covered_only=True,
+        ),
+    ),
+)
+
+# "Tidlige tegn på en skolefraværsproblematik kan blandt andet være ..." (004: 1308–1311), "andre
+# tegn på, at barnet ikke trives" (004: 1313–1315) and what parents see first (004: 1320–1323):
+# signs to have talked about, each a "covered" tick where it touches the child's feelings.
+SIGNS = QuestionSet(
+    "signs",
+    da("Tidlige tegn", "Tidiga tecken", "Tidlige tegn"),
+    "004: 1308–1323",
+    (
+        GuideItem(
+            "mental",
+            da(
+                "Mentalt fravær hos barnet",
+                "Att barnet är mentalt frånvarande",
+                "Mentalt fravær hos barnet",
+            ),
+            "004: 1309",
+            covered_only=True,
+        ),
+        GuideItem(
+            "avoids",
+            da(
+                "At barnet forsøger at undgå at komme i skole",
+                "Att barnet försöker undvika att komma till skolan",
+                "At barnet prøver å unngå å komme på skolen",
+            ),
+            "004: 1309–1310",
+        ),
+        GuideItem(
+            "periodic",
+            da(
+                "Periodisk fravær fra bestemte timer",
+                "Periodvis frånvaro från vissa lektioner",
+                "Periodevis fravær fra bestemte timer",
+            ),
+            "004: 1310",
+        ),
+        GuideItem(
+            "behaviour",
+            da(
+                "Generel ændret adfærd hos barnet",
+                "Ett allmänt förändrat beteende hos barnet",
+                "Generelt endret atferd hos barnet",
+            ),
+            "004: 1310–1311",
+            covered_only=True,
+        ),
+        GuideItem(
+            "alone",
+            da("At barnet ofte er alene", "Att barnet ofta är ensamt", "At barnet ofte er alene"),
+            "004: 1314",
+            covered_only=True,
+        ),
+        GuideItem(
+            "boring",
+            da(
+                "Giver udtryk for at skolen er kedelig",
+                "Ger uttryck för att skolan är tråkig",
+                "Gir uttrykk for at skolen er kjedelig",
+            ),
+            "004: 1314–1315",
+            covered_only=True,
+        ),
+        GuideItem(
+            "left_out",
+            da(
+                "Føler sig fravalgt af de andre i klassen",
+                "Känner sig bortvald av de andra i klassen",
+                "Føler seg valgt bort av de andre i klassen",
+            ),
+            "004: 1315",
+            covered_only=True,
+        ),
+        GuideItem(
+            "will_not_go",
+            da(
+                "At barnet giver udtryk for, at det ikke vil i skole",
+                "Att barnet ger uttryck för att det inte vill gå till skolan",
+                "At barnet gir uttrykk for at det ikke vil på skolen",
+            ),
+            "004: 1322–1323",
+            covered_only=True,
+        ),
+    ),
+)
 
 DETECTION = StageGuide(
     stage="dk.detection",
@@ -21,116 +157,87 @@ DETECTION = StageGuide(
         GuideItem(
             "review_data",
             da(
-                "Ud over at fravær skal registreres systematisk (og som minimum i henhold til"
-                " lovgivningen), skal det også gennemgås ved en fast kadence og struktur.",
-                "Utöver att frånvaron ska registreras systematiskt (och minst enligt lagen) ska"
-                " den också gås igenom regelbundet och med en fast struktur.",
-                "I tillegg til at fravær skal registreres systematisk (og minst slik regelverket"
-                " krever), skal det også gjennomgås jevnlig og med en fast struktur.",
+                "Opspor ved hjælp af fraværsdata.",
+                "Upptäck med hjälp av frånvarouppgifter.",
+                "Spor opp ved hjelp av fraværsdata.",
             ),
-            "004: 1207–1209",
+            "004: 1136",
         ),
         GuideItem(
-            "patterns",
+            "knowledge",
             da(
-                "I gennemgangen af data kan man blandt andet se på mønstre og ændret adfærd, for"
-                " eksempel: Er der børn, som ofte kommer for sent, har fraværet været uden besked,"
-                " er der fravær på bestemte dage eller enkelte timer, og er der fravær efter"
-                " ferier eller langvarig sygdom?",
-                "När man går igenom uppgifterna kan man bland annat titta på mönster och"
-                " förändrat beteende, till exempel: Finns det barn som ofta kommer för sent, har"
-                " frånvaron varit oanmäld, finns det frånvaro vissa dagar eller enstaka lektioner,"
-                " och finns det frånvaro efter lov eller långvarig sjukdom?",
-                "Når en går gjennom dataene, kan en blant annet se etter mønstre og endret atferd,"
-                " for eksempel: Er det barn som ofte kommer for sent, har fraværet vært uten"
-                " beskjed, er det fravær på bestemte dager eller enkelttimer, og er det fravær"
-                " etter ferier eller langvarig sykdom?",
+                "Opspor også ved hjælp af viden, sparring og et generelt trivselsfokus.",
+                "Upptäck också med hjälp av kunskap, handledning och ett allmänt fokus på"
+                " trivsel.",
+                "Spor også opp ved hjelp av kunnskap, veiledning og et generelt fokus på trivsel.",
             ),
-            "004: 1226–1230",
+            "004: 1138",
         ),
         GuideItem(
-            "early_signs",
+            "dialogue",
             da(
-                "Tidlige tegn på en skolefraværsproblematik kan blandt andet være mentalt fravær"
-                " hos barnet, at barnet forsøger at undgå at komme i skole, periodisk fravær fra"
-                " bestemte timer eller generel ændret adfærd hos barnet.",
-                "Tidiga tecken på problematisk skolfrånvaro kan bland annat vara att barnet är"
-                " mentalt frånvarande, att barnet försöker undvika att komma till skolan,"
-                " periodvis frånvaro från vissa lektioner eller ett allmänt förändrat beteende hos"
-                " barnet.",
-                "Tidlige tegn på en skolefraværsproblematikk kan blant annet være mentalt fravær"
-                " hos barnet, at barnet prøver å unngå å komme på skolen, periodevis fravær fra"
-                " bestemte timer eller generelt endret atferd hos barnet.",
+                "Gå i dialog med barn og forældre.",
+                "Inled en dialog med barnet och vårdnadshavarna.",
+                "Gå i dialog med barnet og de foresatte.",
             ),
-            "004: 1308–1311",
+            "004: 1224",
         ),
         GuideItem(
             "discuss",
             da(
-                "Det vil derfor ofte være relevant at drøfte en bekymring både med barnet selv og"
-                " klassens team for at få yderligere viden om barnets trivsel og adfærd.",
-                "Därför är det ofta relevant att ta upp en oro både med barnet självt och med"
-                " klassens arbetslag för att få veta mer om barnets trivsel och beteende.",
-                "Derfor vil det ofte være aktuelt å drøfte en bekymring både med barnet selv og"
-                " med klassens lærerteam for å få vite mer om barnets trivsel og atferd.",
+                "Drøfte en bekymring både med barnet selv og klassens team.",
+                "Ta upp en oro både med barnet självt och med klassens arbetslag.",
+                "Drøfte en bekymring både med barnet selv og med klassens lærerteam.",
             ),
-            "004: 1315–1318",
+            "004: 1316–1317",
         ),
         GuideItem(
-            "parents_observations",
+            "other_sources",
             da(
-                "Derudover er forældrenes observationer derhjemme en vigtig kilde til viden, da de"
-                " oftest er de første til at se tidlige tegn på mistrivsel, som for eksempel at"
-                " barnet giver udtryk for, at det ikke vil i skole.",
-                "Dessutom är vårdnadshavarnas iakttagelser hemma en viktig kunskapskälla,"
-                " eftersom de oftast är de första som ser tidiga tecken på att barnet inte trivs,"
-                " till exempel att barnet säger att det inte vill gå till skolan.",
-                "I tillegg er de foresattes observasjoner hjemme en viktig kilde til kunnskap,"
-                " siden de oftest er de første som ser tidlige tegn på mistrivsel, for eksempel at"
-                " barnet sier at det ikke vil på skolen.",
+                "Andre kilder til viden om barnets trivsel og adfærd kan også være relevante at"
+                " inddrage.",
+                "Andra källor till kunskap om barnets trivsel och beteende kan också vara"
+                " relevanta att ta med.",
+                "Andre kilder til kunnskap om barnets trivsel og atferd kan også være relevante å"
+                " trekke inn.",
             ),
-            "004: 1320–1323",
+            "004: 1325–1326",
         ),
         GuideItem(
             "contact_parents",
             da(
                 "I tilfælde af en elevs ulovlige fravær skal skolens leder straks rette"
-                " henvendelse til elevens forældre med henblik på at afdække årsagen til"
-                " fraværet.",
+                " henvendelse til elevens forældre.",
                 "Vid en elevs ogiltiga frånvaro ska rektor genast kontakta elevens"
-                " vårdnadshavare för att ta reda på orsaken till frånvaron.",
-                "Ved ugyldig fravær skal rektor straks ta kontakt med elevens foresatte for å"
-                " finne ut av årsaken til fraværet.",
+                " vårdnadshavare.",
+                "Ved en elevs ugyldige fravær skal rektor straks ta kontakt med elevens"
+                " foresatte.",
             ),
-            "004: 2474–2476",
+            "004: 2474–2475",
         ),
         GuideItem(
             "appoint_coordinator",
             da(
                 "Som en fast del af organiseringen af det enkelte barns forløb skal der udpeges en"
-                " tovholder, der har ansvaret for at koordinere den løbende dialog, samarbejde og"
-                " opfølgning.",
-                "Som en fast del av arbetet med varje barns ärende ska en närvarosamordnare utses,"
-                " som ansvarar för att samordna den löpande dialogen, samarbetet och"
-                " uppföljningen.",
+                " tovholder.",
+                "Som en fast del av arbetet med varje barns ärende ska en närvarosamordnare"
+                " utses.",
                 "Som en fast del av organiseringen av hvert enkelt barns forløp skal det utpekes"
-                " en nærværskoordinator som har ansvaret for å koordinere den løpende dialogen,"
-                " samarbeidet og oppfølgingen.",
+                " en nærværskoordinator.",
             ),
-            "004: 993–995",
+            "004: 993–994",
         ),
         GuideItem(
             "from_the_start",
             da(
-                "Det er vigtigt, at der tages stilling til tovholderfunktionen fra starten, når"
-                " der er en bekymring for et barns skolefravær.",
+                "Det er vigtigt, at der tages stilling til tovholderfunktionen fra starten.",
                 "Det är viktigt att man tar ställning till vem som ska vara närvarosamordnare"
-                " redan från början, när det finns en oro för ett barns skolfrånvaro.",
+                " redan från början.",
                 "Det er viktig å ta stilling til hvem som skal være nærværskoordinator allerede"
-                " fra starten, når det er bekymring for et barns skolefravær.",
+                " fra starten.",
             ),
             "004: 997–998",
         ),
     ),
-    questions=(),
+    questions=(PATTERNS, SIGNS),
 )

@@ -9,9 +9,10 @@ meeting (002: 736) and decides on referrals and reports to child welfare (domain
 
 from __future__ import annotations
 
-from routine.guides.model import GuideItem, StageGuide, wording
+from routine.guides.model import GuideItem, QuestionSet, StageGuide, wording
+from routine.guides.no_agreement import AGREEMENT
 from routine.guides.no_meeting import AGENDA, CHILD_ADVICE
-from routine.guides.no_talks import AGREEMENT, GUARDIAN, PUPIL
+from routine.guides.no_talks import GUARDIAN, PUPIL
 from routine.model import Language, Role
 
 nb = wording(Language.NB)
@@ -21,90 +22,39 @@ CONCERN = StageGuide(
     name=nb("Bekymringsfullt skolefravær", "Oroande skolfrånvaro", "Bekymrende skolefravær"),
     owner=Role.COORDINATOR,
     source="002: 114, 643–675",
+    # What the owner does once absence is concerning (002: 667–673). The triggers that make it
+    # concerning (002: 647–663) are the Norwegian rules in `routine.policy`, not things to do.
     checklist=(
         GuideItem(
-            "discomfort",
+            "talk",
             nb(
-                "Opplever sterkt ubehag relatert til skole eller melder om at det er vanskelig å"
-                " møte opp",
-                "Upplever starkt obehag kopplat till skolan eller säger att det är svårt att komma"
-                " till skolan",
-                "Oplever stærkt ubehag i forbindelse med skolen eller siger, at det er svært at"
-                " møde op",
+                "Snakk med noen om fravær.",
+                "Prata med någon om frånvaro.",
+                "Tal med nogen om fravær.",
             ),
-            "002: 649",
-        ),
-        GuideItem(
-            "invalid",
-            nb(
-                "Har ugyldig fravær mer enn 1 gang",
-                "Har ogiltig frånvaro mer än 1 gång",
-                "Har ulovligt fravær mere end 1 gang",
-            ),
-            "002: 651",
-        ),
-        GuideItem(
-            "vague_complaints",
-            nb(
-                "Har hyppig fravær grunnet diffuse plager, f.eks. mer enn 3 enkeltdager i løpet"
-                " av 1 måned",
-                "Har ofta frånvaro på grund av diffusa besvär, t.ex. mer än 3 enstaka dagar under"
-                " 1 månad",
-                "Har hyppigt fravær på grund af diffuse gener, f.eks. mere end 3 enkeltdage inden"
-                " for 1 måned",
-            ),
-            "002: 653",
-        ),
-        GuideItem(
-            "valid",
-            nb(
-                "Har gyldig fravær som overstiger 10 dager i løpet av semesteret",
-                "Har giltig frånvaro som överstiger 10 dagar under terminen",
-                "Har lovligt fravær, der overstiger 10 dage i løbet af halvåret",
-            ),
-            "002: 655",
-        ),
-        GuideItem(
-            "late",
-            nb(
-                "Kommer for seint mer enn 3 ganger i løpet av 1 måned",
-                "Kommer för sent mer än 3 gånger under 1 månad",
-                "Kommer for sent mere end 3 gange inden for 1 måned",
-            ),
-            "002: 657",
-        ),
-        GuideItem(
-            "leaves_class",
-            nb(
-                "Forlater undervisningen gjentatte ganger uten å komme tilbake i timen",
-                "Lämnar undervisningen upprepade gånger utan att komma tillbaka till lektionen",
-                "Forlader undervisningen gentagne gange uden at komme tilbage til timen",
-            ),
-            "002: 659",
-        ),
-        GuideItem(
-            "guardian_struggle",
-            nb(
-                "Eller når en foresatt: Melder om stadig strev for å få eleven på skolen",
-                "Eller när en vårdnadshavare: Berättar om en ständig kamp för att få eleven till"
-                " skolan",
-                "Eller når en forælder: Fortæller om en konstant kamp for at få eleven i skole",
-            ),
-            "002: 661–663",
-        ),
-        GuideItem(
-            "check",
-            nb("Sjekk og ta kontakt", "Kolla läget och ta kontakt", "Tjek op og tag kontakt"),
             "002: 667",
         ),
         GuideItem(
-            "early",
+            "check",
             nb(
-                "Så tidlig som mulig, helst før fravær har begynt.",
-                "Så tidigt som möjligt, helst innan frånvaron har börjat.",
-                "Så tidligt som muligt, helst før fraværet er begyndt.",
+                "Sjekk og ta kontakt så tidlig som mulig, helst før fravær har begynt.",
+                "Kolla läget och ta kontakt så tidigt som möjligt, helst innan frånvaron har"
+                " börjat.",
+                "Tjek op og tag kontakt så tidligt som muligt, helst før fraværet er begyndt.",
             ),
-            "002: 669",
+            "002: 667–669",
+        ),
+        GuideItem(
+            "contact_both_ways",
+            nb(
+                "Ha en rutine og klima for skole-hjem samarbeid som gjør det lett å ta kontakt"
+                " begge veier.",
+                "Ha en rutin och ett klimat för samarbetet mellan hem och skola som gör det lätt"
+                " att ta kontakt åt båda hållen.",
+                "Hav en rutine og et klima for skole-hjem-samarbejdet, der gør det let at tage"
+                " kontakt begge veje.",
+            ),
+            "002: 673",
         ),
     ),
     questions=(),
@@ -194,7 +144,7 @@ EARLY_EFFORT = StageGuide(
             nb(
                 "Utarbeid en samarbeidsavtale med beskrivelser av tiltak og ansvar.",
                 "Ta fram ett samarbetsavtal som beskriver insatser och ansvar.",
-                "Udarbejd en samarbejdsaftale med beskrivelser af tiltag og ansvar.",
+                "Udarbejd en samarbejdsaftale med beskrivelser af indsatser og ansvar.",
             ),
             "002: 1227",
         ),
@@ -211,15 +161,14 @@ MEETING = StageGuide(
         GuideItem(
             "invite",
             nb(
-                "Skolen har tverrfaglige møter der de kan invitere elev og foreldre inn for hjelp"
-                " til kartlegging og å lage en plan for elevens nærvær",
-                "Skolan har tvärprofessionella möten dit den kan bjuda in elev och"
-                " vårdnadshavare för att få hjälp med kartläggning och med att göra en plan för"
-                " elevens närvaro",
-                "Skolen har tværfaglige møder, hvor den kan invitere elev og forældre med for at"
-                " få hjælp til kortlægning og til at lave en plan for elevens fremmøde",
+                "Invitere elev og foreldre inn for hjelp til kartlegging og å lage en plan for"
+                " elevens nærvær",
+                "Bjuda in elev och vårdnadshavare för att få hjälp med kartläggning och med att"
+                " göra en plan för elevens närvaro",
+                "Invitere elev og forældre ind for at få hjælp til kortlægning og til at lave en"
+                " plan for elevens fremmøde",
             ),
-            "002: 407–413",
+            "002: 409–413",
         ),
         GuideItem(
             "school_staff",
@@ -267,7 +216,7 @@ MEETING = StageGuide(
             nb(
                 "Skolen samarbeider med elev og foresatte om plan og tiltak",
                 "Skolan samarbetar med elev och vårdnadshavare om plan och insatser",
-                "Skolen samarbejder med elev og forældre om plan og tiltag",
+                "Skolen samarbejder med elev og forældre om plan og indsatser",
             ),
             "002: 423–425",
         ),
@@ -285,6 +234,46 @@ MEETING = StageGuide(
         ),
     ),
     questions=(AGENDA, CHILD_ADVICE),
+)
+
+# "Denne veilederen er ikke tilstrekkelig der:" (002: 27) and two cases, each a condition and
+# what to do then (002: 29–35, 37–43). The conditions are what the principal weighs, so they are
+# the questions; what to do is the checklist.
+NOT_SUFFICIENT = QuestionSet(
+    "not_sufficient",
+    nb(
+        "Denne veilederen er ikke tilstrekkelig",
+        "Den här vägledningen räcker inte",
+        "Denne vejledning er ikke tilstrækkelig",
+    ),
+    "002: 27–43",
+    (
+        GuideItem(
+            "long_absence",
+            nb(
+                "Eleven har et langvarig fravær fra skole der tiltak etter denne veilederen ikke"
+                " har vært tilstrekkelig.",
+                "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
+                " vägledningen inte har räckt.",
+                "Eleven har et langvarigt fravær fra skolen, hvor indsatser efter denne vejledning"
+                " ikke har været tilstrækkelige.",
+            ),
+            "002: 29–31",
+        ),
+        GuideItem(
+            "serious_concern",
+            nb(
+                "Der det er bekymring for omsorgssvikt, alvorlige psykiske lidelser eller ved"
+                " omfattende konflikter mellom foresatte.",
+                "Där det finns oro för omsorgssvikt, allvarlig psykisk ohälsa eller vid"
+                " omfattande konflikter mellan vårdnadshavarna.",
+                "Hvor der er bekymring for omsorgssvigt, alvorlige psykiske lidelser eller ved"
+                " omfattende konflikter mellem forældrene.",
+            ),
+            "002: 37–39",
+            covered_only=True,
+        ),
+    ),
 )
 
 REFERRAL = StageGuide(
@@ -305,41 +294,33 @@ REFERRAL = StageGuide(
             "002: 435–437",
             principal_only=True,
         ),
+        # After a long absence that this guide's measures did not help (002: 29–31).
         GuideItem(
             "procedures",
             nb(
-                "Eleven har et langvarig fravær fra skole der tiltak etter denne veilederen ikke"
-                " har vært tilstrekkelig. I slike tilfeller vises det til rutiner for henvisning"
-                " til enkeltinstanser etter ordinære henvisningsprosedyrer (PP-tjenesten,"
-                " Barneverntjenesten, Familieteam, BUPA).",
-                "Eleven har en långvarig frånvaro från skolan där insatser enligt den här"
-                " vägledningen inte har räckt. Då hänvisas till rutinerna för remiss"
-                " till enskilda instanser enligt ordinarie remissförfaranden (PP-tjänsten,"
-                " socialtjänsten, familjeteamet, BUP).",
-                "Eleven har et langvarigt fravær fra skolen, hvor tiltag efter denne vejledning"
-                " ikke har været tilstrækkelige. Så henvises der til rutinerne for"
-                " henvisning til de enkelte instanser efter de almindelige henvisningsprocedurer"
-                " (PPR, socialforvaltningen, familieteamet, børne- og ungdomspsykiatrien).",
+                "Rutiner for henvisning til enkeltinstanser etter ordinære"
+                " henvisningsprosedyrer (PP-tjenesten, Barneverntjenesten, Familieteam, BUPA).",
+                "Rutinerna för remiss till enskilda instanser enligt ordinarie"
+                " remissförfaranden (PP-tjänsten, socialtjänsten, familjeteamet, BUP).",
+                "Rutinerne for henvisning til de enkelte instanser efter de almindelige"
+                " henvisningsprocedurer (PPR, socialforvaltningen, familieteamet, børne- og"
+                " ungdomspsykiatrien).",
             ),
-            "002: 29–35",
+            "002: 31–35",
         ),
+        # Where there is concern for neglect, serious mental illness or conflicts between the
+        # guardians (002: 37–39).
         GuideItem(
             "child_welfare",
             nb(
-                "Der det er bekymring for omsorgssvikt, alvorlige psykiske lidelser eller ved"
-                " omfattende konflikter mellom foresatte. I slike situasjoner følges"
-                " retningslinjer og rutiner for melding til Barnevern og/eller henvisning til"
+                "Retningslinjer og rutiner for melding til Barnevern og/eller henvisning til"
                 " Barne- og ungdomspsykiatrisk avdeling (BUPA) og Familievernkontoret.",
-                "Där det finns oro för omsorgssvikt, allvarlig psykisk ohälsa eller vid"
-                " omfattande konflikter mellan vårdnadshavarna. I sådana situationer följs"
-                " riktlinjer och rutiner för orosanmälan till socialtjänsten och/eller remiss"
-                " till barn- och ungdomspsykiatrin (BUP) och familjerådgivningen.",
-                "Hvor der er bekymring for omsorgssvigt, alvorlige psykiske lidelser eller ved"
-                " omfattende konflikter mellem forældrene. I sådanne situationer følges"
-                " retningslinjer og rutiner for underretning til kommunen og/eller henvisning til"
+                "Riktlinjer och rutiner för orosanmälan till socialtjänsten och/eller remiss till"
+                " barn- och ungdomspsykiatrin (BUP) och familjerådgivningen.",
+                "Retningslinjer og rutiner for underretning til kommunen og/eller henvisning til"
                 " børne- og ungdomspsykiatrien og familierådgivningen.",
             ),
-            "002: 37–43",
+            "002: 39–43",
             principal_only=True,
         ),
         GuideItem(
@@ -352,7 +333,7 @@ REFERRAL = StageGuide(
             "002: 457–459",
         ),
     ),
-    questions=(),
+    questions=(NOT_SUFFICIENT,),
 )
 
 GUIDES = (CONCERN, EARLY_EFFORT, MEETING, REFERRAL)

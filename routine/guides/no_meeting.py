@@ -132,16 +132,32 @@ AGENDA = QuestionSet(
             "psychoeducation",
             nb(
                 "Kort psykoedukasjon: Bruk de fire opprettholdende faktorene for å skape felles"
-                " forståelse rundt fravær og «den onde sirkelen» for å illustrere hvordan fravær"
-                " opprettholder fravær.",
+                " forståelse rundt fravær.",
                 "Kort psykoedukation: Använd de fyra vidmakthållande faktorerna för att skapa en"
-                " gemensam förståelse av frånvaro och ”den onda cirkeln” för att visa hur"
-                " frånvaro vidmakthåller frånvaro.",
+                " gemensam förståelse av frånvaro.",
                 "Kort psykoedukation: Brug de fire opretholdende faktorer til at skabe en fælles"
-                " forståelse af fravær og »den onde cirkel« til at illustrere, hvordan fravær"
-                " opretholder fravær.",
+                " forståelse af fravær.",
             ),
-            "002: 1353–1356",
+            "002: 1353–1354",
+        ),
+        # The same bullet goes on: "og «den onde sirkelen» ..." (002: 1354–1355).
+        GuideItem(
+            "vicious_circle",
+            nb(
+                "«Den onde sirkelen» for å illustrere hvordan fravær opprettholder fravær.",
+                "”Den onda cirkeln” för att visa hur frånvaro vidmakthåller frånvaro.",
+                "»Den onde cirkel« til at illustrere, hvordan fravær opretholder fravær.",
+            ),
+            "002: 1354–1355",
+        ),
+        GuideItem(
+            "push_pull",
+            nb(
+                "Bruk push-pull for å fremheve betydningen av riktige tiltak.",
+                "Använd push-pull för att lyfta fram betydelsen av rätt insatser.",
+                "Brug push-pull til at fremhæve betydningen af de rigtige indsatser.",
+            ),
+            "002: 1355–1356",
         ),
         GuideItem(
             "system_model",
@@ -177,7 +193,7 @@ AGENDA = QuestionSet(
             nb(
                 "Sette opp tiltak på bakgrunn av kartlegging",
                 "Bestämma insatser utifrån kartläggningen",
-                "Fastlægge tiltag på baggrund af kortlægningen",
+                "Fastlægge indsatser på baggrund af kortlægningen",
             ),
             "002: 1367",
         ),
@@ -195,7 +211,7 @@ AGENDA = QuestionSet(
             nb(
                 "Bli enige om tiltak som blir skriftliggjort i referatet",
                 "Kom överens om insatser som skrivs in i minnesanteckningarna",
-                "Bliv enige om tiltag, som skrives ind i referatet",
+                "Bliv enige om indsatser, som skrives ind i referatet",
             ),
             "002: 1369",
         ),
@@ -329,14 +345,13 @@ CHILD_ADVICE = QuestionSet(
         GuideItem(
             "during_stop",
             nb(
-                "Hvis noe som ikke er avtalt dukker opp som tema, må en vurdere å avslutte møtet"
-                " for at barnet på en tryggere måte kan få uttale seg om dette.",
+                "Hvis noe som ikke er avtalt dukker opp som tema, må en vurdere å avslutte møtet.",
                 "Om något som inte är överenskommet kommer upp, måste man överväga att avsluta"
-                " mötet så att barnet kan få uttala sig om det på ett tryggare sätt.",
+                " mötet.",
                 "Hvis noget, der ikke er aftalt, dukker op som emne, må man overveje at afslutte"
-                " mødet, så barnet på en tryggere måde kan få lov at udtale sig om det.",
+                " mødet.",
             ),
-            "002: 835–849",
+            "002: 835–843",
         ),
         GuideItem(
             "after_minutes",

@@ -1,5 +1,6 @@
-"""Norway, the Drammen guide (seed 002): the conversation with the pupil (appendix 1), with the
-guardians (appendix 2) and the cooperation agreement (appendix 4), used in the early effort.
+"""Norway, the Drammen guide (seed 002): the conversation with the pupil (appendix 1) and with
+the guardians (appendix 2), used in the early effort; the cooperation agreement (appendix 4) is
+in `no_agreement.py`.
 
 Each item's Norwegian text is the guide's own wording; Swedish and Danish are translations."""
 
@@ -15,17 +16,61 @@ PUPIL = QuestionSet(
     nb("Samtale med eleven", "Samtal med eleven", "Samtale med eleven"),
     "002: 1079–1177",
     (
+        # "Oppstart av samtalen" (002: 1086–1098): the guide's instructions before its questions,
+        # a sentence each, the first the reason for the second.
+        GuideItem(
+            "hard_to_talk",
+            nb(
+                "Å snakke om fravær kan være vanskelig for eleven.",
+                "Att prata om frånvaro kan vara svårt för eleven.",
+                "Det kan være svært for eleven at tale om fravær.",
+            ),
+            "002: 1090",
+            advice=True,
+        ),
         GuideItem(
             "pupil_start",
             nb(
-                "Å snakke om fravær kan være vanskelig for eleven. Bruk derfor tid i oppstarten"
-                " av samtalen til å etablere en trygg og åpen dialog uten konfrontasjon.",
-                "Att prata om frånvaro kan vara svårt för eleven. Ta därför tid i början av"
-                " samtalet till att skapa en trygg och öppen dialog utan konfrontation.",
-                "Det kan være svært for eleven at tale om fravær. Brug derfor tid i starten af"
-                " samtalen på at skabe en tryg og åben dialog uden konfrontation.",
+                "Bruk derfor tid i oppstarten av samtalen til å etablere en trygg og åpen dialog"
+                " uten konfrontasjon.",
+                "Ägna därför tid i början av samtalet åt att skapa en trygg och öppen dialog utan"
+                " konfrontation.",
+                "Brug derfor tid i starten af samtalen på at skabe en tryg og åben dialog uden"
+                " konfrontation.",
             ),
             "002: 1090–1092",
+        ),
+        GuideItem(
+            "pupil_purpose",
+            nb(
+                "Snakk med eleven om at formålet med samtalen er din bekymring for elevens"
+                " skolefravær.",
+                "Prata med eleven om att syftet med samtalet är din oro för elevens skolfrånvaro.",
+                "Tal med eleven om, at formålet med samtalen er din bekymring for elevens"
+                " skolefravær.",
+            ),
+            "002: 1094",
+        ),
+        GuideItem(
+            "pupil_goal",
+            nb(
+                "Målet er å finne tiltak og hjelpe eleven til å være på skolen.",
+                "Målet är att hitta insatser och hjälpa eleven att vara i skolan.",
+                "Målet er at finde indsatser og hjælpe eleven til at være i skolen.",
+            ),
+            "002: 1094–1096",
+        ),
+        GuideItem(
+            "guardians_told",
+            nb(
+                "Hvis du har snakket med foresatte eller skal ha en samtale med foresatte fortell"
+                " eleven om dette.",
+                "Om du har pratat med vårdnadshavarna eller ska ha ett samtal med dem, berätta det"
+                " för eleven.",
+                "Hvis du har talt med forældrene eller skal have en samtale med dem, så fortæl"
+                " eleven om det.",
+            ),
+            "002: 1098",
         ),
         GuideItem(
             "likes",
@@ -196,7 +241,7 @@ PUPIL = QuestionSet(
                 " samtalen.",
                 "Ta fram insatser tillsammans med eleven utifrån det som har kommit fram i"
                 " samtalet.",
-                "Udarbejd tiltag sammen med eleven på baggrund af de oplysninger, der er kommet"
+                "Udarbejd indsatser sammen med eleven på baggrund af de oplysninger, der er kommet"
                 " frem i samtalen.",
             ),
             "002: 1162",
@@ -226,7 +271,7 @@ GUARDIAN = QuestionSet(
                 "Börja samtalet med att berätta om syftet med samtalet, som är att samarbeta för"
                 " att komma fram till insatser som främjar närvaro.",
                 "Start samtalen med at fortælle om formålet med samtalen, som er at samarbejde om"
-                " at finde frem til tiltag, der fremmer fremmødet.",
+                " at finde frem til indsatser, der fremmer fremmødet.",
             ),
             "002: 1189–1191",
         ),
@@ -328,57 +373,6 @@ GUARDIAN = QuestionSet(
                 "Bliv enige om den videre opfølgning, og aftal eventuelt et nyt mødetidspunkt",
             ),
             "002: 1245",
-        ),
-    ),
-)
-
-AGREEMENT = QuestionSet(
-    "agreement",
-    nb(
-        "Samarbeidsavtale mellom foresatte og skole",
-        "Samarbetsavtal mellan vårdnadshavare och skola",
-        "Samarbejdsaftale mellem forældre og skole",
-    ),
-    "002: 1257–1317",
-    (
-        GuideItem(
-            "agreement_purpose",
-            nb(
-                "Formålet med samarbeidsavtalen er å sammen med elev og foresatte utarbeide tiltak"
-                " slik at eleven lærer i størst mulig grad innenfor skolens fellesskap.",
-                "Syftet med samarbetsavtalet är att tillsammans med elev och vårdnadshavare ta"
-                " fram insatser så att eleven i så stor utsträckning som möjligt lär sig inom"
-                " skolans gemenskap.",
-                "Formålet med samarbejdsaftalen er sammen med elev og forældre at udarbejde"
-                " tiltag, så eleven i størst muligt omfang lærer inden for skolens fællesskab.",
-            ),
-            "002: 1261–1263",
-        ),
-        GuideItem("agreement_pupil", nb("Elev", "Elev", "Elev"), "002: 1267"),
-        GuideItem("agreement_school", nb("Skole", "Skola", "Skole"), "002: 1271"),
-        GuideItem("agreement_class", nb("Klasse", "Klass", "Klasse"), "002: 1275"),
-        GuideItem(
-            "status",
-            nb(
-                "Status (beskrivelse av nåværende situasjon)",
-                "Nuläge (beskrivning av den nuvarande situationen)",
-                "Status (beskrivelse af den nuværende situation)",
-            ),
-            "002: 1279",
-        ),
-        GuideItem("main_goal", nb("Hovedmål", "Huvudmål", "Hovedmål"), "002: 1285"),
-        GuideItem("sub_goal", nb("Delmål", "Delmål", "Delmål"), "002: 1289"),
-        GuideItem("measure", nb("Tiltak", "Insats", "Tiltag"), "002: 1289"),
-        GuideItem("responsible", nb("Ansvar", "Ansvar", "Ansvar"), "002: 1289"),
-        GuideItem("deadline", nb("Frist", "Tidsfrist", "Frist"), "002: 1289"),
-        GuideItem(
-            "period",
-            nb(
-                "Avtalen gjelder i perioden",
-                "Avtalet gäller under perioden",
-                "Aftalen gælder i perioden",
-            ),
-            "002: 1313",
         ),
     ),
 )

@@ -71,10 +71,11 @@ STEP2 = StageGuide(
     questions=(
         QuestionSet(
             "step1",
+            # Shown after "Frågor:" on the card, so the step's name (000: 289, 291), not "Frågor".
             sv(
-                "Bilaga steg 1 – Frågor",
-                "Vedlegg steg 1 – Spørsmål",
-                "Bilag trin 1 – Spørgsmål",
+                "Steg 1 – Första frånvarotillfället",
+                "Steg 1 – Første fraværstilfelle",
+                "Trin 1 – Første fraværstilfælde",
             ),
             "000: 289–303",
             (
@@ -103,11 +104,9 @@ STEP2 = StageGuide(
         ),
         QuestionSet(
             "pupil_guardian",
-            sv(
-                "Frågor till elev och vårdnadshavare",
-                "Spørsmål til elev og foresatte",
-                "Spørgsmål til elev og forældre",
-            ),
+            # "Frågor till elev och vårdnadshavare" (000: 363–365), without "Frågor", which the
+            # card puts before every set's title.
+            sv("Elev och vårdnadshavare", "Elev og foresatte", "Elev og forældre"),
             "000: 363–375",
             (
                 GuideItem(
@@ -175,7 +174,7 @@ STEP3 = StageGuide(
             sv(
                 "Rektor fattar beslut om eventuella åtgärder.",
                 "Rektor beslutter eventuelle tiltak.",
-                "Skolelederen beslutter eventuelle tiltag.",
+                "Skolelederen beslutter eventuelle indsatser.",
             ),
             "000: 486",
         ),
@@ -206,7 +205,7 @@ STEP3 = StageGuide(
             sv(
                 "Åtgärderna testas och utvärderas.",
                 "Tiltakene prøves ut og evalueres.",
-                "Tiltagene afprøves og evalueres.",
+                "Indsatserne afprøves og evalueres.",
             ),
             "000: 494",
         ),

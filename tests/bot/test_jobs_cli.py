@@ -17,8 +17,8 @@ from bot.files import parse_school_file
 from bot.operator import demo_file
 from bot.settings import Settings
 from routine.calendar import is_school_day
-from scheduler.clock import JOB_TABLE, sync_database_url
 from scheduler.jobs import JOBS
+from scheduler.schedule import JOB_TABLE, sync_database_url
 from tests.bot.process import MONDAY_MORNING, run_narvaro
 
 SE, NO = "se-bjorkangen", "no-furulund"

@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, text
 from bot import operator
 from bot.operator import demo_file
 from bot.settings import Settings
-from scheduler.clock import JOB_TABLE, sync_database_url
 from scheduler.jobs import JOBS
+from scheduler.schedule import JOB_TABLE, sync_database_url
 from tests.bot.process import MONDAY_MORNING, NARVARO, run_narvaro
 
 SCHOOL = "se-bjorkangen"

@@ -1,22 +1,31 @@
 """The case card: rendered in each reader's language, ticks logged and every card edited in
-place, items only the principal sees, refused presses logged, the day summary's "my cases"."""
+place, items only the principal sees, refused presses logged, the step-one history."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
 
-from dialogs.events import Incoming, Reply
-from dialogs.i18n import _, format_short_day, use_locale
-from routine.cases import CaseEvent, EventKind
+from routine.cases import EventKind
 from routine.follow_up import ContactMeans, ContactOutcome, FollowUp, GuardianContact
-from routine.guides import CLOSING, GUIDES, GuideItem
-from routine.model import Country, DateSpan, Language, Role, SchoolCalendar, StaffMember
-from routine.outbox import DeliveryStatus, OutboxMessage
+from routine.guides import GUIDES
+from routine.model import Language
+from routine.outbox import DeliveryStatus
+from tests.dialogs.case_cards import (
+    cards,
+    first_item,
+    labels,
+    latest,
+    log,
+    move_on,
+    principal_item,
+    say,
+    short,
+    visible,
+)
 from tests.dialogs.cases_world import NIGHT, open_the_cases
-from tests.dialogs.transcript import Chat
+from tests.dialogs.transcript import press
 from tests.fakes import FakeUnitOfWorkFactory
 
 
@@ -24,59 +33,6 @@ from tests.fakes import FakeUnitOfWorkFactory
 async def cases(world: FakeUnitOfWorkFactory) -> dict[str, int]:
     opened = await open_the_cases(world)
     return {key: case.id for key, case in opened.items() if case.id is not None}
-
-
-def say(locale: str, message: str) -> str:
-    with use_locale(locale):
-        return _(message)
-
-
-def short(locale: str, moment) -> str:
-    with use_locale(locale):
-        return format_short_day(moment)
-
-
-def cards(world: FakeUnitOfWorkFactory, recipient: str) -> list[OutboxMessage]:
-    return sorted(
-        (
-            m
-            for m in world.store.outbox.values()
-            if m.kind == "case-card" and m.recipient == recipient
-        ),
-        key=lambda m: m.id or 0,
-    )
-
-
-def latest(world: FakeUnitOfWorkFactory, recipient: str) -> OutboxMessage:
-    return cards(world, recipient)[-1]
-
-
-def log(world: FakeUnitOfWorkFactory, case_id: int) -> list[CaseEvent]:
-    return sorted(
-        (e for e in world.store.case_events if e.case_id == case_id),
-        key=lambda e: (e.at, e.id or 0),
-    )
-
-
-def first_item(stage: str) -> GuideItem:
-    return next(i for i in GUIDES[stage].checklist if not i.principal_only)
-
-
-def principal_item(stage: str) -> GuideItem:
-    return next(i for i in GUIDES[stage].checklist if i.principal_only)
-
-
-def visible(stage: str, language: Language, *, principal: bool = False) -> list[str]:
-    items = [i for i in GUIDES[stage].checklist if principal or not i.principal_only]
-    return [f"{n}. ☐ {i.text.in_language(language)}" for n, i in enumerate(items, 1)]
-
-
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
-
-
-def labels(message: OutboxMessage | Reply) -> list[str]:
-    return [b.label for b in message.buttons]
 
 
 # Rendering, in each reader's language ------------------------------------------------------
@@ -189,7 +145,7 @@ async def test_a_tick_is_logged_and_every_card_is_edited_in_place(world, cases, 
 
 async def test_a_mentor_never_sees_an_item_only_the_principal_sees(world, cases, chat_as) -> None:
     case_id = cases["se"]
-    moved = await press(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
+    moved = await move_on(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
     assert moved[0].text == "Ärendet har gått vidare till nästa steg."
     stage = "se.step3"
     secret = principal_item(stage)
@@ -235,7 +191,7 @@ async def test_a_press_by_someone_who_may_not_act_is_refused(
 async def test_a_button_of_a_stage_the_case_has_left_does_nothing(world, cases, chat_as) -> None:
     case_id, stage = cases["se"], "se.step2"
     item = first_item(stage)
-    await press(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
+    await move_on(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
     replayed = await press(chat_as("se-S1"), f"cs.{case_id}.tick.{item.id}@{stage}")
     assert replayed[0].text == "Den här knappen fungerar inte längre."
     assert log(world, case_id)[-1].kind is EventKind.REFUSED
@@ -256,117 +212,7 @@ async def test_a_malformed_button_is_answered_and_changes_nothing(
     assert not [e for e in world.store.case_events if e.kind is EventKind.TICKED]
 
 
-# Pupil health, closing, reopening ---------------------------------------------------------------
-
-
-async def test_informing_pupil_health_is_logged_and_shown(world, cases, chat_as) -> None:
-    case_id = cases["se"]
-    replies = await press(chat_as("se-S4"), f"cs.{case_id}.health")
-    assert replies[0].text == "Elevhälsan är informerad och kan nu se ärendet."
-    assert log(world, case_id)[-1].kind is EventKind.PUPIL_HEALTH_INFORMED
-    card = latest(world, "U-se-S1")
-    # The abbreviated month's full stop ends the sentence: "mån 23 nov.", not "nov..".
-    assert card.text.splitlines()[-1] == "Elevhälsan informerad mån 23 nov."
-    assert "Informera elevhälsan" not in labels(card)
-
-
-async def test_pupil_health_once_informed_gets_the_card(world, cases, chat_as) -> None:
-    """Informed at step 2 (000: 432) and told they can follow the case, pupil health gets its
-    card from then on; before, they are not among its readers."""
-    async with world() as uow:
-        health = StaffMember(
-            "se", "S7", "Lena Ström", frozenset({Role.PUPIL_HEALTH}), slack_user_id="U-se-S7"
-        )
-        await uow.staff.save(health)
-        await uow.commit()
-    case_id = cases["se"]
-    await press(chat_as("se-S1"), f"cs.{case_id}.tick.{first_item('se.step2').id}@se.step2")
-    assert cards(world, "U-se-S7") == []
-    await press(chat_as("se-S4"), f"cs.{case_id}.health")
-    card = latest(world, "U-se-S7")
-    assert card.text.splitlines()[0] == "Elsa Berg, klass 7A"
-
-
-async def test_closing_asks_first_and_reopening_opens_again(world, cases, chat_as) -> None:
-    case_id = cases["se"]
-    mentor = chat_as("se-S1")
-    asked = await press(mentor, f"cs.{case_id}.close")
-    # The sources' questions before closing (004: 2296–2326), in the reader's language.
-    assert asked[-1].text.splitlines() == [
-        "Avsluta ärendet för Elsa Berg, klass 7A? Det går att öppna igen senare.",
-        "Gå igenom det här tillsammans innan ärendet avslutas:",
-        *(f"• {q.text.sv}" for q in CLOSING[Country.SE].items if not q.advice),
-        # The source's statements follow as advice, not as questions to talk through.
-        *(q.text.sv for q in CLOSING[Country.SE].items if q.advice),
-    ]
-    # The Danish municipalities' kom-i-skole team is not named to a Swedish school.
-    assert "kom-i-skole" not in asked[-1].text
-    assert labels(asked[-1]) == ["Ja, avsluta det", "Nej, låt det vara öppet", "Avbryt"]
-    assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
-    mentor.buttons = asked[-1].buttons
-    kept = await mentor.send("[Ja, avsluta det]")
-    assert kept[0].text.startswith(
-        "Vad behöver fortsätta i skolan och hemma när ärendet är avslutat?"
-    )
-    assert not [e for e in log(world, case_id) if e.kind is EventKind.CLOSED]
-    closed = await mentor.send("Läxhjälp på tisdagar, morgonrutinen hemma")
-    assert closed[0].text == "Ärendet är avslutat."
-    # What must be kept up is kept with the closing (004: 2324–2325).
-    assert dict(log(world, case_id)[-1].detail) == {
-        "kept_up": "Läxhjälp på tisdagar, morgonrutinen hemma"
-    }
-    assert log(world, case_id)[-1].kind is EventKind.CLOSED
-    card = latest(world, "U-se-S1")
-    assert card.text.splitlines()[-1] == "Avslutat mån 23 nov."
-    assert labels(card) == ["Öppna ärendet igen"]
-    # The card in the chat shows the same, and a stale tick is refused.
-    assert labels(closed[1])[0] == "Öppna ärendet igen"
-    item = first_item("se.step2")
-    stale = await press(mentor, f"cs.{case_id}.tick.{item.id}@se.step2")
-    assert stale[0].text == "Den här knappen fungerar inte längre."
-    reopened = await press(mentor, f"cs.{case_id}.reopen")
-    assert reopened[0].text == "Ärendet är öppet igen."
-    assert labels(latest(world, "U-se-S1"))[-1] == "Avsluta ärendet"
-
-
-async def test_a_danish_school_closing_gets_the_advice_on_handing_over(
-    world, cases, chat_as
-) -> None:
-    asked = await press(chat_as("dk-S1"), f"cs.{cases['dk']}.close")
-    lines = asked[-1].text.splitlines()
-    advice = [q.text.da for q in CLOSING[Country.DK].items if q.advice]
-    assert [q.id for q in CLOSING[Country.DK].items if q.advice] == [
-        "closing_timing",
-        "closing_handover",
-    ]
-    assert lines[-len(advice) :] == advice
-    assert not any(line.startswith("• Har indsatsen været forankret") for line in lines)
-
-
-async def test_the_next_stage_pressed_twice_moves_the_case_once(world, cases, chat_as) -> None:
-    case_id = cases["no"]
-    mentor = chat_as("no-S1")
-    first = await press(mentor, f"cs.{case_id}.next.no.concern")
-    again = await press(mentor, f"cs.{case_id}.next.no.concern")
-    assert first[0].text == "Saken er flyttet til neste steg."
-    assert again[0].text == "Noen andre endret saken akkurat nå. Prøv igjen."
-    moves = [dict(e.detail) for e in log(world, case_id) if e.kind is EventKind.STAGE_CHANGED]
-    assert moves == [{"from": "no.concern", "stage": "no.early_effort"}]
-    assert world.store.cases[case_id].stage == "no.early_effort"
-    assert f"Steg: {GUIDES['no.early_effort'].name.nb}" in latest(world, "U-no-S1").text
-
-
-async def test_closing_just_before_a_break_is_warned_against(world, cases, chat_as) -> None:
-    async with world() as uow:
-        school = await uow.schools.get("se")
-        christmas_soon = SchoolCalendar(breaks=(DateSpan(date(2026, 11, 30), date(2026, 12, 4)),))
-        await uow.schools.save(dataclasses.replace(school, calendar=christmas_soon))
-        await uow.commit()
-    asked = await press(chat_as("se-S1"), f"cs.{cases['se']}.close")
-    assert asked[-1].text.splitlines()[-1] == (
-        "Lovet börjar måndag 30 november 2026. Att avsluta ärendet precis före ett lov kan leda "
-        "till ett bakslag, så överväg att vänta tills efter lovet."
-    )
+# The step-one history ------------------------------------------------------------------------
 
 
 async def test_the_card_shows_the_step_one_contacts_before_the_opening(

@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from dialogs.events import Button, ConversationKey, Incoming
+from dialogs.events import Button, ConversationKey, Incoming, Reply
 from dialogs.i18n import use_locale
 from dialogs.plan_notices import guardian_text
 from routine.cases import Case, CaseStatus, EventKind
-from routine.model import ChatAccount, Pupil
+from routine.model import ChatAccount, Language, Pupil
 from routine.plans import GuardianPart, PlanRow, Responsible
 from tests.dialogs.conftest import MONDAY_MORNING
 
@@ -286,23 +286,52 @@ def test_the_guardians_copy_in_norwegian_and_danish(language: str) -> None:
     assert not INTERNAL & {w.strip(".,:()").lower() for w in text.split()}
 
 
-async def test_a_plan_no_chat_reaches_is_not_said_to_be_sent(chat_as, world) -> None:
-    """Maja's guardian, Per, has no chat: the plan went nowhere, and the summary says so."""
+async def plan_for_maja(world, karin, greeting: str) -> list[Reply]:
+    """Karin writes the plan of a new step-2 case for Maja (7A), from the chat."""
     async with world() as uow:
         [case] = await uow.cases.add_new(
             [Case("se", "P3", "se.step2", MONDAY_MORNING, "rule:se.step2", "S1", "S4")]
         )
         await uow.commit()
-    karin = chat_as("se-S1")
-    await karin.send("hej")
+    await karin.send(greeting)
     plan_button(karin, case.id)
     await karin.send("[Plan]")
-    replies = await karin.send(PLAN_FORM.replace("Elsa", "Maja"))
+    return await karin.send(PLAN_FORM.replace("Elsa", "Maja"))
+
+
+async def test_a_plan_no_chat_reaches_is_not_said_to_be_sent(chat_as, world) -> None:
+    """Maja's guardian, Per, has no chat: the plan went nowhere, and the summary says so."""
+    replies = await plan_for_maja(world, chat_as("se-S1"), "hej")
     assert replies[0].text.splitlines() == [
         "Sparat: version 1 av planen för Maja Lind.",
         # Not "sent to the guardians in 0 chats".
-        "Det har inte skickats till någon chatt.",
+        "Planen har inte skickats till någon chatt.",
         "Ingen chatt når Per Lind: ge planen i ett brev eller ett samtal.",
         "När eleven går med på planen, registrera det här.",
     ]
+    assert [m for m in world.store.outbox.values() if m.kind == "plan"] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            Language.NB,
+            ["Lagret: versjon 1 av planen for Maja Lind.", "Planen er ikke sendt til noen chat."],
+        ),
+        (
+            Language.DA,
+            ["Gemt: version 1 af planen for Maja Lind.", "Planen er ikke sendt til nogen chat."],
+        ),
+    ],
+)
+async def test_the_plan_no_chat_reaches_is_named_in_each_language(
+    chat_as, world, language, said
+) -> None:
+    async with world() as uow:
+        karin = await uow.staff.get("se", "S1")
+        await uow.staff.save(dataclasses.replace(karin, language=language))
+        await uow.commit()
+    replies = await plan_for_maja(world, chat_as("se-S1"), "hei")
+    assert replies[0].text.splitlines()[:2] == said
     assert [m for m in world.store.outbox.values() if m.kind == "plan"] == []

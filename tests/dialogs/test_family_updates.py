@@ -137,9 +137,35 @@ async def test_an_update_no_chat_reaches_is_not_said_to_be_sent(
     replies = await press(engine, send)
     assert replies[:2] == [
         # Not "sent to the guardians in 0 chats".
-        "Det har inte skickats till någon chatt.",
+        "Uppdateringen har inte skickats till någon chatt.",
         "Ingen chatt når Anna Berg, Lars Berg, Per Holm: berätta det i ett brev eller ett samtal.",
     ]
+    assert [m for m in world.store.outbox.values() if m.kind == "family-update"] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (Language.SV, "Uppdateringen har inte skickats till någon chatt."),
+        (Language.NB, "Oppdateringen er ikke sendt til noen chat."),
+        (Language.DA, "Opdateringen er ikke sendt til nogen chat."),
+    ],
+)
+async def test_the_update_no_chat_reaches_is_named_in_each_language(
+    world, clock, engine, case_id, language, said
+) -> None:
+    """Said alone, the answer names what was not sent (not "It has not been sent")."""
+    async with world() as uow:
+        nils = await uow.staff.get("se", "S4")
+        await uow.staff.save(dataclasses.replace(nils, language=language))
+        for account in ("4242", "4343"):
+            await uow.accounts.delete("telegram", account)
+        await uow.commit()
+    await run(world, clock)
+    [prompt] = prompts(world)
+    send = next(b.id for b in prompt.buttons if b.id.endswith(".send"))
+    replies = await press(engine, send)
+    assert replies[0] == said
     assert [m for m in world.store.outbox.values() if m.kind == "family-update"] == []
 
 

@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from dialogs.case_card import describe_reason
+from dialogs.case_reasons import describe_reason
 from dialogs.flow import Actor
 from dialogs.flows import staff_concern
 from dialogs.i18n import use_locale

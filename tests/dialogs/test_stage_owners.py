@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dialogs.case_card import refresh_case_cards
-from dialogs.events import Incoming, Reply
+from dialogs.events import Reply
 from dialogs.flows import staff_concern
 from dialogs.i18n import _, use_locale
 from dialogs.stage_change import change_stage
@@ -23,7 +23,7 @@ from routine.outbox import OutboxMessage
 from routine.ports import UnitOfWorkFactory
 from tests.dialogs.cases_world import MORE_STAFF, open_the_cases
 from tests.dialogs.conftest import SCHOOLS, seed
-from tests.dialogs.transcript import Chat
+from tests.dialogs.transcript import Chat, press
 from tests.fakes import FakeUnitOfWorkFactory
 
 # A second Norwegian principal, who reads Swedish.
@@ -68,8 +68,12 @@ def newest(world: FakeUnitOfWorkFactory, recipient: str, slot: str) -> OutboxMes
     return [m for m in cards(world, recipient) if m.slot == slot][-1]
 
 
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
+async def move_on(chat: Chat, button_id: str) -> list[Reply]:
+    """Press a card's [Next stage] and confirm it: a move is always asked first."""
+    asked = await press(chat, button_id)
+    # Yes, No, Cancel: the first moves it on.
+    assert len(asked[-1].buttons) == 3
+    return await press(chat, asked[-1].buttons[0].id)
 
 
 def stage_line(stage: str, language: Language) -> str:
@@ -91,12 +95,12 @@ async def test_norway_the_meeting_and_the_referral_tell_each_principal(
 ) -> None:
     case_id = cases["no"]
     # To early effort: the mentor's stage. The mentor now leads it; no principal is told.
-    moved = await press(chat_as("no-S2"), f"cs.{case_id}.next.no.concern")
+    moved = await move_on(chat_as("no-S2"), f"cs.{case_id}.next.no.concern")
     assert moved[0].text == "Saken er flyttet til neste steg."
     assert world.store.cases[case_id].owner_id == "S1"
     assert on_screen(world, "U-no-S3") == on_screen(world, "U-no-S4") == []
     # To the multidisciplinary meeting: each principal gets one new message, in their language.
-    await press(chat_as("no-S1"), f"cs.{case_id}.next.no.early_effort")
+    await move_on(chat_as("no-S1"), f"cs.{case_id}.next.no.early_effort")
     meeting = f"case:{case_id}:no.meeting"
     assert on_screen(world, "U-no-S3") == [meeting]
     assert on_screen(world, "U-no-S4") == [meeting]
@@ -110,13 +114,13 @@ async def test_norway_the_meeting_and_the_referral_tell_each_principal(
     # The coordinator and the mentor keep their cards, edited in place.
     assert on_screen(world, "U-no-S2") == [f"case:{case_id}"]
     assert on_screen(world, "U-no-S1") == [f"case:{case_id}"]
-    # A replayed press moves nothing and sends nothing.
+    # A replayed press (the card of a stage the case has left) moves nothing and sends nothing.
     queued = len(world.store.outbox)
     again = await press(chat_as("no-S1"), f"cs.{case_id}.next.no.early_effort")
-    assert again[0].text == "Noen andre endret saken akkurat nå. Prøv igjen."
+    assert again[0].text == nb("This button has expired.")
     assert len(world.store.outbox) == queued
     # To the referral, by the principal who is not its lead: she leads it, and both are told.
-    await press(chat_as("no-S4"), f"cs.{case_id}.next.no.meeting")
+    await move_on(chat_as("no-S4"), f"cs.{case_id}.next.no.meeting")
     referral = f"case:{case_id}:no.referral"
     assert world.store.cases[case_id].owner_id == "S4"
     for principal in ("U-no-S3", "U-no-S4"):
@@ -139,7 +143,7 @@ async def test_denmark_the_tovholder_is_told_of_mapping_and_of_measures(
 ) -> None:
     case_id = cases["dk"]
     first = f"case:{case_id}"
-    await press(chat_as("dk-S1"), f"cs.{case_id}.next.dk.detection")
+    await move_on(chat_as("dk-S1"), f"cs.{case_id}.next.dk.detection")
     mapping = f"case:{case_id}:dk.mapping"
     # The tovholder coordinates the mapping (004: 1636–1639): she leads it and is told.
     assert world.store.cases[case_id].owner_id == "S2"
@@ -150,7 +154,7 @@ async def test_denmark_the_tovholder_is_told_of_mapping_and_of_measures(
     # The mentor who led detection stays on the case, on the card they had.
     assert on_screen(world, "U-dk-S1") == [first]
     assert world.store.cases[case_id].members == ("S1",)
-    await press(chat_as("dk-S2"), f"cs.{case_id}.next.dk.mapping")
+    await move_on(chat_as("dk-S2"), f"cs.{case_id}.next.dk.mapping")
     assert on_screen(world, "U-dk-S2") == [first, mapping, f"case:{case_id}:dk.measures"]
     assert on_screen(world, "U-dk-S1") == [first]
     queued = len(world.store.outbox)
@@ -160,7 +164,7 @@ async def test_denmark_the_tovholder_is_told_of_mapping_and_of_measures(
 
 async def test_sweden_step_3_tells_the_principal_once(world, cases, chat_as) -> None:
     case_id = cases["se"]
-    await press(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
+    await move_on(chat_as("se-S1"), f"cs.{case_id}.next.se.step2")
     step3 = f"case:{case_id}:se.step3"
     assert on_screen(world, "U-se-S3") == [step3]
     # One message for one step: no separate DM besides the card.
@@ -297,8 +301,8 @@ async def test_a_guardian_s_concern_opens_a_case_whose_coordinator_gets_the_card
 
 async def test_the_last_stage_has_no_next(world, cases, chat_as) -> None:
     case_id = cases["dk"]
-    await press(chat_as("dk-S1"), f"cs.{case_id}.next.dk.detection")
-    await press(chat_as("dk-S2"), f"cs.{case_id}.next.dk.mapping")
+    await move_on(chat_as("dk-S1"), f"cs.{case_id}.next.dk.detection")
+    await move_on(chat_as("dk-S2"), f"cs.{case_id}.next.dk.mapping")
     queued = len(world.store.outbox)
     last = await press(chat_as("dk-S2"), f"cs.{case_id}.next.dk.measures")
     assert last[0].text == "Sagen er allerede på sidste trin."

@@ -10,14 +10,14 @@ from datetime import date, timedelta
 import pytest
 
 from dialogs.case_reminders import REMINDER_KIND, refresh_reminders
-from dialogs.events import Incoming, Reply
+from dialogs.events import Incoming
 from dialogs.i18n import _, use_locale
 from routine.case_tasks import CaseTask, TaskKind, TaskStatus
 from routine.cases import Case, EventKind
 from routine.model import ChatAccount, Role, StaffMember
 from routine.outbox import DeliveryStatus
 from tests.dialogs.conftest import MONDAY_MORNING
-from tests.dialogs.transcript import Chat
+from tests.dialogs.transcript import press, submit, with_form
 from tests.fakes import FakeUnitOfWorkFactory
 
 MONDAY = date(2026, 11, 23)
@@ -26,20 +26,6 @@ MONDAY = date(2026, 11, 23)
 def sv(message: str) -> str:
     with use_locale("sv"):
         return _(message)
-
-
-async def press(chat: Chat, button_id: str) -> list[Reply]:
-    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
-
-
-async def submit(chat: Chat, reply: Reply, **values: str) -> list[Reply]:
-    assert reply.form is not None
-    return await chat.engine.handle(Incoming(key=chat.key, form=values, form_id=reply.form.id))
-
-
-def with_form(replies: list[Reply]) -> Reply:
-    (reply,) = [r for r in replies if r.form is not None]
-    return reply
 
 
 @pytest.fixture

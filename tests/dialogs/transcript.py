@@ -90,3 +90,22 @@ class Chat:
             assert (turn.said, actual) == (turn.said, turn.expected), (
                 f"after {turn.said!r}\n--- expected\n{turn.expected}\n--- actual\n{actual}"
             )
+
+
+# Pressing a button by its id and submitting a form by its fields' names, where a test means the
+# button or the field itself, not the label a person reads.
+
+
+async def press(chat: Chat, button_id: str) -> list[Reply]:
+    return await chat.engine.handle(Incoming(key=chat.key, button=button_id))
+
+
+async def submit(chat: Chat, reply: Reply, **values: str) -> list[Reply]:
+    assert reply.form is not None
+    return await chat.engine.handle(Incoming(key=chat.key, form=values, form_id=reply.form.id))
+
+
+def with_form(replies: list[Reply]) -> Reply:
+    """The one reply among `replies` that offers a form."""
+    (reply,) = [r for r in replies if r.form is not None]
+    return reply

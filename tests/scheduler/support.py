@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta
 from routine.model import Country, Language, School
 from routine.outbox import DeliveryResult, OutboxMessage
 from routine.ports import UnitOfWorkFactory
+from scheduler.dispatcher import Dispatcher, RateLimit
 
 START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+# Fast enough that only what a test sets itself spaces the sends.
+FAST = {"telegram": RateLimit(per_second=1000, per_recipient_interval=0)}
 SCHOOL = School("se-ekbacken", "Ekbackens skola", Country.SE, "Europe/Stockholm", Language.SV)
 
 
@@ -86,3 +89,13 @@ async def outbox(uow_factory: UnitOfWorkFactory) -> list[OutboxMessage]:
 
 async def by_key(uow_factory: UnitOfWorkFactory) -> dict[str, OutboxMessage]:
     return {m.key: m for m in await outbox(uow_factory)}
+
+
+def dispatcher(
+    uow_factory: UnitOfWorkFactory, time: FakeTime, senders: dict, **options: object
+) -> Dispatcher:
+    """A dispatcher on the fake clock, worker "w1", FAST limits unless `options` say otherwise."""
+    values: dict = {"worker": "w1", "limits": FAST} | options
+    return Dispatcher(
+        uow_factory, senders, time, sleep=time.sleep, monotonic=time.monotonic, **values
+    )

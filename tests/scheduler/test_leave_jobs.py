@@ -12,32 +12,21 @@ from routine.model import (
     AbsenceReport,
     AttendanceMark,
     ChatAccount,
-    Country,
     Guardian,
     Language,
     MarkKind,
-    PrivacySettings,
     Pupil,
     ReasonCategory,
     Role,
-    School,
     SchoolClass,
     StaffMember,
 )
 from routine.roster import default_absence_codes
 from scheduler.jobs import JOBS, JobContext
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.scheduler.jobs.support import MONDAY, SCHOOL
 
-MONDAY = date(2026, 11, 23)
 FRIDAY_BEFORE = datetime(2026, 11, 20, 12, tzinfo=UTC)
-SCHOOL = School(
-    "se",
-    "Ekbackens skola",
-    Country.SE,
-    "Europe/Stockholm",
-    Language.SV,
-    privacy=PrivacySettings(retention_days=30),
-)
 
 
 class Clock:

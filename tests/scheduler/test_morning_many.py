@@ -1,5 +1,5 @@
 """The morning's jobs for all the schools due at one minute run as one set of queries
-(`scheduler.jobs.run_for_schools`): ten times the schools send the same statements, and queue
+(`scheduler.job_base.run_for_schools`): ten times the schools send the same statements, and queue
 what each school queues when it runs alone."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.morning import DAY, Clock, StatementCounter, analyze_tables, load, school_rows
-from scheduler.jobs import JOBS, JobContext, UnknownSchool, run_for_schools
+from scheduler.job_base import run_for_schools
+from scheduler.jobs import JOBS, JobContext
+from scheduler.morning import UnknownSchool
 from storage.db import make_engine, make_session_factory
 from storage.orm import (
     AbsencePromptRow,

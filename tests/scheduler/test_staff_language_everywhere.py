@@ -30,6 +30,7 @@ from scheduler.jobs import JOBS, JobContext
 from tests.catalog_language import written_in
 from tests.dialogs.cases_world import NIGHT, hit_trigger
 from tests.dialogs.conftest import MONDAY_MORNING, SCHOOLS, FixedClock, seed
+from tests.dialogs.leave_world import ask_for_leave_for_elsa
 from tests.dialogs.transcript import Chat
 from tests.slack.fake_slack_api import FakeSlackApi
 
@@ -103,16 +104,7 @@ async def guardians_write(engine: Engine) -> None:
     await anna.send("[Elsa Berg]")
     for label in ["Wellbeing", "By phone", "In the afternoon", "Send request"]:
         await anna.send(f"[{sv(label)}]")
-    for said in (
-        "/start",
-        "[Ansök om ledighet]",
-        "[Elsa Berg]",
-        "[tis 24 nov.]",
-        "[tors 26 nov.]",
-        "Farmors 90-årsdag",
-        "[Skicka ansökan]",
-    ):
-        await anna.send(said)
+    await ask_for_leave_for_elsa(anna)
     per = Chat(engine, ConversationKey("test", "se-G2", "se-G2"))
     await per.send("hej")
     await per.send(f"[{sv('It is hard to get my child to school')}]")

@@ -4,16 +4,19 @@ the three demo schools, whose staff have Slack user ids."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from tests.bot.process import MONDAY_MORNING
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.signing import SIGNING_SECRET
-from tests.telegram.service import Service, running_narvaro
+from tests.telegram.service import Service, load_demo_schools, module_database, running_narvaro
 
 
 @dataclass
@@ -76,3 +79,24 @@ def running_slack_service(
         quiet=socket_mode,
     ) as helper:
         yield SlackService(api, port, helper)
+
+
+@contextmanager
+def demo_slack_service(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    *prepare: Callable[[str], Awaitable[None]],
+) -> Iterator[SlackService]:
+    """For a module's fixture over BACKENDS: the demo schools on `request.param`'s database,
+    then each of `prepare` on it, and `narvaro run` with Slack on it until the block ends."""
+    folder = tmp_path_factory.mktemp(f"slack-{name}-{request.param}")
+    with module_database(request, request.param, folder) as database:
+        asyncio.run(load_demo_schools(database))
+        for step in prepare:
+            asyncio.run(step(database))
+        with (
+            FakeSlackApi().running() as api,
+            running_slack_service(database, api, folder) as running,
+        ):
+            yield running

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import date, datetime
 
 import pytest
 
-from dialogs.case_card import refresh_case_cards
 from dialogs.i18n import _, use_locale
-from routine.case_opening import open_cases
-from routine.cases import EventKind, Origin, Trigger, rule_actor
+from routine.cases import EventKind
 from routine.guides import GUIDES
-from tests.bot.process import MONDAY_MORNING
 from tests.conftest import BACKENDS, sql_uow_factory
-from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.cases import open_a_rule_case
+from tests.slack.fake_slack_api import Posted
 from tests.slack.people import StaffMember, submit_view
-from tests.slack.service import SlackService, running_slack_service
-from tests.telegram.service import load_demo_schools, module_database
+from tests.slack.service import SlackService, demo_slack_service
 
 SCHOOL = "se-bjorkangen"
 STAGE = "se.step2"
@@ -39,39 +35,14 @@ def sv(message: str) -> str:
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SlackService]:
-    folder = tmp_path_factory.mktemp(f"slack-case-{request.param}")
-    with module_database(request, request.param, folder) as database:
-        asyncio.run(load_demo_schools(database))
-        with (
-            FakeSlackApi().running() as api,
-            running_slack_service(database, api, folder) as running,
-        ):
-            running.database.database = database
-            yield running
+    with demo_slack_service(request, tmp_path_factory, "case") as running:
+        yield running
 
 
 async def _open_a_case(database: str) -> int:
     """Alva Nilsson (7A) absent 3 of 20 known school days: her case, and its cards queued."""
-    now = datetime.fromisoformat(MONDAY_MORNING)
-    trigger = Trigger(
-        "P-SE-001",
-        Origin.RULE,
-        now,
-        rule_actor(STAGE),
-        rule_id=STAGE,
-        numbers={"count": 3, "school_days": 20, "known": 20, "share": 0.15},
-        window_start=date(2026, 10, 26),
-        window_end=date(2026, 11, 20),
-    )
-    async with sql_uow_factory(database) as factory, factory() as uow:
-        school = await uow.schools.get(SCHOOL)
-        assert school is not None
-        changes = await open_cases(uow, school, [trigger])
-        await refresh_case_cards(uow, school, changes.opened, now)
-        await uow.commit()
-    (case,) = changes.opened
-    assert case.id is not None
-    return case.id
+    numbers = {"count": 3, "school_days": 20, "known": 20, "share": 0.15}
+    return await open_a_rule_case(database, SCHOOL, "P-SE-001", STAGE, numbers)
 
 
 async def _log(database: str, case_id: int) -> list[tuple[EventKind, str]]:

@@ -24,10 +24,9 @@ from routine.case_tasks import CaseTask, TaskKind
 from routine.cases import Case
 from scheduler.jobs import JOBS, JobContext
 from tests.conftest import BACKENDS, sql_uow_factory
-from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.fake_slack_api import Posted
 from tests.slack.people import StaffMember, submit_view
-from tests.slack.service import SlackService, running_slack_service
-from tests.telegram.service import load_demo_schools, module_database
+from tests.slack.service import SlackService, demo_slack_service
 
 SE, DK = "se-bjorkangen", "dk-egebjerg"
 THURSDAY = date(2026, 12, 17)
@@ -48,16 +47,10 @@ class Clock:
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SlackService]:
-    folder = tmp_path_factory.mktemp(f"slack-tasks-{request.param}")
-    with module_database(request, request.param, folder) as database:
-        asyncio.run(load_demo_schools(database))
-        asyncio.run(_cases_with_a_review_due(database))
-        with (
-            FakeSlackApi().running() as api,
-            running_slack_service(database, api, folder) as running,
-        ):
-            running.database.database = database
-            yield running
+    with demo_slack_service(
+        request, tmp_path_factory, "tasks", _cases_with_a_review_due
+    ) as running:
+        yield running
 
 
 async def _cases_with_a_review_due(database: str) -> None:

@@ -4,70 +4,30 @@ end-to-end tests leave out: the slash command, the App Home tab, forms and modal
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import hmac
 import json
-import logging
-import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import OperatorError
-from bot.http import HttpServer
-from bot.slack.app import SlackChannel, build_app
 from bot.slack.convert import HOME, OPEN_FORM, reply_messages
-from dialogs.events import Button, Form, FormField, Incoming, Reply
-from tests.raw_http import raw_post
+from dialogs.events import Reply
+from tests.slack.channel_world import (
+    FORM,
+    MENU_AGAIN,
+    PRESS_UNDER_A_MESSAGE,
+    Running,
+    running_channel,
+    submission,
+)
 from tests.slack.fake_slack_api import TEAM, FakeSlackApi, Posted
-from tests.slack.signing import SIGNING_SECRET, interaction_body, post, signed_headers
-
-FORM = Form("5.note", "Anteckning", (FormField("note", "Vad?"),), "Skicka")
-
-
-@dataclass
-class RecordingDialogs:
-    replies: list[Reply] = field(default_factory=lambda: [Reply("Meny", (Button("1.0", "A"),))])
-    seen: list[Incoming] = field(default_factory=list)
-
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        self.seen.append(incoming)
-        return list(self.replies)
-
-
-@dataclass
-class Running:
-    channel: SlackChannel
-    dialogs: RecordingDialogs
-    url: str
-
-    async def post(self, body: str, content_type: str) -> int:
-        status, _ = await asyncio.to_thread(post, self.url, body, content_type)
-        await asyncio.sleep(0)
-        await self.channel.stop()  # waits for the work after the acknowledgement
-        return status
+from tests.slack.signing import interaction_body
 
 
 @pytest.fixture
 async def running(slack_api: FakeSlackApi) -> AsyncIterator[Running]:
-    dialogs = RecordingDialogs()
-    channel = SlackChannel(
-        build_app(slack_api.token, SIGNING_SECRET, slack_api.url),
-        dialogs,
-        signing_secret=SIGNING_SECRET,
-    )
-    http = HttpServer("127.0.0.1", 0)
-    channel.mount(http)
-    await channel.start()
-    await http.start()
-    try:
-        yield Running(channel, dialogs, f"http://127.0.0.1:{http.port}/slack/events")
-    finally:
-        await http.stop()
-        await channel.stop()
+    async with running_channel(slack_api) as channel:
+        yield channel
 
 
 async def test_the_slash_command_shows_the_menu_in_the_dm(
@@ -111,31 +71,6 @@ async def test_a_reply_with_a_form_opens_it_as_a_modal(
     # The modal is the question: it says what is asked, and the DM gets no message for it.
     assert view["blocks"][0]["text"]["text"] == "Skriv en anteckning"
     assert slack_api.posted == []
-
-
-PRESS_UNDER_A_MESSAGE = {
-    "type": "block_actions",
-    "team": {"id": TEAM},
-    "user": {"id": "U1"},
-    "trigger_id": "7.7",
-    "container": {"type": "message", "channel_id": "DU1", "message_ts": "100.1"},
-}
-MENU_AGAIN = Reply("Vad mer?", (Button("9.0", "Upprop"),), repeats_menu=True)
-
-
-def submission(private_metadata: str) -> dict:
-    return {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": "U1"},
-        "view": {
-            "id": "V0MODAL",
-            "type": "modal",
-            "callback_id": "5.note",
-            "private_metadata": private_metadata,
-            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": "x"}}}},
-        },
-    }
 
 
 @pytest.mark.parametrize(
@@ -253,18 +188,7 @@ async def test_a_form_slack_would_not_open_gets_a_button_that_opens_it(
 
 
 async def test_a_submitted_modal_goes_to_its_conversation(running: Running) -> None:
-    payload = {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": "U1"},
-        "view": {
-            "type": "modal",
-            "callback_id": "5.note",
-            "private_metadata": "U1",
-            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": "Hej"}}}},
-        },
-    }
-    assert await running.post(*interaction_body(payload)) == 200
+    assert await running.post(*interaction_body(submission("U1", note="Hej"))) == 200
     (incoming,) = running.dialogs.seen
     assert (incoming.form, incoming.form_id, incoming.key.chat) == (
         {"note": "Hej"},
@@ -282,114 +206,6 @@ async def test_the_persons_slack_locale_is_the_hint(
     await running.post(body + "2", "application/x-www-form-urlencoded")
     assert [i.locale for i in running.dialogs.seen] == ["nb-NO", "nb-NO"]
     assert len(slack_api.calls_of("users.info")) == 1  # asked once, then remembered
-
-
-async def test_a_refused_token_stops_the_start_with_a_clear_error(
-    slack_api: FakeSlackApi,
-) -> None:
-    channel = SlackChannel(
-        build_app("xoxb-wrong", SIGNING_SECRET, slack_api.url),
-        RecordingDialogs(),
-        api_url=slack_api.url,
-    )
-    with pytest.raises(OperatorError, match=r"NARVARO_SLACK_BOT_TOKEN.*invalid_auth"):
-        await channel.start()
-    await channel.stop()
-
-
-# Malformed authentication: refused unread, with one line in the log and no traceback
-
-
-def signed_header_pairs(timestamp: bytes, signature: bytes) -> list[tuple[bytes, bytes]]:
-    return [
-        (b"Content-Type", b"application/json"),
-        (b"X-Slack-Request-Timestamp", timestamp),
-        (b"X-Slack-Signature", signature),
-    ]
-
-
-def home_opened(event_id: str) -> bytes:
-    event = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
-    envelope = {"type": "event_callback", "team_id": TEAM, "event": event, "event_id": event_id}
-    return json.dumps(envelope).encode()
-
-
-@pytest.mark.parametrize(
-    ("timestamp", "signature", "why"),
-    [
-        (b"abc", None, "a timestamp that is not a number"),
-        (b"1.7e9", None, "a timestamp that is not a number"),
-        ("١٧٦٤٠٠٠٠٠٠".encode(), None, "a timestamp that is not a number"),
-        (b"\xff\xfe", None, "a timestamp that is not a number"),
-        (b"99999999999999999999999999", None, "a timestamp that is not a number"),
-        (None, "v0=ä".encode(), "a malformed signature"),
-        (None, b"v0=\xff", "a malformed signature"),
-    ],
-)
-async def test_malformed_signature_headers_get_401_and_one_line(
-    running: Running,
-    caplog: pytest.LogCaptureFixture,
-    timestamp: bytes | None,
-    signature: bytes | None,
-    why: str,
-) -> None:
-    body = home_opened("EvMALFORMED")
-    now = str(int(time.time()))
-    good = signed_headers(body.decode(), timestamp=int(now))["X-Slack-Signature"]
-    headers = signed_header_pairs(timestamp or now.encode(), signature or good.encode())
-    with caplog.at_level(logging.DEBUG):
-        assert await raw_post(running.url, headers, body) == 401
-    await running.channel.stop()
-    assert running.dialogs.seen == []
-    ours = [r.getMessage() for r in caplog.records if r.name == "bot.slack.app"]
-    assert ours == [f"refused a request to /slack/events: {why}"]
-    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-
-
-async def test_a_signed_body_that_is_not_utf8_is_refused(
-    running: Running, caplog: pytest.LogCaptureFixture
-) -> None:
-    body = b'{"type": "event_callback", "token": "\xff"}'
-    stamp = str(int(time.time()))
-    base = b"v0:" + stamp.encode() + b":" + body
-    sig = "v0=" + hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
-    headers = signed_header_pairs(stamp.encode(), sig.encode())
-    with caplog.at_level(logging.DEBUG):
-        assert await raw_post(running.url, headers, body) == 400
-    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-
-
-# Copies of one signed request are handled once: interactive payloads have no event id
-
-
-def press_payload(action_ts: str) -> dict:
-    return {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": "U1"},
-        "trigger_id": f"trigger-{action_ts}",
-        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.0"},
-        "channel": {"id": "D1"},
-        "actions": [
-            {"action_id": "1.0", "value": "1.0", "type": "button", "action_ts": action_ts}
-        ],
-    }
-
-
-async def test_five_copies_of_a_signed_button_press_are_handled_once(
-    running: Running,
-) -> None:
-    body, content_type = interaction_body(press_payload("1764000000.1"))
-    headers = signed_headers(body)
-    statuses = [
-        (await asyncio.to_thread(post, running.url, body, content_type, headers=headers))[0]
-        for _ in range(5)
-    ]
-    other, _ = interaction_body(press_payload("1764000000.2"))
-    statuses.append((await asyncio.to_thread(post, running.url, other, content_type))[0])
-    await running.channel.stop()
-    assert statuses == [200] * 6  # a copy is acknowledged, not refused: it changes nothing
-    assert [i.button for i in running.dialogs.seen] == ["1.0", "1.0"]
 
 
 async def test_a_closed_modal_cancels_its_form_quietly(

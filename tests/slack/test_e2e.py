@@ -23,7 +23,7 @@ from routine.outbox import DeliveryStatus, OutboxMessage
 from tests.conftest import BACKENDS, sql_uow_factory
 from tests.slack.fake_slack_api import FakeSlackApi
 from tests.slack.people import StaffMember
-from tests.slack.service import SlackService, running_slack_service
+from tests.slack.service import SlackService, demo_slack_service, running_slack_service
 from tests.slack.signing import SIGNING_SECRET
 from tests.telegram.people import say_in
 from tests.telegram.service import load_demo_schools, module_database
@@ -33,15 +33,8 @@ MONDAY = date(2026, 11, 23)
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp(f"slack-{request.param}")
-    with module_database(request, request.param, folder) as database:
-        asyncio.run(load_demo_schools(database))
-        asyncio.run(_report_absence(database))
-        with (
-            FakeSlackApi().running() as api,
-            running_slack_service(database, api, folder) as running,
-        ):
-            yield running
+    with demo_slack_service(request, tmp_path_factory, "e2e", _report_absence) as running:
+        yield running
 
 
 async def _report_absence(database: str) -> None:

@@ -21,10 +21,9 @@ from routine.model import AbsenceReport, Pupil, ReasonCategory
 from scheduler.jobs import JOBS, JobContext
 from tests.bot.process import MONDAY_MORNING
 from tests.conftest import BACKENDS, sql_uow_factory
-from tests.slack.fake_slack_api import FakeSlackApi, Posted
+from tests.slack.fake_slack_api import Posted
 from tests.slack.people import StaffMember, chosen_options, options_of, submit_view
-from tests.slack.service import SlackService, running_slack_service
-from tests.telegram.service import load_demo_schools, module_database
+from tests.slack.service import SlackService, demo_slack_service
 
 MONDAY = date(2026, 11, 23)
 SCHOOL = "se-bjorkangen"
@@ -45,16 +44,10 @@ class Clock:
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SlackService]:
-    folder = tmp_path_factory.mktemp(f"slack-day-{request.param}")
-    with module_database(request, request.param, folder) as database:
-        asyncio.run(load_demo_schools(database))
-        asyncio.run(_a_big_class_with_a_reported_absence(database))
-        with (
-            FakeSlackApi().running() as api,
-            running_slack_service(database, api, folder) as running,
-        ):
-            running.database.database = database
-            yield running
+    with demo_slack_service(
+        request, tmp_path_factory, "day", _a_big_class_with_a_reported_absence
+    ) as running:
+        yield running
 
 
 async def _a_big_class_with_a_reported_absence(database: str) -> None:

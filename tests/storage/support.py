@@ -13,9 +13,11 @@ from routine.model import (
     Language,
     PrivacySettings,
     Pupil,
+    Role,
     School,
     SchoolCalendar,
     SchoolTimes,
+    StaffMember,
 )
 from routine.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -82,6 +84,19 @@ GUARDIANS = (
     Guardian(EKBACKA.key, "g2", "Per Ek", Language.SV, pupil_ids=("p3",)),
     Guardian(FJELL.key, "g1", "Kari Nordmann", Language.NB, pupil_ids=("p1",)),
 )
+
+
+# Staff of Ekbackaskolan, not saved by save_schools_and_people: the staff tests save them.
+MENTOR = StaffMember(
+    EKBACKA.key,
+    "s2",
+    "Lena Mentor",
+    frozenset({Role.MENTOR, Role.COORDINATOR}),
+    classes=("7B", "7A"),
+    language=Language.SV,
+    slack_user_id="U0LENA",
+)
+PRINCIPAL = StaffMember(EKBACKA.key, "s1", "Rektor Rask", frozenset({Role.PRINCIPAL}))
 
 
 async def save_schools_and_people(uow: UnitOfWork) -> None:

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import InviteCode
 from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
+from storage.accounts import SqlInviteCodeRepository
 from storage.db import make_engine, make_session_factory
 from storage.orm import ContactRequestRow, InviteCodeRow
-from storage.repositories import SqlContactRequestRepository, SqlInviteCodeRepository
+from storage.requests import SqlContactRequestRepository
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.storage.support import EKBACKA, save_schools_and_people
 

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from routine.outbox import DeliveryStatus, OutboxMessage
 from storage import mapping
 from storage.db import make_engine, make_session_factory
-from storage.outbox import _VERSION_COLUMNS
+from storage.outbox_slots import _VERSION_COLUMNS
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.storage.support import EKBACKA, save_schools_and_people
 

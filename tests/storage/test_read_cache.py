@@ -146,7 +146,7 @@ async def test_the_days_lists_are_read_once_and_follow_the_writes(store: Counted
         await uow.classes.save(SchoolClass(EKBACKA.key, "7A"))
         roll_call = await uow.roll_calls.add(RollCall(EKBACKA.key, "7A", DAY, opened_at=NOW))
         assert await uow.roll_calls.list_for_day(EKBACKA.key, DAY) == [roll_call]
-        await uow.school_day.close_open_roll_calls(EKBACKA.key, DAY)
+        await uow.morning.close_open_roll_calls([EKBACKA.key], DAY)
         (closed,) = await uow.roll_calls.list_for_day(EKBACKA.key, DAY)
         assert closed.status is RollCallStatus.NOT_ANSWERED
 

@@ -24,7 +24,7 @@ from dialogs.i18n import format_day, language_name, use_locale
 from dialogs.linking import NOT_LINKED, REFUSALS, WRONG_CODE
 from routine.invites import InviteError
 from routine.outbox import DeliveryStatus, OutboxMessage, OutgoingButton
-from scheduler.clock import sync_database_url
+from scheduler.schedule import sync_database_url
 from tests.bot.process import run_narvaro
 from tests.conftest import BACKENDS
 from tests.telegram.fake_bot_api import Chat, FakeBotApi, TelegramUser
