@@ -11,16 +11,22 @@ counts are never below the record's, so a rule that does not hold over them
 whose window also has a report, granted leave, a correction or a judgement; each rule is
 decided over that record for those of its own pupils (bench/nightly.py, docs/performance.md).
 A rule that counts marked days (not a share, a run or single days) needs no record for a pupil
-with nothing but marks, one a day: the same scan (`uow.thresholds.scan_windows`) lists the marks
-of the pupils whose count reaches such a rule's least, and their days decide it
-(`routine.thresholds.count_hit`); a pupil with a day of two marks is left to the record.
-A hit is stored once per rule, pupil and window start; while it holds night after night over
-the same window (a term to date), its window end and numbers are updated in place, so an
-ordinary night writes only what changed. New and updated hits are stored with the days they
-used (`RecordUse`, used_by = the rule's id), so that a later correction of such a day is
-flagged to the principal; a day already used by the rule is not stored again. Evaluating a
-day again writes nothing. Queries: a few per window and a few for the record, never one
-per pupil.
+with nothing but marks, one a day, and none on a day without school: the same scan
+(`uow.thresholds.scan_windows`) says which pupils have a day of two marks (left to the record),
+and returns only the pupils whose count may reach a rule's (`least_possible`).
+A hit is stored once per rule, pupil and window start, and each window's last evaluated day
+once (`uow.rule_hits`): a stored hit that held on it ends there. So a hit that goes on
+holding as it was (a term to date, night after night) is not written: an ordinary night
+writes one row per window, the hits that start, change their numbers, hold again or stop
+holding, and the days newly used. Such a hit is decided from its count alone, with the days
+counted since the window's last evaluation (one read of those few days for the school); the
+days of the other plain pupils a rule hits are listed (`uow.thresholds.list_days`, one query
+for them all) and decide as the record would (`routine.thresholds.count_hit`). Hits are
+stored with the days they used (`RecordUse`, used_by = the rule's id), so that a later
+correction of such a day is flagged to the principal; a day already used by the rule is not
+stored again, and a hit that held on only adds the days counted since. Evaluating a day
+again writes nothing. Queries: a few per window and a few for the record, never one per
+pupil (bench/nightly.py, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -30,21 +36,26 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from routine.cases import rule_actor
 from routine.leave import LeaveStatus
 from routine.model import Pupil, School
 from routine.policy import Counted, Measure, Rule, rules_for
 from routine.ports import UnitOfWork
 from routine.record import RecordInputs, build_decided_days, school_days
 from routine.thresholds import (
+    HeldWindow,
+    ListedDays,
     PupilDays,
     RuleHit,
+    Window,
     WindowScan,
     count_hit,
     counting_rules,
     counts_marked_days,
     evaluate_days,
-    least_count,
+    least_possible,
     may_hold,
+    night_writes,
     record_span,
 )
 
@@ -63,19 +74,24 @@ class Evaluation:
     held: Counter[str] = field(default_factory=Counter)
     new: Counter[str] = field(default_factory=Counter)
     # Every hit that held, and those stored for the first time (with `found_at`), by rule and
-    # pupil: what cases are opened from.
+    # pupil: what cases are opened from. A hit that held on its window's last evaluation and
+    # holds on from the counted marks alone carries only the days counted since.
     hits: tuple[RuleHit, ...] = ()
     new_hits: tuple[RuleHit, ...] = ()
     # Days newly recorded as used by a rule (`RecordUse`); a day used before is not again.
     uses: int = 0
-    # Hits stored before over the same window start whose window end or numbers changed:
-    # updated in place (a term's hit that holds another night).
+    # Hits stored before over the same window start whose numbers changed, or that hold
+    # again: updated in place.
     updated_hits: tuple[RuleHit, ...] = ()
+    # Hits that held on their window's last evaluation and hold on as they were: not written
+    # (their window's evaluated day moves), with that day by (rule id, window start).
+    continuing: tuple[RuleHit, ...] = ()
+    since: Mapping[Window, date] = field(default_factory=dict)
 
     @property
     def written(self) -> tuple[RuleHit, ...]:
         """The hits stored or updated tonight: what a case, a notice or a task is told of. A
-        hit evaluated again as it was stored is not."""
+        hit that goes on holding as it was is not (`continuing`)."""
         return (*self.new_hits, *self.updated_hits)
 
     def summary(self) -> str:
@@ -101,25 +117,31 @@ async def evaluate_thresholds(
     # Per rule, the pupils it may hit: those the counts allow, and all with more than marks.
     candidates: dict[str, set[str]] = {rule.id: set(others) for rule in rules}
     families = _families(school, rules, day)
-    # Every window ends on the day evaluated: one read of the marks counts them all.
+    # Every window ends on the day evaluated: one read of the marks counts them all, and
+    # where a rule counts marked days, finds the pupils with a day of two marks.
     wanted = sorted(
         {(first, rule.counts) for (first, _), same in families.items() for rule in same}
     )
-    # The same read lists the days of the kinds the rules that count marked days count.
-    # (The days of the pupils whose count of a window and kind reaches such a rule's least.)
-    listed = {
-        (start, rule.counts, least_count(rule))
-        for (start, _), family in families.items()
-        for rule in family
-        if counts_marked_days(rule)
-    }
-    scan = await uow.thresholds.scan_windows(key, day, wanted, listed)
+    marked = any(counts_marked_days(rule) for family in families.values() for rule in family)
+    # Only the pupils whose count of some window and kind may reach a rule's are returned.
+    least = [
+        min(
+            least_possible(rule)
+            for (first, _), same in families.items()
+            for rule in same
+            if (first, rule.counts) == window
+        )
+        for window in wanted
+    ]
+    scan = await uow.thresholds.scan_windows(key, day, wanted, marked, least)
     counted = dict(zip(wanted, scan.counts, strict=True))
+    windows: dict[Window, int] = {}
     for (window_start, window_end), family in families.items():
         days = school_days(school, window_start, window_end)
         shares = any(rule.measure is Measure.SHARE for rule in family)
         taken = await uow.thresholds.taken_per_class(key, days) if shares else {}
         for rule in family:
+            windows[(rule.id, window_start)] = len(days)
             counts = counted[(window_start, rule.counts)]
             candidates[rule.id].update(_may_hit(rule, counts, classes, taken, len(days)))
     # The class's taken days matter to a pupil with only marks where a rule reads the days
@@ -130,7 +152,7 @@ async def evaluate_thresholds(
     pupils = len(classes)
     # The full record is built for the pupils with more than marks, and for those a rule
     # that reads more than their counted marks may hit; a rule that counts marked days is
-    # decided from those days alone for the others (`_marked_day_hits`), unless a day of
+    # decided from those marks alone for the others (`_marked_day_hits`), unless a day of
     # theirs has two marks (which the record decides between).
     recompute = set(others).union(
         *(candidates[rule.id] for rule in rules if not counts_marked_days(rule)), ()
@@ -138,21 +160,27 @@ async def evaluate_thresholds(
     plain = {
         rule.id: candidates[rule.id] - recompute for rule in rules if counts_marked_days(rule)
     }
-    plain_hits, doubled = await _marked_day_hits(school, families, plain, scan)
-    recompute |= doubled
+    held = await uow.rule_hits.held(key, windows)
+    found = await _marked_day_hits(uow, school, day, families, plain, scan, counted, held)
+    recompute |= found.doubled
     only = {
         rule.id: candidates[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
         for rule in rules
     }
     records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
     order = {rule.id: index for index, rule in enumerate(rules)}
-    hits = sorted(
-        [*evaluate_days(school, rules, day, records, only), *plain_hits],
-        key=lambda h: (order[h.rule_id], h.pupil_id),
-    )
-    written = await uow.rule_hits.add_or_update(hits, now)
-    used = [(h.pupil_id, h.rule_id, h.days) for h in [*written.new, *written.updated]]
-    uses = await uow.record_uses.add_missing_days(key, used, now)
+    decided = [*evaluate_days(school, rules, day, records, only), *found.hits]
+    hits = sorted([*decided, *found.held_on], key=lambda h: (order[h.rule_id], h.pupil_id))
+    night = night_writes(key, day, hits, held, windows)
+    written = await uow.rule_hits.store_night(key, day, night, now)
+    # The days used: all of a hit's where they were listed or recorded (a new hit, one
+    # decided over the record), only those counted since the window's last evaluation where
+    # the hit held on it (`_marked_day_hits`): two reads of few pupils' or few days' uses.
+    everything = [(h.pupil_id, h.rule_id, h.days) for h in decided]
+    since = [(h.pupil_id, h.rule_id, h.days) for h in found.held_on if h.days]
+    uses = await uow.record_uses.add_missing_days(key, everything, now)
+    uses += await uow.record_uses.add_missing_days(key, since, now)
+    nothing = HeldWindow()
     return Evaluation(
         pupils,
         span,
@@ -163,39 +191,173 @@ async def evaluate_thresholds(
         tuple(written.new),
         uses,
         tuple(written.updated),
+        tuple(night.continuing),
+        {
+            window: through
+            for window in windows
+            if (through := held.get(window, nothing).through) is not None
+        },
     )
 
 
+async def to_tell(uow: UnitOfWork, school_key: str, found: Evaluation) -> tuple[RuleHit, ...]:
+    """The hits cases, notices and tasks are told of: those written tonight, and those that
+    go on holding unchanged (not written) where that may still change something, as it
+    did when every such hit was written each night: a pupil with no open case (a case closed
+    meanwhile is weighed by `routine.cases`), or whose open case was opened since the hit's
+    window was last evaluated, by another reason (the rule's may not be logged on it). The
+    others' case was opened by the rule, or told of it on an earlier night (when the hit was
+    new, changed, or told so). One query (open cases)."""
+    if not found.continuing:
+        return found.written
+    cases = {c.pupil_id: c for c in await uow.cases.open_cases(school_key)}
+    # The evaluated day is the school's; a case's opening is in UTC, up to a day earlier
+    # than the school's date: a day's margin tells a few more rather than miss one.
+    since = {window: day - timedelta(days=1) for window, day in found.since.items()}
+    told = [
+        hit
+        for hit in found.continuing
+        if (case := cases.get(hit.pupil_id)) is None
+        or (
+            case.opened_by != rule_actor(hit.rule_id)
+            and case.opened_at.date() >= since.get((hit.rule_id, hit.window_start), date.max)
+        )
+    ]
+    return (*found.written, *told)
+
+
+@dataclass(frozen=True)
+class _PlainHits:
+    """The hits of the rules that count marked days among the pupils with nothing but marks,
+    decided from their listed days (`hits`) or, where they held on their window's last
+    evaluation, from their counts (`held_on`, carrying only the days counted since); and the
+    pupils with a day of two marks among their counted days (left to the record)."""
+
+    hits: list[RuleHit] = field(default_factory=list)
+    doubled: set[str] = field(default_factory=set)
+    held_on: list[RuleHit] = field(default_factory=list)
+
+
 async def _marked_day_hits(
+    uow: UnitOfWork,
     school: School,
+    day: date,
     families: Mapping[tuple[date, date], Sequence[Rule]],
     pupils: Mapping[str, set[str]],
     scan: WindowScan,
-) -> tuple[list[RuleHit], set[str]]:
+    counted: Mapping[tuple[date, Counted], Mapping[str, int]],
+    held: Mapping[Window, HeldWindow],
+) -> _PlainHits:
     """The hits of the rules that count marked days (`counts_marked_days`) among these pupils
-    (rule id → pupil ids), who have nothing but marks: decided from the days of the marks
-    counted, which the scan listed; and the pupils with a day of two marks, left to their
-    record. No query: the scan read them."""
-    hits: list[RuleHit] = []
-    doubled: set[str] = set()
+    (rule id → pupil ids), who have nothing but marks.
+
+    Where no day of the pupil's has two day-level marks (`scan.twice`) and none is marked
+    on a day without school, the count decides: the rule holds where it holds over the count.
+    A hit that held on its window's last evaluation and still holds needs only the days
+    counted since (read for the school in one query of those few days), if its count grew
+    by just those; every other pupil's days are listed (one query for them all) and decide
+    as the record would (`count_hit`); a pupil with a counted day of two marks is left to
+    the record, for every rule."""
+    found = _PlainHits()
+    if not any(pupils.values()):
+        return found
+    key = school.key
+    first = min(span[0] for span in families)
+    kinds = sorted({rule.counts for family in families.values() for rule in family})
+    # The marks on days without school: a count that holds them is above the record's.
+    every_day = {first + timedelta(days=n) for n in range((day - first).days + 1)}
+    off = every_day.difference(school_days(school, first, day))
+    unusual = set(scan.twice) | (await uow.thresholds.marked_on(key, off) if off else set())
+    listing: dict[str, set[str]] = defaultdict(set)
+    # Per rule and window, the pupils whose stored hit held on the window's last evaluation
+    # (on this day or before): (pupil id, count tonight, count stored), and that day.
+    continuing: dict[tuple[Rule, tuple[date, date]], list[tuple[str, int, float]]] = {}
+    through_of: dict[tuple[Rule, tuple[date, date]], date] = {}
+    window_days = {span: school_days(school, *span) for span in families}
+    nothing = HeldWindow()
     for span, family in families.items():
-        days = set(school_days(school, *span))
-        first, last = span
+        days = len(window_days[span])
         for rule in family:
-            listed = scan.days.get(rule.counts, {})
-            for pupil_id in sorted(pupils.get(rule.id, ())):
-                found = listed.get(pupil_id, ())
-                # A counted day with another day-level mark: the record decides the day.
-                twice = scan.doubled.get(pupil_id)
-                if twice and any(first <= d <= last for d in twice.intersection(found)):
-                    doubled.add(pupil_id)
+            counts = counted[(span[0], rule.counts)]
+            window = held.get((rule.id, span[0]), nothing)
+            stored_hits = (
+                window.hits if window.through is not None and window.through <= day else {}
+            )
+            if window.through is not None:
+                through_of[(rule, span)] = window.through
+            # Decided once per count: a hundred thousand pupils share a few dozen.
+            holding = {
+                n
+                for n in set(counts.values())
+                if days and rule.comparison.holds(n, rule.threshold)
+            }
+            held_on = continuing.setdefault((rule, span), [])
+            for pupil_id in pupils.get(rule.id, ()):
+                if pupil_id in unusual:
+                    listing[rule.id].add(pupil_id)
                     continue
-                marked = [d for d in found if d in days]
-                hit = count_hit(school.key, rule, span, pupil_id, marked, len(days))
+                count = counts.get(pupil_id, 0)
+                if count not in holding:
+                    continue
+                stored = stored_hits.get(pupil_id)
+                was = stored.numbers.get("count") if stored and stored.holding else None
+                if was is None:
+                    listing[rule.id].add(pupil_id)
+                    continue
+                held_on.append((pupil_id, count, was))
+    if any(continuing.values()):
+        since = min(through_of[k] for k, found in continuing.items() if found)
+        since += timedelta(days=1)
+        # Evaluated again on the same day: nothing was counted since.
+        recent = (
+            await uow.thresholds.list_days(key, since, day, kinds)
+            if since <= day
+            else ListedDays()
+        )
+        for (rule, span), pupils_on in continuing.items():
+            through, days_of = through_of.get((rule, span)), frozenset(window_days[span])
+            marked_since = recent.days.get(rule.counts, {})
+            # The numbers of a count: shared by the hits of the same (a few dozen).
+            shared: dict[int, dict[str, float]] = {}
+            for pupil_id, count, was in pupils_on:
+                marked = marked_since.get(pupil_id)
+                new_days = (
+                    tuple(d for d in marked if through and d > through and d in days_of)
+                    if marked
+                    else ()
+                )
+                if count != was + len(new_days):
+                    # A mark of an earlier day came or went: the days are listed.
+                    listing[rule.id].add(pupil_id)
+                    continue
+                numbers = shared.get(count)
+                if numbers is None:
+                    numbers = shared[count] = {"count": count, "school_days": len(days_of)}
+                found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
+    chosen = set().union(*listing.values())
+    if not chosen:
+        return found
+    listed = await uow.thresholds.list_days(key, first, day, kinds, chosen)
+    for span, family in families.items():
+        days_in = frozenset(window_days[span])
+        start, end = span
+        for rule in family:
+            marked_days = listed.days.get(rule.counts, {})
+            for pupil_id in sorted(listing.get(rule.id, ())):
+                days_of_mark = marked_days.get(pupil_id, ())
+                # A counted day with another day-level mark: the record decides the day.
+                twice = listed.doubled.get(pupil_id)
+                if twice and any(start <= d <= end for d in twice.intersection(days_of_mark)):
+                    found.doubled.add(pupil_id)
+                    continue
+                marked = [d for d in days_of_mark if d in days_in]
+                hit = count_hit(key, rule, span, pupil_id, marked, len(days_in))
                 if hit is not None:
-                    hits.append(hit)
-    # A pupil with a day of two marks is decided over the record for every rule.
-    return [h for h in hits if h.pupil_id not in doubled], doubled
+                    found.hits.append(hit)
+    # A pupil with a day of two marks is decided over the record for every rule (never one
+    # whose hit held on: the scan found no day of two marks of theirs).
+    kept = [h for h in found.hits if h.pupil_id not in found.doubled]
+    return _PlainHits(kept, found.doubled, found.held_on)
 
 
 def _may_hit(
@@ -207,6 +369,10 @@ def _may_hit(
 ) -> set[str]:
     """The active pupils the rule may hit by their counts (`may_hold`), decided once for each
     count and number of taken days: a hundred thousand pupils share a few dozen of them."""
+    if rule.measure is not Measure.SHARE:
+        # The class's taken days do not matter: decided once per count.
+        holding = {n for n in set(counts.values()) if may_hold(rule, n, 0, days)}
+        return {p for p, n in counts.items() if n in holding and p in classes}
     decided: dict[tuple[int, int], bool] = {}
     found = set()
     for pupil_id, count in counts.items():

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from routine.plans import Confirmation, Plan
     from routine.policy import Counted
     from routine.record import RecordSource
-    from routine.thresholds import RuleHit, StoredHits, WindowScan
+    from routine.thresholds import (
+        HeldWindow,
+        ListedDays,
+        NightWrites,
+        RuleHit,
+        StoredHits,
+        WindowScan,
+    )
 
 
 class ThresholdQueries(Protocol):
@@ -44,12 +51,27 @@ class ThresholdQueries(Protocol):
         school_key: str,
         end: date,
         wanted: Sequence[tuple[date, Counted]],
-        listed: Collection[tuple[date, Counted, int]] = (),
+        twice: bool = False,
+        least: Sequence[int] | None = None,
     ) -> WindowScan:
-        """`count_windows`, and in the same read, for each pupil whose count of a (start,
-        kind) listed (one of those wanted) reaches the least given, their days with a
-        day-level mark of each kind listed (any day, school day or not) from the earliest
-        start, and the days of theirs with two or more day-level marks."""
+        """`count_windows`, and with `twice` in the same read the pupils with a day of two or
+        more day-level marks from the earliest start; with `least` (a count for each window
+        and kind wanted), only the pupils with some count at least its least."""
+
+    async def list_days(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        kinds: Sequence[Counted],
+        pupil_ids: Collection[str] | None = None,
+    ) -> ListedDays:
+        """These pupils' (None: every pupil's) days from `start` to `end` with a day-level
+        mark of each kind (any day, school day or not), and their days of two or more
+        day-level marks, in one or a few reads."""
+
+    async def marked_on(self, school_key: str, days: Collection[date]) -> set[str]:
+        """The pupils with a day-level mark on one of these days."""
 
     async def taken_per_class(self, school_key: str, days: Collection[date]) -> dict[str, int]:
         """How many of these days each class's roll call was submitted or imported."""
@@ -67,15 +89,28 @@ class ThresholdQueries(Protocol):
 
 class RuleHitRepository(Protocol):
     """What the rules found (routine.thresholds): one hit per school, pupil, rule and window
-    start, updated in place while it holds, so evaluating a day again writes nothing."""
+    start. A hit that held on its window's last evaluation ends there, with the window's
+    school days: one that goes on holding as it was is not written again, and evaluating a
+    day again writes nothing."""
 
-    async def add_or_update(self, hits: Sequence[RuleHit], found_at: datetime) -> StoredHits:
-        """Store the hits of new window starts (with `found_at`), and update the stored ones
-        whose window end or numbers changed, in a few statements; return what was written,
-        with ids (an updated hit keeps its first `found_at`)."""
+    async def held(
+        self, school_key: str, windows: Collection[tuple[str, date]]
+    ) -> dict[tuple[str, date], HeldWindow]:
+        """The school's stored windows (rule id, start) of these, with their hits, in one or
+        a few reads; a window never stored is left out."""
+
+    async def store_night(
+        self, school_key: str, day: date, night: NightWrites, found_at: datetime
+    ) -> StoredHits:
+        """Write a night's evaluation (`routine.thresholds.night_writes`) in a few statements:
+        each window evaluated through `day` (a compare-and-set on the day read: a window
+        another run moved meanwhile writes none of its hits), the new hits (with `found_at`),
+        the changed and the stopped ones; return the new and the changed as written, with
+        ids (a changed hit keeps its first `found_at`)."""
 
     async def add_new(self, hits: Sequence[RuleHit], found_at: datetime) -> list[RuleHit]:
-        """`add_or_update`, returning the new hits only."""
+        """Store the hits of window starts not stored, as they are (not holding: their own
+        window end and numbers); return those stored, with ids."""
 
     async def list_between(self, school_key: str, start: date, end: date) -> list[RuleHit]:
         """Hits whose window ends from `start` to `end`, by window end, pupil and rule."""

@@ -14,7 +14,7 @@ from dialogs.case_card import refresh_case_cards
 from dialogs.case_notices import queue_case_notices
 from routine.case_opening import CaseChanges, open_cases, trigger_from_hit
 from routine.cases import Case
-from routine.evaluation import evaluate_thresholds
+from routine.evaluation import evaluate_thresholds, to_tell
 from routine.model import School
 from routine.ports import UnitOfWork
 from routine.task_service import rule_tasks
@@ -52,9 +52,9 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
         school = await _school(uow, school_key)
         now = ctx.clock.now()
         found = await evaluate_thresholds(uow, school, day, now)
-        # New hits, and those that held again over the same window (updated in place): a
-        # reason logged on the open case already changes nothing.
-        written = found.written
+        # New hits, those updated in place, and those that hold on unchanged where a case may
+        # still need them (`to_tell`): a reason logged on the open case already changes nothing.
+        written = await to_tell(uow, school_key, found)
         triggers = [trigger_from_hit(hit, now) for hit in written]
         changes = await open_cases(uow, school, triggers)
         # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.

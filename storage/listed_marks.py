@@ -1,6 +1,6 @@
-"""The nightly scan's marks of the pupils near a threshold (`storage.thresholds.scan_windows`):
-one text a pupil, each mark its day and a letter saying which kinds listed count it, parsed
-only for the pupils the evaluation reads."""
+"""The day-level marks the nightly evaluation lists (`storage.thresholds.list_days`): one text
+a pupil, each mark its day and a letter saying which kinds listed count it, parsed only for
+the pupils the evaluation reads."""
 
 from __future__ import annotations
 
@@ -27,10 +27,9 @@ class MarkDays(dict[str, date | None]):
 
 
 class ListedMarks:
-    """Each pupil's day-level marks as the scan lists them, one text a pupil: a mark is its
+    """Each pupil's day-level marks as `list_days` lists them, one text a pupil: a mark is its
     day and a letter saying which of the kinds listed count it (`_mark`). Parsed only for
-    the pupils read: the scan lists the marks of the pupils near a rule's threshold, and the
-    evaluation reads those a rule may hit."""
+    the pupils read."""
 
     def __init__(
         self, texts: dict[str, str], kinds: Sequence[Counted], days: Mapping[str, date]

@@ -51,6 +51,7 @@ from storage.orm_record import (
     RecordUseRow,
     RollCallRow,
     RuleHitRow,
+    RuleWindowRow,
 )
 from storage.orm_requests import AbsencePromptRow, ContactRequestRow, GuardianConcernRow
 
@@ -81,6 +82,7 @@ __all__ = [
     "RecordUseRow",
     "RollCallRow",
     "RuleHitRow",
+    "RuleWindowRow",
     "SchoolRow",
     "SlackEventRow",
     "StaffClassRow",

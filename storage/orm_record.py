@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.orm_base import Base, JsonDocument, _pupil_key, _school_key
@@ -136,6 +136,25 @@ class RuleHitRow(Base):
     window_end: Mapped[date]
     numbers: Mapped[dict[str, Any]]
     found_at: Mapped[datetime]
+    # The hit held on its window's last evaluation (`RuleWindowRow.evaluated_through`): its
+    # window ends there and its school days are the window's. Otherwise it ends at its own
+    # window end, with its own numbers (the last night it held). So a hit that goes on holding
+    # is not written every night (docs/performance.md).
+    holding: Mapped[bool] = mapped_column(server_default=false())
+
+
+class RuleWindowRow(Base):
+    """How far a rule's window (by its start) was evaluated, and its school days then: one
+    row a school, rule and window start, moved every night, instead of every hit that holds
+    (`RuleHitRow.holding`)."""
+
+    __tablename__ = "rule_windows"
+
+    school_key: Mapped[str] = _school_key()
+    rule_id: Mapped[str] = mapped_column(primary_key=True)
+    window_start: Mapped[date] = mapped_column(primary_key=True)
+    evaluated_through: Mapped[date]
+    school_days: Mapped[int | None]
 
 
 class LeaveRequestRow(Base):

@@ -12,14 +12,14 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, String, cast, func, literal_column, select, type_coerce, update
+from sqlalchemy import String, cast, func, literal_column, select, type_coerce, update
 
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.record import Correction, DayRecord, DayStatus, RecordSource, RecordUse
 from storage.bulk import batches, before_bulk, insert_rows
 from storage.orm import AttendanceCorrectionRow, LeaveRequestRow, RecordUseRow, as_utc
 from storage.repositories import _Repository, delete_where, in_days
-from storage.thresholds import Days, text_day
+from storage.thresholds import Days, among, text_day
 
 # Corrections
 
@@ -186,7 +186,7 @@ class SqlRecordUseRepository(_Repository):
     async def add_missing_days(
         self, school_key: str, used: Sequence[tuple[str, str, Sequence[date]]], at: datetime
     ) -> int:
-        """One read of the school's uses over the days, a text of them a pupil (a row per use
+        """One read of these pupils' uses over the days, a text of them a pupil (a row per use
         would be hundreds of thousands of rows a night), then one INSERT of the missing ones
         with the values bound as the driver takes them (SQLAlchemy would process each)."""
         days = sorted({d for _p, _by, found in used for d in found})
@@ -196,7 +196,8 @@ class SqlRecordUseRepository(_Repository):
         connection = await self.session.connection()
         dialect = connection.dialect
         t = RecordUseRow.__table__.c
-        stored = await self._stored_texts(school_key, days[0], days[-1], dialect.name)
+        pupils = {pupil_id for pupil_id, _by, _found in used}
+        stored = await self._stored_texts(school_key, days[0], days[-1], dialect.name, pupils)
         # Each day's text as the stored uses have it, and its value as the driver takes it.
         text_of = {d: d.isoformat() for d in days}
         bind_day = t.day.type.bind_processor(dialect) or (lambda value: value)
@@ -230,22 +231,25 @@ class SqlRecordUseRepository(_Repository):
         return len(rows)
 
     async def _stored_texts(
-        self, school_key: str, first: date, last: date, dialect: str
+        self, school_key: str, first: date, last: date, dialect: str, pupils: Collection[str]
     ) -> dict[str, str]:
-        """Each pupil's uses from `first` to `last`, as "used by@day" comma-separated."""
+        """These pupils' uses from `first` to `last`, as "used by@day" comma-separated: a
+        seek a pupil in the (school, pupil, day, used by) index, the ids bound as one value
+        (`storage.thresholds.among`)."""
         t = RecordUseRow.__table__.c
         if dialect == "postgresql":
             use = t.used_by + "@" + cast(t.day, String)
             listed = func.string_agg(use, literal_column("','"))
-            day: Any = t.day
         else:
             listed = type_coerce(func.group_concat(t.used_by + "@" + text_day(t.day)), String)
-            # The (school, pupil, day, used by) index's entries, in pupil order (see
-            # storage.thresholds.scan_windows).
-            day = literal_column("+record_uses.day", Date)
         query = (
             select(t.pupil_id, listed)
-            .where(t.school_key == school_key, day >= first, day <= last)
+            .where(
+                t.school_key == school_key,
+                among(dialect, t.pupil_id, pupils),
+                t.day >= first,
+                t.day <= last,
+            )
             .group_by(t.pupil_id)
         )
         return {pupil_id: text for pupil_id, text in await self.session.execute(query)}

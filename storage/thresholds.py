@@ -6,7 +6,9 @@ each) rather than once per window and kind, keeps the counting near the cost of 
 count.
 
 `scan_windows` is what the nightly evaluation reads: `count_windows`, and in the same statement
-the marks of the pupils near a rule that counts marked days (bench/nightly.py).
+the pupils with a day of two marks, only for the pupils whose count may reach a rule's
+(bench/nightly.py). `list_days` lists the day-level marks of the few pupils whose days decide
+(a new hit), or of every pupil over the few days since the last evaluation.
 
 `count_days` and `count_windows` count each pupil's day-level marks of the kind a rule counts
 (absent, invalid, valid, late, illness) in the window; `routine.evaluation` builds the full
@@ -16,6 +18,7 @@ has a report, leave, a correction or a judgement.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
@@ -25,6 +28,8 @@ from sqlalchemy import (
     Date,
     String,
     and_,
+    any_,
+    bindparam,
     case,
     cast,
     func,
@@ -32,14 +37,16 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
 )
+from sqlalchemy.types import ARRAY
 
 from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
 from routine.record import RecordSource
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ILLNESS_CODE, WindowScan
+from routine.thresholds import ILLNESS_CODE, ListedDays, WindowScan
 from storage.listed_marks import DoubledDays, KindDays, ListedMarks
 from storage.orm import AttendanceMarkRow, PupilRow, RollCallRow
 from storage.repositories import _Repository
@@ -50,6 +57,9 @@ TAKEN = {
 }
 CLASSES_PER_QUERY = 2000
 PUPILS_PER_QUERY = 2000
+DAYS_PER_QUERY = 500
+# Between the pupil ids a text lists (a class's pupils, a window's hits): not in an id.
+SEPARATOR = "\x1f"
 _M = AttendanceMarkRow
 # Which marks count for each kind of day: a filter, so only those rows are grouped.
 FILTERS: dict[Counted, tuple[Any, ...]] = {
@@ -102,13 +112,37 @@ def _listed(dialect: str, mark: ColumnElement[Any]) -> ColumnElement[Any]:
     return type_coerce(func.group_concat(mark), String)
 
 
+def among(dialect: str, column: Any, ids: Collection[str]) -> ColumnElement[bool]:
+    """The column is one of these ids, bound as one value however many: an array on
+    PostgreSQL (a list of thousands of parameters is planned as a search of the list row by
+    row), a JSON array on SQLite (`json_each`; the planner seeks the index once per id). One
+    statement for any number of pupils."""
+    ordered = sorted(ids)
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", ordered, type_=ARRAY(String)))
+    listed = func.json_each(literal(json.dumps(ordered))).table_valued("value")
+    return column.in_(select(listed.c.value))
+
+
 class SqlThresholdQueries(_Repository):
     async def active_classes(self, school_key: str) -> dict[str, str]:
-        table = PupilRow.__table__
-        query = select(table.c.pupil_id, table.c.class_name).where(
-            table.c.school_key == school_key, table.c.active.is_(True)
+        # A row a class listing its pupils: a hundred thousand rows would cost more to fetch
+        # than the nightly scan of the marks.
+        t = PupilRow.__table__.c
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            pupils: Any = func.string_agg(t.pupil_id, literal_column("chr(31)"))
+        else:
+            pupils = type_coerce(func.group_concat(t.pupil_id, literal_column("char(31)")), String)
+        query = (
+            select(t.class_name, pupils)
+            .where(t.school_key == school_key, t.active.is_(True))
+            .group_by(t.class_name)
         )
-        return {pupil_id: name for pupil_id, name in await self.session.execute(query)}
+        found: dict[str, str] = {}
+        for name, listed in await self.session.execute(query):
+            found.update(dict.fromkeys(listed.split(SEPARATOR), name))
+        return found
 
     async def count_days(
         self, school_key: str, start: date, end: date, counted: Counted
@@ -169,79 +203,116 @@ class SqlThresholdQueries(_Repository):
         school_key: str,
         end: date,
         wanted: Sequence[tuple[date, Counted]],
-        listed: Collection[tuple[date, Counted, int]] = (),
+        twice: bool = False,
+        least: Sequence[int] | None = None,
     ) -> WindowScan:
-        """`count_windows`, and the marks of the pupils whose count of a (start, kind) listed
-        reaches its least, in the same statement.
+        """`count_windows`, and with `twice` in the same statement the pupils with a day of
+        two or more day-level marks from the earliest start; with `least`, only the groups
+        with some count at least its least (HAVING: half the rows where a rule hits every
+        other pupil, few where none does).
 
         One scan of the school's day-level marks from the earliest start, grouped by pupil: a
-        conditional sum for each window and kind. Then, for each pupil whose count reaches a
-        least listed (and only for those: a rule that may hit them needs their days, and most
-        schools' pupils are far from a threshold), one text of their day-level marks from the
-        earliest start, each its day and the kinds listed that count it, read by a seek in the
-        (school, pupil, day, ...) index. Every day-level mark is listed, so that a day of two
-        marks shows."""
+        conditional sum for each window and kind, and with `twice` a count of distinct days
+        beside the count of marks (every day-level mark is read then, whatever its kind). No
+        pupil's days are listed: the evaluation lists them (`list_days`) only for the pupils
+        whose count does not decide a rule alone (bench/nightly.py)."""
         m = AttendanceMarkRow
         if not wanted:
             return WindowScan([])
-        kinds = [k for k in sorted({counted for _, counted, _ in listed}) if k in FILTERS]
         first = min(start for start, _ in wanted)
         dialect = self.session.get_bind().dialect.name
+        # A window that starts with the scan needs no test of the day (a term's, a quarter's).
         columns: list[ColumnElement[Any]] = [
-            func.sum(case((and_(m.day >= start, *FILTERS[counted]), 1), else_=0))
-            if counted in FILTERS
+            func.sum(
+                case((and_(*([m.day >= start] if start > first else []), *FILTERS[c]), 1), else_=0)
+            )
+            if c in FILTERS
             else literal(0)
-            for start, counted in wanted
+            for start, c in wanted
         ]
         # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
         # order, so the groups need no sorting and no table row is read; a plain range would
         # have the planner take the (school, day) index, read each row and sort them all.
         day: Any = literal_column("+attendance_marks.day", Date) if dialect == "sqlite" else m.day
         where = [m.school_key == school_key, day >= first, day <= end, m.lesson.is_(None)]
-        if not kinds:
+        if twice:
+            columns.append(func.count() > func.count(m.day.distinct()))
+        else:
             where.append(m.kind.in_(sorted({KINDS[c] for _, c in wanted if c in KINDS})))
-        counted = (
-            select(
-                m.pupil_id.label("pupil_id"),
-                *(column.label(f"n{index}") for index, column in enumerate(columns)),
+        query = select(m.pupil_id, *columns).where(*where).group_by(m.pupil_id)
+        if least is not None and all(n > 0 for n in least):
+            query = query.having(
+                or_(*(c >= n for c, n in zip(columns[: len(wanted)], least, strict=True)))
             )
-            .where(*where)
-            .group_by(m.pupil_id)
-            .subquery("counted")
+        # The connection's rows, without the ORM's processing of a hundred thousand of them,
+        # turned into a column each.
+        connection = await self.session.connection()
+        rows = (await connection.execute(query)).all()
+        if not rows:
+            return WindowScan([{} for _ in wanted])
+        pupils, *values = zip(*rows, strict=True)
+        counts = [
+            {p: int(n) for p, n in zip(pupils, values[index], strict=True) if n}
+            for index in range(len(wanted))
+        ]
+        doubled = (
+            frozenset(p for p, d in zip(pupils, values[-1], strict=True) if d)
+            if twice
+            else frozenset()
         )
-        outer: list[ColumnElement[Any]] = [counted.c[f"n{i}"] for i in range(len(wanted))]
-        if kinds:
-            reaches = [
-                counted.c[f"n{wanted.index((start, kind))}"] >= least
-                for start, kind, least in listed
-                if kind in FILTERS
-            ]
-            # "!" first where a day has two marks: only those pupils' days are compared.
-            twice = case((func.count() > func.count(m.day.distinct()), "!"), else_="")
-            listed_marks = _listed(dialect, _mark(dialect, [and_(*FILTERS[k]) for k in kinds]))
-            marks_of = (
-                select(type_coerce(twice, String) + listed_marks)
-                .where(
-                    m.school_key == school_key,
-                    m.pupil_id == counted.c.pupil_id,
-                    m.day >= first,
-                    m.day <= end,
-                    m.lesson.is_(None),
-                )
-                .scalar_subquery()
-            )
-            outer.append(case((or_(*reaches), marks_of)))
-        counts: list[dict[str, int]] = [{} for _ in wanted]
-        texts: dict[str, str] = {}
-        query = select(counted.c.pupil_id, *outer)
-        for pupil_id, *values in await self.session.execute(query):
-            for index, count in enumerate(values[: len(wanted)]):
-                if count:
-                    counts[index][pupil_id] = int(count)
-            if kinds and values[-1]:
-                texts[pupil_id] = values[-1]
+        return WindowScan(counts, doubled)
+
+    async def list_days(
+        self,
+        school_key: str,
+        start: date,
+        end: date,
+        kinds: Sequence[Counted],
+        pupil_ids: Collection[str] | None = None,
+    ) -> ListedDays:
+        """One text a pupil of their day-level marks, each its day and the kinds that count
+        it (`storage.listed_marks`), parsed only for the pupils read. With pupils, read by a
+        seek each in the (school, pupil, day, ...) index, the ids bound as one value
+        (`among`)."""
+        m = AttendanceMarkRow
+        kinds = [k for k in kinds if k in FILTERS]
+        dialect = self.session.get_bind().dialect.name
+        # "!" first where a day has two marks: only those pupils' days are compared.
+        twice = case((func.count() > func.count(m.day.distinct()), "!"), else_="")
+        listed = _listed(dialect, _mark(dialect, [and_(*FILTERS[k]) for k in kinds]))
+        query = select(m.pupil_id, type_coerce(twice, String) + listed).where(
+            m.school_key == school_key, m.day >= start, m.day <= end, m.lesson.is_(None)
+        )
+        if pupil_ids is not None:
+            if not pupil_ids:
+                return ListedDays({k: {} for k in kinds}, {})
+            query = query.where(among(dialect, m.pupil_id, pupil_ids))
+        texts: dict[str, str] = {
+            pupil_id: text
+            for pupil_id, text in await self.session.execute(query.group_by(m.pupil_id))
+        }
         marks = ListedMarks(texts, kinds, Days())
-        return WindowScan(counts, {k: KindDays(marks, k) for k in kinds}, DoubledDays(marks))
+        return ListedDays({k: KindDays(marks, k) for k in kinds}, DoubledDays(marks))
+
+    async def marked_on(self, school_key: str, days: Collection[date]) -> set[str]:
+        """Read by the (school, day) index: a few days, few marks (none in most schools). The
+        SQLite planner, which expects each day to have a day's marks, would scan the covering
+        (school, pupil, day, ...) index instead (0.4 s at 100,000 pupils): it is told."""
+        found: set[str] = set()
+        ordered = sorted(days)
+        table = "attendance_marks"
+        if self.session.get_bind().dialect.name == "sqlite":
+            table += " INDEXED BY ix_attendance_marks_school_key_day"
+        query = text(
+            f"SELECT DISTINCT pupil_id FROM {table} WHERE school_key = :key "
+            "AND day IN :days AND lesson IS NULL"
+        ).bindparams(bindparam("days", expanding=True, type_=Date))
+        for at in range(0, len(ordered), DAYS_PER_QUERY):
+            result = await self.session.execute(
+                query, {"key": school_key, "days": ordered[at : at + DAYS_PER_QUERY]}
+            )
+            found.update(pupil_id for (pupil_id,) in result)
+        return found
 
     async def marks_of(
         self, school_key: str, start: date, end: date, pupil_ids: Collection[str]

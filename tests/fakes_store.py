@@ -64,6 +64,10 @@ class FakeStore:
         self.leave_requests: dict[int, LeaveRequest] = {}
         self.record_uses: dict[int, RecordUse] = {}
         self.rule_hits: dict[tuple[str, str, str, date], RuleHit] = {}
+        # As stored: a hit's own window end and numbers; those that held on their window's
+        # last evaluation; each (school, rule, window start)'s evaluated day and school days.
+        self.holding: set[tuple[str, str, str, date]] = set()
+        self.rule_windows: dict[tuple[str, str, date], tuple[date, int | None]] = {}
         self.cases: dict[int, Case] = {}
         self.case_events: list[CaseEvent] = []
         self.case_notices: dict[int, CaseNotice] = {}

@@ -19,11 +19,17 @@ from routine.policy import (
     NO_SINGLE_DAYS,
     NO_VALID_DAYS_TERM,
     SE_STEP2,
+    Comparison,
     Measure,
     Rule,
 )
 from routine.record import DayRecord, DayStatus, RecordSource, school_days
-from routine.thresholds import evaluate, record_span
+from routine.thresholds import (
+    evaluate,
+    least_possible,
+    may_hold,
+    record_span,
+)
 
 AUTUMN = DateSpan(date(2026, 8, 17), date(2026, 12, 18), "autumn")
 SPRING = DateSpan(date(2027, 1, 11), date(2027, 6, 11), "spring")
@@ -243,3 +249,29 @@ def test_event_rules_are_listed_but_never_counted() -> None:
         "no.guardian_concern",
     }
     assert evaluate(NO, events, date(2026, 12, 4), {"P1": []}) == []
+
+
+def test_no_count_below_the_least_possible_may_hold() -> None:
+    """The scan leaves out the pupils below `least_possible` in every window: for every
+    default rule and thresholds around the shares' rounding, no count below it may hold,
+    whatever the taken and school days, and the least itself may (it is not loose where the
+    threshold is on the count)."""
+    rules = [r for c in Country for r in DEFAULTS[c] if r.measure is not Measure.EVENT]
+    thresholds = [0, 0.1, 0.15, 0.3, 1, 1.5, 2, 3, 10, 14.999, 15]
+    for rule in rules:
+        for threshold in thresholds:
+            for comparison in Comparison:
+                for min_known in (0, 1, 3, 10):
+                    changed = dataclasses.replace(
+                        rule, threshold=threshold, comparison=comparison, min_known_days=min_known
+                    )
+                    least = least_possible(changed)
+                    for count in range(least):
+                        for taken in (0, 1, 5, 10, 39):
+                            for days in (0, 10, 40):
+                                assert not may_hold(changed, count, taken, days), (
+                                    changed,
+                                    count,
+                                )
+                    if changed.measure is not Measure.SHARE:
+                        assert may_hold(changed, least, 0, 40), changed

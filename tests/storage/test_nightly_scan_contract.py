@@ -1,7 +1,8 @@
 """The nightly evaluation's reads and writes (routine.evaluation), one contract on the fakes,
-SQLite and PostgreSQL: the scan of the marks (counts per window and kind, and the marks of the
-pupils near a threshold, with their days of two marks) against the marks counted here by
-hand, and the record uses stored only where missing."""
+SQLite and PostgreSQL: the scan of the marks (counts per window and kind, and the pupils with
+a day of two marks), the listed days of some pupils or all (with their days of two marks),
+the pupils marked on some days, against the marks counted here by hand; and the record uses
+stored only where missing."""
 
 from __future__ import annotations
 
@@ -92,33 +93,72 @@ async def test_the_scan_counts_and_lists_as_the_marks_say(
         }
         for s, k in WANTED
     ]
+    per_day: dict[tuple[str, date], int] = {}
+    for m in day_level:
+        per_day[(m.pupil_id, m.day)] = per_day.get((m.pupil_id, m.day), 0) + 1
+    twice = frozenset(p for (p, _d), n in per_day.items() if n > 1)
+    scan = await read(
+        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED, True)
+    )
+    assert (scan.counts, scan.twice) == (expected, twice)
+    assert twice, "the seed should have a day of two marks"
+    # Over the last three days only.
+    short = [(END - timedelta(days=2), Counted.INVALID)]
+    few = await read(
+        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, short, True)
+    )
+    assert few.twice == frozenset(
+        p for (p, d), n in per_day.items() if n > 1 and d >= END - timedelta(days=2)
+    )
+    # With a least for each window and kind: only the pupils with a count reaching one.
+    least = [invalid, late, 10_000]
+    some = await read(
+        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED, True, least)
+    )
+    kept = {
+        p for found, n in zip(expected, least, strict=True) for p, c in found.items() if c >= n
+    }
+    assert kept and kept != set(PUPILS), "the seed should keep some pupils, not all"
+    assert some.counts == [{p: c for p, c in found.items() if p in kept} for found in expected]
+    assert some.twice == twice & kept
+    # Without `twice`, the counts alone.
+    alone = await read(uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED))
+    assert (alone.counts, alone.twice) == (expected, frozenset())
     # Listed: the pupils with as many invalid days as that, or as many late ones this month.
-    listed = [(START, Counted.INVALID, invalid), (MONTH, Counted.LATE, late)]
     reaching = {
         p for p in PUPILS if expected[0].get(p, 0) >= invalid or expected[1].get(p, 0) >= late
     }
     assert reaching and reaching != set(PUPILS), "the seed should list some pupils, not all"
-    scan = await read(
-        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, WANTED, listed)
-    )
-    assert scan.counts == expected
-    for kind in (Counted.INVALID, Counted.LATE):
-        assert {p: tuple(scan.days[kind].get(p, ())) for p in PUPILS} == {
-            p: tuple(sorted(m.day for m in day_level if m.pupil_id == p and counts(m, kind)))
-            if p in reaching
-            else ()
+    kinds = [Counted.INVALID, Counted.LATE]
+    for pupils, first in ((reaching, START), (None, MONTH)):
+        listed = await read(
+            uow_factory,
+            lambda u, pupils=pupils, first=first: u.thresholds.list_days(
+                EKBACKA.key, first, END, kinds, pupils
+            ),
+        )
+        chosen = set(PUPILS) if pupils is None else pupils
+        inside = [m for m in day_level if m.day >= first]
+        for kind in kinds:
+            assert {p: tuple(listed.days[kind].get(p, ())) for p in PUPILS} == {
+                p: tuple(sorted(m.day for m in inside if m.pupil_id == p and counts(m, kind)))
+                if p in chosen
+                else ()
+                for p in PUPILS
+            }
+        assert {p: listed.doubled.get(p, frozenset()) for p in PUPILS} == {
+            p: frozenset(d for (q, d), n in per_day.items() if q == p and n > 1 and d >= first)
+            if p in chosen
+            else frozenset()
             for p in PUPILS
         }
-    per_day: dict[tuple[str, date], int] = {}
-    for m in day_level:
-        per_day[(m.pupil_id, m.day)] = per_day.get((m.pupil_id, m.day), 0) + 1
-    assert {p: scan.doubled.get(p, frozenset()) for p in PUPILS} == {
-        p: frozenset(d for (q, d), n in per_day.items() if q == p and n > 1)
-        if p in reaching
-        else frozenset()
-        for p in PUPILS
-    }
-    assert any(scan.doubled.get(p) for p in reaching), "the seed should have a day of two marks"
+    assert any(listed.doubled.get(p) for p in PUPILS), "the seed should have a day of two marks"
+    # Marked on a Saturday and a Sunday (day-level marks only), and on no day at all.
+    weekend = [d for d in (START + timedelta(days=n) for n in range(7)) if d.weekday() >= 5]
+    on = await read(uow_factory, lambda u: u.thresholds.marked_on(EKBACKA.key, weekend))
+    assert on == {m.pupil_id for m in day_level if m.day in weekend}
+    assert on, "the seed should mark a weekend"
+    assert await read(uow_factory, lambda u: u.thresholds.marked_on(EKBACKA.key, [])) == set()
 
 
 async def test_record_uses_are_stored_where_missing(uow_factory: UnitOfWorkFactory) -> None:
