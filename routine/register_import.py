@@ -32,7 +32,7 @@ IMPORTED_BY = "import"
 NOT_TAKEN = (RollCallStatus.OPEN, RollCallStatus.NOT_ANSWERED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegisterRow:
     """One row of the register file; `line` is the file's line number, `code` None when the
     absence is unexplained."""

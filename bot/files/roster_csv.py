@@ -9,9 +9,8 @@ from pathlib import Path
 from bot.files.reading import (
     CONTROL_CHARACTER,
     csv_columns,
-    csv_records,
+    csv_file_records,
     raise_if_any,
-    read_text,
 )
 from routine.model import Language
 from routine.roster import roster_problems
@@ -36,15 +35,21 @@ def parse_roster_csv(path: Path, class_names: Iterable[str] | None = None) -> li
 
     Given the school's classes, rows naming another class are problems too, reported together
     with the rest so that the operator can fix everything in one go."""
-    text = read_text(path)
     problems: list[Problem] = []
-    records = list(csv_records(text, problems))
-    if not records:
+    records = csv_file_records(path, problems)
+    first = next(records, None)
+    if first is None:
         raise_if_any(problems or [Problem("the file is empty", 1)])
-    header_line, header = records[0]
+        return []
+    header_line, header = first
     columns = _columns(header, header_line)
-    rows = [row for line, fields in records[1:] if (row := _row(line, fields, columns, problems))]
-    if not rows and len(records) == 1:
+    # Rows name a few hundred classes again and again: one string for each, not one a row.
+    same = {name: name for name in class_names or ()}
+    rows, count = [], 0
+    for count, (line, fields) in enumerate(records, start=1):  # noqa: B007 (count after)
+        if row := _row(line, fields, columns, problems, same):
+            rows.append(row)
+    if count == 0:
         problems.append(Problem("the file has a header but no pupils", header_line))
     raise_if_any(problems + roster_problems(rows, class_names))
     return rows
@@ -55,7 +60,11 @@ def _columns(header: list[str], line: int) -> list[str]:
 
 
 def _row(
-    line: int, fields: list[str], columns: list[str], problems: list[Problem]
+    line: int,
+    fields: list[str],
+    columns: list[str],
+    problems: list[Problem],
+    same: dict[str, str],
 ) -> RosterRow | None:
     if len(fields) != len(columns):
         problems.append(
@@ -90,7 +99,7 @@ def _row(
         return None
     return RosterRow(
         line=line,
-        class_name=values["class"],
+        class_name=same.get(values["class"], values["class"]),
         pupil_id=values["pupil_id"],
         pupil_name=values["pupil_name"],
         guardian_id=values["guardian_id"],
