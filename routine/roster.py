@@ -20,7 +20,7 @@ from routine.absence_codes import DEFAULT_ABSENCE_CODES, default_absence_codes
 from routine.applying import WRITE_BATCH, raise_if_any, record_change
 from routine.model import Guardian, Pupil
 from routine.ports import UnitOfWork
-from routine.roster_checks import RosterTally, empty_roster_problems, key_number, roster_problems
+from routine.roster_checks import RosterTally, empty_roster_problems, roster_problems
 from routine.school_file import apply_school
 from routine.setup import ChangeSummary, InvalidInput, Problem, Progress, RosterRow, no_progress
 
@@ -114,11 +114,11 @@ class _Writer:
             await self._add("pupils", pupil)
 
     async def guardian(self, position: int, row: RosterRow) -> None:
-        number = key_number(row.guardian_id)
-        end = self.tally.ends.get(number)
-        if end is None:
+        group_end = self.tally.guardian_group(row.guardian_id)
+        if group_end is None:
             await self._listed(_Listed(position, row))
             return
+        number, end = group_end
         group = self.pending.setdefault(number, {})
         listed = group.get(row.guardian_id)
         if listed is None:

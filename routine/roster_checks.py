@@ -78,6 +78,13 @@ class RosterTally:
             [*_suspects_problems(rows, *suspects), *unknown], key=lambda p: p.line or 0
         )
 
+    def guardian_group(self, guardian_id: str) -> tuple[int, int] | None:
+        """For a guardian on more than one row: their number, the group they are kept in until
+        its last row, and that row's position. None for a guardian on one row."""
+        number = key_number(guardian_id)
+        end = self.ends.get(number)
+        return None if end is None else (number, end)
+
 
 _LOW = (1 << 64) - 1
 
