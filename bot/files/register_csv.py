@@ -162,7 +162,50 @@ def _minutes(value: str, line: int, problems: list[Problem]) -> int | None:
 
 def file_problems(rows: list[RegisterRow]) -> list[Problem]:
     """Rows that repeat or contradict an earlier row: the same pupil, day, kind and lesson
-    twice, or absent for the whole day and also late or leaving early that day."""
+    twice, or absent for the whole day and also late or leaving early that day.
+
+    A first look keeps a number per row's key and per pupil's day, not the rows' keys: a year's
+    register has a million. A number seen twice (or a day both absent and not) makes its rows
+    suspects, and the exact checks run on those rows only, so the messages are as ever. Two
+    keys with one number only make more suspects."""
+    keys: set[int] = set()
+    days: dict[int, int] = {}
+    suspect_keys: set[int] = set()
+    suspect_days: set[int] = set()
+    for row in rows:
+        key = _number(row.key)
+        if key in keys:
+            suspect_keys.add(key)
+        keys.add(key)
+        if row.lesson is None:
+            day = _number((row.pupil_id, row.day))
+            seen = days[day] = days.get(day, 0) | (
+                _ABSENT if row.kind is MarkKind.ABSENT else _OTHER
+            )
+            if seen == _ABSENT | _OTHER:
+                suspect_days.add(day)
+    if not (suspect_keys or suspect_days):
+        return []
+    del keys, days
+    return _exact_file_problems(
+        [
+            row
+            for row in rows
+            if _number(row.key) in suspect_keys
+            or (row.lesson is None and _number((row.pupil_id, row.day)) in suspect_days)
+        ]
+    )
+
+
+_ABSENT, _OTHER = 1, 2
+
+
+def _number(value: object) -> int:
+    return hash(value)
+
+
+def _exact_file_problems(rows: list[RegisterRow]) -> list[Problem]:
+    """`file_problems`' exact checks, on the suspects' rows."""
     first: dict[tuple, int] = {}
     whole_day: dict[tuple, tuple[RegisterRow, ...]] = {}
     problems = []
