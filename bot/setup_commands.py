@@ -17,7 +17,8 @@ import click
 
 from bot import access_commands, audit, bootstrap
 from bot.errors import OperatorError
-from bot.files import parse_roster_csv, parse_school_file
+from bot.files import parse_school_file
+from bot.files.roster_csv import check_roster_csv
 from bot.settings import Settings
 from routine.policy import describe_rule, rules_for
 from routine.roster import import_roster
@@ -73,11 +74,12 @@ async def import_roster_file(
                 raise OperatorError(f"no school with the key {school_key!r}")
             classes = [c.name for c in await uow.classes.list_for(school_key)]
             with _without_gc_pauses():
-                rows = parse_roster_csv(path, classes)
+                # Checked in one reading, written in another: the rows are never all held.
+                roster, tally = check_roster_csv(path, classes)
                 if big:
-                    progress("lines read and checked", len(rows), len(rows))
+                    progress("lines read and checked", tally.rows, tally.rows)
                 summary = await import_roster(
-                    uow, school_key, rows, progress=progress if big else no_progress
+                    uow, school_key, roster, progress=progress if big else no_progress, tally=tally
                 )
         if big:
             await optimize(app.db_engine, ROSTER_TABLES)

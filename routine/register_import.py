@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from routine.applying import WRITE_BATCH
 from routine.attendance import retention_cutoff
 from routine.calendar import is_school_day
 from routine.model import AbsenceCode, AttendanceMark, MarkKind, MarkSource, School
@@ -32,7 +33,7 @@ IMPORTED_BY = "import"
 NOT_TAKEN = (RollCallStatus.OPEN, RollCallStatus.NOT_ANSWERED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegisterRow:
     """One row of the register file; `line` is the file's line number, `code` None when the
     absence is unexplained."""
@@ -119,15 +120,16 @@ async def import_register(
     marks = await uow.marks.list_between(school_key, start, end)
     observed = {(m.pupil_id, m.day) for m in marks if m.source is MarkSource.ROLL_CALL}
     imported = {_mark_key(m): m for m in marks if m.source is MarkSource.IMPORT}
-    wanted: dict[tuple, AttendanceMark] = {}
+    del marks
+    writer = _MarkWriter(uow, imported, summary)
     for row in rows:
         class_name = pupils[row.pupil_id].class_name
         why = _left_alone_because(row, class_name, submitted, corrected, observed)
         if why:
             summary.left_alone[why] = summary.left_alone.get(why, 0) + 1
         else:
-            wanted[row.key] = _mark(school_key, row, codes)
-    await _write_marks(uow, wanted, imported, {*corrected, *observed}, summary)
+            await writer.want(row.key, _mark(school_key, row, codes))
+    await writer.finish({*corrected, *observed})
     await uow.commit()
     return summary
 
@@ -297,33 +299,51 @@ async def _record_class_days(
     summary.class_days_not_taken = turned
 
 
-async def _write_marks(
-    uow: UnitOfWork,
-    wanted: dict[tuple, AttendanceMark],
-    imported: dict[tuple, AttendanceMark],
-    protected: set[tuple[str, date]],
-    summary: RegisterImportSummary,
-) -> None:
+class _MarkWriter:
     """Add what the file says and the stored import lacks, replace what changed, and remove
-    imported marks the file no longer has (the file is the register of its period)."""
-    to_add: list[AttendanceMark] = []
-    to_delete: list[int] = []
-    for key, mark in wanted.items():
-        stored = imported.get(key)
+    imported marks the file no longer has (the file is the register of its period). Each row's
+    mark is decided as it is read and written a batch at a time: a year's register of a million
+    rows is never held as marks."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        imported: dict[tuple, AttendanceMark],
+        summary: RegisterImportSummary,
+    ) -> None:
+        self.uow, self.summary = uow, summary
+        # The stored import not yet met in the file: what is left at the end is removed.
+        self.unmet = imported
+        self.to_add: list[AttendanceMark] = []
+        self.to_delete: list[int] = []
+        self.added = 0
+
+    async def want(self, key: tuple, mark: AttendanceMark) -> None:
+        # No key comes twice: the file's checks refuse that (`bot.files.register_csv`).
+        stored = self.unmet.pop(key, None)
         if stored is None:
-            to_add.append(mark)
+            self.to_add.append(mark)
         elif dataclasses.replace(stored, id=None) == mark:
-            summary.already_imported += 1
+            self.summary.already_imported += 1
         else:
             assert stored.id is not None
-            to_delete.append(stored.id)
-            to_add.append(mark)
-            summary.updated += 1
-    for key, stored in imported.items():
-        if key not in wanted and (stored.pupil_id, stored.day) not in protected:
-            assert stored.id is not None
-            to_delete.append(stored.id)
-            summary.removed += 1
-    await uow.marks.delete_many(to_delete)
-    await uow.marks.add_many(to_add)
-    summary.added = len(to_add) - summary.updated
+            self.to_delete.append(stored.id)
+            self.to_add.append(mark)
+            self.summary.updated += 1
+        if len(self.to_add) >= WRITE_BATCH:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        # A changed mark's stored one goes first: they share the key.
+        await self.uow.marks.delete_many(self.to_delete)
+        self.added += await self.uow.marks.add_many(self.to_add)
+        self.to_add, self.to_delete = [], []
+
+    async def finish(self, protected: set[tuple[str, date]]) -> None:
+        for stored in self.unmet.values():
+            if (stored.pupil_id, stored.day) not in protected:
+                assert stored.id is not None
+                self.to_delete.append(stored.id)
+                self.summary.removed += 1
+        await self._flush()
+        self.summary.added = self.added - self.summary.updated

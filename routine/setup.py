@@ -21,7 +21,7 @@ class SchoolSpec:
     staff: tuple[StaffMember, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterRow:
     """One pupil–guardian pair from the roster CSV; `line` is the file's line number."""
 

@@ -56,6 +56,29 @@ def csv_records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[
         problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
 
 
+def csv_file_records(path: Path, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """`csv_records` of a file read as it goes: a municipality's file of a million lines is
+    never held whole, neither as text nor as records. Its problems are the same, by line."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            delimiter = csv_delimiter(next((line for line in file if line.strip()), ""))
+            file.seek(0)
+            reader = csv.reader(file, delimiter=delimiter)
+            start = 1
+            try:
+                for fields in reader:
+                    if any(value.strip() for value in fields):
+                        yield start, fields
+                    start = reader.line_num + 1
+            except csv.Error as error:
+                problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
+    except UnicodeDecodeError:
+        read_text(path)  # which finds the line of the bytes that cannot be read, and says so
+        raise
+    except OSError as error:
+        raise InvalidInput([Problem(f"cannot read {path}: {error.strerror}")]) from error
+
+
 def csv_delimiter(text: str) -> str:
     # Excel in the Nordics saves "CSV" with semicolons, because the comma is the decimal mark.
     header = next((line for line in text.splitlines() if line.strip()), "")

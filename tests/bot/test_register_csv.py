@@ -140,3 +140,34 @@ def test_progress_is_shown_on_long_files_only(
     )
 
     assert seen == [(done, rows) for done in expected]
+
+
+REPEATS = (
+    HEADER
+    + "2026-11-19,P-1,absent,,Ma,\n"  # 2
+    + "2026-11-19,P-2,absent,,,\n"  # 3
+    + "2026-11-19,P-1,absent,,Ma,\n"  # 4
+    + "2026-11-20,P-1,late,,,5\n"  # 5
+    + "2026-11-20,P-1,absent,,,\n"  # 6
+    + "2026-11-20,P-2,left_early,,,5\n"  # 7
+)
+REPEATED = [
+    "line 4: pupil P-1 on 2026-11-19 (absent, lesson Ma) is already on line 2",
+    "line 5: pupil P-1 is absent all of 2026-11-20 on line 6, so cannot be late",
+]
+
+
+@pytest.mark.parametrize("colliding", [False, True])
+def test_repeats_are_found_however_the_keys_numbers_collide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, colliding: bool
+) -> None:
+    # The first look keeps numbers, not keys; with every key on one number, all rows are
+    # suspects and the exact checks must still find just these.
+    if colliding:
+        monkeypatch.setattr("bot.files.register_csv._number", lambda _value: 7)
+
+    assert problems_of(parse_register_csv, write(tmp_path, REPEATS)) == REPEATED
+    clean = [
+        line for n, line in enumerate(REPEATS.splitlines(keepends=True), 1) if n in (1, 2, 3, 7)
+    ]
+    assert len(parse_register_csv(write(tmp_path, "".join(clean)))) == 3
