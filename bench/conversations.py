@@ -12,7 +12,9 @@ last reply taken by the Bot API. The same updates are timed for three floors, in
   database as narvaro (SQLite file or PostgreSQL), with SQLAlchemy's own drivers (not
   narvaro's `storage.sqlite_driver` and `storage.asyncpg_driver`) and the same settings.
 
-The first 2 % of each run's reports warm up and are left out of the figures.
+The first 2 % of each run's reports warm up and are left out of the figures. Beside the wall
+time, each run gives the process's CPU time per update (`cpu_ms`): on a shared machine the wall
+time also waits for a core, and the ratio of CPU times to floor C's is the steadier figure.
 
     .venv/bin/python -m bench.conversations [--reports 2000] [--pupils 10000] [--backend sqlite]
 

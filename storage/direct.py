@@ -38,7 +38,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.util import greenlet_spawn
 
-from storage.asyncpg_driver import FewTripsConnection
+from storage.asyncpg_driver import FewTripsConnection, FewTripsDBAPI
 
 Processor = Callable[[Any], Any]
 
@@ -111,11 +111,12 @@ class Direct:
 
 
 async def run(session: AsyncSession, direct: Direct, values: Mapping[str, Any]) -> Ran:
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    connection = await session.connection()
-    sync = connection.sync_connection
-    adapter = None if sync.invalidated else sync.connection.dbapi_connection
+    adapter = None
+    if isinstance(session.get_bind().dialect.loaded_dbapi, FewTripsDBAPI):
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
+        sync = (await session.connection()).sync_connection
+        adapter = None if sync.invalidated else sync.connection.dbapi_connection
     if not isinstance(adapter, FewTripsConnection):
         result = await session.execute(direct.statement, values)
         rows = result.all() if result.returns_rows else []
