@@ -12,7 +12,9 @@ last reply taken by the Bot API. The same updates are timed for three floors, in
   database as narvaro (SQLite file or PostgreSQL), with SQLAlchemy's own drivers (not
   narvaro's `storage.sqlite_driver` and `storage.asyncpg_driver`) and the same settings.
 
-The first 2 % of each run's reports warm up and are left out of the figures.
+The first 2 % of each run's reports warm up and are left out of the figures. Beside the wall
+time, each run gives the process's CPU time per update (`cpu_ms`): on a shared machine the wall
+time also waits for a core, and the ratio of CPU times to floor C's is the steadier figure.
 
     .venv/bin/python -m bench.conversations [--reports 2000] [--pupils 10000] [--backend sqlite]
 
@@ -95,6 +97,9 @@ class Run:
         self.next_update = next_update
         self.latencies: list[float] = []
         self.seconds = 0.0
+        # The process's CPU time over the timed updates: on a shared machine the wall time
+        # waits for a core too, the CPU time much less so.
+        self.cpu_seconds = 0.0
         self.profiler: cProfile.Profile | None = None
 
     async def drive(self, guardians: range, *, timed: bool = True) -> None:
@@ -102,7 +107,7 @@ class Run:
         latencies = []
         if self.profiler:
             self.profiler.enable()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for guardian in guardians:
             for step in range(UPDATES_PER_REPORT):
                 update_id = guardian * UPDATES_PER_REPORT + step + 1
@@ -111,11 +116,13 @@ class Run:
                 await self.app.process_update(Update.de_json(data, self.app.bot))
                 latencies.append(time.perf_counter() - begin)
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         if self.profiler:
             self.profiler.disable()
         if timed:
             self.latencies += latencies
             self.seconds += seconds
+            self.cpu_seconds += cpu_seconds
 
 
 def floor_updates(update_id: int, user: int, step: int) -> dict[str, Any]:
@@ -210,7 +217,8 @@ class Statements:
         self.count += 1
 
 
-def summary(what: str, backend: str, latencies: list[float], seconds: float) -> dict[str, Any]:
+def summary(run: Run, backend: str) -> dict[str, Any]:
+    latencies, seconds = run.latencies, run.seconds
     ordered = sorted(latencies)
 
     def at(share: float) -> float:
@@ -218,7 +226,7 @@ def summary(what: str, backend: str, latencies: list[float], seconds: float) -> 
 
     return {
         "bench": "conversations",
-        "what": what,
+        "what": run.what,
         "backend": backend,
         "updates": len(latencies),
         "updates_per_s": round(len(latencies) / seconds, 1),
@@ -226,6 +234,7 @@ def summary(what: str, backend: str, latencies: list[float], seconds: float) -> 
         "p50_ms": at(0.50),
         "p95_ms": at(0.95),
         "p99_ms": at(0.99),
+        "cpu_ms": round(run.cpu_seconds / len(latencies) * 1000, 3),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -286,7 +295,7 @@ async def run(
         narvaro.profiler.dump_stats(profile)
     await engine.dispose()
     await narvaro_engine.dispose()
-    results = [summary(each.what, backend, each.latencies, each.seconds) for each in runs]
+    results = [summary(each, backend) for each in runs]
     result = results[-1]
     updates = len(narvaro.latencies)
     result |= {

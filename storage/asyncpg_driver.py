@@ -17,6 +17,9 @@ UPDATE and COMMIT. Here it makes two, the SELECT and the UPDATE:
   a unit of work's last write, right before its commit; with an earlier write in the unit of
   work, a transaction is open and the statement joins it.
 - **A commit or rollback with no transaction open sends nothing** (as SQLAlchemy's adapter).
+- **A statement may be run straight from async code** (`FewTripsConnection.run`), as the
+  cursor runs it but without SQLAlchemy's execution context and greenlet: `storage.direct`
+  sends a chat event's two statements so.
 - **The pool's ping is free for a connection used in the last `PING_AFTER_IDLE` seconds and
   not known closed.** A server that restarts or ends the connection closes the socket, which
   asyncpg notices without a trip (`is_closed()`); only a connection idle for longer, where a
@@ -31,6 +34,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -54,6 +58,8 @@ _NEEDS_TRANSACTION = re.compile(
     re.IGNORECASE,
 )
 _DEFERRABLE_ISOLATION = (None, "read_committed")
+# What SQLAlchemy's cursor reads the row count from (asyncpg's status message).
+_ROW_COUNT = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,6 +107,29 @@ class FewTripsConnection(AsyncAdapt_asyncpg_connection):
         if not self.read_committed or self.isolation_level not in _DEFERRABLE_ISOLATION:
             return False
         return LONE_WRITE in operation or may_begin_later(operation)
+
+    async def run(
+        self, operation: str, parameters: Sequence[Any], schema_asof: float
+    ) -> tuple[list[Any], int, list[int]]:
+        """One statement from async code, as `FewTripsCursor.execute` runs it through a
+        greenlet: BEGIN first unless it may wait, the statement prepared once per connection;
+        asyncpg's rows, the row count and the columns' type oids (the cursor's description).
+        Errors are translated as the cursor's are. `schema_asof`: the dialect's
+        `_invalidate_schema_cache_asof`, as the cursor has it."""
+        async with self._execute_mutex:
+            if self._transaction is None and not self._may_skip_begin(operation):
+                await super()._start_transaction()
+            try:
+                prepared, attributes = await self._prepare(operation, schema_asof)
+                rows = await prepared.fetch(*parameters)
+                status = prepared.get_statusmsg()
+            except Exception as error:
+                self._handle_exception(error)
+            finally:
+                self._used_at = time.monotonic()
+        found = _ROW_COUNT.match(status or "")
+        types = [attribute.type.oid for attribute in attributes or ()]
+        return rows, int(found.group(1)) if found else -1, types
 
     def ping(self) -> None:
         if self._connection.is_closed():

@@ -1,8 +1,9 @@
 """One chat event's reads in one round trip: the conversation, and the chat account writing in
 it with the account's school, guardian and the guardian's children.
 
-The rows are read with Core (no ORM objects to build) and kept, as domain objects, in the unit
-of work's session (`session.info`), so the lookups that follow in the same unit of work
+The rows are read with a Core statement built once, sent by `storage.direct` (no ORM objects,
+nor SQLAlchemy's execution of it, on PostgreSQL), and kept, as domain objects, in the unit of
+work's session (`session.info`), so the lookups that follow in the same unit of work
 (`accounts.get`, `schools.get`, `guardians.get`, `pupils.get`) are answered from memory,
 without SQL. What is kept is forgotten as soon as anything is written through the session (any
 INSERT, UPDATE or DELETE it executes, and the repositories' saves of those four), so a lookup
@@ -33,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from routine.model import ChatAccount, Conversation, School
-from storage import mapping
+from storage import direct, mapping
 from storage.orm import (
     ChatAccountRow,
     ConversationRow,
@@ -92,35 +93,56 @@ def _query() -> Select[Any]:
 
 
 QUERY = _query()
+DIRECT = direct.Direct(QUERY)
+# Where each column is in a row of QUERY: rows are positional.
+_AT = {column: index for index, column in enumerate(QUERY.selected_columns)}
+
+
+def _places(table: Table) -> list[tuple[str, int]]:
+    return [(column.key, _AT[column]) for column in table.columns]
+
+
+_CONVERSATION, _ACCOUNT = _places(CONVERSATIONS), _places(ACCOUNTS)
+_GUARDIAN, _PUPIL = _places(GUARDIANS), _places(PUPILS)
+_SCHOOL = slice(_AT[SCHOOL_COLUMNS[0]], _AT[SCHOOL_COLUMNS[-1]] + 1)
+_PUPIL_LINKED = _AT[LINKS.c.pupil_id]
 
 
 async def open_chat(
     session: AsyncSession, key: str, platform: str, account_id: str
 ) -> tuple[Conversation | None, ChatAccount | None]:
     parameters = {"key": key, "platform": platform, "account_id": account_id}
-    rows = [row._mapping for row in await session.execute(QUERY, parameters)]
+    rows = (await direct.run(session, DIRECT, parameters)).rows
     first = rows[0]
     conversation = None
-    if first[CONVERSATIONS.c.key] is not None:
-        conversation = mapping.conversation_from_row(_row(CONVERSATIONS, first))
-    if first[ACCOUNTS.c.platform] is None:
+    if first[_AT[CONVERSATIONS.c.key]] is not None:
+        # Its data is the row's own, fresh from JSON: nobody else holds it to change.
+        conversation = Conversation(**_fields(_CONVERSATION, first, without=("updated_at",)))
+    if first[_AT[ACCOUNTS.c.platform]] is None:
         return conversation, None
-    account = mapping.account_from_row(_row(ACCOUNTS, first))
+    account = mapping.account_from_row(SimpleNamespace(**_fields(_ACCOUNT, first)))
     known: dict[tuple[str, object], object] = {("account", (platform, account_id)): account}
-    if first[SCHOOL_COLUMNS[0]] is not None:
-        known["school", account.school_key] = _school(first)
-    if first[GUARDIANS.c.guardian_id] is not None:
-        guardian = _row(GUARDIANS, first)
-        linked = [row for row in rows if row[LINKS.c.pupil_id] is not None]
-        guardian.links = [SimpleNamespace(pupil_id=row[LINKS.c.pupil_id]) for row in linked]
+    if first[_SCHOOL.start] is not None:
+        known["school", account.school_key] = _school(tuple(first[_SCHOOL]))
+    if first[_AT[GUARDIANS.c.guardian_id]] is not None:
+        guardian = SimpleNamespace(**_fields(_GUARDIAN, first))
+        linked = [row for row in rows if row[_PUPIL_LINKED] is not None]
+        guardian.links = [SimpleNamespace(pupil_id=row[_PUPIL_LINKED]) for row in linked]
         known["guardian", (account.school_key, guardian.guardian_id)] = mapping.guardian_from_row(
             guardian
         )
         for row in linked:
-            pupil = mapping.pupil_from_row(_row(PUPILS, row))
+            pupil = mapping.pupil_from_row(SimpleNamespace(**_fields(_PUPIL, row)))
             known["pupil", (pupil.school_key, pupil.pupil_id)] = pupil
     session.info[KNOWN] = known
     return conversation, account
+
+
+def _fields(
+    places: list[tuple[str, int]], row: Any, without: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A table's columns of a joined row, by their names (what the mapping functions read)."""
+    return {name: row[index] for name, index in places if name not in without}
 
 
 # Schools as mapped, by their rows' values: a school read the same, column for column, is the
@@ -130,8 +152,7 @@ _SCHOOLS_SEEN: dict[tuple[Any, ...], School] = {}
 SCHOOLS_REMEMBERED = 256
 
 
-def _school(row: Any) -> School:
-    values = tuple(row[column] for column in SCHOOL_COLUMNS)
+def _school(values: tuple[Any, ...]) -> School:
     school = _SCHOOLS_SEEN.get(values)
     if school is None:
         fields = {column.key: value for column, value in zip(SCHOOLS.columns, values, strict=True)}
@@ -143,11 +164,6 @@ def _school(row: Any) -> School:
             _SCHOOLS_SEEN.clear()
         _SCHOOLS_SEEN[values] = school
     return school
-
-
-def _row(table: Table, row: Any) -> Any:
-    """What the mapping functions read (attributes named as the columns) from a joined row."""
-    return SimpleNamespace(**{column.key: row[column] for column in table.columns})
 
 
 def known(session: AsyncSession, kind: str, key: object) -> Any:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import ChatAccount, Conversation
 from routine.ports import ConversationMoved
-from storage import mapping
+from storage import chat, direct, mapping, read_cache
 from storage.asyncpg_driver import LONE_WRITE
 from storage.bulk import INSERTS_BY_DIALECT
 from storage.chat import open_chat
@@ -49,8 +49,15 @@ class SqlConversationRepository:
         new = conversation.version == 0
         statement = _conversation_insert(dialect, last_write) if new else _UPDATES[last_write]
         # Core statements built once: every event saves its conversation.
-        result = await self.session.execute(statement, values)
-        if result.rowcount != 1:
+        if last_write:
+            # The event's last statement, sent without SQLAlchemy's execution of it
+            # (`storage.direct`), which also passes by the listeners that forget reads.
+            rowcount = (await direct.run(self.session, statement, values)).rowcount
+            chat.forget(self.session)
+            read_cache.forget(self.session)
+        else:
+            rowcount = (await self.session.execute(statement, values)).rowcount
+        if rowcount != 1:
             raise ConversationMoved(conversation.key)
         conversation.version += 1
 
@@ -96,7 +103,7 @@ _UPDATE = (
     .values(_SAVED)
 )
 # By `last_write`: the same statements, the last write's marked for the driver.
-_UPDATES = {False: _UPDATE, True: _UPDATE.prefix_with(LONE_WRITE)}
+_UPDATES: dict[bool, Any] = {False: _UPDATE, True: direct.Direct(_UPDATE.prefix_with(LONE_WRITE))}
 _INSERTS: dict[tuple[str, bool], Any] = {}
 
 
@@ -107,7 +114,9 @@ def _conversation_insert(dialect: str, last_write: bool) -> Any:
             .values(key=bindparam("key_", type_=_CONVERSATIONS.c.key.type), **_SAVED)
             .on_conflict_do_nothing(index_elements=[_CONVERSATIONS.c.key])
         )
-        _INSERTS[dialect, last_write] = insert.prefix_with(LONE_WRITE) if last_write else insert
+        _INSERTS[dialect, last_write] = (
+            direct.Direct(insert.prefix_with(LONE_WRITE)) if last_write else insert
+        )
     return _INSERTS[dialect, last_write]
 
 

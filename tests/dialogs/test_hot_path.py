@@ -23,7 +23,7 @@ from storage.db import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.dialogs.conftest import FixedClock, seed
 from tests.dialogs.transcript import Chat
-from tests.storage.pg_trips import Trips
+from tests.storage.pg_trips import Trips, through_cursor
 
 # Monday 23 November 2026, 07:10 in Copenhagen: before the roll call and the cut-off.
 EARLY = datetime(2026, 11, 23, 6, 10, tzinfo=UTC)
@@ -112,7 +112,8 @@ async def test_on_postgresql_a_plain_step_is_two_round_trips(
     """What the server is asked, BEGIN, COMMIT and the pool's ping included: a plain step is
     its SELECT and its UPDATE, which commits itself; a confirm is its five statements in one
     transaction (`storage.asyncpg_driver`). Statements are prepared once per connection, and
-    those trips are not counted here."""
+    those trips are not counted here. The conversation's read and save are sent by the adapter
+    directly (`storage.direct`), not through SQLAlchemy's execution and cursor."""
     engine = make_engine(migrated_postgresql_url)
     try:
         factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
@@ -124,12 +125,17 @@ async def test_on_postgresql_a_plain_step_is_two_round_trips(
         await person.send("hej")
         await person.send(f"[{da('Report an absence')}]")
         trips = Trips(monkeypatch)
-        sent = []
+        by_cursor = through_cursor(monkeypatch)
+        sent, through_sqlalchemy = [], []
         for said in ["Ill", "Today", "The whole day", "No note", "Send report"]:
             trips.clear()
+            by_cursor.clear()
             await person.send(f"[{da(said)}]")
             sent.append([each for each in trips.sent if each != "prepare"])
+            through_sqlalchemy.append(len(by_cursor))
     finally:
         await engine.dispose()
     assert sent[:4] == [["fetch", "fetch"]] * 4
     assert sent[4] == ["fetch", "BEGIN", "fetch", "fetch", "fetch", "fetch", "COMMIT"]
+    # The report, the roll call and the follow-up go through SQLAlchemy; nothing else does.
+    assert through_sqlalchemy == [0, 0, 0, 0, 3]

@@ -6,6 +6,8 @@ import asyncpg
 import pytest
 from asyncpg.prepared_stmt import PreparedStatement
 
+from storage.asyncpg_driver import FewTripsCursor
+
 
 class Trips:
     """The messages asyncpg sends and waits for: statements, BEGIN, COMMIT, pings."""
@@ -33,3 +35,17 @@ class Trips:
 
     def clear(self) -> None:
         self.sent.clear()
+
+
+def through_cursor(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements SQLAlchemy executed through narvaro's adapter's cursor, as they come:
+    those `storage.direct` sends do not pass there."""
+    ran: list[str] = []
+    execute = FewTripsCursor.execute
+
+    def counted(cursor: FewTripsCursor, operation: str, parameters: object = None) -> None:
+        ran.append(operation)
+        execute(cursor, operation, parameters)
+
+    monkeypatch.setattr(FewTripsCursor, "execute", counted)
+    return ran

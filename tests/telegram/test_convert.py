@@ -71,8 +71,8 @@ def test_updates_the_engine_has_no_use_for_are_dropped() -> None:
 
 
 def keyboard(kwargs: dict) -> list[list[tuple[str, str | None]]]:
-    markup = kwargs["reply_markup"]
-    assert isinstance(markup, InlineKeyboardMarkup)
+    """The keyboard as Telegram reads it: PTB's own `InlineKeyboardMarkup` of the JSON sent."""
+    markup = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], None)
     return [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
 
 

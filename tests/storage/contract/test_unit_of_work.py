@@ -114,3 +114,23 @@ async def test_save_and_commit_writes_what_waits_first_and_fails_with_it(
             await uow.save_and_commit(Conversation("k"))
 
     assert await stored(uow_factory, "k") is None
+
+
+async def test_sql_repositories_are_made_on_first_use_with_the_open_session(
+    sqlite_uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Made lazily, a repository still belongs to the session of the opening that uses it:
+    a unit of work opened again gets new ones, and none is had outside `async with`."""
+    uow = sqlite_uow_factory()
+    with pytest.raises(RuntimeError):
+        uow.conversations  # noqa: B018
+    async with uow:
+        first = uow.conversations
+        assert uow.conversations is first
+        assert first.session is uow._session
+    async with uow:
+        again = uow.conversations
+        assert again is not first and again.session is uow._session
+        await again.save(Conversation("k"))
+        await uow.commit()
+    assert await stored(sqlite_uow_factory, "k") == Conversation("k")
