@@ -26,30 +26,29 @@ stored with the days they used (`RecordUse`, used_by = the rule's id), so that a
 correction of such a day is flagged to the principal; a day already used by the rule is not
 stored again, and a hit that held on only adds the days counted since. Evaluating a day
 again writes nothing. Queries: a few per window and a few for the record, never one per
-pupil (bench/nightly.py, docs/performance.md).
+pupil (bench/nightly.py, docs/performance.md). The hits decided from marked days and counts
+are in `routine.evaluation_marked`, the record's reads and building in
+`routine.evaluation_record`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from routine.cases import rule_actor
-from routine.leave import LeaveStatus
-from routine.model import Pupil, School
-from routine.policy import Counted, Measure, Rule, rules_for
+from routine.evaluation_marked import marked_day_hits
+from routine.evaluation_record import other_inputs, pupil_records, pupils_with, reads_taken_days
+from routine.model import School
+from routine.policy import Measure, Rule, rules_for
 from routine.ports import UnitOfWork
-from routine.record import RecordInputs, build_decided_days, school_days
+from routine.record import school_days
 from routine.thresholds import (
     HeldWindow,
-    ListedDays,
-    PupilDays,
     RuleHit,
     Window,
-    WindowScan,
-    count_hit,
     counting_rules,
     counts_marked_days,
     evaluate_days,
@@ -111,8 +110,8 @@ async def evaluate_thresholds(
     if span is None:
         return Evaluation()
     start, key = span[0] - NEIGHBOURS, school.key
-    inputs = await _other_inputs(uow, school, start, day)
-    others = _pupils_with(inputs)
+    inputs = await other_inputs(uow, school, start, day)
+    others = pupils_with(inputs)
     classes = await uow.thresholds.active_classes(key)
     # Per rule, the pupils it may hit: those the counts allow, and all with more than marks.
     candidates: dict[str, set[str]] = {rule.id: set(others) for rule in rules}
@@ -147,12 +146,12 @@ async def evaluate_thresholds(
     # The class's taken days matter to a pupil with only marks where a rule reads the days
     # without a mark (a share's known days, a single day's neighbours, a run).
     reads_taken = set(others).union(
-        *(candidates[rule.id] for rule in rules if _reads_taken(rule)), ()
+        *(candidates[rule.id] for rule in rules if reads_taken_days(rule)), ()
     )
     pupils = len(classes)
     # The full record is built for the pupils with more than marks, and for those a rule
     # that reads more than their counted marks may hit; a rule that counts marked days is
-    # decided from those marks alone for the others (`_marked_day_hits`), unless a day of
+    # decided from those marks alone for the others (`marked_day_hits`), unless a day of
     # theirs has two marks (which the record decides between).
     recompute = set(others).union(
         *(candidates[rule.id] for rule in rules if not counts_marked_days(rule)), ()
@@ -161,13 +160,13 @@ async def evaluate_thresholds(
         rule.id: candidates[rule.id] - recompute for rule in rules if counts_marked_days(rule)
     }
     held = await uow.rule_hits.held(key, windows)
-    found = await _marked_day_hits(uow, school, day, families, plain, scan, counted, held)
+    found = await marked_day_hits(uow, school, day, families, plain, scan, counted, held)
     recompute |= found.doubled
     only = {
         rule.id: candidates[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
         for rule in rules
     }
-    records = await _records(uow, school, start, day, recompute, reads_taken, classes, inputs)
+    records = await pupil_records(uow, school, start, day, recompute, reads_taken, classes, inputs)
     order = {rule.id: index for index, rule in enumerate(rules)}
     decided = [*evaluate_days(school, rules, day, records, only), *found.hits]
     hits = sorted([*decided, *found.held_on], key=lambda h: (order[h.rule_id], h.pupil_id))
@@ -175,7 +174,7 @@ async def evaluate_thresholds(
     written = await uow.rule_hits.store_night(key, day, night, now)
     # The days used: all of a hit's where they were listed or recorded (a new hit, one
     # decided over the record), only those counted since the window's last evaluation where
-    # the hit held on it (`_marked_day_hits`): two reads of few pupils' or few days' uses.
+    # the hit held on it (`marked_day_hits`): two reads of few pupils' or few days' uses.
     everything = [(h.pupil_id, h.rule_id, h.days) for h in decided]
     since = [(h.pupil_id, h.rule_id, h.days) for h in found.held_on if h.days]
     uses = await uow.record_uses.add_missing_days(key, everything, now)
@@ -226,140 +225,6 @@ async def to_tell(uow: UnitOfWork, school_key: str, found: Evaluation) -> tuple[
     return (*found.written, *told)
 
 
-@dataclass(frozen=True)
-class _PlainHits:
-    """The hits of the rules that count marked days among the pupils with nothing but marks,
-    decided from their listed days (`hits`) or, where they held on their window's last
-    evaluation, from their counts (`held_on`, carrying only the days counted since); and the
-    pupils with a day of two marks among their counted days (left to the record)."""
-
-    hits: list[RuleHit] = field(default_factory=list)
-    doubled: set[str] = field(default_factory=set)
-    held_on: list[RuleHit] = field(default_factory=list)
-
-
-async def _marked_day_hits(
-    uow: UnitOfWork,
-    school: School,
-    day: date,
-    families: Mapping[tuple[date, date], Sequence[Rule]],
-    pupils: Mapping[str, set[str]],
-    scan: WindowScan,
-    counted: Mapping[tuple[date, Counted], Mapping[str, int]],
-    held: Mapping[Window, HeldWindow],
-) -> _PlainHits:
-    """The hits of the rules that count marked days (`counts_marked_days`) among these pupils
-    (rule id → pupil ids), who have nothing but marks.
-
-    Where no day of the pupil's has two day-level marks (`scan.twice`) and none is marked
-    on a day without school, the count decides: the rule holds where it holds over the count.
-    A hit that held on its window's last evaluation and still holds needs only the days
-    counted since (read for the school in one query of those few days), if its count grew
-    by just those; every other pupil's days are listed (one query for them all) and decide
-    as the record would (`count_hit`); a pupil with a counted day of two marks is left to
-    the record, for every rule."""
-    found = _PlainHits()
-    if not any(pupils.values()):
-        return found
-    key = school.key
-    first = min(span[0] for span in families)
-    kinds = sorted({rule.counts for family in families.values() for rule in family})
-    # The marks on days without school: a count that holds them is above the record's.
-    every_day = {first + timedelta(days=n) for n in range((day - first).days + 1)}
-    off = every_day.difference(school_days(school, first, day))
-    unusual = set(scan.twice) | (await uow.thresholds.marked_on(key, off) if off else set())
-    listing: dict[str, set[str]] = defaultdict(set)
-    # Per rule and window, the pupils whose stored hit held on the window's last evaluation
-    # (on this day or before): (pupil id, count tonight, count stored), and that day.
-    continuing: dict[tuple[Rule, tuple[date, date]], list[tuple[str, int, float]]] = {}
-    through_of: dict[tuple[Rule, tuple[date, date]], date] = {}
-    window_days = {span: school_days(school, *span) for span in families}
-    nothing = HeldWindow()
-    for span, family in families.items():
-        days = len(window_days[span])
-        for rule in family:
-            counts = counted[(span[0], rule.counts)]
-            window = held.get((rule.id, span[0]), nothing)
-            stored_hits = (
-                window.hits if window.through is not None and window.through <= day else {}
-            )
-            if window.through is not None:
-                through_of[(rule, span)] = window.through
-            # Decided once per count: a hundred thousand pupils share a few dozen.
-            holding = {
-                n
-                for n in set(counts.values())
-                if days and rule.comparison.holds(n, rule.threshold)
-            }
-            held_on = continuing.setdefault((rule, span), [])
-            for pupil_id in pupils.get(rule.id, ()):
-                if pupil_id in unusual:
-                    listing[rule.id].add(pupil_id)
-                    continue
-                count = counts.get(pupil_id, 0)
-                if count not in holding:
-                    continue
-                stored = stored_hits.get(pupil_id)
-                was = stored.numbers.get("count") if stored and stored.holding else None
-                if was is None:
-                    listing[rule.id].add(pupil_id)
-                    continue
-                held_on.append((pupil_id, count, was))
-    if any(continuing.values()):
-        since = min(through_of[k] for k, found in continuing.items() if found)
-        since += timedelta(days=1)
-        # Evaluated again on the same day: nothing was counted since.
-        recent = (
-            await uow.thresholds.list_days(key, since, day, kinds)
-            if since <= day
-            else ListedDays()
-        )
-        for (rule, span), pupils_on in continuing.items():
-            through, days_of = through_of.get((rule, span)), frozenset(window_days[span])
-            marked_since = recent.days.get(rule.counts, {})
-            # The numbers of a count: shared by the hits of the same (a few dozen).
-            shared: dict[int, dict[str, float]] = {}
-            for pupil_id, count, was in pupils_on:
-                marked = marked_since.get(pupil_id)
-                new_days = (
-                    tuple(d for d in marked if through and d > through and d in days_of)
-                    if marked
-                    else ()
-                )
-                if count != was + len(new_days):
-                    # A mark of an earlier day came or went: the days are listed.
-                    listing[rule.id].add(pupil_id)
-                    continue
-                numbers = shared.get(count)
-                if numbers is None:
-                    numbers = shared[count] = {"count": count, "school_days": len(days_of)}
-                found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
-    chosen = set().union(*listing.values())
-    if not chosen:
-        return found
-    listed = await uow.thresholds.list_days(key, first, day, kinds, chosen)
-    for span, family in families.items():
-        days_in = frozenset(window_days[span])
-        start, end = span
-        for rule in family:
-            marked_days = listed.days.get(rule.counts, {})
-            for pupil_id in sorted(listing.get(rule.id, ())):
-                days_of_mark = marked_days.get(pupil_id, ())
-                # A counted day with another day-level mark: the record decides the day.
-                twice = listed.doubled.get(pupil_id)
-                if twice and any(start <= d <= end for d in twice.intersection(days_of_mark)):
-                    found.doubled.add(pupil_id)
-                    continue
-                marked = [d for d in days_of_mark if d in days_in]
-                hit = count_hit(key, rule, span, pupil_id, marked, len(days_in))
-                if hit is not None:
-                    found.hits.append(hit)
-    # A pupil with a day of two marks is decided over the record for every rule (never one
-    # whose hit held on: the scan found no day of two marks of theirs).
-    kept = [h for h in found.hits if h.pupil_id not in found.doubled]
-    return _PlainHits(kept, found.doubled, found.held_on)
-
-
 def _may_hit(
     rule: Rule,
     counts: Mapping[str, int],
@@ -388,10 +253,6 @@ def _may_hit(
     return found
 
 
-def _reads_taken(rule: Rule) -> bool:
-    return rule.measure in (Measure.SHARE, Measure.IN_A_ROW) or rule.counts is Counted.SINGLE_DAYS
-
-
 def _families(
     school: School, rules: Sequence[Rule], day: date
 ) -> dict[tuple[date, date], list[Rule]]:
@@ -401,83 +262,3 @@ def _families(
         if span is not None:
             families[span].append(rule)
     return families
-
-
-async def _other_inputs(uow: UnitOfWork, school: School, start: date, end: date) -> RecordInputs:
-    """The school's rows other than marks and roll calls over the days: few, read whole."""
-    key = school.key
-    return RecordInputs(
-        pupils=[],
-        marks=[],
-        reports=await uow.reports.list_overlapping(key, start, end, None),
-        taken={},
-        leave=await uow.leave_requests.list_between(
-            key, start, end, statuses=[LeaveStatus.GRANTED]
-        ),
-        corrections=await uow.corrections.list_between(key, start, end, None),
-        codes=await uow.codes.list_for(key),
-        judgements=await uow.guardian_contacts.judgements_between(key, start, end, None),
-    )
-
-
-def _pupils_with(inputs: RecordInputs) -> set[str]:
-    found = {r.pupil_id for r in inputs.reports}
-    found.update(r.pupil_id for r in inputs.leave)
-    found.update(c.pupil_id for c in inputs.corrections)
-    found.update(pupil for pupil, _day in inputs.judgements)
-    return found
-
-
-async def _records(
-    uow: UnitOfWork,
-    school: School,
-    start: date,
-    end: date,
-    pupil_ids: Collection[str],
-    reads_taken: Collection[str],
-    classes: Mapping[str, str],
-    inputs: RecordInputs,
-) -> dict[str, PupilDays]:
-    """These pupils' days, of those active (`classes`: pupil id → class), as `routine.record`
-    decides them: a record for each day something decides, the class's taken days for the
-    rest. The taken days are loaded only for the classes of `reads_taken`: a pupil with
-    nothing but marks, whose every record a mark decides, needs them only for the rules
-    that read the days without one (`_reads_taken`)."""
-    # Only the pupil id and class decide a day: the name is not read.
-    pupils = [Pupil(school.key, p, "", classes[p]) for p in sorted(pupil_ids) if p in classes]
-    if not pupils:
-        return {}
-    key = school.key
-    wanted = {p.pupil_id for p in pupils}
-    marks = await uow.thresholds.marks_of(key, start, end, wanted)
-    reading = {classes[p] for p in reads_taken if p in classes}
-    taken = await uow.thresholds.taken_days(key, start, end, reading) if reading else {}
-    record_inputs = RecordInputs(
-        pupils=pupils,
-        marks=marks,
-        reports=[r for r in inputs.reports if r.pupil_id in wanted],
-        taken=taken,
-        leave=[r for r in inputs.leave if r.pupil_id in wanted],
-        corrections=[c for c in inputs.corrections if c.pupil_id in wanted],
-        codes=inputs.codes,
-        judgements={k: v for k, v in inputs.judgements.items() if k[0] in wanted},
-    )
-    days = school_days(school, start, end)
-    decided = build_decided_days(school, days, record_inputs)
-    position = {day: index for index, day in enumerate(days)}
-    taken_by_class: dict[str, set[date]] = defaultdict(set)
-    for class_name, day in taken:
-        taken_by_class[class_name].add(day)
-    # One set per class, shared by its pupils.
-    taken_sets = {name: frozenset(found) for name, found in taken_by_class.items()}
-    nothing: frozenset[date] = frozenset()
-    return {
-        p.pupil_id: PupilDays(
-            p.pupil_id,
-            days,
-            position,
-            decided.get(p.pupil_id, {}),
-            taken_sets.get(p.class_name, nothing),
-        )
-        for p in pupils
-    }

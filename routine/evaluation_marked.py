@@ -1,0 +1,157 @@
+"""The nightly evaluation's hits of the rules that count marked days (`counts_marked_days`)
+among the pupils with nothing but marks, decided without their record (`routine.evaluation`).
+
+Such a pupil's count of a window never falls below the record's, and equals it where no day
+of theirs has two day-level marks and none is marked on a day without school: there the count
+decides. A hit that held on its window's last evaluation and holds on is decided from its count
+and the days counted since (one read of those few days for the school); the other pupils' days
+are listed (one query for them all) and decide as the record would (`count_hit`); a pupil with
+a counted day of two marks is left to the record. Queries: never one per pupil.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from routine.model import School
+from routine.policy import Counted, Rule
+from routine.ports import UnitOfWork
+from routine.record import school_days
+from routine.thresholds import HeldWindow, ListedDays, RuleHit, Window, WindowScan, count_hit
+
+
+@dataclass(frozen=True)
+class PlainHits:
+    """The hits of the rules that count marked days among the pupils with nothing but marks,
+    decided from their listed days (`hits`) or, where they held on their window's last
+    evaluation, from their counts (`held_on`, carrying only the days counted since); and the
+    pupils with a day of two marks among their counted days (left to the record)."""
+
+    hits: list[RuleHit] = field(default_factory=list)
+    doubled: set[str] = field(default_factory=set)
+    held_on: list[RuleHit] = field(default_factory=list)
+
+
+async def marked_day_hits(
+    uow: UnitOfWork,
+    school: School,
+    day: date,
+    families: Mapping[tuple[date, date], Sequence[Rule]],
+    pupils: Mapping[str, set[str]],
+    scan: WindowScan,
+    counted: Mapping[tuple[date, Counted], Mapping[str, int]],
+    held: Mapping[Window, HeldWindow],
+) -> PlainHits:
+    """The hits of the rules that count marked days (`counts_marked_days`) among these pupils
+    (rule id → pupil ids), who have nothing but marks.
+
+    Where no day of the pupil's has two day-level marks (`scan.twice`) and none is marked
+    on a day without school, the count decides: the rule holds where it holds over the count.
+    A hit that held on its window's last evaluation and still holds needs only the days
+    counted since (read for the school in one query of those few days), if its count grew
+    by just those; every other pupil's days are listed (one query for them all) and decide
+    as the record would (`count_hit`); a pupil with a counted day of two marks is left to
+    the record, for every rule."""
+    found = PlainHits()
+    if not any(pupils.values()):
+        return found
+    key = school.key
+    first = min(span[0] for span in families)
+    kinds = sorted({rule.counts for family in families.values() for rule in family})
+    # The marks on days without school: a count that holds them is above the record's.
+    every_day = {first + timedelta(days=n) for n in range((day - first).days + 1)}
+    off = every_day.difference(school_days(school, first, day))
+    unusual = set(scan.twice) | (await uow.thresholds.marked_on(key, off) if off else set())
+    listing: dict[str, set[str]] = defaultdict(set)
+    # Per rule and window, the pupils whose stored hit held on the window's last evaluation
+    # (on this day or before): (pupil id, count tonight, count stored), and that day.
+    continuing: dict[tuple[Rule, tuple[date, date]], list[tuple[str, int, float]]] = {}
+    through_of: dict[tuple[Rule, tuple[date, date]], date] = {}
+    window_days = {span: school_days(school, *span) for span in families}
+    nothing = HeldWindow()
+    for span, family in families.items():
+        days = len(window_days[span])
+        for rule in family:
+            counts = counted[(span[0], rule.counts)]
+            window = held.get((rule.id, span[0]), nothing)
+            stored_hits = (
+                window.hits if window.through is not None and window.through <= day else {}
+            )
+            if window.through is not None:
+                through_of[(rule, span)] = window.through
+            # Decided once per count: a hundred thousand pupils share a few dozen.
+            holding = {
+                n
+                for n in set(counts.values())
+                if days and rule.comparison.holds(n, rule.threshold)
+            }
+            held_on = continuing.setdefault((rule, span), [])
+            for pupil_id in pupils.get(rule.id, ()):
+                if pupil_id in unusual:
+                    listing[rule.id].add(pupil_id)
+                    continue
+                count = counts.get(pupil_id, 0)
+                if count not in holding:
+                    continue
+                stored = stored_hits.get(pupil_id)
+                was = stored.numbers.get("count") if stored and stored.holding else None
+                if was is None:
+                    listing[rule.id].add(pupil_id)
+                    continue
+                held_on.append((pupil_id, count, was))
+    if any(continuing.values()):
+        since = min(through_of[k] for k, found in continuing.items() if found)
+        since += timedelta(days=1)
+        # Evaluated again on the same day: nothing was counted since.
+        recent = (
+            await uow.thresholds.list_days(key, since, day, kinds)
+            if since <= day
+            else ListedDays()
+        )
+        for (rule, span), pupils_on in continuing.items():
+            through, days_of = through_of.get((rule, span)), frozenset(window_days[span])
+            marked_since = recent.days.get(rule.counts, {})
+            # The numbers of a count: shared by the hits of the same (a few dozen).
+            shared: dict[int, dict[str, float]] = {}
+            for pupil_id, count, was in pupils_on:
+                marked = marked_since.get(pupil_id)
+                new_days = (
+                    tuple(d for d in marked if through and d > through and d in days_of)
+                    if marked
+                    else ()
+                )
+                if count != was + len(new_days):
+                    # A mark of an earlier day came or went: the days are listed.
+                    listing[rule.id].add(pupil_id)
+                    continue
+                numbers = shared.get(count)
+                if numbers is None:
+                    numbers = shared[count] = {"count": count, "school_days": len(days_of)}
+                found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
+    chosen = set().union(*listing.values())
+    if not chosen:
+        return found
+    listed = await uow.thresholds.list_days(key, first, day, kinds, chosen)
+    for span, family in families.items():
+        days_in = frozenset(window_days[span])
+        start, end = span
+        for rule in family:
+            marked_days = listed.days.get(rule.counts, {})
+            for pupil_id in sorted(listing.get(rule.id, ())):
+                days_of_mark = marked_days.get(pupil_id, ())
+                # A counted day with another day-level mark: the record decides the day.
+                twice = listed.doubled.get(pupil_id)
+                if twice and any(start <= d <= end for d in twice.intersection(days_of_mark)):
+                    found.doubled.add(pupil_id)
+                    continue
+                marked = [d for d in days_of_mark if d in days_in]
+                hit = count_hit(key, rule, span, pupil_id, marked, len(days_in))
+                if hit is not None:
+                    found.hits.append(hit)
+    # A pupil with a day of two marks is decided over the record for every rule (never one
+    # whose hit held on: the scan found no day of two marks of theirs).
+    kept = [h for h in found.hits if h.pupil_id not in found.doubled]
+    return PlainHits(kept, found.doubled, found.held_on)
