@@ -41,6 +41,9 @@ STAFF_COMMANDS = {
 
 
 class FlowDriver:
+    """The engine's flows, and what an event does to a conversation among them. It changes the
+    conversation and the context in memory only; the engine saves them."""
+
     def __init__(self, flows: Iterable[Flow]) -> None:
         self.flows = {flow.name: flow for flow in flows}
 
@@ -119,7 +122,7 @@ class FlowDriver:
             return
         menu_flow = self.flows.get(button_id.removeprefix(MENU_BUTTON))
         if button_id.startswith(MENU_BUTTON) and menu_flow is not None:
-            # As offered to this person now (checked by _start), wherever the menu was.
+            # As offered to this person now (checked by `start`), wherever the menu was.
             await self.start(ctx, conv, menu_flow)
             return
         value = conv.data.get(OFFERED, {}).get(button_id)
