@@ -12,7 +12,8 @@ as Telegram does, instead of handing them to getUpdates (which then answers 409)
 It runs in a thread of its own with its own event loop, so that a test can drive a separate
 `narvaro run` process with plain blocking calls, or an in-process bot from async code.
 Parameters arrive as PTB sends them (form fields, each non-string value JSON-encoded), or as a
-JSON body.
+JSON body. The people, chats, sent messages and update JSON are in `telegram_objects`, and
+importable from here.
 """
 
 from __future__ import annotations
@@ -34,69 +35,36 @@ from aiohttp import web
 
 from tests.loopback import LoopbackServer
 
-TOKEN = "4242424242:FAKE-token-for-tests_only"
-BOT_USER = {
-    "id": 4242424242,
-    "is_bot": True,
-    "first_name": "Närvaro",
-    "username": "narvaro_test_bot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
+# Telegram's side of a chat, importable from here as the tests always have.
+from tests.telegram.telegram_objects import (
+    BOT_USER,
+    TOKEN,
+    Chat,
+    SentMessage,
+    TelegramUser,
+    message_ids,
+    press_update,
+    text_update,
+)
+
+__all__ = [
+    "BOT_USER",
+    "TOKEN",
+    "Call",
+    "Chat",
+    "FakeBotApi",
+    "SentMessage",
+    "TelegramUser",
+    "press_update",
+    "text_update",
+]
+
 # Long polls end after this at the latest, whatever timeout the bot asked for, so that a
 # stopping bot never waits long for its last getUpdates.
 LONGEST_POLL = 1.0
 # Parameters that are strings even when they look like JSON ("123" as a text stays a text).
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STRING_PARAMS = {"text", "url", "secret_token", "callback_query_id", "language_code", "caption"}
-
-
-@dataclass(frozen=True)
-class TelegramUser:
-    id: int
-    first_name: str
-    language_code: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        user = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        return user | ({"language_code": self.language_code} if self.language_code else {})
-
-
-@dataclass(frozen=True)
-class Chat:
-    id: int
-    type: str = "private"
-    title: str = ""
-
-    @classmethod
-    def private_with(cls, user: TelegramUser) -> Chat:
-        return cls(id=user.id)
-
-    def as_json(self) -> dict[str, Any]:
-        if self.type == "private":
-            return {"id": self.id, "type": "private", "first_name": "someone"}
-        return {"id": self.id, "type": self.type, "title": self.title or "a group"}
-
-
-@dataclass(frozen=True)
-class SentMessage:
-    """A message the bot sent, as the person sees it: text, then buttons (label, data)."""
-
-    message_id: int
-    chat_id: int
-    text: str
-    buttons: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def labels(self) -> list[str]:
-        return [label for label, _data in self.buttons]
-
-    def data_of(self, label: str) -> str:
-        for shown, data in self.buttons:
-            if shown == label:
-                return data
-        raise AssertionError(f"no button {label!r} under {self.text!r}; there are {self.labels}")
 
 
 @dataclass
@@ -328,7 +296,7 @@ class FakeBotApi(LoopbackServer):
             for row in markup.get("inline_keyboard", [])
             for button in row
         )
-        message_id = next(_message_ids)
+        message_id = next(message_ids)
         with self._lock:
             self._sent.append(SentMessage(message_id, chat_id, params["text"], buttons))
         result = {
@@ -370,56 +338,6 @@ class FakeBotApi(LoopbackServer):
 def _on_this_machine(url: str) -> bool:
     """The fake posts to loopback only: a test's public-looking webhook URL is never called."""
     return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
-
-
-# Ids as Telegram hands them out: unique, whichever test or fake asks.
-_message_ids = itertools.count(1)
-_query_ids = itertools.count(1)
-
-
-def text_update(
-    update_id: int, user: TelegramUser, text: str, chat: Chat | None = None
-) -> dict[str, Any]:
-    """The JSON of an update in which `user` wrote `text` (in private, unless `chat`)."""
-    chat = chat or Chat.private_with(user)
-    message: dict[str, Any] = {
-        "message_id": next(_message_ids),
-        "date": int(time.time()),
-        "chat": chat.as_json(),
-        "from": user.as_json(),
-        "text": text,
-    }
-    if text.startswith("/"):
-        command = text.split()[0]
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-    return {"update_id": update_id, "message": message}
-
-
-def press_update(
-    update_id: int,
-    user: TelegramUser,
-    data: str,
-    *,
-    under: SentMessage | None = None,
-    chat: Chat | None = None,
-) -> dict[str, Any]:
-    """The JSON of an update in which `user` pressed a button with this `callback_data`."""
-    chat = chat or Chat.private_with(user)
-    message = {
-        "message_id": under.message_id if under else next(_message_ids),
-        "date": int(time.time()),
-        "chat": chat.as_json(),
-        "from": BOT_USER,
-        "text": under.text if under else "…",
-    }
-    query = {
-        "id": f"q{next(_query_ids)}",
-        "from": user.as_json(),
-        "chat_instance": f"instance-{chat.id}",
-        "data": data,
-        "message": message,
-    }
-    return {"update_id": update_id, "callback_query": query}
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
