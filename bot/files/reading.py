@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _csv
 import csv
 import difflib
 import io
@@ -46,14 +47,7 @@ def did_you_mean(word: str, choices: list[str]) -> str:
 def csv_records(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank record with the line it starts on; a quoted value may span lines."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
-    start = 1
-    try:
-        for fields in reader:
-            if any(value.strip() for value in fields):
-                yield start, fields
-            start = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
+    yield from _records(reader, problems)
 
 
 def csv_file_records(path: Path, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
@@ -63,20 +57,25 @@ def csv_file_records(path: Path, problems: list[Problem]) -> Iterator[tuple[int,
         with path.open(encoding="utf-8-sig", newline="") as file:
             delimiter = csv_delimiter(next((line for line in file if line.strip()), ""))
             file.seek(0)
-            reader = csv.reader(file, delimiter=delimiter)
-            start = 1
-            try:
-                for fields in reader:
-                    if any(value.strip() for value in fields):
-                        yield start, fields
-                    start = reader.line_num + 1
-            except csv.Error as error:
-                problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
+            yield from _records(csv.reader(file, delimiter=delimiter), problems)
     except UnicodeDecodeError:
         read_text(path)  # which finds the line of the bytes that cannot be read, and says so
         raise
     except OSError as error:
         raise InvalidInput([Problem(f"cannot read {path}: {error.strerror}")]) from error
+
+
+def _records(reader: _csv.Reader, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank records of a csv reader, each with the line it starts on; a record that
+    cannot be read ends the reading with a problem on its line."""
+    start = 1
+    try:
+        for fields in reader:
+            if any(value.strip() for value in fields):
+                yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(f"not readable as CSV: {error}", reader.line_num))
 
 
 def csv_delimiter(text: str) -> str:

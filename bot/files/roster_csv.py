@@ -154,17 +154,7 @@ def _row(
         return None
     if language is not None:
         languages[values["guardian_language"]] = language
-    return RosterRow(
-        line=line,
-        class_name=same.get(values["class"], values["class"]),
-        pupil_id=values["pupil_id"],
-        pupil_name=values["pupil_name"],
-        guardian_id=values["guardian_id"],
-        guardian_name=values["guardian_name"],
-        guardian_language=language,
-        guardian_phone=phone,
-        guardian_email=email,
-    )
+    return _roster_row(line, values, same, language)
 
 
 def _checked_row(
@@ -181,6 +171,13 @@ def _checked_row(
         language = languages[values["guardian_language"]] = Language.parse(
             values["guardian_language"]
         )
+    return _roster_row(line, values, same, language)
+
+
+def _roster_row(
+    line: int, values: dict[str, str], same: dict[str, str], language: Language
+) -> RosterRow:
+    """The row of a line's values, found good; its class name shared with the school's."""
     return RosterRow(
         line=line,
         class_name=same.get(values["class"], values["class"]),

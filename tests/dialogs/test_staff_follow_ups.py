@@ -13,7 +13,8 @@ from dialogs.i18n import _, format_day, use_locale
 from dialogs.labels import mid_sentence
 from routine.follow_up import ContactMeans, ContactOutcome
 from routine.guardian_requests import ask_about_absence
-from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
+from routine.requests import RequestStatus
+from tests.contact_requests import call_about_elsa
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock
 from tests.dialogs.staff_day_world import MONDAY, follow_elsa, open_day, roll_call_of, slack_to, sv
 from tests.dialogs.transcript import Chat, press, submit, with_form
@@ -143,17 +144,7 @@ async def test_today_shows_roll_calls_to_take_and_who_to_contact(chat_as, day, f
 
 async def test_a_coordinator_may_take_an_escalated_request(chat_as, day, clock) -> None:
     async with day() as uow:
-        request = await uow.contact_requests.add(
-            ContactRequest(
-                "se",
-                "P1",
-                "G1",
-                ContactTopic.ATTENDANCE,
-                ContactWay.PHONE,
-                ContactTime.ANY,
-                created_at=clock.now() - timedelta(hours=3),
-            )
-        )
+        request = await uow.contact_requests.add(call_about_elsa(clock.now() - timedelta(hours=3)))
         await uow.commit()
     nils = chat_as("se-S4")  # coordinator, no classes
     refused = await press(nils, f"c.{request.id}.take")

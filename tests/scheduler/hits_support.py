@@ -3,6 +3,7 @@ Norwegian school over two terms, Ola, Kari and Per in 9A, and a night's evaluati
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from routine.evaluation import Evaluation, evaluate_thresholds
@@ -61,22 +62,26 @@ async def set_up(factory: UnitOfWorkFactory) -> list[date]:
         absent = [("OLA", d) for d in (days[10], days[11], days[12])]
         absent += [("OLA", d) for d in (days[-3], days[-2], days[-1])]
         absent += [("KARI", days[20]), ("KARI", NEXT_NIGHT)]
-        await uow.marks.add_many(
-            [
-                AttendanceMark(
-                    SCHOOL.key,
-                    pupil,
-                    day,
-                    MarkKind.ABSENT,
-                    valid=False,
-                    code="invalid",
-                    source=MarkSource.IMPORT,
-                )
-                for pupil, day in absent
-            ]
-        )
+        await uow.marks.add_many(imported_absences(SCHOOL.key, absent))
         await uow.commit()
     return days
+
+
+def imported_absences(school_key: str, absent: Iterable[tuple[str, date]]) -> list[AttendanceMark]:
+    """Each (pupil, day) absent as a register import writes it: not valid, code "invalid".
+    The threshold jobs' tests (here, test_evaluate_thresholds, test_case_notice_job) share it."""
+    return [
+        AttendanceMark(
+            school_key,
+            pupil,
+            day,
+            MarkKind.ABSENT,
+            valid=False,
+            code="invalid",
+            source=MarkSource.IMPORT,
+        )
+        for pupil, day in absent
+    ]
 
 
 async def night(factory: UnitOfWorkFactory, day: date, now: datetime = NOW) -> Evaluation:

@@ -14,13 +14,10 @@ from dialogs.case_notices import (
     decide_notice,
 )
 from routine.model import (
-    AttendanceMark,
     ChatAccount,
     Country,
     Guardian,
     Language,
-    MarkKind,
-    MarkSource,
     Pupil,
     Role,
     School,
@@ -34,6 +31,7 @@ from routine.record import school_days
 from routine.roster import default_absence_codes
 from scheduler.jobs import JOBS, JobContext
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.scheduler.hits_support import imported_absences
 
 SCHOOL = School("dk", "Skovbakke Skole", Country.DK, "Europe/Copenhagen", Language.DA)
 END = date(2026, 12, 4)
@@ -77,20 +75,7 @@ async def set_up(factory: UnitOfWorkFactory) -> None:
             "dk", [("6A", d) for d in days], datetime(2026, 10, 1, tzinfo=UTC)
         )
         absent = [("P1", d) for d in days[:6]] + [("P2", d) for d in days[:10]]
-        await uow.marks.add_many(
-            [
-                AttendanceMark(
-                    "dk",
-                    pupil,
-                    day,
-                    MarkKind.ABSENT,
-                    valid=False,
-                    code="invalid",
-                    source=MarkSource.IMPORT,
-                )
-                for pupil, day in absent
-            ]
-        )
+        await uow.marks.add_many(imported_absences("dk", absent))
         await uow.commit()
 
 

@@ -34,6 +34,7 @@ from routine.roster import default_absence_codes
 from routine.thresholds import evaluate, record_span
 from scheduler.jobs import JOBS, JobContext, after_end_of_day
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.scheduler.hits_support import imported_absences
 
 END = date(2026, 12, 4)
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
@@ -62,20 +63,7 @@ async def set_up(factory: UnitOfWorkFactory, school: School = SCHOOL) -> list[da
         )
         absences = [("P1", d) for d in days[:3]] + [("P2", d) for d in days[:2]]
         absences += [("P3", d) for d in days[-3:]]
-        await uow.marks.add_many(
-            [
-                AttendanceMark(
-                    school.key,
-                    pupil,
-                    day,
-                    MarkKind.ABSENT,
-                    valid=False,
-                    code="invalid",
-                    source=MarkSource.IMPORT,
-                )
-                for pupil, day in absences
-            ]
-        )
+        await uow.marks.add_many(imported_absences(school.key, absences))
         await uow.commit()
     return days
 

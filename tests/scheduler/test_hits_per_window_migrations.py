@@ -4,10 +4,11 @@ windows' last evaluated day (0019) keep what the stored hits read as."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from alembic import command
 from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench import nightly
 from storage.db import make_engine, make_session_factory
@@ -15,6 +16,31 @@ from storage.orm import PupilRow, RuleHitRow, SchoolRow
 from storage.schema import alembic_config, upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
 from tests.scheduler.hits_support import AUTUMN, FIRST_NIGHT, LATER, NOW, SCHOOL, SPRING_NIGHT
+
+# A stored hit as a row: pupil, rule, window start, window end, numbers, found at.
+HitRow = tuple[str, str, date, date, dict[str, int], datetime]
+
+
+async def insert_rows(engine: AsyncEngine, pupil_ids: list[str], hits: list[HitRow]) -> None:
+    """The school, its pupils in 9A and their hits, inserted as rows: the schema is an older
+    revision's, which the repositories no longer know."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(SchoolRow), [nightly.school_rows(SCHOOL, 1)["school"][0]])
+        await connection.execute(
+            insert(PupilRow),
+            [
+                {"school_key": "no", "pupil_id": p, "name": p, "class_name": "9A", "active": True}
+                for p in pupil_ids
+            ],
+        )
+        await connection.execute(
+            insert(RuleHitRow),
+            [
+                {"school_key": "no", "pupil_id": pupil, "rule_id": rule, "numbers": numbers}
+                | {"window_start": start, "window_end": end, "found_at": at}
+                for pupil, rule, start, end, numbers, at in hits
+            ],
+        )
 
 
 async def test_the_migration_keeps_one_hit_per_window_start(database_url: str) -> None:
@@ -24,34 +50,19 @@ async def test_the_migration_keeps_one_hit_per_window_start(database_url: str) -
     nights = [FIRST_NIGHT + timedelta(days=n) for n in range(3)]
     engine = make_engine(database_url)
     try:
-        async with engine.begin() as connection:
-            await connection.execute(
-                insert(SchoolRow), [nightly.school_rows(SCHOOL, 1)["school"][0]]
-            )
-            await connection.execute(
-                insert(PupilRow),
-                [
-                    {
-                        "school_key": "no",
-                        "pupil_id": "OLA",
-                        "name": "O",
-                        "class_name": "9A",
-                        "active": True,
-                    }
-                ],
-            )
-            await connection.execute(
-                insert(RuleHitRow),
-                [
-                    {"school_key": "no", "pupil_id": "OLA", "rule_id": rule, "numbers": {"n": n}}
-                    | {"window_start": start, "window_end": end, "found_at": at}
-                    for n, (rule, start, end, at) in enumerate(
-                        [("no.invalid_repeated", AUTUMN.start, d, LATER) for d in nights]
-                        + [("no.invalid_repeated", AUTUMN.start, nights[0] - timedelta(1), NOW)]
-                        + [("no.single_days", date(2026, 11, 1), nights[0], NOW)]
-                    )
-                ],
-            )
+        old = (
+            [("no.invalid_repeated", AUTUMN.start, d, LATER) for d in nights]
+            + [("no.invalid_repeated", AUTUMN.start, nights[0] - timedelta(1), NOW)]
+            + [("no.single_days", date(2026, 11, 1), nights[0], NOW)]
+        )
+        await insert_rows(
+            engine,
+            ["OLA"],
+            [
+                ("OLA", rule, start, end, {"n": n}, at)
+                for n, (rule, start, end, at) in enumerate(old)
+            ],
+        )
         await upgrade(database_url)
         async with engine.connect() as connection:
             t = RuleHitRow.__table__.c
@@ -83,26 +94,7 @@ async def test_the_migration_keeps_what_hits_read_as(database_url: str) -> None:
     ]
     engine = make_engine(database_url)
     try:
-        async with engine.begin() as connection:
-            await connection.execute(
-                insert(SchoolRow), [nightly.school_rows(SCHOOL, 1)["school"][0]]
-            )
-            await connection.execute(
-                insert(PupilRow),
-                [
-                    {"school_key": "no", "pupil_id": p, "name": p, "class_name": "9A"}
-                    | {"active": True}
-                    for p in ("OLA", "KARI", "PER")
-                ],
-            )
-            await connection.execute(
-                insert(RuleHitRow),
-                [
-                    {"school_key": "no", "pupil_id": pupil, "rule_id": rule, "numbers": numbers}
-                    | {"window_start": start, "window_end": end, "found_at": NOW}
-                    for pupil, rule, start, end, numbers in rows
-                ],
-            )
+        await insert_rows(engine, ["OLA", "KARI", "PER"], [(*row, NOW) for row in rows])
         await upgrade(database_url)
         factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
         async with factory() as uow:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from routine.model import Country, Language, PrivacySettings, School
+from routine.model import (
+    AbsenceReport,
+    Country,
+    Language,
+    PrivacySettings,
+    ReasonCategory,
+    School,
+)
 from routine.outbox import OutboxMessage
 from scheduler.jobs import JOBS, JobContext
 from tests.fakes import FakeUnitOfWorkFactory
@@ -35,6 +42,13 @@ async def run(factory: FakeUnitOfWorkFactory, name: str, day: date = MONDAY) -> 
     result = await JOBS[name].run(JobContext(factory, Clock()), "se", day)
     assert (result.school_key, result.day) == ("se", day)
     return result.summary
+
+
+async def anna_reports_elsa(factory: FakeUnitOfWorkFactory, reason: ReasonCategory) -> None:
+    """Anna (G1) reports Elsa (P1) absent on Monday, for the reason given."""
+    async with factory() as uow:
+        await uow.reports.add(AbsenceReport("se", "P1", "G1", reason, MONDAY, MONDAY))
+        await uow.commit()
 
 
 def queued(factory: FakeUnitOfWorkFactory) -> list[OutboxMessage]:

@@ -8,20 +8,8 @@ from datetime import UTC, datetime, timedelta
 from routine.model import Role, StaffMember
 from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
 from scheduler.jobs import JOBS, JobContext
+from tests.contact_requests import call_about_elsa
 from tests.scheduler.jobs.support import MONDAY, NOW, queued, run
-
-
-def call_about_elsa(created_at: datetime) -> ContactRequest:
-    """Anna asks to be called, any time, about Elsa's attendance."""
-    return ContactRequest(
-        "se",
-        "P1",
-        "G1",
-        ContactTopic.ATTENDANCE,
-        ContactWay.PHONE,
-        ContactTime.ANY,
-        created_at=created_at,
-    )
 
 
 async def test_contact_requests_nobody_took_in_time_go_to_the_coordinators(factory) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dialogs.i18n import _, format_day, use_locale
 from dialogs.labels import REASONS, mid_sentence
-from routine.model import AbsenceReport, ReasonCategory
-from tests.scheduler.jobs.support import MONDAY, queued, run
+from routine.model import ReasonCategory
+from tests.scheduler.jobs.support import MONDAY, anna_reports_elsa, queued, run
 
 
 async def test_guardians_of_unreported_absences_are_asked_in_their_language(factory) -> None:
@@ -75,11 +75,7 @@ async def test_running_the_job_twice_queues_nothing_twice(factory) -> None:
 
 
 async def test_a_report_arriving_later_takes_the_pupil_off_the_list(factory) -> None:
-    async with factory() as uow:
-        await uow.reports.add(
-            AbsenceReport("se", "P1", "G1", ReasonCategory.ILLNESS, MONDAY, MONDAY)
-        )
-        await uow.commit()
+    await anna_reports_elsa(factory, ReasonCategory.ILLNESS)
     summary = await run(factory, "unreported-absences")
     assert summary.startswith("0 roll call(s) not answered, 1 unreported absence(s)")
 
@@ -87,11 +83,7 @@ async def test_a_report_arriving_later_takes_the_pupil_off_the_list(factory) -> 
 async def test_another_reason_stays_on_the_list_for_staff_to_judge(factory) -> None:
     # Valid absence is illness, an appointment or granted leave (000: 783–788): "other reason"
     # is judged by staff, and the guardian who reported is not asked again.
-    async with factory() as uow:
-        await uow.reports.add(
-            AbsenceReport("se", "P1", "G1", ReasonCategory.OTHER, MONDAY, MONDAY)
-        )
-        await uow.commit()
+    await anna_reports_elsa(factory, ReasonCategory.OTHER)
     summary = await run(factory, "unreported-absences")
     assert summary.startswith("0 roll call(s) not answered, 2 unreported absence(s)")
     prompts = [m for m in queued(factory) if m.kind == "unreported-prompt"]

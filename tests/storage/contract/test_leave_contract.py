@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from routine.leave import LeaveRequest, LeaveStatus
 from routine.ports import UnitOfWorkFactory
+from tests.storage.contract.world import DAY, NOW
 from tests.storage.support import EKBACKA, FJELL, committed, read
-
-NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
-DAY = date(2025, 11, 10)
 
 
 def request_for(

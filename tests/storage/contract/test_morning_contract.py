@@ -5,7 +5,7 @@ people), and writes as the per-school writes do."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -23,11 +23,9 @@ from routine.model import (
 from routine.ports import UnitOfWorkFactory
 from routine.requests import AbsencePrompt
 from routine.roll_call import RollCall, RollCallStatus
-from tests.storage.contract.world import save_classes, save_guardian_chats
+from tests.storage.contract.world import DAY, NOW, save_classes, save_guardian_chats
 from tests.storage.support import EKBACKA, FJELL, committed, read
 
-NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
-DAY = date(2025, 11, 10)
 ONE = timedelta(days=1)
 # In code-point order, as the reads give them: "no-fjell", "se-ekbacka".
 KEYS = sorted([EKBACKA.key, FJELL.key])

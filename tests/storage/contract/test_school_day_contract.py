@@ -6,7 +6,7 @@ PostgreSQL alike. One school's roll calls are opened and closed through `Morning
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -24,11 +24,8 @@ from routine.model import (
 from routine.outbox import DeliveryStatus, OutboxMessage, OutgoingButton
 from routine.ports import UnitOfWorkFactory
 from routine.requests import AbsencePrompt
-from tests.storage.contract.world import save_classes, save_guardian_chats
+from tests.storage.contract.world import DAY, NOW, save_classes, save_guardian_chats
 from tests.storage.support import EKBACKA, FJELL, committed, read
-
-NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
-DAY = date(2025, 11, 10)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Slack event ids, on the fakes, SQLite and PostgreSQL (see test_repository_contra
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -18,11 +18,8 @@ from routine.follow_up import (
 from routine.model import AttendanceMark, MarkKind
 from routine.ports import UnitOfWorkFactory
 from routine.roll_call import RollCall, RollCallStatus
-from tests.storage.contract.world import save_classes
+from tests.storage.contract.world import DAY, NOW, save_classes
 from tests.storage.support import EKBACKA, FJELL, committed, read
-
-NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
-DAY = date(2025, 11, 10)
 
 
 @pytest.fixture

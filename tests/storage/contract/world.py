@@ -1,12 +1,17 @@
 """What some contract modules add to the shared store (conftest.py) before their tests: the
-schools' classes, and the guardians' Telegram chats."""
+schools' classes, and the guardians' Telegram chats; and the morning they take place on."""
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime
 
 from routine.model import ChatAccount, SchoolClass
 from routine.ports import UnitOfWork
 from tests.storage.support import EKBACKA, FJELL
 
+# The day's contracts (leave, morning, school day, staff day) run on one Monday morning.
+NOW = datetime(2025, 11, 10, 7, 15, tzinfo=UTC)
+DAY = date(2025, 11, 10)
 CLASSES = ((EKBACKA.key, "7A"), (EKBACKA.key, "7B"), (FJELL.key, "8A"))
 # g1 at Fjell is another person than g1 at Ekbackaskolan: the same id at two schools.
 GUARDIAN_CHATS = (
