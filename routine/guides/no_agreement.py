@@ -27,8 +27,8 @@ AGREEMENT = QuestionSet(
                 " grad innenfor skolens fellesskap.",
                 "Tillsammans med elev och vårdnadshavare ta fram insatser så att eleven i så stor"
                 " utsträckning som möjligt lär sig inom skolans gemenskap.",
-                "Sammen med elev og forældre udarbejde indsatser, så eleven i størst muligt omfang"
-                " lærer inden for skolens fællesskab.",
+                "Sammen med elev og forældre tilrettelægge indsatser, så eleven i størst muligt"
+                " omfang lærer inden for skolens fællesskab.",
             ),
             "002: 1261–1263",
         ),

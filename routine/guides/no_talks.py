@@ -56,7 +56,7 @@ PUPIL = QuestionSet(
             nb(
                 "Målet er å finne tiltak og hjelpe eleven til å være på skolen.",
                 "Målet är att hitta insatser och hjälpa eleven att vara i skolan.",
-                "Målet er at finde indsatser og hjælpe eleven til at være i skolen.",
+                "Målet er at finde frem til indsatser og hjælpe eleven til at være i skolen.",
             ),
             "002: 1094–1096",
         ),
@@ -241,8 +241,8 @@ PUPIL = QuestionSet(
                 " samtalen.",
                 "Ta fram insatser tillsammans med eleven utifrån det som har kommit fram i"
                 " samtalet.",
-                "Udarbejd indsatser sammen med eleven på baggrund af de oplysninger, der er kommet"
-                " frem i samtalen.",
+                "Tilrettelæg indsatser sammen med eleven på baggrund af de oplysninger, der er"
+                " kommet frem i samtalen.",
             ),
             "002: 1162",
         ),

@@ -174,7 +174,7 @@ STEP3 = StageGuide(
             sv(
                 "Rektor fattar beslut om eventuella åtgärder.",
                 "Rektor beslutter eventuelle tiltak.",
-                "Skolelederen beslutter eventuelle indsatser.",
+                "Skolelederen træffer beslutning om eventuelle indsatser.",
             ),
             "000: 486",
         ),
