@@ -20,6 +20,7 @@ from tests.fakes_chat import LIVE_OUTBOX, FakeConversations, FakeOutbox, FakeSla
 from tests.fakes_concerns import FakeStaffConcerns
 from tests.fakes_day import FakeSchoolDay
 from tests.fakes_morning import FakeMorning
+from tests.fakes_nightly import FakeRuleHits, FakeThresholds
 from tests.fakes_people import (
     FakeAccounts,
     FakeClasses,
@@ -30,13 +31,7 @@ from tests.fakes_people import (
     FakeStaff,
 )
 from tests.fakes_plans import FakePlans
-from tests.fakes_record import (
-    FakeCorrections,
-    FakeLeaveRequests,
-    FakeRecordUses,
-    FakeRuleHits,
-    FakeThresholds,
-)
+from tests.fakes_record import FakeCorrections, FakeLeaveRequests, FakeRecordUses
 from tests.fakes_reports import FakeCodes, FakeMarks, FakeReports
 from tests.fakes_requests import FakeConcerns, FakeContactRequests, FakePrompts
 from tests.fakes_roll_call import FakeFollowUps, FakeGuardianContacts, FakeRollCalls
