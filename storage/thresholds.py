@@ -61,14 +61,29 @@ DAYS_PER_QUERY = 500
 # Between the pupil ids a text lists (a class's pupils, a window's hits): not in an id.
 SEPARATOR = "\x1f"
 _M = AttendanceMarkRow
+
+
+def written(value: str | int | date) -> ColumnElement[Any]:
+    """A constant of the code or a day, written into the statement rather than bound. The
+    scan repeats each conditional sum in its HAVING: SQLite and PostgreSQL compute a sum
+    once where its two writings are the same expression, but two bound parameters are never
+    the same (the scan of 1,000,000 marks took 0.54 s with them, 0.37 s written)."""
+    if isinstance(value, int):
+        return literal_column(str(int(value)))
+    if isinstance(value, date):
+        return literal_column(f"'{value.isoformat()}'", Date)
+    return literal_column("'" + value.replace("'", "''") + "'", String)
+
+
+ABSENT, LATE = written("absent"), written("late")
 # Which marks count for each kind of day: a filter, so only those rows are grouped.
 FILTERS: dict[Counted, tuple[Any, ...]] = {
-    Counted.ABSENCE: (_M.kind == "absent",),
-    Counted.SINGLE_DAYS: (_M.kind == "absent",),
-    Counted.INVALID: (_M.kind == "absent", _M.valid.is_(False)),
-    Counted.VALID: (_M.kind == "absent", _M.valid.is_(True)),
-    Counted.LATE: (_M.kind == "late",),
-    Counted.ILLNESS: (_M.kind == "absent", _M.code == ILLNESS_CODE),
+    Counted.ABSENCE: (_M.kind == ABSENT,),
+    Counted.SINGLE_DAYS: (_M.kind == ABSENT,),
+    Counted.INVALID: (_M.kind == ABSENT, _M.valid.is_(False)),
+    Counted.VALID: (_M.kind == ABSENT, _M.valid.is_(True)),
+    Counted.LATE: (_M.kind == LATE,),
+    Counted.ILLNESS: (_M.kind == ABSENT, _M.code == written(ILLNESS_CODE)),
 }
 
 
@@ -222,12 +237,19 @@ class SqlThresholdQueries(_Repository):
         first = min(start for start, _ in wanted)
         dialect = self.session.get_bind().dialect.name
         # A window that starts with the scan needs no test of the day (a term's, a quarter's).
+        one, zero = written(1), written(0)
         columns: list[ColumnElement[Any]] = [
             func.sum(
-                case((and_(*([m.day >= start] if start > first else []), *FILTERS[c]), 1), else_=0)
+                case(
+                    (
+                        and_(*([m.day >= written(start)] if start > first else []), *FILTERS[c]),
+                        one,
+                    ),
+                    else_=zero,
+                )
             )
             if c in FILTERS
-            else literal(0)
+            else zero
             for start, c in wanted
         ]
         # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
@@ -242,7 +264,7 @@ class SqlThresholdQueries(_Repository):
         query = select(m.pupil_id, *columns).where(*where).group_by(m.pupil_id)
         if least is not None and all(n > 0 for n in least):
             query = query.having(
-                or_(*(c >= n for c, n in zip(columns[: len(wanted)], least, strict=True)))
+                or_(*(c >= written(n) for c, n in zip(columns[: len(wanted)], least, strict=True)))
             )
         # The connection's rows, without the ORM's processing of a hundred thousand of them,
         # turned into a column each.
