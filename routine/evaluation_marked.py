@@ -111,9 +111,14 @@ async def marked_day_hits(
             if since <= day
             else ListedDays()
         )
+        # The few pupils with a mark since, read once: most hits that hold on have none.
+        since_of = {
+            counted: {pupil_id: days for pupil_id, days in listed.items() if days}
+            for counted, listed in recent.days.items()
+        }
         for (rule, span), pupils_on in continuing.items():
             through, days_of = through_of.get((rule, span)), frozenset(window_days[span])
-            marked_since = recent.days.get(rule.counts, {})
+            marked_since = since_of.get(rule.counts, {})
             # The numbers of a count: shared by the hits of the same (a few dozen).
             shared: dict[int, dict[str, float]] = {}
             for pupil_id, count, was in pupils_on:

@@ -112,9 +112,11 @@ def night_writes(
     by_window: dict[Window, list[RuleHit]] = {}
     for hit in hits:
         by_window.setdefault((hit.rule_id, hit.window_start), []).append(hit)
-    # Tonight's numbers against a stored hit's, decided once for each: the stored are shared
-    # by the hits of the same numbers (`HeldHit`), and tonight's are a few dozen.
-    same: dict[tuple[int, tuple[tuple[str, float], ...]], bool] = {}
+    # Tonight's numbers against a stored hit's, decided once for each pair: the stored are
+    # shared by the hits of the same numbers (`HeldHit`), and so are tonight's where they
+    # were decided from counts (`routine.evaluation_marked`). By identity: every hit and
+    # stored hit is alive until the end, so no id is reused meanwhile.
+    same: dict[tuple[int, int], bool] = {}
     for window, found in by_window.items():
         stored_window = held.get(window, nothing)
         stored_hits = stored_window.hits
@@ -126,7 +128,7 @@ def night_writes(
                 writes.new.append(hit)
                 continue
             if on and stored.holding:
-                numbers = (id(stored), tuple(hit.numbers.items()))
+                numbers = (id(stored), id(hit.numbers))
                 unchanged = same.get(numbers)
                 if unchanged is None:
                     unchanged = same[numbers] = same_numbers(stored.numbers, hit.numbers)
