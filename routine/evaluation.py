@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from routine.cases import rule_actor
 from routine.evaluation_marked import marked_day_hits
@@ -167,10 +168,10 @@ async def evaluate_thresholds(
         for rule in rules
     }
     records = await pupil_records(uow, school, start, day, recompute, reads_taken, classes, inputs)
-    order = {rule.id: index for index, rule in enumerate(rules)}
     decided = [*evaluate_days(school, rules, day, records, only), *found.hits]
-    hits = sorted([*decided, *found.held_on], key=lambda h: (order[h.rule_id], h.pupil_id))
-    night = night_writes(key, day, hits, held, windows)
+    compared = [*decided, *found.held_on]
+    night = night_writes(key, day, compared, held, windows, found.unchanged)
+    hits = by_rule_and_pupil(rules, [*compared, *found.unchanged])
     written = await uow.rule_hits.store_night(key, day, night, now)
     # The days used: all of a hit's where they were listed or recorded (a new hit, one
     # decided over the record), only those counted since the window's last evaluation where
@@ -223,6 +224,16 @@ async def to_tell(uow: UnitOfWork, school_key: str, found: Evaluation) -> tuple[
         )
     ]
     return (*found.written, *told)
+
+
+def by_rule_and_pupil(rules: Sequence[Rule], hits: Sequence[RuleHit]) -> list[RuleHit]:
+    """The hits in the order of the rules, each rule's by pupil id: sorted a rule at a time
+    by one attribute (tens of thousands of hits)."""
+    found: dict[str, list[RuleHit]] = {rule.id: [] for rule in rules}
+    for hit in hits:
+        found[hit.rule_id].append(hit)
+    pupil = attrgetter("pupil_id")
+    return [hit for same in found.values() for hit in sorted(same, key=pupil)]
 
 
 def _may_hit(

@@ -20,7 +20,15 @@ from routine.model import School
 from routine.policy import Counted, Rule
 from routine.ports import UnitOfWork
 from routine.record import school_days
-from routine.thresholds import HeldWindow, ListedDays, RuleHit, Window, WindowScan, count_hit
+from routine.thresholds import (
+    HeldWindow,
+    ListedDays,
+    RuleHit,
+    Window,
+    WindowScan,
+    count_hit,
+    same_numbers,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,9 @@ class PlainHits:
     hits: list[RuleHit] = field(default_factory=list)
     doubled: set[str] = field(default_factory=set)
     held_on: list[RuleHit] = field(default_factory=list)
+    # Hits that held on their window's last evaluation and hold on as they were (no mark
+    # counted since, the same numbers): nothing to write (`night_writes`' continuing).
+    unchanged: list[RuleHit] = field(default_factory=list)
 
 
 async def marked_day_hits(
@@ -88,20 +99,27 @@ async def marked_day_hits(
                 for n in set(counts.values())
                 if days and rule.comparison.holds(n, rule.threshold)
             }
-            held_on = continuing.setdefault((rule, span), [])
-            for pupil_id in pupils.get(rule.id, ()):
-                if pupil_id in unusual:
-                    listing[rule.id].add(pupil_id)
-                    continue
-                count = counts.get(pupil_id, 0)
-                if count not in holding:
-                    continue
-                stored = stored_hits.get(pupil_id)
-                was = stored.numbers.get("count") if stored and stored.holding else None
-                if was is None:
-                    listing[rule.id].add(pupil_id)
-                    continue
-                held_on.append((pupil_id, count, was))
+            chosen = pupils.get(rule.id, set())
+            odd = chosen & unusual
+            if odd:
+                listing[rule.id] |= odd
+                chosen = chosen - odd
+            # A comprehension each, not a loop of branches: tens of thousands of pupils.
+            get_count, get_stored = counts.get, stored_hits.get
+            hitting = [(p, n) for p in chosen if (n := get_count(p, 0)) in holding]
+            stored_of = [(p, n, get_stored(p)) for p, n in hitting]
+            continuing[(rule, span)] = [
+                (p, n, stored)
+                for p, n, stored in stored_of
+                if stored is not None
+                and stored.holding
+                and stored.numbers.get("count") is not None
+            ]
+            listing[rule.id].update(
+                p
+                for p, _n, stored in stored_of
+                if stored is None or not stored.holding or stored.numbers.get("count") is None
+            )
     if any(continuing.values()):
         since = min(through_of[k] for k, found in continuing.items() if found)
         since += timedelta(days=1)
@@ -121,20 +139,37 @@ async def marked_day_hits(
             marked_since = since_of.get(rule.counts, {})
             # The numbers of a count: shared by the hits of the same (a few dozen).
             shared: dict[int, dict[str, float]] = {}
-            for pupil_id, count, was in pupils_on:
+            window_size = len(days_of)
+
+            # Most hold on as they were: no mark since, the same count (and numbers of the
+            # same keys, decided once per stored numbers). Nothing to write for those.
+            same: dict[tuple[int, int], bool] = {}
+            for pupil_id, count, stored in pupils_on:
+                if pupil_id not in marked_since and count == stored.numbers["count"]:
+                    numbers = shared.get(count) or shared.setdefault(
+                        count, {"count": count, "school_days": window_size}
+                    )
+                    pair = (id(stored), count)
+                    unchanged = same.get(pair)
+                    if unchanged is None:
+                        unchanged = same[pair] = same_numbers(stored.numbers, numbers)
+                    if unchanged:
+                        hit = RuleHit(key, pupil_id, rule.id, *span, numbers)
+                        found.unchanged.append(hit)
+                        continue
                 marked = marked_since.get(pupil_id)
                 new_days = (
                     tuple(d for d in marked if through and d > through and d in days_of)
                     if marked
                     else ()
                 )
-                if count != was + len(new_days):
+                if count != stored.numbers["count"] + len(new_days):
                     # A mark of an earlier day came or went: the days are listed.
                     listing[rule.id].add(pupil_id)
                     continue
-                numbers = shared.get(count)
-                if numbers is None:
-                    numbers = shared[count] = {"count": count, "school_days": len(days_of)}
+                numbers = shared.get(count) or shared.setdefault(
+                    count, {"count": count, "school_days": window_size}
+                )
                 found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
     chosen = set().union(*listing.values())
     if not chosen:
@@ -159,4 +194,4 @@ async def marked_day_hits(
     # A pupil with a day of two marks is decided over the record for every rule (never one
     # whose hit held on: the scan found no day of two marks of theirs).
     kept = [h for h in found.hits if h.pupil_id not in found.doubled]
-    return PlainHits(kept, found.doubled, found.held_on)
+    return PlainHits(kept, found.doubled, found.held_on, found.unchanged)

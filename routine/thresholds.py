@@ -103,13 +103,21 @@ def night_writes(
     hits: Sequence[RuleHit],
     held: Mapping[Window, HeldWindow],
     windows: Mapping[Window, int],
+    unchanged: Sequence[RuleHit] = (),
 ) -> NightWrites:
     """Tonight's hits against the stored ones of the windows evaluated (`windows`: (rule id,
     start) → school days tonight): what is new, what changed, what stopped holding, and what
-    goes on holding unchanged (nothing to write for it)."""
+    goes on holding unchanged (nothing to write for it). `unchanged`: hits already known to
+    hold on as they were (`routine.evaluation_marked`), not compared again."""
     nothing = HeldWindow()
-    writes = NightWrites({w: (held.get(w, nothing).through, n) for w, n in windows.items()})
+    writes = NightWrites(
+        {w: (held.get(w, nothing).through, n) for w, n in windows.items()},
+        continuing=list(unchanged),
+    )
     by_window: dict[Window, list[RuleHit]] = {}
+    held_on: dict[Window, set[str]] = {}
+    for hit in unchanged:
+        held_on.setdefault((hit.rule_id, hit.window_start), set()).add(hit.pupil_id)
     for hit in hits:
         by_window.setdefault((hit.rule_id, hit.window_start), []).append(hit)
     # Tonight's numbers against a stored hit's, decided once for each pair: the stored are
@@ -141,7 +149,7 @@ def night_writes(
         through = stored_window.through
         if through is None:
             continue
-        hit_now = {h.pupil_id for h in by_window.get(window, ())}
+        hit_now = {h.pupil_id for h in by_window.get(window, ())} | held_on.get(window, set())
         for pupil_id, stored in stored_window.hits.items():
             if stored.holding and pupil_id not in hit_now:
                 numbers = dict(stored.numbers)

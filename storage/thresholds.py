@@ -35,7 +35,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     text,
     type_coerce,
@@ -46,10 +45,12 @@ from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
 from routine.record import RecordSource
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ILLNESS_CODE, ListedDays, WindowScan
+from routine.thresholds import ListedDays, WindowScan
 from storage.listed_marks import DoubledDays, KindDays, ListedMarks
 from storage.orm import AttendanceMarkRow, PupilRow, RollCallRow
 from storage.repositories import _Repository
+from storage.scan_terms import FILTERS, KINDS
+from storage.window_scan import scan_query, unpack, unpacked
 
 TAKEN = {
     RollCallStatus.SUBMITTED.value: RecordSource.ROLL_CALL,
@@ -61,34 +62,6 @@ DAYS_PER_QUERY = 500
 # Between the pupil ids a text lists (a class's pupils, a window's hits): not in an id.
 SEPARATOR = "\x1f"
 _M = AttendanceMarkRow
-
-
-def written(value: str | int | date) -> ColumnElement[Any]:
-    """A constant of the code or a day, written into the statement rather than bound. The
-    scan repeats each conditional sum in its HAVING: SQLite and PostgreSQL compute a sum
-    once where its two writings are the same expression, but two bound parameters are never
-    the same (the scan of 1,000,000 marks took 0.54 s with them, 0.37 s written)."""
-    if isinstance(value, int):
-        return literal_column(str(int(value)))
-    if isinstance(value, date):
-        return literal_column(f"'{value.isoformat()}'", Date)
-    return literal_column("'" + value.replace("'", "''") + "'", String)
-
-
-ABSENT, LATE = written("absent"), written("late")
-# Which marks count for each kind of day: a filter, so only those rows are grouped.
-FILTERS: dict[Counted, tuple[Any, ...]] = {
-    Counted.ABSENCE: (_M.kind == ABSENT,),
-    Counted.SINGLE_DAYS: (_M.kind == ABSENT,),
-    Counted.INVALID: (_M.kind == ABSENT, _M.valid.is_(False)),
-    Counted.VALID: (_M.kind == ABSENT, _M.valid.is_(True)),
-    Counted.LATE: (_M.kind == LATE,),
-    Counted.ILLNESS: (_M.kind == ABSENT, _M.code == written(ILLNESS_CODE)),
-}
-
-
-# The kind of mark each counts: the scan of all windows reads only those.
-KINDS = {counted: "late" if counted is Counted.LATE else "absent" for counted in FILTERS}
 
 
 class Days(dict[object, date]):
@@ -226,62 +199,27 @@ class SqlThresholdQueries(_Repository):
         with some count at least its least (HAVING: half the rows where a rule hits every
         other pupil, few where none does).
 
-        One scan of the school's day-level marks from the earliest start, grouped by pupil: a
-        conditional sum for each window and kind, and with `twice` a count of distinct days
-        beside the count of marks (every day-level mark is read then, whatever its kind). No
-        pupil's days are listed: the evaluation lists them (`list_days`) only for the pupils
-        whose count does not decide a rule alone (bench/nightly.py)."""
-        m = AttendanceMarkRow
+        One scan of the school's day-level marks from the earliest start, grouped by pupil:
+        the counts of every window and kind packed in a few sums (`storage.window_scan`), and
+        with `twice` a count of distinct days beside the count of marks (every day-level mark
+        is read then, whatever its kind). No pupil's days are listed: the evaluation lists
+        them (`list_days`) only for the pupils whose count does not decide a rule alone
+        (bench/nightly.py)."""
         if not wanted:
             return WindowScan([])
-        first = min(start for start, _ in wanted)
         dialect = self.session.get_bind().dialect.name
-        # A window that starts with the scan needs no test of the day (a term's, a quarter's).
-        one, zero = written(1), written(0)
-        columns: list[ColumnElement[Any]] = [
-            func.sum(
-                case(
-                    (
-                        and_(*([m.day >= written(start)] if start > first else []), *FILTERS[c]),
-                        one,
-                    ),
-                    else_=zero,
-                )
-            )
-            if c in FILTERS
-            else zero
-            for start, c in wanted
-        ]
-        # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil
-        # order, so the groups need no sorting and no table row is read; a plain range would
-        # have the planner take the (school, day) index, read each row and sort them all.
-        day: Any = literal_column("+attendance_marks.day", Date) if dialect == "sqlite" else m.day
-        where = [m.school_key == school_key, day >= first, day <= end, m.lesson.is_(None)]
-        if twice:
-            columns.append(func.count() > func.count(m.day.distinct()))
-        else:
-            where.append(m.kind.in_(sorted({KINDS[c] for _, c in wanted if c in KINDS})))
-        query = select(m.pupil_id, *columns).where(*where).group_by(m.pupil_id)
-        if least is not None and all(n > 0 for n in least):
-            query = query.having(
-                or_(*(c >= written(n) for c, n in zip(columns[: len(wanted)], least, strict=True)))
-            )
-        # The connection's rows, without the ORM's processing of a hundred thousand of them,
-        # turned into a column each.
+        # The connection's rows, without the ORM's processing of a hundred thousand of them.
         connection = await self.session.connection()
+        query = scan_query(school_key, end, wanted, dialect, twice, least)
         rows = (await connection.execute(query)).all()
         if not rows:
             return WindowScan([{} for _ in wanted])
-        pupils, *values = zip(*rows, strict=True)
-        counts = [
-            {p: int(n) for p, n in zip(pupils, values[index], strict=True) if n}
-            for index in range(len(wanted))
-        ]
-        doubled = (
-            frozenset(p for p, d in zip(pupils, values[-1], strict=True) if d)
-            if twice
-            else frozenset()
-        )
+        counts = unpack(rows, wanted)
+        if counts is None:
+            query = scan_query(school_key, end, wanted, dialect, twice, least, packed=False)
+            rows = (await connection.execute(query)).all()
+            counts = unpacked(rows, wanted)
+        doubled = frozenset(row[0] for row in rows if row[-1]) if twice else frozenset()
         return WindowScan(counts, doubled)
 
     async def list_days(
