@@ -46,6 +46,8 @@ from storage.scan_terms import FILTERS, KINDS, written
 # and PostgreSQL's bigint).
 SLOT_BITS = 15
 SLOTS = 4
+# A scan of at most these days reads the marks by their day (SQLite; `scan_query`).
+SHORT_SCAN_DAYS = 45
 _M = AttendanceMarkRow
 Wanted = Sequence[tuple[date, Counted]]
 
@@ -115,12 +117,14 @@ def scan_query(
         columns = [*totals, func.count()]
     else:
         counts = columns = _sums(wanted, first)
-    # SQLite: the range filters the (school, pupil, day, ...) index's entries in pupil order,
-    # so the groups need no sorting and no table row is read; a plain range would have the
-    # planner take the (school, day) index, read each row and sort them all.
+    # SQLite, a long scan (a term's): the range filters the (school, pupil, day, ...) index's
+    # entries in pupil order, so the groups need no sorting and no table row is read; a plain
+    # range would have the planner take the (school, day) index, read each row and sort them
+    # all. A short one (Sweden's four weeks) is read faster that way: 0.11 s against 0.18 s
+    # for 82,000 pupils' marks of 1,000,000 (bench/nightly.py).
     m = _M
     day: Any = m.day
-    if dialect == "sqlite":
+    if dialect == "sqlite" and (end - first).days > SHORT_SCAN_DAYS:
         day = literal_column("+attendance_marks.day", Date)
     where = [m.school_key == school_key, day >= first, day <= end, m.lesson.is_(None)]
     if twice:

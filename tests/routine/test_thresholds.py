@@ -275,3 +275,26 @@ def test_no_count_below_the_least_possible_may_hold() -> None:
                                 )
                     if changed.measure is not Measure.SHARE:
                         assert may_hold(changed, least, 0, 40), changed
+
+
+def test_no_count_below_the_least_possible_with_taken_days_may_hold() -> None:
+    """Where every class has at least so many taken days, a share's least rises with them:
+    no count below it may hold in a class with that many taken days or more, and one more
+    than the least may where the known days are just the taken days (it is not loose; it
+    stays a hair low at a share exactly on the threshold)."""
+    shares = [r for c in Country for r in DEFAULTS[c] if r.measure is Measure.SHARE]
+    assert shares
+    for rule in shares:
+        for threshold in (0.05, 0.1, 0.15, 0.3):
+            for comparison in Comparison:
+                for fewest in (0, 5, 20, 40):
+                    changed = dataclasses.replace(
+                        rule, threshold=threshold, comparison=comparison, min_known_days=5
+                    )
+                    least = least_possible(changed, fewest)
+                    assert least >= least_possible(changed)
+                    for count in range(least):
+                        for taken in range(fewest, fewest + 20):
+                            assert not may_hold(changed, count, taken, 40), (changed, count)
+                    if fewest >= 5 and least < fewest:
+                        assert may_hold(changed, least + 1, fewest, 40), (changed, fewest)
