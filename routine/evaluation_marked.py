@@ -143,19 +143,20 @@ async def marked_day_hits(
 
             # Most hold on as they were: no mark since, the same count (and numbers of the
             # same keys, decided once per stored numbers). Nothing to write for those.
-            same: dict[tuple[int, int], bool] = {}
+            # A hit of each count to copy for the pupils of that count (`RuleHit.alike`).
+            like: dict[int, RuleHit] = {}
+            same: dict[int, bool] = {}
             for pupil_id, count, stored in pupils_on:
                 if pupil_id not in marked_since and count == stored.numbers["count"]:
-                    numbers = shared.get(count) or shared.setdefault(
-                        count, {"count": count, "school_days": window_size}
-                    )
-                    pair = (id(stored), count)
-                    unchanged = same.get(pair)
+                    hit = like.get(count)
+                    if hit is None:
+                        numbers = {"count": count, "school_days": window_size}
+                        hit = like[count] = RuleHit(key, pupil_id, rule.id, *span, numbers)
+                    unchanged = same.get(id(stored))
                     if unchanged is None:
-                        unchanged = same[pair] = same_numbers(stored.numbers, numbers)
+                        unchanged = same[id(stored)] = same_numbers(stored.numbers, hit.numbers)
                     if unchanged:
-                        hit = RuleHit(key, pupil_id, rule.id, *span, numbers)
-                        found.unchanged.append(hit)
+                        found.unchanged.append(hit.alike(pupil_id))
                         continue
                 marked = marked_since.get(pupil_id)
                 new_days = (

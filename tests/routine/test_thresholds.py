@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
+
 from routine.model import Country, DateSpan, Language, School, SchoolCalendar
 from routine.policy import (
     DEFAULTS,
@@ -25,6 +27,7 @@ from routine.policy import (
 )
 from routine.record import DayRecord, DayStatus, RecordSource, school_days
 from routine.thresholds import (
+    RuleHit,
     evaluate,
     least_possible,
     may_hold,
@@ -298,3 +301,13 @@ def test_no_count_below_the_least_possible_with_taken_days_may_hold() -> None:
                             assert not may_hold(changed, count, taken, 40), (changed, count)
                     if fewest >= 5 and least < fewest:
                         assert may_hold(changed, least + 1, fewest, 40), (changed, fewest)
+
+
+def test_a_hit_alike_is_the_same_hit_for_another_pupil() -> None:
+    numbers = {"count": 3, "school_days": 40}
+    hit = RuleHit("no", "P1", "no.invalid_repeated", date(2027, 1, 11), date(2027, 6, 10), numbers)
+    other = hit.alike("P2")
+    assert other == dataclasses.replace(hit, pupil_id="P2")
+    assert (other.pupil_id, hit.pupil_id, other.numbers) == ("P2", "P1", numbers)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        other.pupil_id = "P3"  # type: ignore[misc]
