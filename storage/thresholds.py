@@ -210,11 +210,14 @@ class SqlThresholdQueries(_Repository):
         dialect = self.session.get_bind().dialect.name
         # The connection's rows, without the ORM's processing of a hundred thousand of them.
         connection = await self.session.connection()
-        query = scan_query(school_key, end, wanted, dialect, twice, least)
+        # Packed on SQLite only: PostgreSQL sums a bigint as numeric, slower than its sums
+        # one by one (0.58 s against 0.49 s on 1,000,000 marks; `storage.window_scan`).
+        packed = dialect == "sqlite"
+        query = scan_query(school_key, end, wanted, dialect, twice, least, packed)
         rows = (await connection.execute(query)).all()
         if not rows:
             return WindowScan([{} for _ in wanted])
-        counts = unpack(rows, wanted)
+        counts = unpack(rows, wanted) if packed else unpacked(rows, wanted)
         if counts is None:
             query = scan_query(school_key, end, wanted, dialect, twice, least, packed=False)
             rows = (await connection.execute(query)).all()

@@ -167,10 +167,10 @@ async def test_the_scan_counts_and_lists_as_the_marks_say(
 async def test_counts_past_a_packed_field_are_read_again_unpacked(
     uow_factory: UnitOfWorkFactory, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A packed field (`storage.window_scan`) holds so many marks: a pupil with more in the
-    scan is read again with a sum for each window and kind, and every count is still right.
-    Here a field of two bits (at most 3) against counts of up to a dozen; six windows and
-    kinds, so two packed sums."""
+    """A packed field (`storage.window_scan`, SQLite) holds so many marks: a pupil with more
+    in the scan is read again with a sum for each window and kind, and every count is still
+    right. Here a field of two bits (at most 3) against counts of up to a dozen; six windows
+    and kinds, so two packed sums. PostgreSQL reads a sum for each at once."""
     monkeypatch.setattr(window_scan, "SLOT_BITS", 2)
     unpacked = []
     monkeypatch.setattr(
