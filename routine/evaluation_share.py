@@ -45,8 +45,9 @@ def fully_taken(
 ) -> set[str]:
     """The share rule's candidates with nothing but marks (not in `others`) whose class's roll
     call was taken on each of the window's `days` school days (`taken`: class → taken days
-    among them, one roll call a class and day): their known days are the window's."""
-    if rule.measure is not Measure.SHARE:
+    among them, one roll call a class and day): their known days are the window's. Not for
+    a share of single days, whose neighbours the record decides."""
+    if rule.measure is not Measure.SHARE or rule.counts in (Counted.SINGLE_DAYS, Counted.NOTHING):
         return set()
     full = {name for name, n in taken.items() if n == days}
     return {p for p in candidates if p not in others and classes.get(p) in full}

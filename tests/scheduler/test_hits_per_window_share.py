@@ -5,13 +5,14 @@ full record's: numbers, days and order, beside the pupils the record still decid
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from routine import evaluation
 from routine.evaluation import evaluate_thresholds
-from routine.evaluation_share import ShareHits
+from routine.evaluation_share import ShareHits, fully_taken
 from routine.history import record_of
 from routine.model import (
     AbsenceReport,
@@ -24,7 +25,7 @@ from routine.model import (
     School,
     SchoolClass,
 )
-from routine.policy import Measure, rules_for
+from routine.policy import SE_STEP2, Counted, Measure, rules_for
 from routine.ports import UnitOfWorkFactory
 from routine.record import school_days
 from routine.roster import default_absence_codes
@@ -196,3 +197,18 @@ async def test_shares_decide_as_the_full_record_on_sql(
     uow_factory: UnitOfWorkFactory, country: Country
 ) -> None:
     await check_shares(uow_factory, country, 7)
+
+
+def test_only_a_share_of_marked_days_in_classes_fully_taken_is_decided_from_marks() -> None:
+    """The candidates with nothing but marks of a class whose every roll call of the window
+    was taken; never for a share of single days (the record decides their neighbours) or a
+    rule that is no share."""
+    classes = {"P1": "8A", "P2": "8A", "P3": "8B", "P4": "8C"}
+    taken = {"8A": 20, "8B": 19}
+    candidates = {"P1", "P2", "P3", "P4", "P5"}
+    assert fully_taken(SE_STEP2, candidates, {"P2"}, classes, taken, 20) == {"P1"}
+    assert fully_taken(SE_STEP2, candidates, set(), classes, taken, 19) == {"P3"}
+    single = replace(SE_STEP2, counts=Counted.SINGLE_DAYS)
+    assert fully_taken(single, candidates, set(), classes, taken, 20) == set()
+    days = replace(SE_STEP2, measure=Measure.DAYS)
+    assert fully_taken(days, candidates, set(), classes, taken, 20) == set()
