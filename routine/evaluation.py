@@ -13,7 +13,10 @@ decided over that record for those of its own pupils (bench/nightly.py, docs/per
 A rule that counts marked days (not a share, a run or single days) needs no record for a pupil
 with nothing but marks, one a day, and none on a day without school: the same scan
 (`uow.thresholds.scan_windows`) says which pupils have a day of two marks (left to the record),
-and returns only the pupils whose count may reach a rule's (`least_possible`).
+and returns only the pupils whose count may reach a rule's (`least_possible`). Nor does a
+share for a pupil with nothing but marks whose class's roll call was taken on every school
+day of the window: its known days are the window's, its counted days the marks listed
+(`routine.evaluation_share`, one query for them all), unless a school day has two marks.
 A hit is stored once per rule, pupil and window start, and each window's last evaluated day
 once (`uow.rule_hits`): a stored hit that held on it ends there. So a hit that goes on
 holding as it was (a term to date, night after night) is not written: an ordinary night
@@ -42,6 +45,7 @@ from operator import attrgetter
 from routine.cases import rule_actor
 from routine.evaluation_marked import marked_day_hits
 from routine.evaluation_record import other_inputs, pupil_records, pupils_with, reads_taken_days
+from routine.evaluation_share import fully_taken, share_hits
 from routine.model import School
 from routine.policy import Measure, Rule, rules_for
 from routine.ports import UnitOfWork
@@ -148,6 +152,9 @@ async def evaluate_thresholds(
     scan = await uow.thresholds.scan_windows(key, day, wanted, marked, least)
     counted = dict(zip(wanted, scan.counts, strict=True))
     windows: dict[Window, int] = {}
+    # Per share rule, its candidates with nothing but marks whose class's roll call was taken
+    # on every school day of the window: decided from their listed marks (`share_hits`).
+    full: dict[str, set[str]] = {}
     for span, family in families.items():
         window_start, days = span[0], window_days[span]
         taken = taken_of.get(span, {})
@@ -155,18 +162,31 @@ async def evaluate_thresholds(
             windows[(rule.id, window_start)] = len(days)
             counts = counted[(window_start, rule.counts)]
             candidates[rule.id].update(_may_hit(rule, counts, classes, taken, len(days)))
+            if rule.measure is Measure.SHARE:
+                full[rule.id] = fully_taken(
+                    rule, candidates[rule.id], others, classes, taken, len(days)
+                )
+    shared = await share_hits(uow, school, day, families, full, counted)
+    # A share rule's pupils left to the record: the others, and those with a school day of
+    # two marks in the window.
+    by_record = {
+        rule.id: (candidates[rule.id] - full.get(rule.id, set()))
+        | shared.doubled.get(rule.id, set())
+        for rule in rules
+    }
     # The class's taken days matter to a pupil with only marks where a rule reads the days
     # without a mark (a share's known days, a single day's neighbours, a run).
     reads_taken = set(others).union(
-        *(candidates[rule.id] for rule in rules if reads_taken_days(rule)), ()
+        *(by_record[rule.id] for rule in rules if reads_taken_days(rule)), ()
     )
     pupils = len(classes)
     # The full record is built for the pupils with more than marks, and for those a rule
-    # that reads more than their counted marks may hit; a rule that counts marked days is
-    # decided from those marks alone for the others (`marked_day_hits`), unless a day of
-    # theirs has two marks (which the record decides between).
+    # that reads more than their counted marks may hit (a share's, unless decided from the
+    # listed marks); a rule that counts marked days is decided from those marks alone for
+    # the others (`marked_day_hits`), unless a day of theirs has two marks (which the record
+    # decides between).
     recompute = set(others).union(
-        *(candidates[rule.id] for rule in rules if not counts_marked_days(rule)), ()
+        *(by_record[rule.id] for rule in rules if not counts_marked_days(rule)), ()
     )
     plain = {
         rule.id: candidates[rule.id] - recompute for rule in rules if counts_marked_days(rule)
@@ -175,11 +195,11 @@ async def evaluate_thresholds(
     found = await marked_day_hits(uow, school, day, families, plain, scan, counted, held)
     recompute |= found.doubled
     only = {
-        rule.id: candidates[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
+        rule.id: by_record[rule.id] if rule.id not in plain else candidates[rule.id] & recompute
         for rule in rules
     }
     records = await pupil_records(uow, school, start, day, recompute, reads_taken, classes, inputs)
-    decided = [*evaluate_days(school, rules, day, records, only), *found.hits]
+    decided = [*evaluate_days(school, rules, day, records, only), *found.hits, *shared.hits]
     compared = [*decided, *found.held_on]
     night = night_writes(key, day, compared, held, windows, found.unchanged)
     per_rule = by_rule_and_pupil(rules, [*compared, *found.unchanged])

@@ -208,14 +208,17 @@ def may_hold(rule: Rule, count: int, taken_days: int, school_days: int) -> bool:
 
 def least_possible(rule: Rule, taken_days: int = 0) -> int:
     """A count below which `may_hold` is False whatever the school days, where every class
-    has at least `taken_days` taken days in the window: the threshold on the count, or for
-    a share on the count over its least known days (a share is the count over at least
-    `min_known_days`, at least the class's taken days, and at least 1). The scan leaves out
-    the pupils below it in every window (`scan_windows`)."""
+    has at least `taken_days` taken days in the window: the threshold on the count, or for a
+    share the least count whose share over its least known days holds (a share is the count
+    over at least `min_known_days`, at least the class's taken days, and at least 1). The
+    scan leaves out the pupils below it in every window (`scan_windows`)."""
     bound = rule.threshold
     if rule.measure is Measure.SHARE:
-        # A hair below the product, so that its rounding never raises the least.
-        bound = bound * max(rule.min_known_days, taken_days, 1) - 1e-9
+        # `may_hold`'s own division: the share grows with the count up to the least known
+        # days, then stays 1 (a threshold none reaches leaves out every pupil).
+        known = max(rule.min_known_days, taken_days, 1)
+        holding = (n for n in range(known + 1) if rule.comparison.holds(n / max(n, known), bound))
+        return next(holding, known + 1)
     if rule.comparison is Comparison.OVER:
         return max(math.floor(bound) + 1, 0)
     return max(math.ceil(bound), 0)

@@ -198,7 +198,7 @@ async def test_in_the_chat_too_a_move_with_every_item_ticked_is_asked_first(
     step3 = GUIDES["se.step3"].name.sv
     for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]"]:
         await coordinator.send(said)
-    asked = await coordinator.send(f"[Nästa steg: {step3}]")
+    asked = await coordinator.send(f"[Gå vidare till: {step3}]")
     assert asked[0].text == f"Flytta ärendet vidare till ”{step3}”?"
     assert world.store.cases[case_id].stage == "se.step2"
     moved = await coordinator.send("[Ja, flytta det vidare]")
@@ -212,14 +212,22 @@ STAGE_WORD = {Language.SV: "steg", Language.NB: "steg", Language.DA: "trin"}
 
 
 @pytest.mark.parametrize("language", list(Language), ids=lambda language: language.value)
-def test_the_question_says_stage_once_whatever_the_stage_is_called(language: Language) -> None:
-    """A native reading found "vidare till nästa steg: Steg 3 – …": the question names the
-    stage without a "next stage" before a name that says it already, for every stage's name."""
+@pytest.mark.parametrize(
+    "msgid",
+    ["Move the case on to the next stage: {stage}?", "Next stage: {stage}"],
+    ids=["question", "button"],
+)
+def test_the_move_says_stage_once_whatever_the_stage_is_called(
+    language: Language, msgid: str
+) -> None:
+    """A native reading found "vidare till nästa steg: Steg 3 – …", and the card's button read
+    "Nästa steg: Steg 3 – …": the question and the button name the stage without a "next
+    stage" before a name that says it already, for every stage's name."""
     with use_locale(language.value):
-        question = gettext("Move the case on to the next stage: {stage}?")
+        wording = gettext(msgid)
     word = re.compile(rf"(?<!\w){STAGE_WORD[language]}(?!\w)", re.IGNORECASE)
     names = [guide.name.in_language(language) for guide in GUIDES.values()]
     assert any(word.search(name) for name in names)
-    asked = [question.format(stage=name) for name in names]
-    assert all(name in text for name, text in zip(names, asked, strict=True))
-    assert [text for text in asked if len(word.findall(text)) > 1] == []
+    shown = [wording.format(stage=name) for name in names]
+    assert all(name in text for name, text in zip(names, shown, strict=True))
+    assert [text for text in shown if len(word.findall(text)) > 1] == []

@@ -22,8 +22,8 @@ from dialogs.engine import Engine
 from dialogs.events import ConversationKey, Incoming, Reply
 from dialogs.flows import all_flows
 from routine.model import ReportStatus
-from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay
 from tests.conftest import empty_all_tables, sqlite_url
+from tests.contact_requests import call_about_elsa
 from tests.dialogs.concurrent_world import (
     GUARDIANS,
     LANGUAGE,
@@ -237,12 +237,7 @@ async def two_chats(store: Store, rnd: random.Random, guardian: str, burst: list
 
 async def one_request(store: Store, rnd: random.Random, takers: list[str]) -> None:
     async with store.factory() as uow:
-        request = await uow.contact_requests.add(
-            ContactRequest(
-                "se", "P1", "G1", ContactTopic.ATTENDANCE, ContactWay.PHONE, ContactTime.ANY,
-                created_at=MONDAY_MORNING,
-            )
-        )  # fmt: skip
+        request = await uow.contact_requests.add(call_about_elsa(MONDAY_MORNING))
         await uow.commit()
     run = Run(store, rnd)
     button = f"c.{request.id}.take"

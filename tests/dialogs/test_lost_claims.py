@@ -20,7 +20,8 @@ from routine.guardian_requests import take_contact_request
 from routine.invites import hash_code, issue_invite
 from routine.model import ChatAccount
 from routine.ports import UnitOfWorkFactory
-from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
+from routine.requests import RequestStatus
+from tests.contact_requests import call_about_elsa
 from tests.dialogs.concurrent_world import Interleaved, tr
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock, seed
 
@@ -33,12 +34,7 @@ SEEDS = 6
 
 async def _request(uow_factory: UnitOfWorkFactory) -> int:
     async with uow_factory() as uow:
-        request = await uow.contact_requests.add(
-            ContactRequest(
-                "se", "P1", "G1", ContactTopic.ATTENDANCE, ContactWay.PHONE, ContactTime.ANY,
-                created_at=MONDAY_MORNING,
-            )
-        )  # fmt: skip
+        request = await uow.contact_requests.add(call_about_elsa(MONDAY_MORNING))
         await uow.commit()
     assert request.id is not None
     return request.id

@@ -15,7 +15,8 @@ from routine.guardian_requests import take_contact_request
 from routine.invites import InviteRefused, issue_invite, redeem_invite
 from routine.model import ReportStatus
 from routine.ports import UnitOfWorkFactory
-from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
+from routine.requests import RequestStatus
+from tests.contact_requests import attendance_call
 from tests.dialogs.conftest import MONDAY_MORNING, FixedClock, seed
 from tests.dialogs.transcript import Chat
 
@@ -57,12 +58,7 @@ async def test_one_invite_code_links_one_account(uow_factory: UnitOfWorkFactory)
 async def test_one_contact_request_has_one_taker(uow_factory: UnitOfWorkFactory) -> None:
     await seed(uow_factory)
     async with uow_factory() as uow:
-        request = await uow.contact_requests.add(
-            ContactRequest(
-                "dk", "P1", "G1", ContactTopic.ATTENDANCE, ContactWay.PHONE, ContactTime.ANY,
-                created_at=MONDAY_MORNING,
-            )
-        )  # fmt: skip
+        request = await uow.contact_requests.add(attendance_call("dk", "P1", "G1", MONDAY_MORNING))
         staff = [s for s in await uow.staff.list_for_school("dk")]
         await uow.commit()
 

@@ -35,11 +35,13 @@ class Writes:
         return found
 
 
-async def nights_of(url: str, school_key: str, pupils: int) -> list[tuple[int, list[str], int]]:
+async def nights_of(
+    url: str, school_key: str, pupils: int, country: Country = Country.NO
+) -> list[tuple[int, list[str], int]]:
     """Per night (the first, the same again, the next): statements, writes and hits."""
     engine = make_engine(url)
     try:
-        await nightly.load(engine, nightly.bench_school(school_key, Country.NO), pupils)
+        await nightly.load(engine, nightly.bench_school(school_key, country), pupils)
         factory = SqlAlchemyUnitOfWorkFactory(make_session_factory(engine))
         counter, writes = StatementCounter(engine), Writes(engine)
         found = []
@@ -85,3 +87,17 @@ async def test_an_ordinary_night_writes_a_few_bulk_statements(
         "update rule_windows",
         "update rule_windows",
     ]
+
+
+async def test_sweden_s_share_is_a_few_statements_however_many_pupils(
+    migrated_database_url: str,
+) -> None:
+    """Sweden's share over 20 school days, decided from the listed marks of the pupils whose
+    class's every roll call was taken (one pupil in ten hits): as many statements at 50
+    pupils as at 500, each night."""
+    small = await nights_of(migrated_database_url, "small", 50, Country.SE)
+    large = await nights_of(migrated_database_url, "large", 500, Country.SE)
+    for (count, writes, hits), (count_l, writes_l, hits_l) in zip(small, large, strict=True):
+        assert hits_l > 5 * hits > 0
+        assert count == count_l < 40, (small, large)
+        assert writes == writes_l

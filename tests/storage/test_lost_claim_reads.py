@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.model import InviteCode
-from routine.requests import ContactRequest, ContactTime, ContactTopic, ContactWay, RequestStatus
+from routine.requests import RequestStatus
 from storage.accounts import SqlInviteCodeRepository
 from storage.db import make_engine, make_session_factory
 from storage.orm import ContactRequestRow, InviteCodeRow
 from storage.requests import SqlContactRequestRepository
 from storage.uow import SqlAlchemyUnitOfWorkFactory
+from tests.contact_requests import attendance_call
 from tests.storage.support import EKBACKA, save_schools_and_people
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -40,11 +41,8 @@ async def sessions(migrated_database_url: str) -> AsyncIterator[Any]:
 async def test_a_lost_take_then_reads_who_took_it(sessions: Any) -> None:
     async with sessions() as session:
         request = await SqlContactRequestRepository(session).add(
-            ContactRequest(
-                EKBACKA.key, "p1", "g1", ContactTopic.ATTENDANCE, ContactWay.PHONE,
-                ContactTime.ANY, created_at=NOW,
-            )
-        )  # fmt: skip
+            attendance_call(EKBACKA.key, "p1", "g1", NOW)
+        )
         await session.commit()
     assert request.id is not None
     loser: AsyncSession
