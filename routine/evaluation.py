@@ -46,20 +46,18 @@ from routine.cases import rule_actor
 from routine.evaluation_marked import marked_day_hits
 from routine.evaluation_record import other_inputs, pupil_records, pupils_with, reads_taken_days
 from routine.evaluation_share import fully_taken, share_hits
+from routine.hit_windows import HeldWindow, Window, night_writes
 from routine.model import School
 from routine.policy import Measure, Rule, rules_for
 from routine.ports import UnitOfWork
 from routine.record import school_days
 from routine.thresholds import (
-    HeldWindow,
     RuleHit,
-    Window,
     counting_rules,
     counts_marked_days,
     evaluate_days,
     least_possible,
     may_hold,
-    night_writes,
     record_span,
 )
 

@@ -16,19 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from routine.hit_windows import HeldWindow, ListedDays, Window, WindowScan, same_numbers
 from routine.model import School
 from routine.policy import Counted, Rule
 from routine.ports import UnitOfWork
 from routine.record import school_days
-from routine.thresholds import (
-    HeldWindow,
-    ListedDays,
-    RuleHit,
-    Window,
-    WindowScan,
-    count_hit,
-    same_numbers,
-)
+from routine.thresholds import RuleHit, count_hit
 
 
 @dataclass(frozen=True)

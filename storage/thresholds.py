@@ -41,11 +41,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import ARRAY
 
+from routine.hit_windows import ListedDays, WindowScan
 from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
 from routine.record import RecordSource
 from routine.roll_call import RollCallStatus
-from routine.thresholds import ListedDays, WindowScan
 from storage.listed_marks import DoubledDays, KindDays, ListedMarks
 from storage.orm import AttendanceMarkRow, PupilRow, RollCallRow
 from storage.repositories import _Repository
