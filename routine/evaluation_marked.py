@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from routine.hit_windows import HeldWindow, ListedDays, Window, WindowScan, same_numbers
 from routine.model import School
 from routine.policy import Counted, Rule
 from routine.ports import UnitOfWork
 from routine.record import school_days
-from routine.thresholds import HeldWindow, ListedDays, RuleHit, Window, WindowScan, count_hit
+from routine.thresholds import RuleHit, count_hit
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class PlainHits:
     hits: list[RuleHit] = field(default_factory=list)
     doubled: set[str] = field(default_factory=set)
     held_on: list[RuleHit] = field(default_factory=list)
+    # Hits that held on their window's last evaluation and hold on as they were (no mark
+    # counted since, the same numbers): nothing to write (`night_writes`' continuing).
+    unchanged: list[RuleHit] = field(default_factory=list)
 
 
 async def marked_day_hits(
@@ -88,20 +92,27 @@ async def marked_day_hits(
                 for n in set(counts.values())
                 if days and rule.comparison.holds(n, rule.threshold)
             }
-            held_on = continuing.setdefault((rule, span), [])
-            for pupil_id in pupils.get(rule.id, ()):
-                if pupil_id in unusual:
-                    listing[rule.id].add(pupil_id)
-                    continue
-                count = counts.get(pupil_id, 0)
-                if count not in holding:
-                    continue
-                stored = stored_hits.get(pupil_id)
-                was = stored.numbers.get("count") if stored and stored.holding else None
-                if was is None:
-                    listing[rule.id].add(pupil_id)
-                    continue
-                held_on.append((pupil_id, count, was))
+            chosen = pupils.get(rule.id, set())
+            odd = chosen & unusual
+            if odd:
+                listing[rule.id] |= odd
+                chosen = chosen - odd
+            # A comprehension each, not a loop of branches: tens of thousands of pupils.
+            get_count, get_stored = counts.get, stored_hits.get
+            hitting = [(p, n) for p in chosen if (n := get_count(p, 0)) in holding]
+            stored_of = [(p, n, get_stored(p)) for p, n in hitting]
+            continuing[(rule, span)] = [
+                (p, n, stored)
+                for p, n, stored in stored_of
+                if stored is not None
+                and stored.holding
+                and stored.numbers.get("count") is not None
+            ]
+            listing[rule.id].update(
+                p
+                for p, _n, stored in stored_of
+                if stored is None or not stored.holding or stored.numbers.get("count") is None
+            )
     if any(continuing.values()):
         since = min(through_of[k] for k, found in continuing.items() if found)
         since += timedelta(days=1)
@@ -111,25 +122,48 @@ async def marked_day_hits(
             if since <= day
             else ListedDays()
         )
+        # The few pupils with a mark since, read once: most hits that hold on have none.
+        since_of = {
+            counted: {pupil_id: days for pupil_id, days in listed.items() if days}
+            for counted, listed in recent.days.items()
+        }
         for (rule, span), pupils_on in continuing.items():
             through, days_of = through_of.get((rule, span)), frozenset(window_days[span])
-            marked_since = recent.days.get(rule.counts, {})
+            marked_since = since_of.get(rule.counts, {})
             # The numbers of a count: shared by the hits of the same (a few dozen).
             shared: dict[int, dict[str, float]] = {}
-            for pupil_id, count, was in pupils_on:
+            window_size = len(days_of)
+
+            # Most hold on as they were: no mark since, the same count (and numbers of the
+            # same keys, decided once per stored numbers). Nothing to write for those.
+            # A hit of each count to copy for the pupils of that count (`RuleHit.alike`).
+            like: dict[int, RuleHit] = {}
+            same: dict[int, bool] = {}
+            for pupil_id, count, stored in pupils_on:
+                if pupil_id not in marked_since and count == stored.numbers["count"]:
+                    hit = like.get(count)
+                    if hit is None:
+                        numbers = {"count": count, "school_days": window_size}
+                        hit = like[count] = RuleHit(key, pupil_id, rule.id, *span, numbers)
+                    unchanged = same.get(id(stored))
+                    if unchanged is None:
+                        unchanged = same[id(stored)] = same_numbers(stored.numbers, hit.numbers)
+                    if unchanged:
+                        found.unchanged.append(hit.alike(pupil_id))
+                        continue
                 marked = marked_since.get(pupil_id)
                 new_days = (
                     tuple(d for d in marked if through and d > through and d in days_of)
                     if marked
                     else ()
                 )
-                if count != was + len(new_days):
+                if count != stored.numbers["count"] + len(new_days):
                     # A mark of an earlier day came or went: the days are listed.
                     listing[rule.id].add(pupil_id)
                     continue
-                numbers = shared.get(count)
-                if numbers is None:
-                    numbers = shared[count] = {"count": count, "school_days": len(days_of)}
+                numbers = shared.get(count) or shared.setdefault(
+                    count, {"count": count, "school_days": window_size}
+                )
                 found.held_on.append(RuleHit(key, pupil_id, rule.id, *span, numbers, new_days))
     chosen = set().union(*listing.values())
     if not chosen:
@@ -154,4 +188,4 @@ async def marked_day_hits(
     # A pupil with a day of two marks is decided over the record for every rule (never one
     # whose hit held on: the scan found no day of two marks of theirs).
     kept = [h for h in found.hits if h.pupil_id not in found.doubled]
-    return PlainHits(kept, found.doubled, found.held_on)
+    return PlainHits(kept, found.doubled, found.held_on, found.unchanged)

@@ -15,18 +15,12 @@ if TYPE_CHECKING:
     from routine.case_tasks import CaseTask
     from routine.cases import Case, CaseEvent
     from routine.concerns import StaffConcern
+    from routine.hit_windows import HeldWindow, ListedDays, NightWrites, StoredHits, WindowScan
     from routine.notices_dk import CaseNotice, NoticeStatus
     from routine.plans import Confirmation, Plan
     from routine.policy import Counted
     from routine.record import RecordSource
-    from routine.thresholds import (
-        HeldWindow,
-        ListedDays,
-        NightWrites,
-        RuleHit,
-        StoredHits,
-        WindowScan,
-    )
+    from routine.thresholds import RuleHit
 
 
 class ThresholdQueries(Protocol):
@@ -102,7 +96,7 @@ class RuleHitRepository(Protocol):
     async def store_night(
         self, school_key: str, day: date, night: NightWrites, found_at: datetime
     ) -> StoredHits:
-        """Write a night's evaluation (`routine.thresholds.night_writes`) in a few statements:
+        """Write a night's evaluation (`routine.hit_windows.night_writes`) in a few statements:
         each window evaluated through `day` (a compare-and-set on the day read: a window
         another run moved meanwhile writes none of its hits), the new hits (with `found_at`),
         the changed and the stopped ones; return the new and the changed as written, with

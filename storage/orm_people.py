@@ -64,7 +64,10 @@ class ClassRow(Base):
 
 class PupilRow(Base):
     __tablename__ = "pupils"
-    __table_args__ = (Index("ix_pupils_school_key_class_name", "school_key", "class_name"),)
+    # Also active and the id: the nightly reads the active pupils by class from it alone.
+    __table_args__ = (
+        Index("ix_pupils_class_active_pupil", "school_key", "class_name", "active", "pupil_id"),
+    )
 
     school_key: Mapped[str] = _school_key()
     pupil_id: Mapped[str] = mapped_column(primary_key=True)

@@ -23,14 +23,8 @@ from typing import Any
 
 from sqlalchemy import String, Text, and_, case, cast, func, literal_column, select, type_coerce
 
-from routine.thresholds import (
-    HeldHit,
-    HeldWindow,
-    NightWrites,
-    RuleHit,
-    StoredHits,
-    Window,
-)
+from routine.hit_windows import HeldHit, HeldWindow, NightWrites, StoredHits, Window
+from routine.thresholds import RuleHit
 from storage.bulk import INSERTS_BY_DIALECT, batches, before_bulk
 from storage.orm import RuleHitRow, RuleWindowRow, as_utc
 from storage.repositories import _Repository, delete_where

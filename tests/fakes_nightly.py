@@ -7,20 +7,19 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from routine.model import AttendanceMark, MarkKind
-from routine.policy import Counted
-from routine.record import RecordSource
-from routine.roll_call import RollCallStatus
-from routine.thresholds import (
-    ILLNESS_CODE,
+from routine.hit_windows import (
     HeldHit,
     HeldWindow,
     ListedDays,
     NightWrites,
-    RuleHit,
     StoredHits,
     WindowScan,
 )
+from routine.model import AttendanceMark, MarkKind
+from routine.policy import Counted
+from routine.record import RecordSource
+from routine.roll_call import RollCallStatus
+from routine.thresholds import ILLNESS_CODE, RuleHit
 
 
 class FakeRuleHits:

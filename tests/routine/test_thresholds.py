@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
+
 from routine.model import Country, DateSpan, Language, School, SchoolCalendar
 from routine.policy import (
     DEFAULTS,
@@ -25,6 +27,7 @@ from routine.policy import (
 )
 from routine.record import DayRecord, DayStatus, RecordSource, school_days
 from routine.thresholds import (
+    RuleHit,
     evaluate,
     least_possible,
     may_hold,
@@ -276,3 +279,36 @@ def test_no_count_below_the_least_possible_may_hold() -> None:
                     # Not loose: the least itself may hold, where any count may.
                     if any(may_hold(changed, n, 0, 40) for n in range(41)):
                         assert may_hold(changed, least, 0, 40), changed
+
+
+def test_no_count_below_the_least_possible_with_taken_days_may_hold() -> None:
+    """Where every class has at least so many taken days, a share's least rises with them:
+    no count below it may hold in a class with that many taken days or more, and one more
+    than the least may where the known days are just the taken days (it is not loose; it
+    stays a hair low at a share exactly on the threshold)."""
+    shares = [r for c in Country for r in DEFAULTS[c] if r.measure is Measure.SHARE]
+    assert shares
+    for rule in shares:
+        for threshold in (0.05, 0.1, 0.15, 0.3):
+            for comparison in Comparison:
+                for fewest in (0, 5, 20, 40):
+                    changed = dataclasses.replace(
+                        rule, threshold=threshold, comparison=comparison, min_known_days=5
+                    )
+                    least = least_possible(changed, fewest)
+                    assert least >= least_possible(changed)
+                    for count in range(least):
+                        for taken in range(fewest, fewest + 20):
+                            assert not may_hold(changed, count, taken, 40), (changed, count)
+                    if fewest >= 5 and least < fewest:
+                        assert may_hold(changed, least + 1, fewest, 40), (changed, fewest)
+
+
+def test_a_hit_alike_is_the_same_hit_for_another_pupil() -> None:
+    numbers = {"count": 3, "school_days": 40}
+    hit = RuleHit("no", "P1", "no.invalid_repeated", date(2027, 1, 11), date(2027, 6, 10), numbers)
+    other = hit.alike("P2")
+    assert other == dataclasses.replace(hit, pupil_id="P2")
+    assert (other.pupil_id, hit.pupil_id, other.numbers) == ("P2", "P1", numbers)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        other.pupil_id = "P3"  # type: ignore[misc]

@@ -87,12 +87,14 @@ async def marks_mostly(factory: UnitOfWorkFactory, school: School, seed: int) ->
                         )
                     )
         # Five more with one day-level absence a day at most, on school days alone, also on
-        # the next week's days: their hits hold on from night to night, and their counts grow.
+        # the next week's days: their hits hold on from night to night, and their counts grow
+        # (or, where tonight's mark is not of the kind a rule counts, hold on unchanged).
         later = school_days(school, date(2026, 8, 17), EVALUATED + timedelta(days=9))
         for pupil_id in [f"Q{n}" for n in range(5)]:
             await uow.pupils.save(Pupil(key, pupil_id, pupil_id, "8A"))
             for day in later:
-                if chance.random() < 0.3:
+                # Every one of them marked on the next school day: a count that grows.
+                if chance.random() < 0.3 or day == later[later.index(EVALUATED) + 1]:
                     valid = chance.random() < 0.5
                     marks.append(
                         AttendanceMark(
@@ -121,12 +123,14 @@ async def check_marked_days(factory: UnitOfWorkFactory, country: Country, seed: 
     are the full record's, and a hit's days over both nights are the record's."""
     school = counting_only(country)
     await marks_mostly(factory, school, seed)
-    seen: list[tuple[int, int, int]] = []
+    seen: list[tuple[int, int, int, int]] = []
     marked_day_hits = evaluation.marked_day_hits
 
     async def spy(*args):
         found = await marked_day_hits(*args)
-        seen.append((len(found.hits), len(found.doubled), len(found.held_on)))
+        seen.append(
+            (len(found.hits), len(found.doubled), len(found.held_on), len(found.unchanged))
+        )
         return found
 
     following = school_days(school, EVALUATED + timedelta(days=1), EVALUATED + timedelta(days=9))
@@ -156,9 +160,9 @@ async def check_marked_days(factory: UnitOfWorkFactory, country: Country, seed: 
     finally:
         evaluation.marked_day_hits = marked_day_hits
     # Every way was taken: hits from listed days, pupils with a day of two marks, and hits
-    # that held on from their counts.
-    [(plain, doubled, none), (_, _, recent)] = seen
-    assert plain > 0 and doubled > 0 and none == 0 and recent > 0, seen
+    # that held on from their counts, with a mark since and without.
+    [(plain, doubled, none, nor), (_, _, recent, unchanged)] = seen
+    assert plain > 0 and doubled > 0 and none == nor == 0 and recent > 0 and unchanged > 0, seen
 
 
 @pytest.mark.parametrize("seed", range(6))

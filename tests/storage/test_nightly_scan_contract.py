@@ -14,6 +14,8 @@ import pytest
 from routine.model import AttendanceMark, MarkKind, MarkSource
 from routine.policy import Counted
 from routine.ports import UnitOfWorkFactory
+from storage import thresholds, window_scan
+from storage.window_scan import unpacked as window_scan_unpacked
 from tests.conftest import BACKENDS
 from tests.storage.support import EKBACKA, FJELL, committed, read, save_schools_and_people
 
@@ -59,6 +61,7 @@ def some_marks(seed: int) -> list[AttendanceMark]:
 def counts(mark: AttendanceMark, kind: Counted) -> bool:
     absent = mark.kind is MarkKind.ABSENT
     return {
+        Counted.ABSENCE: absent,
         Counted.INVALID: absent and mark.valid is False,
         Counted.VALID: absent and mark.valid is True,
         Counted.LATE: mark.kind is MarkKind.LATE,
@@ -159,6 +162,47 @@ async def test_the_scan_counts_and_lists_as_the_marks_say(
     assert on == {m.pupil_id for m in day_level if m.day in weekend}
     assert on, "the seed should mark a weekend"
     assert await read(uow_factory, lambda u: u.thresholds.marked_on(EKBACKA.key, [])) == set()
+
+
+async def test_counts_past_a_packed_field_are_read_again_unpacked(
+    uow_factory: UnitOfWorkFactory, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A packed field (`storage.window_scan`, SQLite) holds so many marks: a pupil with more
+    in the scan is read again with a sum for each window and kind, and every count is still
+    right. Here a field of two bits (at most 3) against counts of up to a dozen; six windows
+    and kinds, so two packed sums. PostgreSQL reads a sum for each at once."""
+    monkeypatch.setattr(window_scan, "SLOT_BITS", 2)
+    unpacked = []
+    monkeypatch.setattr(
+        thresholds, "unpacked", lambda *a: unpacked.append(1) or window_scan_unpacked(*a)
+    )
+    marks = some_marks(1)
+
+    async def store(uow):
+        await save_schools_and_people(uow)
+        await uow.marks.add_many(marks)
+
+    await committed(uow_factory, store)
+    wanted = [*WANTED, (MONTH, Counted.ILLNESS), (START, Counted.ABSENCE), (MONTH, Counted.VALID)]
+    day_level = [
+        m
+        for m in marks
+        if m.school_key == EKBACKA.key and m.lesson is None and START <= m.day <= END
+    ]
+    expected = [
+        {
+            p: n
+            for p in PUPILS
+            if (n := sum(1 for m in day_level if m.pupil_id == p and m.day >= s and counts(m, k)))
+        }
+        for s, k in wanted
+    ]
+    assert max(n for found in expected for n in found.values()) > 3
+    scan = await read(
+        uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, wanted, True)
+    )
+    assert scan.counts == expected
+    assert bool(unpacked) is (backend != "fake"), "a SQL scan reads the counts again"
 
 
 async def test_record_uses_are_stored_where_missing(uow_factory: UnitOfWorkFactory) -> None:
