@@ -78,11 +78,13 @@ class _Compiled:
             arguments.append(value if processor is None else processor(value))
         return arguments
 
-    def rows(self, records: list[Any], types: list[int]) -> Sequence[Sequence[Any]]:
-        """`types`: the columns' type codes, as in a cursor's description (some result
-        processors depend on them); the same on every run of the statement."""
+    def rows(self, records: list[Any], attributes: Sequence[Any]) -> Sequence[Sequence[Any]]:
+        """`attributes`: asyncpg's columns, whose type codes (as in a cursor's description)
+        some result processors depend on; the same on every run of the statement, so read on
+        the first only."""
         if self._results is None:
             dialect = self._dialect
+            types = [attribute.type.oid for attribute in attributes]
             self._results = [
                 (index, processor)
                 for index, (column, code) in enumerate(zip(self._columns, types, strict=True))
@@ -131,13 +133,13 @@ async def run(session: AsyncSession, direct: Direct, values: Mapping[str, Any]) 
     sync.dispatch.before_cursor_execute(sync, None, compiled.sql, arguments, None, False)
     try:
         schema_asof = getattr(dialect, "_invalidate_schema_cache_asof", 0)
-        records, rowcount, types = await adapter.run(compiled.sql, arguments, schema_asof)
+        records, rowcount, attributes = await adapter.run(compiled.sql, arguments, schema_asof)
     except BaseException as error:
         # Wrapped, parameters hidden, a lost connection invalidated: SQLAlchemy's own way.
         await greenlet_spawn(_raise_as_sqlalchemy, sync, error, compiled.sql, arguments)
         raise
     sync.dispatch.after_cursor_execute(sync, None, compiled.sql, arguments, None, False)
-    return Ran(compiled.rows(records, types), rowcount)
+    return Ran(compiled.rows(records, attributes), rowcount)
 
 
 _CONNECTION = "narvaro.direct.connection"
