@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from routine.follow_up import FollowUp
@@ -147,3 +148,20 @@ async def test_a_follow_up_is_found_by_its_pupil_and_day(
         assert await uow.follow_ups.find(EKBACKA.key, "p2", DAY) is None
         assert await uow.follow_ups.find(EKBACKA.key, "p1", DAY + timedelta(days=1)) is None
     assert added.id is not None and added.opened_at == NOW and added.reachable is False
+
+
+async def test_a_report_the_database_refuses_fails_as_sqlalchemy_fails_it(
+    factory: SqlAlchemyUnitOfWorkFactory,
+) -> None:
+    """No such pupil: the foreign key refuses the row, raised as SQLAlchemy's IntegrityError
+    with the statement but not its parameters (people's data, bound for the operator's log)."""
+    draft = AbsenceReport(
+        EKBACKA.key, "no-such-pupil", "g1", ReasonCategory.ILLNESS, DAY, DAY, note="Hemligt"
+    )
+    with pytest.raises(IntegrityError) as raised:
+        async with factory() as uow:
+            await uow.reports.add(draft)
+    assert "absence_reports" in str(raised.value)
+    assert "no-such-pupil" not in str(raised.value) and "Hemligt" not in str(raised.value)
+    async with factory() as uow:
+        assert await uow.reports.list_overlapping(EKBACKA.key, DAY, DAY) == []
