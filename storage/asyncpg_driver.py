@@ -110,10 +110,11 @@ class FewTripsConnection(AsyncAdapt_asyncpg_connection):
 
     async def run(
         self, operation: str, parameters: Sequence[Any], schema_asof: float
-    ) -> tuple[list[Any], int, list[int]]:
+    ) -> tuple[list[Any], int, Sequence[Any]]:
         """One statement from async code, as `FewTripsCursor.execute` runs it through a
         greenlet: BEGIN first unless it may wait, the statement prepared once per connection;
-        asyncpg's rows, the row count and the columns' type oids (the cursor's description).
+        asyncpg's rows, the row count and the columns' attributes (with their types' oids, the
+        cursor's description).
         Errors are translated as the cursor's are. `schema_asof`: the dialect's
         `_invalidate_schema_cache_asof`, as the cursor has it."""
         async with self._execute_mutex:
@@ -128,8 +129,7 @@ class FewTripsConnection(AsyncAdapt_asyncpg_connection):
             finally:
                 self._used_at = time.monotonic()
         found = _ROW_COUNT.match(status or "")
-        types = [attribute.type.oid for attribute in attributes or ()]
-        return rows, int(found.group(1)) if found else -1, types
+        return rows, int(found.group(1)) if found else -1, attributes or ()
 
     def ping(self) -> None:
         if self._connection.is_closed():

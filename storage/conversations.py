@@ -18,6 +18,7 @@ from storage.asyncpg_driver import LONE_WRITE
 from storage.bulk import INSERTS_BY_DIALECT
 from storage.chat import open_chat
 from storage.orm import ConversationRow, as_utc
+from storage.orm_base import JsonText
 
 
 class SqlConversationRepository:
@@ -89,7 +90,7 @@ _CONVERSATIONS = ConversationRow.__table__
 _SAVED = {
     "flow": bindparam("flow_", type_=_CONVERSATIONS.c.flow.type),
     "state": bindparam("state_", type_=_CONVERSATIONS.c.state.type),
-    "data": bindparam("data_", type_=_CONVERSATIONS.c.data.type),
+    "data": bindparam("data_", type_=JsonText()),
     "updated_at": func.now(),
     "version": bindparam("version_", type_=_CONVERSATIONS.c.version.type) + 1,
 }
@@ -120,10 +121,11 @@ def _conversation_insert(dialect: str, last_write: bool) -> Any:
     return _INSERTS[dialect, last_write]
 
 
-def as_stored_json(data: dict[str, Any]) -> dict[str, Any]:
-    """The data as it will read back: JSON only, so tuples become lists and keys strings.
+def as_stored_json(data: dict[str, Any]) -> str:
+    """The data as the row stores it: its JSON text (tuples become lists, keys strings), bound
+    as it is (`JsonText`), so that it is serialized once.
 
     Converting here, at `save`, refuses what JSON cannot hold (dates, sets) at the caller's line
-    rather than at the commit, and hands the row its own copy of the data.
+    rather than at the commit, and the text is the row's own copy of the data.
     """
-    return json.loads(json.dumps(data))
+    return json.dumps(data)

@@ -65,6 +65,19 @@ def as_utc(value: datetime) -> datetime:
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
+class JsonText(TypeDecorator[str]):
+    """A parameter for a JSON document column given as its JSON text, already serialized by
+    the caller: bound as it is, where `JsonDocument` would serialize a value itself. The
+    conversation's save checks its data by serializing it (`storage.conversations`), and so
+    does not serialize it twice. Rows read back as `JsonDocument` reads them."""
+
+    impl = JsonDocument
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
 # Tables in our database that other libraries own and create: APScheduler's job store.
 # Migrations neither create nor drop them.
 FOREIGN_TABLES = frozenset({"scheduler_jobs"})

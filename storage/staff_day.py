@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routine.follow_up import (
@@ -18,7 +18,7 @@ from routine.follow_up import (
 )
 from routine.register_import import IMPORTED_BY, NOT_TAKEN
 from routine.roll_call import RollCall, RollCallStatus
-from storage import read_cache
+from storage import direct, read_cache
 from storage.bulk import INSERTS_BY_DIALECT, batches
 from storage.orm import (
     FollowUpRow,
@@ -37,7 +37,16 @@ async def _insert_unless_there(session: AsyncSession, row_type: type, values: di
     await session.execute(insert(row_type).values(values).on_conflict_do_nothing())
 
 
+def _find(table: Table, *keys: str) -> direct.Direct:
+    """A row by its unique key, in a statement built once and sent by `storage.direct`: the
+    row as the table has it (not the session's ORM object, which a query would return as the
+    session last saw it)."""
+    return direct.Direct(select(table).where(*(table.c[key] == bindparam(key) for key in keys)))
+
+
 # Roll calls
+
+_FIND_ROLL_CALL = _find(RollCallRow.__table__, "school_key", "class_name", "day")
 
 
 def roll_call_from_row(row: RollCallRow) -> RollCall:
@@ -82,14 +91,10 @@ class SqlRollCallRepository(_Repository):
         return None if row is None else roll_call_from_row(row)
 
     async def find(self, school_key: str, class_name: str, day: date) -> RollCall | None:
-        row = await self.session.scalar(
-            select(RollCallRow).where(
-                RollCallRow.school_key == school_key,
-                RollCallRow.class_name == class_name,
-                RollCallRow.day == day,
-            )
-        )
-        return None if row is None else roll_call_from_row(row)
+        # "Send report" asks for the class's roll call: a statement built once (`_find`).
+        values = {"school_key": school_key, "class_name": class_name, "day": day}
+        rows = (await direct.run(self.session, _FIND_ROLL_CALL, values)).rows
+        return roll_call_from_row(_FIND_ROLL_CALL.named(rows[0])) if rows else None
 
     async def list_for_day(self, school_key: str, day: date) -> list[RollCall]:
         async def read() -> list[RollCall]:
@@ -177,6 +182,8 @@ class SqlRollCallRepository(_Repository):
 
 # Follow-ups and contacts
 
+_FIND_FOLLOW_UP = _find(FollowUpRow.__table__, "school_key", "pupil_id", "day")
+
 
 def follow_up_from_row(row: FollowUpRow) -> FollowUp:
     return FollowUp(
@@ -224,14 +231,10 @@ class SqlFollowUpRepository(_Repository):
         return None if row is None else follow_up_from_row(row)
 
     async def find(self, school_key: str, pupil_id: str, day: date) -> FollowUp | None:
-        row = await self.session.scalar(
-            select(FollowUpRow).where(
-                FollowUpRow.school_key == school_key,
-                FollowUpRow.pupil_id == pupil_id,
-                FollowUpRow.day == day,
-            )
-        )
-        return None if row is None else follow_up_from_row(row)
+        # "Send report" asks for the pupil's line: a statement built once (`_find`).
+        values = {"school_key": school_key, "pupil_id": pupil_id, "day": day}
+        rows = (await direct.run(self.session, _FIND_FOLLOW_UP, values)).rows
+        return follow_up_from_row(_FIND_FOLLOW_UP.named(rows[0])) if rows else None
 
     async def list_for_day(self, school_key: str, day: date) -> list[FollowUp]:
         rows = await self.session.scalars(

@@ -142,6 +142,11 @@ class SqlAlchemyUnitOfWork:
         session, self._session = self._session, None
         if session is None:
             return
+        if not session.in_transaction():
+            # Committed (or never begun): no connection is held, nothing is left to roll back,
+            # and closing only lets go of the session's objects, which needs no greenlet.
+            session.sync_session.close()
+            return
         try:
             # Whatever was not committed is dropped, on success as on error.
             await session.rollback()
@@ -159,7 +164,8 @@ class SqlAlchemyUnitOfWork:
         # Whatever waits to be flushed is written first, so that the save is the last write
         # (autoflush would do it too; here it does not hang on a setting): on PostgreSQL a
         # save with nothing written before it commits itself.
-        await session.flush()
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
         await self.conversations.save(conversation, last_write=True)
         await session.commit()
 
