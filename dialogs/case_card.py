@@ -201,8 +201,9 @@ def card_choices(view: CaseView, viewer: StaffMember) -> list[tuple[str, str]]:
     following = next_stage(country_of(case.stage), case.stage)
     if following is not None:
         name = guide_for(following).name.in_language(language)
-        # Translated "go on to: …", not "next stage: …": Sweden's stages are named "Steg 3 – …"
-        # in every language, which read "Nästa steg: Steg 3" (test_case_card_next_stage.py).
+        # Translated "go on to "…"", not "next stage: …": Sweden's stages are named "Steg 3 – …"
+        # in every language, which read "Nästa steg: Steg 3" (test_case_card_next_stage.py);
+        # the name quoted as in the move's question.
         choices.append((f"{NEXT}.{case.stage}", _("Next stage: {stage}").format(stage=name)))
     # The plan's form (dialogs/flows/case_plan.py): its measures, deadlines and review date.
     choices.append((PLAN, _("Plan")))

@@ -57,7 +57,7 @@ async def test_the_card_in_swedish(world, cases) -> None:
     assert labels(card) == [
         *(f"Bocka av {n}" for n in range(1, len(visible(stage, sv)) + 1)),
         *(f"Frågor: {title}" for title in questions),
-        f"Gå vidare till: {GUIDES['se.step3'].name.sv}",
+        f"Gå vidare till ”{GUIDES['se.step3'].name.sv}”",
         "Plan",
         "Informera elevhälsan",
         "Avsluta ärendet",
@@ -80,7 +80,7 @@ async def test_the_card_in_norwegian(world, cases) -> None:
         "Helsesykepleier og PPT er ikke informert ennå.",
     ]
     assert labels(card)[-4:] == [
-        f"Gå videre til: {GUIDES['no.early_effort'].name.nb}",
+        f"Gå videre til «{GUIDES['no.early_effort'].name.nb}»",
         "Plan",
         "Informer helsesykepleier og PPT",
         "Avslutt saken",

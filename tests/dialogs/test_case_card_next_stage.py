@@ -111,7 +111,9 @@ async def test_the_card_s_next_stage_is_asked_first(world, cases, chat_as, mover
     chat = chat_as(mover.account)
     card = cards(world, mover.reader)[-1]
     next_label = labels(card)[[b.id for b in card.buttons].index(next_button(case_id, mover))]
-    assert next_label.endswith(GUIDES[mover.following].name.in_language(mover.language))
+    # The stage's name closes the label, in the language's quotation marks.
+    name = GUIDES[mover.following].name.in_language(mover.language)
+    assert next_label[:-1].endswith(name) and next_label[-1] in "”»«", next_label
     count = unticked(mover)
     assert count > 1  # the plural form below
     asked = await press(chat, next_button(case_id, mover))
@@ -198,7 +200,7 @@ async def test_in_the_chat_too_a_move_with_every_item_ticked_is_asked_first(
     step3 = GUIDES["se.step3"].name.sv
     for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]"]:
         await coordinator.send(said)
-    asked = await coordinator.send(f"[Gå vidare till: {step3}]")
+    asked = await coordinator.send(f"[Gå vidare till ”{step3}”]")
     assert asked[0].text == f"Flytta ärendet vidare till ”{step3}”?"
     assert world.store.cases[case_id].stage == "se.step2"
     moved = await coordinator.send("[Ja, flytta det vidare]")

@@ -79,7 +79,7 @@ CARD = """
     < Checklista:
 """
 BUTTONS = (
-    "{sets} [Gå vidare till: {next}] [Plan] [Informera elevhälsan] [Avsluta ärendet] "
+    "{sets} [Gå vidare till ”{next}”] [Plan] [Informera elevhälsan] [Avsluta ärendet] "
     "[Tillbaka till mina ärenden] [Avbryt]"
 )
 
@@ -271,7 +271,7 @@ async def test_the_next_stage_asks_first_when_items_are_unticked(world, cases, c
     coordinator = chat_as("se-S4")
     for said in ["hej", "[Mina ärenden]", "[Elsa Berg, klass 7A]"]:
         await coordinator.send(said)
-    next_stage = f"[Gå vidare till: {GUIDES['se.step3'].name.sv}]"
+    next_stage = f"[Gå vidare till ”{GUIDES['se.step3'].name.sv}”]"
     asked = await coordinator.send(next_stage)
     assert asked[0].text == (
         f"{unticked} punkter i checklistan är inte avbockade. Flytta ärendet vidare till nästa "

@@ -118,7 +118,7 @@ def test_another_class_s_mentor_changes_nothing(
     erik = member(service, "U0SE0002")
     sent = len(erik.messages)
     # The card's own button, as if forwarded to him.
-    next_stage = f"Gå vidare till: {GUIDES['se.step3'].name.sv}"
+    next_stage = f"Gå vidare till ”{GUIDES['se.step3'].name.sv}”"
     status, _body = erik.press_value(posted.value_of(next_stage))
     assert status == 200
     refusal = service.api.wait_until(lambda: erik.messages[sent:] or None)
