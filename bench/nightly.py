@@ -50,6 +50,7 @@ from routine.evaluation import Evaluation, evaluate_thresholds
 from routine.model import Country, DateSpan, Language, School, SchoolCalendar
 from routine.record import school_days
 from routine.roster import DEFAULT_ABSENCE_CODES
+from scheduler.gc_pause import cyclic_gc_paused
 from scheduler.jobs import JobContext
 from storage import mapping
 from storage.db import make_engine, make_session_factory
@@ -285,13 +286,14 @@ async def run_country(
 
 async def evaluate(context: JobContext, school_key: str, day: date) -> Evaluation:
     """What the `evaluate-thresholds` job does (scheduler.jobs), returning the evaluation
-    itself rather than its summary."""
-    async with context.uow_factory() as uow:
-        school = await uow.schools.get(school_key)
-        if school is None:
-            raise SystemExit(f"no school {school_key}")
-        found = await evaluate_thresholds(uow, school, day, context.clock.now())
-        await uow.commit()
+    itself rather than its summary: with the cyclic collector paused, as the job is."""
+    with cyclic_gc_paused():
+        async with context.uow_factory() as uow:
+            school = await uow.schools.get(school_key)
+            if school is None:
+                raise SystemExit(f"no school {school_key}")
+            found = await evaluate_thresholds(uow, school, day, context.clock.now())
+            await uow.commit()
     return found
 
 

@@ -7,9 +7,7 @@ Each command's work is a function here, before `register`, so that tests call wh
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from routine.policy import describe_rule, rules_for
 from routine.roster import import_roster
 from routine.school_file import apply_school
 from routine.setup import ChangeSummary, InvalidInput, Progress, no_progress
+from scheduler.gc_pause import cyclic_gc_paused
 from storage import schema
 from storage.db import optimize
 
@@ -48,12 +47,12 @@ async def apply_school_file(
 ) -> tuple[str, ChangeSummary]:
     """`progress` is told about the writes if the file has more than BIG_FILE_LINES lines."""
     big = _lines(path) > BIG_FILE_LINES
-    with _without_gc_pauses():
+    with cyclic_gc_paused():
         spec = parse_school_file(path)
     app = await bootstrap.build(settings)
     try:
         async with app.uow_factory() as uow:
-            with _without_gc_pauses():
+            with cyclic_gc_paused():
                 summary = await apply_school(uow, spec, progress=progress if big else no_progress)
         if big:
             await optimize(app.db_engine, SCHOOL_TABLES)
@@ -73,7 +72,7 @@ async def import_roster_file(
             if await uow.schools.get(school_key) is None:
                 raise OperatorError(f"no school with the key {school_key!r}")
             classes = [c.name for c in await uow.classes.list_for(school_key)]
-            with _without_gc_pauses():
+            with cyclic_gc_paused():
                 # Checked in one reading, written in another: the rows are never all held.
                 roster, tally = check_roster_csv(path, classes)
                 if big:
@@ -99,21 +98,6 @@ async def policy_lines(settings: Settings, school_key: str) -> list[str]:
         return [describe_rule(rule) for rule in rules_for(school)]
     finally:
         await app.close()
-
-
-@contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    """No cyclic garbage collection while a file is imported. Building 100,000s of small
-    objects that all stay alive sets off full collections again and again, which find nothing
-    to free and took almost half of a big roster's time. Reference counting still frees
-    everything else; the collector catches up once the import is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lines(path: Path) -> int:

@@ -31,6 +31,7 @@ from scheduler.day_jobs import (
     unreported_absences,
     unreported_absences_many,
 )
+from scheduler.gc_pause import cyclic_gc_paused
 from scheduler.job_base import Job, JobContext, JobResult
 
 # The rules' job below calls it by the name it had when the jobs shared this module.
@@ -48,23 +49,26 @@ async def evaluate_thresholds_job(ctx: JobContext, school_key: str, day: date) -
     what held is stored once per rule, pupil and window start (updated while it holds), and
     opens a case for a pupil without one (`routine.case_opening`), or is logged on the open
     one."""
-    async with ctx.uow_factory() as uow:
-        school = await _school(uow, school_key)
-        now = ctx.clock.now()
-        found = await evaluate_thresholds(uow, school, day, now)
-        # New hits, those updated in place, and those that hold on unchanged where a case may
-        # still need them (`to_tell`): a reason logged on the open case already changes nothing.
-        written = await to_tell(uow, school_key, found)
-        triggers = [trigger_from_hit(hit, now) for hit in written]
-        changes = await open_cases(uow, school, triggers)
-        # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.
-        notices = await queue_case_notices(uow, school, written, now)
-        tasks = await rule_tasks(uow, school, written, now)
-        # Each new case's card, to those who act on it, and the cards of the open cases a new
-        # reason was logged on, in the same unit of work.
-        reasoned = await _reasoned(uow, school_key, changes)
-        await refresh_case_cards(uow, school, [*changes.opened, *reasoned], now)
-        await uow.commit()
+    # Tens of thousands of hits decided in memory, and as many cases told of them on a
+    # school's first night (`scheduler.gc_pause`).
+    with cyclic_gc_paused():
+        async with ctx.uow_factory() as uow:
+            school = await _school(uow, school_key)
+            now = ctx.clock.now()
+            found = await evaluate_thresholds(uow, school, day, now)
+            # New hits, those updated in place, and those that hold on unchanged where a case
+            # may still need them (`to_tell`): a reason logged on the open case changes nothing.
+            written = await to_tell(uow, school_key, found)
+            triggers = [trigger_from_hit(hit, now) for hit in written]
+            changes = await open_cases(uow, school, triggers)
+            # The Danish 10 % and 15 % rules ask the head to act, once per pupil and quarter.
+            notices = await queue_case_notices(uow, school, written, now)
+            tasks = await rule_tasks(uow, school, written, now)
+            # Each new case's card, to those who act on it, and the cards of the open cases a
+            # new reason was logged on, in the same unit of work.
+            reasoned = await _reasoned(uow, school_key, changes)
+            await refresh_case_cards(uow, school, [*changes.opened, *reasoned], now)
+            await uow.commit()
     summary = found.summary() if found.span is None else f"{found.summary()}; {changes.summary()}"
     if notices.new:
         summary += f"; {notices.summary()}"

@@ -10,9 +10,7 @@ can run the schools one by one and lose none but the failing one.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from dialogs.morning import (
@@ -26,34 +24,11 @@ from routine.outbox import OutboxMessage
 from routine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from routine.roll_call import RollCall
 from scheduler import messages
+from scheduler.gc_pause import cyclic_gc_paused
 
 
 class UnknownSchool(LookupError):
     pass
-
-
-_pauses = 0
-_collecting = True
-
-
-@contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a group runs: a morning of 200 schools
-    builds some 300,000 objects (rows, pupils, messages) that live until the commit and
-    die by reference counting, and the collector walked them again and again, a third of
-    the run's CPU. Whatever cyclic garbage is made meanwhile (by any task) is collected
-    once the last group running is done."""
-    global _pauses, _collecting
-    if _pauses == 0:
-        _collecting = gc.isenabled()
-        gc.disable()
-    _pauses += 1
-    try:
-        yield
-    finally:
-        _pauses -= 1
-        if _pauses == 0 and _collecting:
-            gc.enable()
 
 
 async def _morning(uow: UnitOfWork, school_keys: Sequence[str], day: date) -> Morning:

@@ -133,7 +133,7 @@ async def test_schools_run_together_queue_what_each_queues_alone(
 def test_the_collector_is_paused_while_any_group_runs_and_then_as_it_was() -> None:
     import gc
 
-    from scheduler.morning import cyclic_gc_paused
+    from scheduler.gc_pause import cyclic_gc_paused
 
     assert gc.isenabled()
     with cyclic_gc_paused():
