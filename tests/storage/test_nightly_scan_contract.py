@@ -72,6 +72,29 @@ def counts(mark: AttendanceMark, kind: Counted) -> bool:
 WANTED = [(START, Counted.INVALID), (MONTH, Counted.LATE), (START, Counted.VALID)]
 
 
+def day_level_of(marks: list[AttendanceMark]) -> list[AttendanceMark]:
+    """Ekbacka's day-level marks from the scan's start to its end."""
+    return [
+        m
+        for m in marks
+        if m.school_key == EKBACKA.key and m.lesson is None and START <= m.day <= END
+    ]
+
+
+def counted_by_hand(
+    day_level: list[AttendanceMark], wanted: list[tuple[date, Counted]]
+) -> list[dict[str, int]]:
+    """Each window's and kind's count by pupil, as the scan should return it."""
+    return [
+        {
+            p: n
+            for p in PUPILS
+            if (n := sum(1 for m in day_level if m.pupil_id == p and m.day >= s and counts(m, k)))
+        }
+        for s, k in wanted
+    ]
+
+
 @pytest.mark.parametrize(("seed", "invalid", "late"), [(1, 6, 5), (3, 5, 2)])
 async def test_the_scan_counts_and_lists_as_the_marks_say(
     uow_factory: UnitOfWorkFactory, seed: int, invalid: int, late: int
@@ -83,19 +106,8 @@ async def test_the_scan_counts_and_lists_as_the_marks_say(
         await uow.marks.add_many(marks)
 
     await committed(uow_factory, store)
-    day_level = [
-        m
-        for m in marks
-        if m.school_key == EKBACKA.key and m.lesson is None and START <= m.day <= END
-    ]
-    expected = [
-        {
-            p: n
-            for p in PUPILS
-            if (n := sum(1 for m in day_level if m.pupil_id == p and m.day >= s and counts(m, k)))
-        }
-        for s, k in WANTED
-    ]
+    day_level = day_level_of(marks)
+    expected = counted_by_hand(day_level, WANTED)
     per_day: dict[tuple[str, date], int] = {}
     for m in day_level:
         per_day[(m.pupil_id, m.day)] = per_day.get((m.pupil_id, m.day), 0) + 1
@@ -184,19 +196,7 @@ async def test_counts_past_a_packed_field_are_read_again_unpacked(
 
     await committed(uow_factory, store)
     wanted = [*WANTED, (MONTH, Counted.ILLNESS), (START, Counted.ABSENCE), (MONTH, Counted.VALID)]
-    day_level = [
-        m
-        for m in marks
-        if m.school_key == EKBACKA.key and m.lesson is None and START <= m.day <= END
-    ]
-    expected = [
-        {
-            p: n
-            for p in PUPILS
-            if (n := sum(1 for m in day_level if m.pupil_id == p and m.day >= s and counts(m, k)))
-        }
-        for s, k in wanted
-    ]
+    expected = counted_by_hand(day_level_of(marks), wanted)
     assert max(n for found in expected for n in found.values()) > 3
     scan = await read(
         uow_factory, lambda u: u.thresholds.scan_windows(EKBACKA.key, END, wanted, True)
