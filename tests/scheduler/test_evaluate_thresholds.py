@@ -3,7 +3,6 @@ backends; what held is stored once per rule, pupil and window end, with the days
 
 from __future__ import annotations
 
-import gc
 import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,7 +32,6 @@ from routine.ports import UnitOfWorkFactory
 from routine.record import Correction, DayStatus, school_days
 from routine.roster import default_absence_codes
 from routine.thresholds import evaluate, record_span
-from scheduler import jobs
 from scheduler.jobs import JOBS, JobContext, after_end_of_day
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.scheduler.hits_support import imported_absences
@@ -367,36 +365,3 @@ async def test_the_same_hits_as_the_full_record_on_sql(
     uow_factory: UnitOfWorkFactory, country: Country, seed: int
 ) -> None:
     await check_same_as_the_full_record(uow_factory, country, seed * 31 + ord(country.value[0]))
-
-
-async def test_the_job_decides_with_the_cyclic_collector_paused(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The night's hits are decided in memory with the collector off (`scheduler.gc_pause`):
-    the job's whole unit of work, the cases told of them too; on again after, also where the
-    job fails."""
-    factory = FakeUnitOfWorkFactory()
-    await set_up(factory)
-    seen: list[tuple[str, bool]] = []
-
-    def spying(name, function):
-        async def spy(*args, **kwargs):
-            seen.append((name, gc.isenabled()))
-            return await function(*args, **kwargs)
-
-        return spy
-
-    monkeypatch.setattr(jobs, "evaluate_thresholds", spying("evaluate", jobs.evaluate_thresholds))
-    monkeypatch.setattr(jobs, "open_cases", spying("cases", jobs.open_cases))
-    assert gc.isenabled()
-    await run(factory)
-    assert seen == [("evaluate", False), ("cases", False)]
-    assert gc.isenabled()
-
-    async def failing(*args, **kwargs):
-        raise RuntimeError("a bug on one school's data")
-
-    monkeypatch.setattr(jobs, "evaluate_thresholds", failing)
-    with pytest.raises(RuntimeError):
-        await run(factory)
-    assert gc.isenabled()
